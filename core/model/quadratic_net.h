@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "core/model/dataset.h"
+#include "core/model/teacher.h"
+
+#include <Eigen/Dense>
+
+namespace sl {
+
+// The quadratic network in the canonical normalisation of DIGEST §1b (verified [V], identical to [S7]):
+//     ŷ(x) = (‖Wᵀx‖² − ‖W‖_F²)/√d,   W ∈ R^{d×p},   S = WWᵀ,
+//     objective(W) = (1/d²) Σ_μ (y_μ − ŷ_μ)² + (λ/d) ‖W‖_F².
+// Holds references to the data (which must outlive the net) and preallocated work buffers, so it is not
+// thread-safe: use one net per thread.
+class QuadraticNet {
+public:
+    QuadraticNet(const Dataset& data, double weightDecay);
+
+    // Objective value; when gradient is non-null it is resized to d×p and overwritten with ∂objective/∂W.
+    double objective(const Eigen::MatrixXd& W, Eigen::MatrixXd* gradient);
+    // The same on views (the trainer's flat parameter vector); gradient must already be d×p.
+    double objectiveAndGradient(const Eigen::Ref<const Eigen::MatrixXd>& W, Eigen::Ref<Eigen::MatrixXd> gradient);
+    // Objective without the gradient (one n×d×p product instead of two).
+    double objectiveValue(const Eigen::Ref<const Eigen::MatrixXd>& W);
+    // The data term (1/d²) Σ_μ (y_μ − ŷ_μ)² alone.
+    double dataLoss(const Eigen::Ref<const Eigen::MatrixXd>& W);
+    // ŷ_μ for every row of X.
+    Eigen::VectorXd predict(const Eigen::Ref<const Eigen::MatrixXd>& W);
+
+    int dimension() const { return int(m_x.cols()); }
+    long long samples() const { return m_x.rows(); }
+    double weightDecay() const { return m_weightDecay; }
+
+private:
+    // Fills m_xw = XW and m_residual = y − ŷ; returns Σ r².
+    double forward(const Eigen::Ref<const Eigen::MatrixXd>& W);
+
+    const Eigen::MatrixXd& m_x;
+    const Eigen::VectorXd& m_y;
+    double m_weightDecay;
+    double m_sqrtD;
+    Eigen::MatrixXd m_xw;  // n×p: XW, then diag(r)·XW
+    Eigen::VectorXd m_residual;  // n
+};
+
+// E_mat = (1/d)‖S − S*‖_F² (DIGEST §1b), closed form. The test excess risk E_x(f − f*)² is 2·E_mat, because
+// Var(xᵀAx) = 2‖A‖_F² for symmetric A and Gaussian x (DIGEST §1b, inferred).
+double matrixMse(const Eigen::MatrixXd& S, const Teacher& teacher);
+
+}  // namespace sl

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "core/common/rng.h"
+#include "core/model/problem_config.h"
+
+#include <Eigen/Dense>
+
+namespace sl {
+
+// The teacher of DIGEST §1: same architecture as the student, power-law spectrum with exponent γ.
+struct Teacher {
+    ModelKind model = ModelKind::Quadratic;
+    // Quadratic: the eigenvalues s_i of S*, descending, s_i ∝ i^-γ with Q* = (1/d)Σ s_i² = 1 (DIGEST §1b).
+    // Diagonal: the coefficients θ*_i (DIGEST §1a).
+    Eigen::VectorXd spectrum;
+    // S* = O diag(s) Oᵀ (quadratic only; empty for diagonal).
+    Eigen::MatrixXd matrix;
+    // O, the Haar-random eigenbasis of S* (quadratic only; empty for diagonal).
+    Eigen::MatrixXd rotation;
+
+    int dimension() const { return int(spectrum.size()); }
+    // Excess risk of the zero predictor in the units the trainer reports as "matrix" risk:
+    // E_mat(0) = Q* (quadratic, = 1) or R(0) = (1/d)‖θ*‖² (diagonal).
+    double riskAtZero() const;
+};
+
+// Draws a teacher from config (model, dimension, gamma, amplitudes) using rng.
+// Quadratic (DIGEST §1b): O from the QR decomposition of a d×d Gaussian matrix with R's diagonal made positive
+// (that sign fix is what makes O Haar-distributed), s_i = c·i^-γ with c fixed by Q* = 1.
+// Diagonal (DIGEST §1a): θ*_i = √d i^-γ g_i (Gaussian) or √d i^-γ · (random sign) (Deterministic).
+Teacher makeTeacher(const ProblemConfig& config, Rng& rng);
+
+// s_i = c·i^-γ, i = 1..d, normalised to (1/d)Σ s_i² = 1 (DIGEST §1b).
+Eigen::VectorXd powerLawSpectrum(int dimension, double gamma);
+
+}  // namespace sl
