@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QString>
+#include <QVector>
+
+#include <optional>
+
+class QSqlQuery;
+
+namespace sl::app {
+
+// One row of the runs table, read back. `result` is the run's full JSON (RunResult::toJson, the CLI's contract),
+// eigenvalues included: the spectrum is stored beside the row as a binary blob and put back on reading.
+struct StoredRun {
+    qint64 id = -1;
+    QString configHash;
+    QJsonObject result;
+    QString status;
+    double excessRisk = 0.0;
+    qint64 durationMs = 0;
+    QString softwareVersion;
+    QDateTime createdAt;
+};
+
+// The results store: an SQLite file (Qt Sql, QSQLITE) in WAL mode, one transaction per save, so a crash loses at
+// most the run being written and never leaves half a row.
+//
+// Not shared between threads: QSqlDatabase connections belong to the thread that opened them, so every
+// ResultStore opens its own uniquely named connection; a thread that needs the store opens its own ResultStore
+// on the same file (SQLite's locking, plus a busy timeout, serialises the writers).
+//
+// open() inspects an existing file read-only first and refuses, leaving it byte-identical, anything that is not
+// a Scaling Lab store (random bytes, another program's SQLite database) or comes from a newer schema.
+class ResultStore {
+public:
+    static constexpr int kSchemaVersion = 1;
+    // "SLAB": PRAGMA application_id, so `file` and sqlite3 can recognise the store too.
+    static constexpr int kApplicationId = 0x534C4142;
+
+    ResultStore() = default;
+    ~ResultStore();
+    ResultStore(const ResultStore&) = delete;
+    ResultStore& operator=(const ResultStore&) = delete;
+
+    // <AppDataLocation>/results.sqlite (QStandardPaths::AppDataLocation of the running application).
+    static QString defaultPath();
+
+    // Opens (creating or migrating when needed) the store at `path`; false with lastError() set otherwise.
+    bool open(const QString& path);
+    void close();
+    bool isOpen() const { return !m_connection.isEmpty(); }
+    QString path() const { return m_path; }
+    QString lastError() const { return m_error; }
+
+    // Saves one run, given as RunResult::toJson(); reads config_hash, status and the metric columns from it.
+    // Returns the new row id, or -1 (lastError() set).
+    qint64 save(const QJsonObject& result);
+
+    // The most recent run with this configuration hash, if any.
+    std::optional<StoredRun> findByHash(const QString& configHash);
+    // Every stored run, oldest first.
+    QVector<StoredRun> runs();
+    qint64 count();
+    // Hashes of every stored run (for a sweep's cache lookup in one query).
+    QVector<QString> hashes();
+    // PRAGMA integrity_check; true when SQLite answers "ok".
+    bool integrityCheck(QString* message = nullptr);
+    // PRAGMA journal_mode as SQLite reports it ("wal" once open).
+    QString journalMode();
+    int schemaVersion();
+
+private:
+    bool inspectExisting(const QString& path);
+    bool migrate();
+    bool fail(const QString& message);
+    StoredRun readRow(const QSqlQuery& query);
+
+    QString m_connection;
+    QString m_path;
+    QString m_error;
+};
+
+}  // namespace sl::app

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The results store: round trip, WAL, refusal (byte-identical) of foreign, corrupt and newer files, concurrent
+// writers. The crash test (SIGKILL mid-sweep) lives in tests/app/runner/test_sweep_runner.cpp.
+#include "app/store/result_store.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRandomGenerator>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QThread>
+#include <QtTest>
+
+#include <cmath>
+
+using sl::app::ResultStore;
+
+namespace {
+
+// A result as RunResult::toJson writes it; the values are arbitrary but all distinct, so a swapped column shows.
+QJsonObject makeResult(int i)
+{
+    QJsonObject problem{{"model", "quadratic"}, {"dimension", 10}, {"samples", 100 + i}, {"weight_decay", 0.1 * i},
+        {"gamma", 1.0}, {"noise", 0.5}, {"seed", i}};
+    QJsonObject config{{"schema", "scalinglab.experiment"}, {"version", 1}, {"problem", problem}, {"solver", "lbfgs"}};
+    QJsonArray eigenvalues;
+    for (int k = 0; k < 10; ++k)
+        eigenvalues.append(1.0 / (k + 1.0) + i * 1e-3 + std::sqrt(2.0) * 1e-9);
+    return QJsonObject{{"config", config}, {"config_hash", QString("hash-%1").arg(i)}, {"status", "converged"},
+        {"message", "ok"}, {"iterations", 40 + i}, {"train_loss", 0.25 + i}, {"objective", 0.5 + i},
+        {"excess_risk", 1.0 / (i + 3.0)}, {"matrix_mse", 0.3 / (i + 1)}, {"eigenvalues", eigenvalues},
+        {"convex_gap", QJsonObject{{"relative_objective_gap", 1e-9 * i}, {"solution_distance", 1e-5}}},
+        {"tail_fit", QJsonObject{{"alpha", 2.0 + i}, {"status", "ok"}}}, {"phase", "VIa"}, {"duration_ms", 12 + i},
+        {"software_version", "0.1.0"}};
+}
+
+QByteArray sha(const QString& path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256);
+}
+
+}  // namespace
+
+class TestResultStore : public QObject {
+    Q_OBJECT
+
+private slots:
+    void roundTripAfterReopen()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("sub/store.sqlite");
+        {
+            ResultStore store;
+            QVERIFY2(store.open(path), qPrintable(store.lastError()));
+            QCOMPARE(store.journalMode(), QString("wal"));
+            QCOMPARE(store.schemaVersion(), ResultStore::kSchemaVersion);
+            for (int i = 0; i < 5; ++i)
+                QVERIFY(store.save(makeResult(i)) > 0);
+        }
+        ResultStore store;
+        QVERIFY2(store.open(path), qPrintable(store.lastError()));
+        QCOMPARE(store.count(), 5);
+        const auto runs = store.runs();
+        QCOMPARE(runs.size(), 5);
+        for (int i = 0; i < 5; ++i) {
+            // Bit-identical JSON, eigenvalues (stored as a blob) included.
+            QCOMPARE(runs[i].result, makeResult(i));
+            QCOMPARE(runs[i].configHash, QString("hash-%1").arg(i));
+            QCOMPARE(runs[i].excessRisk, 1.0 / (i + 3.0));
+            QCOMPARE(runs[i].durationMs, qint64(12 + i));
+            QVERIFY(runs[i].createdAt.isValid());
+        }
+        const auto found = store.findByHash("hash-3");
+        QVERIFY(found.has_value());
+        QCOMPARE(found->result, makeResult(3));
+        QVERIFY(!store.findByHash("nope").has_value());
+        QCOMPARE(store.hashes().size(), 5);
+        QString message;
+        QVERIFY2(store.integrityCheck(&message), qPrintable(message));
+    }
+
+    void refusesRandomBytesUntouched()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("random.sqlite");
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        QByteArray bytes(8192, '\0');
+        QRandomGenerator rng(7);
+        for (char& c : bytes)
+            c = char(rng.bounded(256));
+        f.write(bytes);
+        f.close();
+        const QByteArray before = sha(path);
+        ResultStore store;
+        QVERIFY(!store.open(path));
+        QVERIFY2(store.lastError().contains("not an SQLite database"), qPrintable(store.lastError()));
+        QCOMPARE(sha(path), before);
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files).size(), 1);  // no -wal/-shm left behind
+    }
+
+    void refusesCorruptSqliteUntouched()
+    {
+        // A valid header followed by garbage: only SQLite itself can tell.
+        QTemporaryDir dir;
+        const QString path = dir.filePath("corrupt.sqlite");
+        QByteArray bytes(4096, '\x5a');
+        bytes.replace(0, 16, QByteArray("SQLite format 3\0", 16));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(bytes);
+        f.close();
+        const QByteArray before = sha(path);
+        ResultStore store;
+        QVERIFY(!store.open(path));
+        QVERIFY(!store.lastError().isEmpty());
+        QCOMPARE(sha(path), before);
+    }
+
+    void refusesForeignDatabaseUntouched()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("foreign.sqlite");
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase("QSQLITE", "foreign");
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec("CREATE TABLE customers (id INTEGER, name TEXT)"));
+            QVERIFY(q.exec("INSERT INTO customers VALUES (1, 'x')"));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase("foreign");
+        const QByteArray before = sha(path);
+        ResultStore store;
+        QVERIFY(!store.open(path));
+        QVERIFY2(store.lastError().contains("another program") && store.lastError().contains("customers"),
+            qPrintable(store.lastError()));
+        QCOMPARE(sha(path), before);
+    }
+
+    void refusesNewerSchemaUntouched()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("newer.sqlite");
+        {
+            ResultStore store;
+            QVERIFY(store.open(path));
+            QVERIFY(store.save(makeResult(1)) > 0);
+        }
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase("QSQLITE", "bump");
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QString("UPDATE scalinglab_schema SET version = %1").arg(ResultStore::kSchemaVersion + 1)));
+            q.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+            q.finish();
+            db.close();
+        }
+        QSqlDatabase::removeDatabase("bump");
+        const QByteArray before = sha(path);
+        ResultStore store;
+        QVERIFY(!store.open(path));
+        QVERIFY2(store.lastError().contains("newer"), qPrintable(store.lastError()));
+        QCOMPARE(sha(path), before);
+    }
+
+    void emptyFileBecomesStore()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("empty.sqlite");
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.close();
+        ResultStore store;
+        QVERIFY2(store.open(path), qPrintable(store.lastError()));
+        QCOMPARE(store.count(), 0);
+    }
+
+    void concurrentWritersFromThreads()
+    {
+        // One ResultStore (connection) per thread on the same file: every save lands, none is torn.
+        QTemporaryDir dir;
+        const QString path = dir.filePath("threads.sqlite");
+        {
+            ResultStore init;
+            QVERIFY(init.open(path));
+        }
+        constexpr int kThreads = 4;
+        constexpr int kPerThread = 15;
+        QVector<QThread*> threads;
+        QAtomicInt failures = 0;
+        for (int t = 0; t < kThreads; ++t) {
+            threads.append(QThread::create([&, t] {
+                ResultStore store;
+                if (!store.open(path)) {
+                    failures.fetchAndAddRelaxed(1);
+                    return;
+                }
+                for (int i = 0; i < kPerThread; ++i)
+                    if (store.save(makeResult(t * kPerThread + i)) < 0)
+                        failures.fetchAndAddRelaxed(1);
+            }));
+            threads.back()->start();
+        }
+        for (QThread* thread : threads) {
+            QVERIFY(thread->wait(30000));
+            delete thread;
+        }
+        QCOMPARE(failures.loadRelaxed(), 0);
+        ResultStore store;
+        QVERIFY(store.open(path));
+        const auto runs = store.runs();
+        QCOMPARE(runs.size(), kThreads * kPerThread);
+        for (const auto& run : runs) {
+            const int i = run.configHash.mid(5).toInt();
+            QCOMPARE(run.result, makeResult(i));
+        }
+        QVERIFY(store.integrityCheck());
+    }
+
+    void defaultPathIsInAppData() { QVERIFY(ResultStore::defaultPath().endsWith("results.sqlite")); }
+};
+
+QTEST_GUILESS_MAIN(TestResultStore)
+#include "test_result_store.moc"
