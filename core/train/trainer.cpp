@@ -1,0 +1,486 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/train/trainer.h"
+
+#include "core/common/validation.h"
+#include "core/model/diagonal_net.h"
+#include "core/model/quadratic_net.h"
+
+#include <LBFGS.h>
+
+#include <cmath>
+#include <exception>
+#include <limits>
+#include <memory>
+#include <sstream>
+
+namespace sl {
+
+namespace {
+
+// The student as a function of one flat parameter vector: vec(W) (column-major d×p) or [a; w].
+class Model {
+public:
+    virtual ~Model() = default;
+    virtual double evaluate(const Eigen::VectorXd& x, Eigen::VectorXd& gradient) = 0;
+    virtual double penalty(const Eigen::VectorXd& x) const = 0;
+    virtual double excessRisk(const Eigen::VectorXd& x) const = 0;
+    virtual Eigen::MatrixXd weights(const Eigen::VectorXd& x) const = 0;
+    virtual void fill(const Eigen::VectorXd& x, TrainResult& result) const = 0;
+};
+
+class QuadraticModel final : public Model {
+public:
+    QuadraticModel(const Problem& problem)
+        : m_problem(problem),
+          m_net(problem.data, problem.config.weightDecay),
+          m_d(problem.config.dimension),
+          m_p(problem.config.effectiveWidth())
+    {
+    }
+    double evaluate(const Eigen::VectorXd& x, Eigen::VectorXd& gradient) override
+    {
+        Eigen::Map<Eigen::MatrixXd> g(gradient.data(), m_d, m_p);
+        return m_net.objectiveAndGradient(Eigen::Map<const Eigen::MatrixXd>(x.data(), m_d, m_p), g);
+    }
+    double penalty(const Eigen::VectorXd& x) const override
+    {
+        return m_problem.config.weightDecay / m_d * x.squaredNorm();
+    }
+    double excessRisk(const Eigen::VectorXd& x) const override { return 2.0 * matrixMse(gram(x), m_problem.teacher); }
+    Eigen::MatrixXd weights(const Eigen::VectorXd& x) const override
+    {
+        return Eigen::Map<const Eigen::MatrixXd>(x.data(), m_d, m_p);
+    }
+    void fill(const Eigen::VectorXd& x, TrainResult& result) const override
+    {
+        result.W = weights(x);
+        result.S = gram(x);
+        // DIGEST §1b: the test excess risk of the centred quadratic model is 2·E_mat.
+        result.matrixMse = matrixMse(result.S, m_problem.teacher);
+        result.excessRisk = 2.0 * result.matrixMse;
+    }
+
+private:
+    Eigen::MatrixXd gram(const Eigen::VectorXd& x) const
+    {
+        const Eigen::Map<const Eigen::MatrixXd> W(x.data(), m_d, m_p);
+        Eigen::MatrixXd S(m_d, m_d);
+        S.setZero();
+        S.selfadjointView<Eigen::Lower>().rankUpdate(W);
+        S.triangularView<Eigen::StrictlyUpper>() = S.transpose();
+        return S;
+    }
+
+    const Problem& m_problem;
+    QuadraticNet m_net;
+    int m_d, m_p;
+};
+
+class DiagonalModel final : public Model {
+public:
+    DiagonalModel(const Problem& problem)
+        : m_problem(problem), m_net(problem.data, problem.config.weightDecay), m_d(problem.config.dimension)
+    {
+    }
+    double evaluate(const Eigen::VectorXd& x, Eigen::VectorXd& gradient) override
+    {
+        return m_net.objectiveAndGradient(x, gradient);
+    }
+    double penalty(const Eigen::VectorXd& x) const override
+    {
+        return 0.5 * m_problem.config.weightDecay * x.squaredNorm();
+    }
+    double excessRisk(const Eigen::VectorXd& x) const override
+    {
+        return diagonalExcessRisk(DiagonalNet::theta(x), m_problem.teacher);
+    }
+    Eigen::MatrixXd weights(const Eigen::VectorXd& x) const override
+    {
+        return Eigen::Map<const Eigen::MatrixXd>(x.data(), m_d, 2);
+    }
+    void fill(const Eigen::VectorXd& x, TrainResult& result) const override
+    {
+        result.W = weights(x);
+        result.a = x.head(m_d);
+        result.w = x.tail(m_d);
+        result.theta = DiagonalNet::theta(x);
+        result.excessRisk = diagonalExcessRisk(result.theta, m_problem.teacher);
+        result.matrixMse = std::numeric_limits<double>::quiet_NaN();
+    }
+
+private:
+    const Problem& m_problem;
+    DiagonalNet m_net;
+    int m_d;
+};
+
+// How a run ended; thrown out of LBFGSpp's loop by our callbacks (not a std::exception, so it cannot be
+// mistaken for one of LBFGSpp's own errors).
+struct Stop {
+    Status status;
+    std::string reason;
+};
+
+std::string formatNumber(double value)
+{
+    std::ostringstream out;
+    out.precision(4);
+    out << value;
+    return out.str();
+}
+
+// State shared by the optimisers: the current point, its objective and gradient, and the observer schedule.
+class Loop {
+public:
+    Loop(Model& model, const TrainConfig& config, const Observer<TrainSnapshot>& observer, const CancelToken& cancel)
+        : m_model(model), m_config(config), m_observer(observer), m_cancel(cancel)
+    {
+    }
+
+    void emit(int iteration, const Eigen::VectorXd& x, double objective, double gradientNorm)
+    {
+        m_lastEmitted = iteration;
+        if (!m_observer)
+            return;
+        TrainSnapshot s;
+        s.iteration = iteration;
+        s.objective = objective;
+        s.trainLoss = objective - m_model.penalty(x);
+        s.excessRisk = m_model.excessRisk(x);
+        s.gradientNorm = gradientNorm;
+        s.weights = m_model.weights(x);
+        m_observer(s);
+    }
+    void maybeEmit(int iteration, const Eigen::VectorXd& x, double objective, double gradientNorm)
+    {
+        if (iteration % m_config.snapshotInterval == 0)
+            emit(iteration, x, objective, gradientNorm);
+    }
+    int lastEmitted() const { return m_lastEmitted; }
+    bool cancelled() const { return m_cancel.isCancelled(); }
+    // Divergence test shared by all optimisers: not finite, or exploded relative to the start.
+    bool diverged(double objective) const
+    {
+        return !std::isfinite(objective) || objective > m_config.divergenceFactor * std::max(m_initial, 1.0);
+    }
+    void setInitial(double objective) { m_initial = objective; }
+
+private:
+    Model& m_model;
+    const TrainConfig& m_config;
+    const Observer<TrainSnapshot>& m_observer;
+    const CancelToken& m_cancel;
+    int m_lastEmitted = -1;
+    double m_initial = 0;
+};
+
+struct Outcome {
+    Status status = Status::NotConverged;
+    std::string reason;
+    int iterations = 0;
+    Eigen::VectorXd x;
+    double objective = 0;
+    double gradientNorm = 0;
+};
+
+std::string divergedReason(const TrainConfig& config)
+{
+    std::string reason
+        = "objective became non-finite or grew past " + formatNumber(config.divergenceFactor) + "x its initial value";
+    if (config.optimizer == Optimizer::Lbfgs)
+        return reason + "; check the problem's scale (L-BFGS picks its own steps)";
+    return reason + "; try a smaller learning rate (now " + formatNumber(config.learningRate) + ")";
+}
+
+// GD with heavy-ball momentum (PyTorch's SGD form, [S7]) and Adam (Kingma & Ba, with bias correction).
+Outcome runFirstOrder(Model& model, const TrainConfig& config, Loop& loop, Eigen::VectorXd x)
+{
+    const Eigen::Index size = x.size();
+    Eigen::VectorXd g(size), m = Eigen::VectorXd::Zero(size), v = Eigen::VectorXd::Zero(size);
+    Outcome out;
+    double f = model.evaluate(x, g);
+    double gnorm = g.norm();
+    loop.setInitial(f);
+    loop.emit(0, x, f, gnorm);
+    if (loop.diverged(f)) {
+        out.status = Status::Diverged;
+        out.reason = divergedReason(config);
+    }
+    const bool adam = config.optimizer == Optimizer::Adam;
+    double beta1Power = 1.0, beta2Power = 1.0;
+    int k = 0;
+    while (out.reason.empty()) {
+        if (gnorm <= config.gradientTolerance) {
+            out.status = Status::Converged;
+            out.reason = "gradient norm " + formatNumber(gnorm) + " <= " + formatNumber(config.gradientTolerance);
+            break;
+        }
+        if (k >= config.maxIterations) {
+            out.status = Status::MaxIterations;
+            out.reason = "reached the iteration limit " + std::to_string(config.maxIterations);
+            break;
+        }
+        if (loop.cancelled()) {
+            out.status = Status::Cancelled;
+            out.reason = "cancelled";
+            break;
+        }
+        ++k;
+        if (adam) {
+            beta1Power *= config.adamBeta1;
+            beta2Power *= config.adamBeta2;
+            m = config.adamBeta1 * m + (1.0 - config.adamBeta1) * g;
+            v = config.adamBeta2 * v + (1.0 - config.adamBeta2) * g.cwiseAbs2();
+            x.array() -= config.learningRate * (m.array() / (1.0 - beta1Power))
+                / ((v.array() / (1.0 - beta2Power)).sqrt() + config.adamEpsilon);
+        } else {
+            m = config.momentum * m + g;
+            x -= config.learningRate * m;
+        }
+        const double previous = f;
+        f = model.evaluate(x, g);
+        gnorm = g.norm();
+        if (loop.diverged(f)) {
+            out.status = Status::Diverged;
+            out.reason = divergedReason(config);
+            break;
+        }
+        loop.maybeEmit(k, x, f, gnorm);
+        const double change = std::abs(f - previous);
+        if (change < config.lossChangeTolerance) {
+            out.status = Status::Converged;
+            out.reason = "objective change " + formatNumber(change) + " < " + formatNumber(config.lossChangeTolerance);
+        }
+    }
+    out.iterations = k;
+    out.x = std::move(x);
+    out.objective = f;
+    out.gradientNorm = gnorm;
+    return out;
+}
+
+// The objective functor handed to LBFGSpp. LBFGSpp has no per-iteration callback, so cancellation is polled on
+// every function evaluation and the per-iteration work (observer, stopping tests) runs in accepted(), called by
+// ObservedLineSearch below after each line search.
+class LbfgsObjective {
+public:
+    LbfgsObjective(Model& model, const TrainConfig& config, Loop& loop) : m_model(model), m_config(config), m_loop(loop)
+    {
+    }
+
+    double operator()(const Eigen::VectorXd& x, Eigen::VectorXd& gradient)
+    {
+        if (m_loop.cancelled())
+            throw Stop{Status::Cancelled, "cancelled"};
+        const double f = m_model.evaluate(x, gradient);
+        // A non-finite value would poison the line search's interpolation; stop instead.
+        if (!std::isfinite(f))
+            throw Stop{Status::Diverged, divergedReason(m_config)};
+        return f;
+    }
+
+    void accepted(double f, const Eigen::VectorXd& x, const Eigen::VectorXd& gradient)
+    {
+        ++iterations;
+        ++sinceRestart;
+        const double previous = objective;
+        best = x;
+        objective = f;
+        gradientNorm = gradient.norm();
+        try {
+            m_loop.maybeEmit(iterations, best, objective, gradientNorm);
+        } catch (...) {
+            observerError = std::current_exception();
+            throw Stop{Status::Invalid, "observer failed"};
+        }
+        if (m_loop.diverged(f))
+            throw Stop{Status::Diverged, divergedReason(m_config)};
+        if (gradientNorm <= m_config.gradientTolerance)
+            throw Stop{Status::Converged,
+                "gradient norm " + formatNumber(gradientNorm) + " <= " + formatNumber(m_config.gradientTolerance)};
+        const double change = std::abs(f - previous);
+        if (change < m_config.lossChangeTolerance)
+            throw Stop{Status::Converged,
+                "objective change " + formatNumber(change) + " < " + formatNumber(m_config.lossChangeTolerance)};
+        if (iterations >= m_config.maxIterations)
+            throw Stop{Status::MaxIterations, "reached the iteration limit " + std::to_string(m_config.maxIterations)};
+        if (m_loop.cancelled())
+            throw Stop{Status::Cancelled, "cancelled"};
+    }
+
+    int iterations = 0;
+    int sinceRestart = 0;
+    Eigen::VectorXd best;  // the last accepted iterate (LBFGSpp's x is a trial point when it throws)
+    double objective = 0;
+    double gradientNorm = 0;
+    std::exception_ptr observerError;
+
+private:
+    Model& m_model;
+    const TrainConfig& m_config;
+    Loop& m_loop;
+};
+
+// Strong-Wolfe line search (as [S7]'s line_search='strong_wolfe') that reports every accepted step.
+template <class Scalar>
+class ObservedLineSearch {
+public:
+    using Vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
+    template <class Foo>
+    static void LineSearch(Foo& f, Scalar& fx, Vector& x, Vector& grad, Scalar& step, const Vector& drt,
+        const Vector& xp, const LBFGSpp::LBFGSParam<Scalar>& param)
+    {
+        LBFGSpp::LineSearchNocedalWright<Scalar>::LineSearch(f, fx, x, grad, step, drt, xp, param);
+        f.accepted(fx, x, grad);
+    }
+};
+
+Outcome runLbfgs(Model& model, const TrainConfig& config, Loop& loop, const Eigen::VectorXd& x0)
+{
+    Outcome out;
+    LbfgsObjective objective(model, config, loop);
+    Eigen::VectorXd g(x0.size());
+    objective.best = x0;
+    objective.objective = model.evaluate(x0, g);
+    objective.gradientNorm = g.norm();
+    loop.setInitial(objective.objective);
+    loop.emit(0, x0, objective.objective, objective.gradientNorm);
+
+    LBFGSpp::LBFGSParam<double> param;
+    param.m = config.lbfgsMemory;
+    param.linesearch = LBFGSpp::LBFGS_LINESEARCH_BACKTRACKING_STRONG_WOLFE;
+    param.max_linesearch = config.lbfgsMaxLineSearch;
+    // Every stopping test is ours (accepted()), so LBFGSpp's own are switched off.
+    param.epsilon = 0;
+    param.epsilon_rel = 0;
+    param.past = 0;
+    param.max_iterations = 0;
+    LBFGSpp::LBFGSSolver<double, ObservedLineSearch> solver(param);
+
+    if (loop.diverged(objective.objective)) {
+        out.status = Status::Diverged;
+        out.reason = divergedReason(config);
+    } else if (objective.gradientNorm <= config.gradientTolerance) {
+        out.status = Status::Converged;
+        out.reason
+            = "gradient norm " + formatNumber(objective.gradientNorm) + " <= " + formatNumber(config.gradientTolerance);
+    } else if (loop.cancelled()) {
+        out.status = Status::Cancelled;
+        out.reason = "cancelled";
+    }
+    while (out.reason.empty()) {
+        Eigen::VectorXd x = objective.best;
+        double fx = 0;
+        objective.sinceRestart = 0;
+        try {
+            solver.minimize(objective, x, fx);
+            // Only reachable if the gradient is exactly zero (LBFGSpp's tests are off).
+            out.status = Status::Converged;
+            out.reason = "gradient is exactly zero";
+        } catch (const Stop& stop) {
+            out.status = stop.status;
+            out.reason = stop.reason;
+        } catch (const std::exception& error) {
+            // LBFGSpp's line-search failures (round-off near the minimum, or a non-descent direction from a
+            // stale curvature pair). Restart from the last accepted point with a fresh memory while restarts
+            // make progress; otherwise report where it stopped.
+            if (objective.sinceRestart > 0)
+                continue;
+            out.status = Status::NotConverged;
+            out.reason = std::string("line search failed (") + error.what() + ") at gradient norm "
+                + formatNumber(objective.gradientNorm);
+        }
+    }
+    if (objective.observerError)
+        std::rethrow_exception(objective.observerError);
+    out.iterations = objective.iterations;
+    out.x = objective.best;
+    out.objective = objective.objective;
+    out.gradientNorm = objective.gradientNorm;
+    return out;
+}
+
+std::uint64_t splitMix64(std::uint64_t z)
+{
+    z += 0x9E3779B97F4A7C15ULL;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+void validateProblem(const Problem& problem)
+{
+    problem.config.validate();
+    const ProblemConfig& c = problem.config;
+    if (problem.data.X.rows() != c.samples || problem.data.X.cols() != c.dimension
+        || problem.data.y.size() != c.samples)
+        throw ValidationError("problem", "data do not match the configuration (use makeProblem)");
+    if (problem.teacher.model != c.model || problem.teacher.spectrum.size() != c.dimension)
+        throw ValidationError("problem", "teacher does not match the configuration (use makeProblem)");
+}
+
+}  // namespace
+
+Eigen::MatrixXd Trainer::initialWeights(const Problem& problem, const TrainConfig& config)
+{
+    const ProblemConfig& c = problem.config;
+    // A stream of its own, derived from the problem seed, so the start point is reproducible and independent of
+    // the teacher and data draws. W_ij ~ N(0, initScale²/d) ([S7], DIGEST §6).
+    Rng rng(splitMix64(c.seed ^ 0x7472616E696E6974ULL));
+    const int columns = c.model == ModelKind::Quadratic ? c.effectiveWidth() : 2;
+    return rng.normalMatrix(c.dimension, columns) * (config.initScale / std::sqrt(double(c.dimension)));
+}
+
+TrainResult Trainer::run(const Problem& problem, const TrainConfig& config, const Observer<TrainSnapshot>& observer,
+    const CancelToken& cancel)
+{
+    validateProblem(problem);
+    config.validate();
+    return run(problem, config, initialWeights(problem, config), observer, cancel);
+}
+
+TrainResult Trainer::run(const Problem& problem, const TrainConfig& config, const Eigen::MatrixXd& initial,
+    const Observer<TrainSnapshot>& observer, const CancelToken& cancel)
+{
+    validateProblem(problem);
+    config.validate();
+    const ProblemConfig& c = problem.config;
+    const bool quadratic = c.model == ModelKind::Quadratic;
+    const int columns = quadratic ? c.effectiveWidth() : 2;
+    if (initial.rows() != c.dimension || initial.cols() != columns)
+        throw ValidationError("initial",
+            "must be " + std::to_string(c.dimension) + "x" + std::to_string(columns) + (quadratic ? " (W)" : " ([a w])")
+                + ", got " + std::to_string(initial.rows()) + "x" + std::to_string(initial.cols()));
+    if (!initial.allFinite())
+        throw ValidationError("initial", "must be finite");
+
+    std::unique_ptr<Model> model;
+    if (quadratic)
+        model = std::make_unique<QuadraticModel>(problem);
+    else
+        model = std::make_unique<DiagonalModel>(problem);
+    Loop loop(*model, config, observer, cancel);
+    const Eigen::VectorXd x0 = Eigen::Map<const Eigen::VectorXd>(initial.data(), initial.size());
+    Outcome out = config.optimizer == Optimizer::Lbfgs ? runLbfgs(*model, config, loop, x0)
+                                                       : runFirstOrder(*model, config, loop, x0);
+
+    if (out.status != Status::Cancelled && loop.lastEmitted() != out.iterations)
+        loop.emit(out.iterations, out.x, out.objective, out.gradientNorm);
+
+    TrainResult result;
+    result.status = out.status;
+    result.stopReason = out.reason;
+    result.iterations = out.iterations;
+    result.objective = out.objective;
+    result.trainLoss = out.objective - model->penalty(out.x);
+    result.gradientNorm = out.gradientNorm;
+    model->fill(out.x, result);
+    std::ostringstream message;
+    message << toString(config.optimizer) << ' ' << toString(out.status) << " after " << out.iterations
+            << " iterations: " << out.reason << "; objective " << formatNumber(result.objective) << ", excess risk "
+            << formatNumber(result.excessRisk);
+    result.message = message.str();
+    return result;
+}
+
+}  // namespace sl
