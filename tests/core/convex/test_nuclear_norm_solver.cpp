@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/convex/nuclear_norm_solver.h"
+
+#include "core/common/rng.h"
+#include "core/common/validation.h"
+
+#include <QtTest>
+#include <cmath>
+#include <limits>
+
+namespace {
+
+struct Data {
+    Eigen::MatrixXd X;
+    Eigen::VectorXd y;
+    std::vector<Eigen::MatrixXd> Z;  // formed explicitly here, independently of the solver's operator
+};
+
+// Gaussian inputs, a PSD teacher of rank `rank` with decaying eigenvalues, centred labels with noise (DIGEST §1b).
+Data makeData(int n, int d, int rank, double noise, std::uint64_t seed)
+{
+    sl::Rng rng(seed);
+    Data data;
+    data.X = rng.normalMatrix(n, d);
+    const Eigen::MatrixXd U = rng.normalMatrix(d, rank);
+    Eigen::MatrixXd teacher = Eigen::MatrixXd::Zero(d, d);
+    for (int k = 0; k < rank; ++k)
+        teacher += std::sqrt(double(d)) / (k + 1.0) * U.col(k) * U.col(k).transpose() / double(d);
+    data.y.resize(n);
+    for (int mu = 0; mu < n; ++mu) {
+        const Eigen::VectorXd x = data.X.row(mu).transpose();
+        Eigen::MatrixXd z = (x * x.transpose() - Eigen::MatrixXd::Identity(d, d)) / std::sqrt(double(d));
+        data.y[mu] = (teacher.array() * z.array()).sum() + std::sqrt(noise) * rng.normal();
+        data.Z.push_back(std::move(z));
+    }
+    return data;
+}
+
+// Objective c·Σ(y − ⟨S, A_μ⟩)² + p·Tr S with explicit matrices, and its smooth gradient.
+struct Explicit {
+    const std::vector<Eigen::MatrixXd>& A;
+    const Eigen::VectorXd& y;
+    double c, p;
+
+    Eigen::VectorXd residual(const Eigen::MatrixXd& S) const
+    {
+        Eigen::VectorXd r(y.size());
+        for (Eigen::Index mu = 0; mu < y.size(); ++mu)
+            r[mu] = y[mu] - (S.array() * A[size_t(mu)].array()).sum();
+        return r;
+    }
+    double objective(const Eigen::MatrixXd& S) const { return c * residual(S).squaredNorm() + p * S.trace(); }
+    Eigen::MatrixXd gradient(const Eigen::MatrixXd& S) const
+    {
+        const Eigen::VectorXd r = residual(S);
+        Eigen::MatrixXd g = Eigen::MatrixXd::Zero(S.rows(), S.cols());
+        for (Eigen::Index mu = 0; mu < y.size(); ++mu)
+            g -= 2.0 * c * r[mu] * A[size_t(mu)];
+        return g;
+    }
+    // Lipschitz constant of the gradient from the explicit n×d² matrix.
+    double lipschitz() const
+    {
+        const Eigen::Index d = A.front().rows();
+        Eigen::MatrixXd M(y.size(), d * d);
+        for (Eigen::Index mu = 0; mu < y.size(); ++mu)
+            M.row(mu) = Eigen::Map<const Eigen::RowVectorXd>(A[size_t(mu)].data(), d * d);
+        const double s = Eigen::JacobiSVD<Eigen::MatrixXd>(M).singularValues()[0];
+        return 2.0 * c * s * s;
+    }
+    // Plain (unaccelerated) proximal gradient, run long: an independent reference.
+    Eigen::MatrixXd proximalGradient(int iterations) const
+    {
+        const Eigen::Index d = A.front().rows();
+        const double step = 1.0 / lipschitz();
+        Eigen::MatrixXd S = Eigen::MatrixXd::Zero(d, d);
+        for (int k = 0; k < iterations; ++k) {
+            Eigen::MatrixXd V = S - step * gradient(S);
+            V = 0.5 * (V + V.transpose());
+            Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(V);
+            const Eigen::VectorXd mu = (eig.eigenvalues().array() - step * p).max(0.0);
+            S = eig.eigenvectors() * mu.asDiagonal() * eig.eigenvectors().transpose();
+        }
+        return S;
+    }
+};
+
+// KKT of min_{S⪰0} f(S) + p Tr S with G = ∇f(S) + pI: Vᵀ G V = 0 on the range of S, G ⪰ 0, GS = 0.
+struct Kkt {
+    double onSupport = 0.0;  // ‖V₊ᵀ G V₊‖_F
+    double minEigenvalue = 0.0;  // λ_min(G)
+    double complementarity = 0.0;  // ‖G S‖_F
+    int rank = 0;
+};
+
+Kkt kkt(const Eigen::MatrixXd& S, const Eigen::MatrixXd& G)
+{
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(S);
+    const double top = eig.eigenvalues().maxCoeff();
+    Kkt out;
+    for (Eigen::Index i = 0; i < S.rows(); ++i)
+        out.rank += eig.eigenvalues()[i] > 1e-8 * top;
+    const Eigen::MatrixXd Vp = eig.eigenvectors().rightCols(out.rank);
+    out.onSupport = (Vp.transpose() * G * Vp).norm();
+    out.minEigenvalue = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(G).eigenvalues().minCoeff();
+    out.complementarity = (G * S).norm();
+    return out;
+}
+
+}  // namespace
+
+class TestNuclearNormSolver : public QObject {
+    Q_OBJECT
+
+private slots:
+    void operatorMatchesExplicitSensingAndAdjoint()
+    {
+        const int n = 40, d = 6;
+        const Data data = makeData(n, d, 2, 0.1, 3);
+        sl::NuclearNormSolver solver(data.X, data.y, sl::NuclearNormConfig{});
+        QCOMPARE(solver.lossWeight(), 1.0 / (d * d));
+        sl::Rng rng(5);
+        Eigen::MatrixXd S = rng.normalMatrix(d, d);
+        S = S + S.transpose();
+        const Eigen::VectorXd r = rng.normalVector(n);
+        const Eigen::VectorXd as = solver.apply(S);
+        Eigen::MatrixXd adjoint = Eigen::MatrixXd::Zero(d, d);
+        for (int mu = 0; mu < n; ++mu) {
+            QVERIFY(std::abs(as[mu] - (S.array() * data.Z[size_t(mu)].array()).sum()) <= 1e-12 * S.norm() * d);
+            adjoint += r[mu] * data.Z[size_t(mu)];
+        }
+        QVERIFY((solver.adjoint(r) - adjoint).norm() <= 1e-12 * adjoint.norm());
+        // ⟨A(S), r⟩ = ⟨S, A*(r)⟩ for the explicit-matrix form too.
+        sl::NuclearNormSolver user(data.Z, data.y, sl::NuclearNormConfig{});
+        QVERIFY(std::abs(user.apply(S).dot(r) - (S.array() * user.adjoint(r).array()).sum())
+            <= 1e-12 * std::abs(user.apply(S).dot(r)) + 1e-12);
+        QVERIFY((user.apply(S) - as).norm() <= 1e-12 * as.norm());
+        // Gradient against central finite differences of the objective along a symmetric direction.
+        Eigen::MatrixXd E = rng.normalMatrix(d, d);
+        E = E + E.transpose();
+        const Eigen::MatrixXd P = S * S.transpose();
+        const double h = 1e-5;
+        const double fd = (solver.objective(P + h * E) - solver.objective(P - h * E)) / (2 * h);
+        const double analytic
+            = (solver.smoothGradient(P).array() * E.array()).sum() + solver.penaltyWeight() * E.trace();
+        QVERIFY(std::abs(fd - analytic) <= 1e-6 * std::abs(analytic));
+    }
+
+    void networkUnitsMatchKktAndIndependentSolver_data()
+    {
+        QTest::addColumn<double>("lambda");
+        QTest::addColumn<int>("n");
+        QTest::newRow("lambda=0.3, n=200") << 0.3 << 200;
+        QTest::newRow("lambda=0.05, n=200") << 0.05 << 200;
+        QTest::newRow("lambda=0.2, n=30 (underdetermined)") << 0.2 << 30;
+    }
+
+    void networkUnitsMatchKktAndIndependentSolver()
+    {
+        QFETCH(double, lambda);
+        QFETCH(int, n);
+        const int d = 8;
+        const Data data = makeData(n, d, 3, 0.2, 7);
+        sl::NuclearNormConfig config;
+        config.lambda = lambda;
+        const sl::NuclearNormResult result = sl::NuclearNormSolver(data.X, data.y, config).run();
+        QCOMPARE(result.status, sl::Status::Converged);
+        const Explicit reference{data.Z, data.y, 1.0 / (d * d), lambda / d};
+        QVERIFY(std::abs(result.objective - reference.objective(result.S)) <= 1e-12 * result.objective);
+
+        Eigen::MatrixXd G = reference.gradient(result.S);
+        G.diagonal().array() += lambda / d;
+        const Kkt k = kkt(result.S, G);
+        const double scale = reference.gradient(Eigen::MatrixXd::Zero(d, d)).norm();
+        QVERIFY2(k.onSupport <= 1e-7 * scale, qPrintable(QString::number(k.onSupport / scale)));
+        QVERIFY(k.minEigenvalue >= -1e-7 * scale);
+        QVERIFY(k.complementarity <= 1e-7 * scale * result.S.norm());
+        QCOMPARE(k.rank, result.rank);
+        QVERIFY(result.rank >= 1 && result.rank < d);  // a genuinely thresholded spectrum
+        QVERIFY(result.optimality <= 1e-7);
+
+        const Eigen::MatrixXd S = reference.proximalGradient(n < d * d / 2 ? 60000 : 20000);
+        const double distance = (result.S - S).norm() / S.norm();
+        QVERIFY2(distance <= 1e-6, qPrintable(QString::number(distance)));
+        QVERIFY(std::abs(result.objective - reference.objective(S)) <= 1e-9 * result.objective);
+    }
+
+    void userSensingMatricesMatchIndependentSolver()
+    {
+        const int n = 120, d = 6;
+        sl::Rng rng(13);
+        std::vector<Eigen::MatrixXd> A;
+        for (int mu = 0; mu < n; ++mu) {
+            const Eigen::MatrixXd g = rng.normalMatrix(d, d);
+            A.push_back((g + g.transpose()) / std::sqrt(2.0 * d));  // GOE (DIGEST §4.2)
+        }
+        const Eigen::MatrixXd U = rng.normalMatrix(d, 2);
+        const Eigen::MatrixXd teacher = U * U.transpose();
+        Eigen::VectorXd y(n);
+        for (int mu = 0; mu < n; ++mu)
+            y[mu] = (teacher.array() * A[size_t(mu)].array()).sum() + 0.3 * rng.normal();
+        const double lambda = 3.0;
+        sl::NuclearNormConfig config;
+        config.lambda = lambda;
+        sl::NuclearNormSolver solver(A, y, config);
+        QCOMPARE(solver.lossWeight(), 1.0);
+        QCOMPARE(solver.penaltyWeight(), lambda);
+        const sl::NuclearNormResult result = solver.run();
+        QCOMPARE(result.status, sl::Status::Converged);
+        const Explicit reference{A, y, 1.0, lambda};
+        const Eigen::MatrixXd S = reference.proximalGradient(20000);
+        QVERIFY2((result.S - S).norm() <= 1e-6 * S.norm(), qPrintable(QString::number((result.S - S).norm())));
+        Eigen::MatrixXd G = reference.gradient(result.S);
+        G.diagonal().array() += lambda;
+        const Kkt k = kkt(result.S, G);
+        const double scale = reference.gradient(Eigen::MatrixXd::Zero(d, d)).norm();
+        QVERIFY(k.onSupport <= 1e-7 * scale);
+        QVERIFY(k.minEigenvalue >= -1e-7 * scale);
+    }
+
+    void largeLambdaGivesZeroAndWarmStartStopsQuickly()
+    {
+        const int n = 100, d = 6;
+        const Data data = makeData(n, d, 2, 0.1, 17);
+        sl::NuclearNormConfig config;
+        // S = 0 is optimal iff −∇f(0) ⪯ (λ/d) I, i.e. λ ≥ d·λ_max(−∇f(0)).
+        sl::NuclearNormSolver probe(data.X, data.y, config);
+        const double top
+            = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(-probe.smoothGradient(Eigen::MatrixXd::Zero(d, d)))
+                  .eigenvalues()
+                  .maxCoeff();
+        config.lambda = 1.01 * d * top;
+        const sl::NuclearNormResult zero = sl::NuclearNormSolver(data.X, data.y, config).run();
+        QCOMPARE(zero.rank, 0);
+        QVERIFY(zero.S.isZero(0.0));
+        config.lambda = 0.9 * d * top;
+        const sl::NuclearNormResult one = sl::NuclearNormSolver(data.X, data.y, config).run();
+        QCOMPARE(one.status, sl::Status::Converged);
+        QVERIFY(one.rank >= 1);
+
+        config.lambda = 0.1;
+        const sl::NuclearNormResult cold = sl::NuclearNormSolver(data.X, data.y, config).run();
+        config.warmStart = cold.S;
+        const sl::NuclearNormResult warm = sl::NuclearNormSolver(data.X, data.y, config).run();
+        QCOMPARE(warm.status, sl::Status::Converged);
+        QVERIFY(warm.iterations < cold.iterations / 4);
+        QVERIFY((warm.S - cold.S).norm() <= 1e-6 * cold.S.norm());
+    }
+
+    void observerCancelAndLimits()
+    {
+        const Data data = makeData(60, 5, 2, 0.1, 19);
+        sl::NuclearNormConfig config;
+        config.lambda = 0.1;
+        config.observeEvery = 1;
+        int calls = 0;
+        const sl::NuclearNormResult result
+            = sl::NuclearNormSolver(data.X, data.y, config).run([&](const sl::NuclearNormSnapshot& s) {
+                  ++calls;
+                  QVERIFY(std::isfinite(s.objective));
+              });
+        QCOMPARE(calls, result.iterations + 1);
+        sl::CancelToken cancel;
+        cancel.cancel();
+        QCOMPARE(sl::NuclearNormSolver(data.X, data.y, config).run({}, cancel).status, sl::Status::Cancelled);
+        config.maxIterations = 3;
+        const sl::NuclearNormResult capped = sl::NuclearNormSolver(data.X, data.y, config).run();
+        QCOMPARE(capped.status, sl::Status::MaxIterations);
+        QCOMPARE(capped.iterations, 3);
+        // A far too small Lipschitz constant must be repaired by backtracking, reaching the same minimiser.
+        config.maxIterations = 20000;
+        config.lipschitz = 1e-6;
+        const sl::NuclearNormResult backtracked = sl::NuclearNormSolver(data.X, data.y, config).run();
+        QCOMPARE(backtracked.status, sl::Status::Converged);
+        QVERIFY(backtracked.lipschitz > 1e-3);
+        QVERIFY((backtracked.S - result.S).norm() <= 1e-6 * result.S.norm());
+    }
+
+    void rejectsBadInput()
+    {
+        const Data data = makeData(20, 4, 1, 0.1, 1);
+        auto expectError = [](const std::string& parameter, auto&& make) {
+            try {
+                make();
+                QFAIL("no ValidationError");
+            } catch (const sl::ValidationError& e) {
+                QCOMPARE(QString::fromStdString(e.parameter()), QString::fromStdString(parameter));
+            }
+        };
+        sl::NuclearNormConfig config;
+        config.lambda = 0.1;
+        expectError("y", [&] { sl::NuclearNormSolver(data.X, Eigen::VectorXd::Zero(21), config); });
+        sl::NuclearNormConfig negative = config;
+        negative.lambda = -0.1;
+        expectError("lambda", [&] { sl::NuclearNormSolver(data.X, data.y, negative); });
+        Eigen::MatrixXd badX = data.X;
+        badX(1, 1) = std::numeric_limits<double>::quiet_NaN();
+        expectError("X", [&] { sl::NuclearNormSolver(badX, data.y, config); });
+        Eigen::VectorXd badY = data.y;
+        badY[0] = std::numeric_limits<double>::quiet_NaN();
+        expectError("y", [&] { sl::NuclearNormSolver(data.X, badY, config); });
+        sl::NuclearNormConfig warm = config;
+        warm.warmStart = Eigen::MatrixXd::Zero(3, 3);
+        expectError("warmStart", [&] { sl::NuclearNormSolver(data.X, data.y, warm); });
+        std::vector<Eigen::MatrixXd> A = data.Z;
+        A[3](0, 1) += 1.0;  // not symmetric
+        expectError("sensing", [&] { sl::NuclearNormSolver(A, data.y, config); });
+        A = data.Z;
+        A[2] = Eigen::MatrixXd::Zero(5, 5);
+        expectError("sensing", [&] { sl::NuclearNormSolver(A, data.y, config); });
+    }
+};
+
+QTEST_APPLESS_MAIN(TestNuclearNormSolver)
+#include "test_nuclear_norm_solver.moc"
