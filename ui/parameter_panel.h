@@ -1,16 +1,72 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "core/model/problem_config.h"
+
+#include <QTimer>
 #include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QSpinBox;
 
 namespace sl::ui {
 
-// The experiment's parameters, in the paper's terms.
+class SliderSpinBox;
+
+// Solver settings the panel edits; names match the experiment JSON ("lbfgs", "gd", "adam", "convex").
+struct SolverSettings {
+    QString solver = QStringLiteral("lbfgs");
+    int maxIterations = 2000;
+    double learningRate = 0.0;  // 0: the solver's default ([S7] defaults, DIGEST §6)
+    int seeds = 3;
+};
+
+// The experiment's parameters, in the paper's terms, each a slider paired with a spin box.
+//
+// What restarts the live run: every parameter of the problem (model, d, p, n_eff, λ, γ, Δ, teacher amplitudes,
+// seed) and of the solver. What does not: the number of seeds (it only matters for sweeps). Changes are
+// debounced: parametersChanged() fires once the user has stopped dragging for kDebounceMs.
 class ParameterPanel : public QWidget {
     Q_OBJECT
 
 public:
+    static constexpr int kDebounceMs = 250;
+
     explicit ParameterPanel(QWidget* parent = nullptr);
+
+    ProblemConfig problem() const;
+    void setProblem(const ProblemConfig& problem);
+    SolverSettings solver() const;
+    void setSolver(const SolverSettings& settings);
+    double nEff() const;
+
+signals:
+    // Debounced: a parameter that restarts the live run changed.
+    void parametersChanged();
+    // Immediate, for cheap views (the phase diagram) that follow every slider step.
+    void parametersEdited();
+
+private:
+    void edited();
+    void updateDerived();
+
+    QComboBox* m_model;
+    SliderSpinBox* m_dimension;
+    SliderSpinBox* m_width;
+    SliderSpinBox* m_nEff;
+    SliderSpinBox* m_weightDecay;
+    SliderSpinBox* m_gamma;
+    SliderSpinBox* m_noise;
+    QComboBox* m_amplitudes;
+    QSpinBox* m_seed;
+    QComboBox* m_solver;
+    QSpinBox* m_maxIterations;
+    SliderSpinBox* m_learningRate;
+    QSpinBox* m_seeds;
+    QLabel* m_derived;
+    QTimer m_debounce;
+    bool m_loading = false;
 };
 
 }  // namespace sl::ui

@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/phase_diagram_view.h"
+
+#include <QJsonArray>
+#include <QMap>
+#include <QToolTip>
+#include <cmath>
+
+namespace sl::ui {
+namespace {
+
+// The colour scale covers the slopes the phases predict: III's −2 to the plateaus' 0 (DIGEST §3.2b).
+constexpr double kSlopeMin = -2.0;
+constexpr double kSlopeMax = 0.0;
+
+QSharedPointer<QCPAxisTickerText> powerOfTenTicker(double lo, double hi)
+{
+    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+    const int step = (hi - lo) > 8 ? 2 : 1;
+    for (int k = int(std::ceil(lo)); k <= int(std::floor(hi)); k += step)
+        ticker->addTick(k, k == 0 ? QStringLiteral("1") : QStringLiteral("10^%1").arg(k));
+    return ticker;
+}
+
+}  // namespace
+
+PhaseDiagramView::PhaseDiagramView(QWidget* parent)
+    : PlotView(tr("Phase diagram: predicted slope of R against n_eff"), parent), m_diagram(PhaseDiagramConfig{})
+{
+    setObjectName("phasePlot");
+    setMouseTracking(true);
+    xAxis->setLabel(tr("effective sample size n_eff"));
+    yAxis->setLabel(tr("weight decay λ"));
+    m_scale = new QCPColorScale(this);
+    plotLayout()->addElement(1, 1, m_scale);
+    m_scale->setLabel(tr("predicted d log R / d log n_eff"));
+    m_scale->setDataRange(QCPRange(kSlopeMin, kSlopeMax));
+    QCPColorGradient gradient(QCPColorGradient::gpThermal);
+    gradient.setLevelCount(40);
+    m_scale->setGradient(gradient);
+    auto* margins = new QCPMarginGroup(this);
+    axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
+    m_scale->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
+    legend->setVisible(false);
+    setDiagram(PhaseDiagramConfig{});
+}
+
+void PhaseDiagramView::setDiagram(const PhaseDiagramConfig& config)
+{
+    m_diagram = PhaseDiagram(config);
+    rebuild();
+}
+
+void PhaseDiagramView::rebuild()
+{
+    clearItems();
+    clearGraphs();
+    if (m_map)
+        removePlottable(m_map);
+    const PhaseDiagramConfig& c = m_diagram.config();
+    const double logD = std::log10(c.d);
+    // Show n_eff from 10^-1 to past the VIa/VIb line, and λ across both sides of L2 and L3.
+    m_xMin = -1.0;
+    m_xMax = std::max(2.5 * logD, 2.0 * c.gamma * logD + 0.5 * logD);
+    m_yMin = -1.5 * logD;
+    m_yMax = 1.5 * logD;
+
+    m_map = new QCPColorMap(xAxis, yAxis);
+    m_map->setColorScale(m_scale);
+    m_map->data()->setSize(kGridSize, kGridSize);
+    m_map->data()->setRange(QCPRange(m_xMin, m_xMax), QCPRange(m_yMin, m_yMax));
+    QMap<QString, QPair<QPointF, int>> centres;
+    for (int i = 0; i < kGridSize; ++i) {
+        for (int j = 0; j < kGridSize; ++j) {
+            double x, y;
+            m_map->data()->cellToCoord(i, j, &x, &y);
+            const double a = x / logD, b = y / logD;
+            const QString label = QString::fromStdString(m_diagram.pureLabel(a, b));
+            m_map->data()->setCell(i, j, m_diagram.exponentN(label.toStdString()));
+            auto& centre = centres[label];
+            centre.first += QPointF(x, y);
+            centre.second += 1;
+        }
+    }
+    m_map->setInterpolate(false);
+
+    drawLine("L1: λ = √(n_eff/d)", QColor(255, 255, 255), [this](double n) { return m_diagram.lineL1(n); });
+    drawLine("L2: λ = n_eff/√d", QColor(220, 40, 40), [this](double n) { return m_diagram.lineL2(n); });
+    drawLine("L3: λ = n_eff/d^(γ+1/2)", QColor(220, 40, 40), [this](double n) { return m_diagram.lineL3(n); });
+    drawVertical(m_diagram.firstFeatureNEff(), "n_eff = 1");
+    drawVertical(m_diagram.peakNEff(), "n_eff = d");
+    drawVertical(m_diagram.heavyTailNEff(), "n_eff = d^(2γ)");
+
+    for (auto it = centres.cbegin(); it != centres.cend(); ++it) {
+        if (it.value().second < 12)
+            continue;  // too small a region to label legibly
+        auto* text = new QCPItemText(this);
+        text->position->setCoords(it.value().first / it.value().second);
+        text->setText(it.key());
+        text->setFont(QFont("sans", 10, QFont::Bold));
+        text->setColor(Qt::white);
+        text->setSelectable(false);
+    }
+
+    m_current = addGraph();
+    m_current->setLineStyle(QCPGraph::lsNone);
+    m_current->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCrossCircle, QPen(Qt::cyan, 2), Qt::NoBrush, 14));
+    for (const Measurement& m : std::as_const(m_measured))
+        plotMeasurement(m);
+
+    xAxis->setRange(m_xMin, m_xMax);
+    yAxis->setRange(m_yMin, m_yMax);
+    xAxis->setTicker(powerOfTenTicker(m_xMin, m_xMax));
+    yAxis->setTicker(powerOfTenTicker(m_yMin, m_yMax));
+    setTitle(tr("Phase diagram, d = %1, γ = %2, Δ = %3%4")
+                 .arg(c.d)
+                 .arg(c.gamma)
+                 .arg(c.noise)
+                 .arg(c.noise == 0 ? tr(" (noiseless diagram: inferred)") : QString()));
+    scheduleReplot();
+}
+
+void PhaseDiagramView::drawLine(
+    const QString& name, const QColor& colour, const std::function<double(double)>& lambdaOf)
+{
+    // The lines are straight in log-log coordinates; two end points draw them exactly.
+    auto* line = new QCPItemLine(this);
+    const double x0 = m_xMin, x1 = m_xMax;
+    line->start->setCoords(x0, std::log10(lambdaOf(std::pow(10.0, x0))));
+    line->end->setCoords(x1, std::log10(lambdaOf(std::pow(10.0, x1))));
+    line->setPen(QPen(colour, 2, Qt::DashLine));
+    line->setClipToAxisRect(true);
+    auto* label = new QCPItemText(this);
+    const double xl = m_xMin + 0.08 * (m_xMax - m_xMin);
+    label->position->setCoords(xl, std::log10(lambdaOf(std::pow(10.0, xl))) + 0.25);
+    label->setText(name);
+    label->setColor(colour);
+    label->setFont(QFont("sans", 8));
+    label->setClipToAxisRect(true);
+}
+
+void PhaseDiagramView::drawVertical(double nEff, const QString& text)
+{
+    const double x = std::log10(nEff);
+    if (x < m_xMin || x > m_xMax)
+        return;
+    auto* line = new QCPItemStraightLine(this);
+    line->point1->setCoords(x, 0);
+    line->point2->setCoords(x, 1);
+    line->setPen(QPen(QColor(255, 255, 255, 160), 1, Qt::DotLine));
+    auto* label = new QCPItemText(this);
+    label->position->setCoords(x, m_yMin + 0.04 * (m_yMax - m_yMin));
+    label->setText(text);
+    label->setRotation(-90);
+    label->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
+    label->setColor(Qt::white);
+    label->setFont(QFont("sans", 8));
+}
+
+void PhaseDiagramView::addMeasurement(double nEff, double lambda, double measuredSlope)
+{
+    if (!(nEff > 0 && lambda > 0 && std::isfinite(measuredSlope)))
+        return;
+    m_measured.push_back({nEff, lambda, measuredSlope});
+    plotMeasurement(m_measured.back());
+    scheduleReplot();
+}
+
+void PhaseDiagramView::plotMeasurement(const Measurement& m)
+{
+    auto* graph = addGraph();
+    graph->setLineStyle(QCPGraph::lsNone);
+    const QColor colour = m_scale->gradient().color(m.slope, QCPRange(kSlopeMin, kSlopeMax));
+    graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::black, 1.5), colour, 11));
+    graph->addData(std::log10(m.nEff), std::log10(m.lambda));
+    graph->setName(QStringLiteral("measured slope %1").arg(m.slope, 0, 'f', 2));
+}
+
+void PhaseDiagramView::clearMeasurements()
+{
+    m_measured.clear();
+    rebuild();
+}
+
+void PhaseDiagramView::setCurrentPoint(double nEff, double lambda)
+{
+    m_current->data()->clear();
+    if (nEff > 0 && lambda > 0)
+        m_current->addData(std::log10(nEff), std::log10(lambda));
+    scheduleReplot();
+}
+
+bool PhaseDiagramView::pointAt(const QPointF& position, double& nEff, double& lambda) const
+{
+    if (!axisRect()->rect().contains(position.toPoint()))
+        return false;
+    nEff = std::pow(10.0, xAxis->pixelToCoord(position.x()));
+    lambda = std::pow(10.0, yAxis->pixelToCoord(position.y()));
+    return true;
+}
+
+QString PhaseDiagramView::describe(double nEff, double lambda) const
+{
+    const PhaseInfo info = m_diagram.classify(nEff, lambda);
+    QString phase = QString::fromStdString(info.label);
+    if (info.label == "crossover")
+        phase = tr("crossover %1 / %2")
+                    .arg(QString::fromStdString(info.neighbourA), QString::fromStdString(info.neighbourB));
+    QString text = tr("n_eff = %1, λ = %2: phase %3, R ~ %4, slope in n_eff %5")
+                       .arg(nEff, 0, 'g', 3)
+                       .arg(lambda, 0, 'g', 3)
+                       .arg(phase, QString::fromStdString(info.rateFormula))
+                       .arg(info.exponentN, 0, 'f', 2);
+    if (info.inferred)
+        text += tr(" (inferred: %1)").arg(QString::fromStdString(info.note));
+    return text;
+}
+
+void PhaseDiagramView::mouseMoveEvent(QMouseEvent* event)
+{
+    PlotView::mouseMoveEvent(event);
+    double nEff, lambda;
+    if (pointAt(event->position(), nEff, lambda)) {
+        const QString text = describe(nEff, lambda);
+        setToolTip(text);
+        emit hovered(text);
+    }
+}
+
+void PhaseDiagramView::mouseReleaseEvent(QMouseEvent* event)
+{
+    PlotView::mouseReleaseEvent(event);
+    double nEff, lambda;
+    if (event->button() == Qt::LeftButton && pointAt(event->position(), nEff, lambda))
+        emit pointActivated(nEff, lambda, event->modifiers().testFlag(Qt::ShiftModifier));
+}
+
+QString PhaseDiagramView::dataCsv() const
+{
+    QString csv = QStringLiteral("n_eff,lambda,phase,predicted_slope_n\n");
+    for (int i = 0; i < kGridSize; ++i) {
+        for (int j = 0; j < kGridSize; ++j) {
+            double x, y;
+            m_map->data()->cellToCoord(i, j, &x, &y);
+            const double logD = std::log10(m_diagram.config().d);
+            const std::string label = m_diagram.pureLabel(x / logD, y / logD);
+            csv += QStringLiteral("%1,%2,%3,%4\n")
+                       .arg(std::pow(10.0, x), 0, 'g', 8)
+                       .arg(std::pow(10.0, y), 0, 'g', 8)
+                       .arg(QString::fromStdString(label))
+                       .arg(m_diagram.exponentN(label), 0, 'g', 6);
+        }
+    }
+    return csv;
+}
+
+QJsonObject PhaseDiagramView::dataJson() const
+{
+    const PhaseDiagramConfig& c = m_diagram.config();
+    QJsonObject lines;
+    QJsonArray n;
+    QJsonArray l1, l2, l3;
+    for (int k = 0; k <= 20; ++k) {
+        const double x = std::pow(10.0, m_xMin + (m_xMax - m_xMin) * k / 20.0);
+        n.append(x);
+        l1.append(m_diagram.lineL1(x));
+        l2.append(m_diagram.lineL2(x));
+        l3.append(m_diagram.lineL3(x));
+    }
+    lines["n_eff"] = n;
+    lines["L1"] = l1;
+    lines["L2"] = l2;
+    lines["L3"] = l3;
+    QJsonArray measured;
+    for (const Measurement& m : m_measured)
+        measured.append(QJsonObject{{"n_eff", m.nEff}, {"lambda", m.lambda}, {"measured_slope", m.slope}});
+    return QJsonObject{{"plot", "phase_diagram"}, {"d", c.d}, {"gamma", c.gamma}, {"noise", c.noise}, {"lines", lines},
+        {"vertical_lines", QJsonArray{m_diagram.firstFeatureNEff(), m_diagram.peakNEff(), m_diagram.heavyTailNEff()}},
+        {"measurements", measured}};
+}
+
+}  // namespace sl::ui

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/plot_export.h"
+
+#include "ui/plot_view.h"
+
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QSaveFile>
+#include <QSvgGenerator>
+
+namespace sl::ui {
+
+bool imageFormatFromPath(const QString& path, ImageFormat& format)
+{
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix == "png")
+        format = ImageFormat::Png;
+    else if (suffix == "pdf")
+        format = ImageFormat::Pdf;
+    else if (suffix == "svg")
+        format = ImageFormat::Svg;
+    else
+        return false;
+    return true;
+}
+
+bool dataFormatFromPath(const QString& path, DataFormat& format)
+{
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix == "csv")
+        format = DataFormat::Csv;
+    else if (suffix == "json")
+        format = DataFormat::Json;
+    else
+        return false;
+    return true;
+}
+
+namespace {
+
+bool fail(QString* error, const QString& message)
+{
+    if (error)
+        *error = message;
+    return false;
+}
+
+bool writeSvg(PlotView& plot, const QString& path, int width, int height)
+{
+    QSvgGenerator generator;
+    generator.setFileName(path);
+    generator.setSize(QSize(width, height));
+    generator.setViewBox(QRect(0, 0, width, height));
+    generator.setTitle(plot.title());
+    generator.setDescription(QStringLiteral("Scaling Lab plot"));
+    QCPPainter painter;
+    if (!painter.begin(&generator))
+        return false;
+    plot.toPainter(&painter, width, height);
+    return painter.end();
+}
+
+}  // namespace
+
+bool exportImage(PlotView& plot, const QString& path, QString* error, int width, int height)
+{
+    ImageFormat format;
+    if (!imageFormatFromPath(path, format))
+        return fail(error, QObject::tr("%1: unknown image format (use .png, .pdf or .svg)").arg(path));
+    if (width <= 0 || height <= 0) {
+        width = plot.width() > 50 ? plot.width() : 900;
+        height = plot.height() > 50 ? plot.height() : 600;
+    }
+    const QFileInfo info(path);
+    if (!info.absoluteDir().exists())
+        return fail(error, QObject::tr("%1: the folder does not exist").arg(path));
+    // Write next to the target, then rename, so a failed export never leaves a half-written file behind.
+    const QString temporary = info.absoluteDir().filePath(".scalinglab-export-" + info.fileName());
+    bool ok = false;
+    switch (format) {
+    case ImageFormat::Png: ok = plot.savePng(temporary, width, height, 2.0); break;
+    case ImageFormat::Pdf:
+        ok = plot.savePdf(temporary, width, height, QCP::epNoCosmetic, "Scaling Lab", plot.title());
+        break;
+    case ImageFormat::Svg: ok = writeSvg(plot, temporary, width, height); break;
+    }
+    if (ok && QFileInfo(temporary).size() > 0) {
+        QFile::remove(path);
+        ok = QFile::rename(temporary, path);
+    } else {
+        ok = false;
+    }
+    QFile::remove(temporary);
+    if (!ok)
+        return fail(error, QObject::tr("%1: could not write the image (is the folder writable?)").arg(path));
+    return true;
+}
+
+bool exportData(const PlotView& plot, const QString& path, QString* error)
+{
+    DataFormat format;
+    if (!dataFormatFromPath(path, format))
+        return fail(error, QObject::tr("%1: unknown data format (use .csv or .json)").arg(path));
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return fail(error, QObject::tr("%1: %2").arg(path, file.errorString()));
+    const QByteArray bytes = format == DataFormat::Csv ? plot.dataCsv().toUtf8()
+                                                       : QJsonDocument(plot.dataJson()).toJson(QJsonDocument::Indented);
+    if (file.write(bytes) != bytes.size() || !file.commit())
+        return fail(error, QObject::tr("%1: %2").arg(path, file.errorString()));
+    return true;
+}
+
+}  // namespace sl::ui

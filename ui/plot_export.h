@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QString>
+
+namespace sl::ui {
+
+class PlotView;
+
+// Image formats a plot can be written to, chosen by the file's extension.
+enum class ImageFormat { Png, Pdf, Svg };
+enum class DataFormat { Csv, Json };
+
+bool imageFormatFromPath(const QString& path, ImageFormat& format);
+bool dataFormatFromPath(const QString& path, DataFormat& format);
+
+// Writes the plot as an image (PNG, PDF or SVG by extension) at the given size in pixels (0: the widget's
+// size). Returns false with a message in `error` when the format is unknown or the file cannot be written.
+bool exportImage(PlotView& plot, const QString& path, QString* error, int width = 0, int height = 0);
+
+// Writes the plot's data (CSV or JSON by extension).
+bool exportData(const PlotView& plot, const QString& path, QString* error);
+
+}  // namespace sl::ui

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QJsonObject>
+#include <QString>
+#include <QTimer>
+#include <qcustomplot.h>
+
+namespace sl::ui {
+
+// A QCustomPlot that knows how to hand out the data it shows (for CSV/JSON export) and coalesces
+// replots: however often scheduleReplot() is called, the plot redraws at most kMaxFramesPerSecond times.
+class PlotView : public QCustomPlot {
+    Q_OBJECT
+
+public:
+    static constexpr int kMaxFramesPerSecond = 20;
+
+    explicit PlotView(const QString& title, QWidget* parent = nullptr);
+
+    QString title() const { return m_title->text(); }
+    void setTitle(const QString& title) { m_title->setText(title); }
+
+    // The data behind the plot: a CSV table (header + rows) and the same as JSON.
+    virtual QString dataCsv() const = 0;
+    virtual QJsonObject dataJson() const = 0;
+
+    void scheduleReplot();
+    int replotCount() const { return m_replotCount; }
+
+private:
+    QCPTextElement* m_title;
+    QTimer m_replotTimer;
+    bool m_replotPending = false;
+    int m_replotCount = 0;
+};
+
+}  // namespace sl::ui

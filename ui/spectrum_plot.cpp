@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/spectrum_plot.h"
+
+#include <QJsonArray>
+#include <algorithm>
+#include <cmath>
+
+namespace sl::ui {
+namespace {
+
+constexpr double kZero = 1e-10;  // eigenvalues at or below this are the rank-deficiency spike at 0
+
+QJsonArray toJson(const Eigen::VectorXd& values)
+{
+    QJsonArray array;
+    for (Eigen::Index i = 0; i < values.size(); ++i)
+        array.append(values(i));
+    return array;
+}
+
+int countZeros(const Eigen::VectorXd& values)
+{
+    return int((values.array() <= kZero).count());
+}
+
+}  // namespace
+
+SpectrumPlot::SpectrumPlot(QWidget* parent) : PlotView(tr("Eigenvalue spectrum of the trained weights"), parent)
+{
+    setObjectName("spectrumPlot");
+    xAxis->setLabel(tr("eigenvalue"));
+    yAxis->setLabel(tr("density"));
+    legend->setVisible(true);
+    legend->setFont(QFont("sans", 8));
+    setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    rebuild();
+}
+
+void SpectrumPlot::setData(const SpectrumViewData& data)
+{
+    m_data = data;
+    rebuild();
+}
+
+void SpectrumPlot::setLogView(bool logView)
+{
+    m_logView = logView;
+    rebuild();
+}
+
+std::vector<double> SpectrumPlot::currentEdges() const
+{
+    // One set of edges for every overlay, spanning the trained and the teacher's spectra.
+    double lo = HUGE_VAL, hi = -HUGE_VAL;
+    for (const Eigen::VectorXd* v : {&m_data.eigenvalues, &m_data.teacher}) {
+        for (Eigen::Index i = 0; i < v->size(); ++i) {
+            const double x = (*v)(i);
+            if (!std::isfinite(x) || (m_logView && x <= kZero))
+                continue;
+            lo = std::min(lo, x);
+            hi = std::max(hi, x);
+        }
+    }
+    if (!(hi > lo))
+        return {};
+    if (m_logView)
+        return logEdges(lo / 1.05, hi * 1.05, kBins);
+    return linearEdges(std::min(0.0, lo), hi * 1.02, kBins);
+}
+
+QCPGraph* SpectrumPlot::addDensity(const Eigen::VectorXd& samples, const std::vector<double>& edges,
+    const QString& name, const QPen& pen, const QBrush& brush)
+{
+    const Histogram h = densityHistogram(samples, edges);
+    auto* graph = addGraph();
+    graph->setName(name);
+    graph->setPen(pen);
+    graph->setBrush(brush);
+    graph->setLineStyle(QCPGraph::lsStepLeft);
+    QVector<double> keys, values;
+    for (std::size_t i = 0; i < h.density.size(); ++i) {
+        // On a log axis an empty bin has no height to draw: use a floor far below the visible range.
+        const double y = m_logView ? std::max(h.density[i], 1e-12) : h.density[i];
+        keys << h.edges[i];
+        values << y;
+    }
+    keys << h.edges.back();
+    values << values.value(values.size() - 1);
+    graph->setData(keys, values, true);
+    return graph;
+}
+
+void SpectrumPlot::addVertical(double x, const QString& label, const QPen& pen)
+{
+    auto* line = new QCPItemStraightLine(this);
+    line->point1->setCoords(x, 1);
+    line->point2->setCoords(x, 2);
+    line->setPen(pen);
+    auto* text = new QCPItemText(this);
+    text->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    text->position->setCoords(x, 0.03);
+    text->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+    text->setRotation(90);
+    text->setText(label);
+    text->setColor(pen.color());
+    text->setFont(QFont("sans", 8));
+}
+
+void SpectrumPlot::rebuild()
+{
+    clearGraphs();
+    clearItems();
+    for (QCPAxis* axis : {xAxis, yAxis}) {
+        axis->setScaleType(m_logView ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
+        if (m_logView)
+            axis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
+        else
+            axis->setTicker(QSharedPointer<QCPAxisTicker>::create());
+        axis->setNumberFormat(m_logView ? "eb" : "g");
+        axis->setNumberPrecision(m_logView ? 0 : 4);
+    }
+    const std::vector<double> edges = currentEdges();
+    const int n = int(m_data.eigenvalues.size());
+    if (edges.empty() || n == 0) {
+        setTitle(n == 0 ? tr("Eigenvalue spectrum: no run yet")
+                        : tr("Eigenvalue spectrum: all %1 eigenvalues are zero (rank collapse)").arg(n));
+        scheduleReplot();
+        return;
+    }
+    const int zeros = countZeros(m_data.eigenvalues);
+    addDensity(m_data.eigenvalues, edges, tr("trained weights (n = %1, %2 at 0)").arg(n).arg(zeros),
+        QPen(QColor(31, 119, 180), 1.5), QBrush(QColor(31, 119, 180, 70)));
+    if (m_data.teacher.size() > 0)
+        addDensity(
+            m_data.teacher, edges, tr("teacher spectrum"), QPen(QColor(255, 127, 14), 1.5, Qt::DashLine), Qt::NoBrush);
+    if (m_data.predicted.size() > 0) {
+        QString name = tr("state evolution ReLU(S*+δZ−λε)");
+        if (std::isfinite(m_data.predictedWeightAtZero))
+            name += tr(", %1% at 0").arg(100 * m_data.predictedWeightAtZero, 0, 'f', 0);
+        addDensity(m_data.predicted, edges, name, QPen(QColor(148, 103, 189), 2), Qt::NoBrush);
+    }
+
+    double yMax = 0;
+    double yMinPositive = HUGE_VAL;
+    for (int g = 0; g < graphCount(); ++g) {
+        for (auto it = graph(g)->data()->constBegin(); it != graph(g)->data()->constEnd(); ++it) {
+            yMax = std::max(yMax, it->value);
+            if (it->value > 1e-11)
+                yMinPositive = std::min(yMinPositive, it->value);
+        }
+    }
+
+    if (m_data.tail && m_data.tail->status == Status::Converged) {
+        const TailFit& t = *m_data.tail;
+        // p(x) = (n_tail/n) (α−1)/xmin (x/xmin)^(−α) above xmin: the fitted law on the density's scale.
+        auto* fit = addGraph();
+        QString name = tr("power-law tail α = %1 ± %2, xmin = %3, KS D = %4, n_tail = %5")
+                           .arg(t.alpha, 0, 'f', 2)
+                           .arg(t.sigma, 0, 'f', 2)
+                           .arg(t.xmin, 0, 'g', 3)
+                           .arg(t.ks, 0, 'f', 3)
+                           .arg(t.nTail);
+        if (std::isfinite(m_data.predictedAlpha))
+            name += tr(" (predicted 1+1/γ = %1, inferred)").arg(m_data.predictedAlpha, 0, 'f', 2);
+        fit->setName(name);
+        fit->setPen(QPen(QColor(214, 39, 40), 2));
+        const double xEnd = std::isfinite(t.xmax) ? t.xmax : edges.back();
+        const double scale = double(t.nTail) / n * (t.alpha - 1) / t.xmin;
+        for (int k = 0; k <= 40; ++k) {
+            const double x = t.xmin * std::pow(xEnd / t.xmin, k / 40.0);
+            fit->addData(x, scale * std::pow(x / t.xmin, -t.alpha));
+        }
+        addVertical(t.xmin, tr("xmin"), QPen(QColor(214, 39, 40), 1, Qt::DotLine));
+    } else if (m_data.tail) {
+        auto* note = new QCPItemText(this);
+        note->position->setType(QCPItemPosition::ptAxisRectRatio);
+        note->position->setCoords(0.98, 0.05);
+        note->setPositionAlignment(Qt::AlignRight | Qt::AlignTop);
+        note->setText(tr("no tail fit: %1").arg(QString::fromStdString(m_data.tail->message)));
+        note->setColor(QColor(120, 120, 120));
+        note->setFont(QFont("sans", 8));
+    }
+    if (m_data.bulk && m_data.bulk->status == Status::Converged && std::isfinite(m_data.bulk->edge)
+        && (!m_logView || m_data.bulk->edge > 0))
+        addVertical(m_data.bulk->edge, tr("bulk edge (inferred), %1 outliers").arg(m_data.bulk->nOutliers),
+            QPen(QColor(44, 160, 44), 1.5, Qt::DashLine));
+
+    xAxis->setRange(edges.front(), edges.back());
+    if (m_logView)
+        yAxis->setRange(std::min(yMinPositive, yMax) / 3, yMax * 3);
+    else
+        yAxis->setRange(0, yMax * 1.1);
+    QString title = m_logView ? tr("Eigenvalue spectrum (log-log, log bins)") : tr("Eigenvalue spectrum");
+    if (!m_data.spectralPhase.isEmpty())
+        title += tr(": %1 (inferred)").arg(m_data.spectralPhase);
+    setTitle(title);
+    scheduleReplot();
+}
+
+QString SpectrumPlot::dataCsv() const
+{
+    QString csv = QStringLiteral("kind,index,value\n");
+    auto emitValues = [&csv](const char* kind, const Eigen::VectorXd& v) {
+        for (Eigen::Index i = 0; i < v.size(); ++i)
+            csv += QStringLiteral("%1,%2,%3\n").arg(kind).arg(i).arg(v(i), 0, 'g', 12);
+    };
+    emitValues("trained", m_data.eigenvalues);
+    emitValues("teacher", m_data.teacher);
+    emitValues("state_evolution", m_data.predicted);
+    return csv;
+}
+
+QJsonObject SpectrumPlot::dataJson() const
+{
+    QJsonObject object{{"plot", "spectrum"}, {"eigenvalues", toJson(m_data.eigenvalues)},
+        {"teacher", toJson(m_data.teacher)}, {"state_evolution", toJson(m_data.predicted)}};
+    if (m_data.tail) {
+        const TailFit& t = *m_data.tail;
+        object["tail_fit"] = QJsonObject{{"status", toString(t.status)}, {"message", QString::fromStdString(t.message)},
+            {"alpha", t.alpha}, {"sigma", t.sigma}, {"xmin", t.xmin}, {"ks", t.ks}, {"n_tail", t.nTail}};
+    }
+    if (m_data.bulk)
+        object["bulk_edge"] = QJsonObject{{"edge", m_data.bulk->edge}, {"outliers", m_data.bulk->nOutliers}};
+    if (std::isfinite(m_data.predictedAlpha))
+        object["predicted_alpha_inferred"] = m_data.predictedAlpha;
+    return object;
+}
+
+}  // namespace sl::ui

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "core/spectrum/spectrum.h"
+#include "core/spectrum/tail_fit.h"
+#include "ui/plot_view.h"
+
+#include <Eigen/Dense>
+#include <optional>
+
+namespace sl::ui {
+
+// Everything the spectrum plot shows. Values, not pointers: snapshots cross threads.
+struct SpectrumViewData {
+    Eigen::VectorXd eigenvalues;  // of the trained weights: eig(S) (quadratic) or |θ_i| (diagonal)
+    Eigen::VectorXd teacher;  // the teacher's spectrum s_i or |θ*_i|
+    Eigen::VectorXd predicted;  // samples of the state-evolution spectrum ReLU(S* + δZ − λεI) (DIGEST §5.1)
+    double predictedWeightAtZero = std::numeric_limits<double>::quiet_NaN();
+    std::optional<TailFit> tail;
+    std::optional<BulkEdge> bulk;
+    double predictedAlpha = std::numeric_limits<double>::quiet_NaN();  // α_WW = 1 + 1/γ (inferred, DIGEST §5.3)
+    QString spectralPhase;
+};
+
+// The live eigenvalue density of the trained weights (linear bins, or log bins on log-log axes), with the
+// teacher's and the predicted spectra overlaid, the fitted power-law tail, the xmin marker and the bulk edge.
+class SpectrumPlot : public PlotView {
+    Q_OBJECT
+
+public:
+    static constexpr int kBins = 40;
+
+    explicit SpectrumPlot(QWidget* parent = nullptr);
+
+    void setData(const SpectrumViewData& data);
+    const SpectrumViewData& data() const { return m_data; }
+    void setLogView(bool logView);
+    bool logView() const { return m_logView; }
+
+    QString dataCsv() const override;
+    QJsonObject dataJson() const override;
+
+private:
+    void rebuild();
+    std::vector<double> currentEdges() const;
+    QCPGraph* addDensity(const Eigen::VectorXd& samples, const std::vector<double>& edges, const QString& name,
+        const QPen& pen, const QBrush& brush);
+    void addVertical(double x, const QString& label, const QPen& pen);
+
+    SpectrumViewData m_data;
+    bool m_logView = false;
+};
+
+}  // namespace sl::ui
