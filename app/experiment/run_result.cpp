@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/experiment/run_result.h"
+
+#include <QJsonArray>
+
+#include <cmath>
+
+namespace sl::app {
+namespace {
+
+// JSON has no NaN: a number that does not apply is null, and null reads back as NaN.
+QJsonValue number(double x)
+{
+    return std::isfinite(x) ? QJsonValue(x) : QJsonValue();
+}
+
+struct Reader {
+    const QJsonObject& json;
+    QString* error;
+    bool ok = true;
+
+    double number(const QString& key)
+    {
+        const QJsonValue v = json.value(key);
+        if (v.isNull())
+            return kNaN;
+        if (!v.isDouble())
+            return fail(key, "a number or null"), kNaN;
+        return v.toDouble();
+    }
+    QString string(const QString& key)
+    {
+        const QJsonValue v = json.value(key);
+        if (!v.isString())
+            return fail(key, "a string"), QString();
+        return v.toString();
+    }
+    void fail(const QString& key, const char* expected)
+    {
+        if (ok && error)
+            *error = QStringLiteral("%1: expected %2").arg(key, QLatin1String(expected));
+        ok = false;
+    }
+};
+
+}  // namespace
+
+QJsonObject RunResult::toJson() const
+{
+    QJsonArray spectrum;
+    for (double x : eigenvalues)
+        spectrum.append(number(x));
+    QJsonValue gap;
+    if (convexGap.computed)
+        gap = QJsonObject{{"relative_objective_gap", number(convexGap.relativeObjectiveGap)},
+            {"solution_distance", number(convexGap.solutionDistance)}};
+    QJsonValue tail;
+    if (tailFit.computed)
+        tail = QJsonObject{{"alpha", number(tailFit.alpha)}, {"sigma", number(tailFit.sigma)},
+            {"xmin", number(tailFit.xmin)}, {"ks", number(tailFit.ks)}, {"n_tail", tailFit.nTail},
+            {"status", tailFit.status}, {"message", tailFit.message}};
+    return QJsonObject{
+        {"config", config.toJson()},
+        {"config_hash", configHash},
+        {"status", QLatin1String(sl::toString(status))},
+        {"message", message},
+        {"stop_reason", stopReason},
+        {"iterations", iterations},
+        {"train_loss", number(trainLoss)},
+        {"objective", number(objective)},
+        {"excess_risk", number(excessRisk)},
+        {"matrix_mse", number(matrixMse)},
+        {"gradient_norm", number(gradientNorm)},
+        {"n_eff", number(nEff)},
+        {"convex_gap", gap},
+        {"eigenvalues", spectrum},
+        {"tail_fit", tail},
+        {"phase", phase.isEmpty() ? QJsonValue() : QJsonValue(phase)},
+        {"phase_inferred", phaseInferred},
+        {"duration_ms", double(durationMs)},
+        {"software_version", softwareVersion},
+    };
+}
+
+std::optional<RunResult> RunResult::fromJson(const QJsonObject& json, QString* error)
+{
+    RunResult r;
+    ConfigError configError;
+    const auto config = ExperimentConfig::fromJson(json.value(QStringLiteral("config")).toObject(), &configError);
+    if (!config) {
+        if (error)
+            *error = QStringLiteral("config.") + configError.text();
+        return std::nullopt;
+    }
+    r.config = *config;
+    Reader in{json, error};
+    r.configHash = in.string(QStringLiteral("config_hash"));
+    const QString status = in.string(QStringLiteral("status"));
+    if (in.ok && !sl::statusFromString(status.toStdString(), r.status))
+        in.fail(QStringLiteral("status"), "a known status (converged, max-iterations, ...)");
+    r.message = in.string(QStringLiteral("message"));
+    r.stopReason = json.value(QStringLiteral("stop_reason")).toString();
+    r.iterations = int(in.number(QStringLiteral("iterations")));
+    r.trainLoss = in.number(QStringLiteral("train_loss"));
+    r.objective = in.number(QStringLiteral("objective"));
+    r.excessRisk = in.number(QStringLiteral("excess_risk"));
+    r.matrixMse = in.number(QStringLiteral("matrix_mse"));
+    r.gradientNorm = in.number(QStringLiteral("gradient_norm"));
+    r.nEff = in.number(QStringLiteral("n_eff"));
+    const QJsonValue gap = json.value(QStringLiteral("convex_gap"));
+    if (gap.isObject()) {
+        const QJsonObject g = gap.toObject();
+        Reader gin{g, error};
+        r.convexGap.computed = true;
+        r.convexGap.relativeObjectiveGap = gin.number(QStringLiteral("relative_objective_gap"));
+        r.convexGap.solutionDistance = gin.number(QStringLiteral("solution_distance"));
+        in.ok = in.ok && gin.ok;
+    } else if (!gap.isNull() && !gap.isUndefined()) {
+        in.fail(QStringLiteral("convex_gap"), "an object or null");
+    }
+    const QJsonValue spectrum = json.value(QStringLiteral("eigenvalues"));
+    if (!spectrum.isArray())
+        in.fail(QStringLiteral("eigenvalues"), "a list of numbers");
+    for (const QJsonValue& v : spectrum.toArray())
+        r.eigenvalues.append(v.isDouble() ? v.toDouble() : kNaN);
+    const QJsonValue tail = json.value(QStringLiteral("tail_fit"));
+    if (tail.isObject()) {
+        const QJsonObject t = tail.toObject();
+        Reader tin{t, error};
+        r.tailFit.computed = true;
+        r.tailFit.alpha = tin.number(QStringLiteral("alpha"));
+        r.tailFit.sigma = tin.number(QStringLiteral("sigma"));
+        r.tailFit.xmin = tin.number(QStringLiteral("xmin"));
+        r.tailFit.ks = tin.number(QStringLiteral("ks"));
+        r.tailFit.nTail = int(tin.number(QStringLiteral("n_tail")));
+        r.tailFit.status = tin.string(QStringLiteral("status"));
+        r.tailFit.message = t.value(QStringLiteral("message")).toString();
+        in.ok = in.ok && tin.ok;
+    } else if (!tail.isNull() && !tail.isUndefined()) {
+        in.fail(QStringLiteral("tail_fit"), "an object or null");
+    }
+    r.phase = json.value(QStringLiteral("phase")).toString();
+    r.phaseInferred = json.value(QStringLiteral("phase_inferred")).toBool();
+    r.durationMs = qint64(in.number(QStringLiteral("duration_ms")));
+    r.softwareVersion = in.string(QStringLiteral("software_version"));
+    if (!in.ok)
+        return std::nullopt;
+    return r;
+}
+
+}  // namespace sl::app

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "app/experiment/experiment_config.h"
+#include "core/common/status.h"
+
+#include <QJsonObject>
+#include <QMetaType>
+#include <QString>
+#include <QVector>
+
+#include <limits>
+#include <optional>
+
+namespace sl::app {
+
+inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// The convex certificate of a trained network (DIGEST §2): how far its objective and solution are from the
+// convex problem's. Absent (computed = false, JSON null) when the certificate was off or not available.
+struct ConvexGap {
+    bool computed = false;
+    double relativeObjectiveGap = kNaN;
+    double solutionDistance = kNaN;
+};
+
+// The power-law tail fit of the final spectrum (DIGEST §5.3), as sl::TailFit reports it.
+struct TailFitSummary {
+    bool computed = false;
+    double alpha = kNaN;
+    double sigma = kNaN;
+    double xmin = kNaN;
+    double ks = kNaN;
+    int nTail = 0;
+    QString status;  // sl::toString(Status) of the fit, e.g. "converged" or "invalid"
+    QString message;
+};
+
+// Everything one run produces. Its JSON is the CLI's contract; the keys are
+//   config, config_hash, status, message, stop_reason, iterations, train_loss, objective, excess_risk, matrix_mse,
+//   gradient_norm, n_eff, convex_gap {relative_objective_gap, solution_distance}, eigenvalues,
+//   tail_fit {alpha, sigma, xmin, ks, n_tail, status, message}, phase, phase_inferred, duration_ms,
+//   software_version.
+// Numbers that do not apply (matrix_mse of the diagonal model, a certificate that was off) are JSON null.
+struct RunResult {
+    ExperimentConfig config;
+    QString configHash;  // config.hash()
+    sl::Status status = sl::Status::NotConverged;
+    QString message;
+    QString stopReason;
+    int iterations = 0;
+    double trainLoss = kNaN;
+    double objective = kNaN;
+    // Test excess risk: 2·E_mat for the quadratic net, R = (1/d)‖θ−θ*‖² for the diagonal one (core/train).
+    double excessRisk = kNaN;
+    double matrixMse = kNaN;  // E_mat = (1/d)‖S−S*‖_F², quadratic only
+    double gradientNorm = kNaN;
+    double nEff = kNaN;  // DIGEST §1c
+    ConvexGap convexGap;
+    // Final spectrum, descending: eigenvalues of S = WWᵀ (quadratic) or |θ_i| (diagonal, DIGEST §2).
+    QVector<double> eigenvalues;
+    TailFitSummary tailFit;
+    // Phase label of the closed-form classifier (DIGEST §3.2b) at (n_eff, λ); empty when λ = 0.
+    QString phase;
+    bool phaseInferred = false;  // the classifier's answer rests on an (inferred) part of the digest
+    qint64 durationMs = 0;
+    QString softwareVersion;
+
+    QJsonObject toJson() const;
+    // nullopt with *error set when a key is missing or has the wrong type, or the config does not validate.
+    static std::optional<RunResult> fromJson(const QJsonObject& json, QString* error = nullptr);
+};
+
+}  // namespace sl::app
+
+Q_DECLARE_METATYPE(sl::app::RunResult)

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// runExperiment end to end on tiny problems. The value check is DIGEST §2's equivalence: the diagonal network
+// trained by L-BFGS and the LASSO solved by coordinate descent (the "convex" solver) reach the same θ, hence the
+// same excess risk and the same spectrum {|θ_i|}.
+#include "app/runner/experiment_execution.h"
+
+#include <QtTest>
+
+#include <cmath>
+
+using namespace sl::app;
+
+namespace {
+
+ExperimentConfig diagonal(Solver solver)
+{
+    ExperimentConfig c;
+    c.problem.model = sl::ModelKind::Diagonal;
+    c.problem.dimension = 12;
+    c.problem.samples = 40;
+    c.problem.weightDecay = 0.5;
+    c.problem.gamma = 1.0;
+    c.problem.noise = 0.5;
+    c.problem.seed = 3;
+    c.solver = solver;
+    c.train = sl::TrainConfig::defaults(sl::Optimizer::Lbfgs);
+    c.train.maxIterations = 5000;
+    c.tailFit = false;
+    return c;
+}
+
+}  // namespace
+
+class TestExperimentExecution : public QObject {
+    Q_OBJECT
+
+private slots:
+    void diagonalNetworkMatchesLasso()
+    {
+        const RunResult net = runExperiment(diagonal(Solver::Lbfgs));
+        const RunResult lasso = runExperiment(diagonal(Solver::Convex));
+        QVERIFY2(net.status == sl::Status::Converged, qPrintable(net.message));
+        QVERIFY2(lasso.status == sl::Status::Converged, qPrintable(lasso.message));
+        QCOMPARE(net.configHash, diagonal(Solver::Lbfgs).hash());
+        QCOMPARE(net.eigenvalues.size(), 12);
+        QCOMPARE(lasso.eigenvalues.size(), 12);
+        QVERIFY(std::isfinite(net.excessRisk) && net.excessRisk > 0);
+        QVERIFY2(std::abs(net.excessRisk - lasso.excessRisk) <= 1e-4 * lasso.excessRisk,
+            qPrintable(QString("net %1 vs lasso %2").arg(net.excessRisk).arg(lasso.excessRisk)));
+        // Objectives agree too: the net's (1/2)(‖a‖²+‖w‖²) equals ‖θ‖₁ at its minimiser.
+        QVERIFY(std::abs(net.objective - lasso.objective) <= 1e-6 * std::abs(lasso.objective));
+        for (int i = 0; i < 12; ++i) {
+            QVERIFY(i == 0 || net.eigenvalues[i] <= net.eigenvalues[i - 1]);  // descending
+            QVERIFY2(std::abs(net.eigenvalues[i] - lasso.eigenvalues[i]) <= 1e-3 * (1 + lasso.eigenvalues[0]),
+                qPrintable(QString("%1: %2 vs %3").arg(i).arg(net.eigenvalues[i]).arg(lasso.eigenvalues[i])));
+        }
+        QVERIFY(!net.phase.isEmpty());
+        QVERIFY(std::isnan(net.matrixMse));
+        QCOMPARE(net.nEff, 40.0);  // n_eff = n for the diagonal net (DIGEST §1c)
+    }
+
+    void quadraticSpectrumHasDimensionEigenvalues()
+    {
+        ExperimentConfig c;
+        c.problem.model = sl::ModelKind::Quadratic;
+        c.problem.dimension = 8;
+        c.problem.width = 4;  // p < d: S = WWᵀ has d − p zero eigenvalues
+        c.problem.samples = 200;
+        c.problem.weightDecay = 0.1;
+        c.train.maxIterations = 2000;
+        c.tailFit = false;
+        const RunResult r = runExperiment(c);
+        QVERIFY2(r.status == sl::Status::Converged || r.status == sl::Status::MaxIterations, qPrintable(r.message));
+        QCOMPARE(r.eigenvalues.size(), 8);
+        for (int i = 4; i < 8; ++i)
+            QCOMPARE(r.eigenvalues[i], 0.0);
+        QVERIFY(r.eigenvalues[3] >= 0.0);
+        // Excess risk of the quadratic net is 2·E_mat (DIGEST §1b).
+        QVERIFY(std::abs(r.excessRisk - 2 * r.matrixMse) <= 1e-9 * r.excessRisk);
+        QCOMPARE(r.nEff, 25.0);  // n/d
+    }
+
+    void weightSpectrumClosedForms()
+    {
+        Eigen::MatrixXd aw(3, 2);
+        aw << 2, 3, -1, 0.5, 0, 4;
+        QCOMPARE(weightSpectrum(sl::ModelKind::Diagonal, aw), (QVector<double>{6.0, 0.5, 0.0}));
+        // W with orthogonal columns of norms 3 and 2: S = WWᵀ has eigenvalues 9, 4, 0.
+        Eigen::MatrixXd w = Eigen::MatrixXd::Zero(3, 2);
+        w(0, 0) = 3;
+        w(2, 1) = 2;
+        const QVector<double> s = weightSpectrum(sl::ModelKind::Quadratic, w);
+        QCOMPARE(s.size(), 3);
+        QVERIFY(std::abs(s[0] - 9) < 1e-12 && std::abs(s[1] - 4) < 1e-12 && std::abs(s[2]) < 1e-12);
+    }
+
+    void cancelledBeforeStart()
+    {
+        sl::CancelToken cancel;
+        cancel.cancel();
+        const RunResult r = runExperiment(diagonal(Solver::Lbfgs), {}, cancel);
+        QCOMPARE(r.status, sl::Status::Cancelled);
+        QVERIFY(r.eigenvalues.isEmpty());
+    }
+
+    void invalidAndSweepAreStatuses()
+    {
+        ExperimentConfig bad = diagonal(Solver::Lbfgs);
+        bad.problem.gamma = 0.2;
+        RunResult r = runExperiment(bad);
+        QCOMPARE(r.status, sl::Status::Invalid);
+        QVERIFY2(r.message.contains("problem.gamma"), qPrintable(r.message));
+        ExperimentConfig sweep = diagonal(Solver::Lbfgs);
+        sweep.seedCount = 2;
+        r = runExperiment(sweep);
+        QCOMPARE(r.status, sl::Status::Invalid);
+        QVERIFY(r.message.contains("sweep"));
+    }
+
+    void observerSeesSnapshots()
+    {
+        int calls = 0;
+        ExperimentConfig c = diagonal(Solver::Lbfgs);
+        const RunResult r = runExperiment(c, [&](const sl::TrainSnapshot& s) {
+            ++calls;
+            QCOMPARE(s.weights.rows(), 12);
+        });
+        QVERIFY(calls > 0);
+        QVERIFY(calls <= r.iterations + 1);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestExperimentExecution)
+#include "test_experiment_execution.moc"
