@@ -171,7 +171,7 @@ double LassoStateEvolution::solveThreshold(double delta, double* residual) const
 }
 
 LassoStateEvolutionResult LassoStateEvolution::run(
-    const Observer<LassoSnapshot>& observer, const CancelToken& cancel) const
+    const Observer<LassoStateEvolutionSnapshot>& observer, const CancelToken& cancel) const
 {
     const auto& c = m_config;
     LassoStateEvolutionResult result;
@@ -231,7 +231,7 @@ LassoStateEvolutionResult LassoStateEvolution::run(
         const bool done = change <= c.tolerance * (riskNew + floor);
         risk = done ? riskNew : (1 - c.damping) * risk + c.damping * riskNew;
         if (observer)
-            observer(LassoSnapshot{iter, risk, delta, t, residualOuter});
+            observer(LassoStateEvolutionSnapshot{iter, risk, delta, t, residualOuter});
         if (done) {
             // Report the moments at the accepted point: δ and t belong to riskNew's δ within the tolerance.
             result.status = Status::Converged;

@@ -38,7 +38,7 @@ struct LassoStateEvolutionConfig {
     void validate() const;  // throws sl::ValidationError naming the parameter
 };
 
-struct LassoSnapshot {
+struct LassoStateEvolutionSnapshot {
     int iteration = 0;
     double risk = 0;
     double delta = 0;
@@ -76,7 +76,7 @@ public:
     const LassoStateEvolutionConfig& config() const { return m_config; }
 
     LassoStateEvolutionResult run(
-        const Observer<LassoSnapshot>& observer = {}, const CancelToken& cancel = CancelToken()) const;
+        const Observer<LassoStateEvolutionSnapshot>& observer = {}, const CancelToken& cancel = CancelToken()) const;
 
     // Solve t·(α − κ(t)) = λ for t at fixed δ (λ > 0), or κ(t) = α (λ = 0, α < 1). Returns NaN if it fails.
     double solveThreshold(double delta, double* residual = nullptr) const;

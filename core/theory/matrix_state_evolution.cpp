@@ -201,7 +201,7 @@ MatrixStateEvolution::MatrixStateEvolution(MatrixStateEvolutionConfig config) : 
 }
 
 MatrixStateEvolutionResult MatrixStateEvolution::run(
-    const Observer<MatrixSnapshot>& observer, const CancelToken& cancel) const
+    const Observer<MatrixStateEvolutionSnapshot>& observer, const CancelToken& cancel) const
 {
     const auto start = Clock::now();
     const auto& c = m_config;
@@ -246,7 +246,7 @@ MatrixStateEvolutionResult MatrixStateEvolution::run(
         }
         const double change = std::abs(deltaNew - delta) / std::max(delta, 1e-300);
         if (observer)
-            observer(MatrixSnapshot{iter, delta, eps, eMat, change});
+            observer(MatrixStateEvolutionSnapshot{iter, delta, eps, eMat, change});
         if (change <= c.tolerance) {
             result.iterations = iter;
             result.residualA = residualA;

@@ -31,7 +31,7 @@ struct MatrixStateEvolutionConfig {
     void validate() const;  // throws sl::ValidationError naming the parameter
 };
 
-struct MatrixSnapshot {
+struct MatrixStateEvolutionSnapshot {
     int iteration = 0;
     double delta = 0;
     double epsilon = 0;
@@ -78,7 +78,7 @@ public:
     const MatrixStateEvolutionConfig& config() const { return m_config; }
 
     MatrixStateEvolutionResult run(
-        const Observer<MatrixSnapshot>& observer = {}, const CancelToken& cancel = CancelToken()) const;
+        const Observer<MatrixStateEvolutionSnapshot>& observer = {}, const CancelToken& cancel = CancelToken()) const;
 
 private:
     MatrixStateEvolutionConfig m_config;
