@@ -272,11 +272,9 @@ public:
     {
         if (m_loop.cancelled())
             throw Stop{Status::Cancelled, "cancelled"};
-        const double f = m_model.evaluate(x, gradient);
-        // A non-finite value would poison the line search's interpolation; stop instead.
-        if (!std::isfinite(f))
-            throw Stop{Status::Diverged, divergedReason(m_config)};
-        return f;
+        // A non-finite value at a trial point is not divergence: the backtracking line search rejects it and
+        // shortens the step. Accepted points are checked in accepted().
+        return m_model.evaluate(x, gradient);
     }
 
     void accepted(double f, const Eigen::VectorXd& x, const Eigen::VectorXd& gradient)
@@ -321,7 +319,11 @@ private:
     Loop& m_loop;
 };
 
-// Strong-Wolfe line search (as [S7]'s line_search='strong_wolfe') that reports every accepted step.
+// Strong-Wolfe line search (as [S7]'s line_search='strong_wolfe') that reports every accepted step. LBFGSpp
+// 0.1's backtracking search is used rather than its Nocedal-Wright one: the latter doubles the step without bound
+// while bracketing and silently accepts its last trial point after max_linesearch evaluations, which near the
+// round-off floor produced non-finite trial values; backtracking rejects those (it treats NaN as a failed
+// Armijo test) and throws when it runs out of evaluations, which runLbfgs() turns into a restart or a status.
 template <class Scalar>
 class ObservedLineSearch {
 public:
@@ -330,7 +332,7 @@ public:
     static void LineSearch(Foo& f, Scalar& fx, Vector& x, Vector& grad, Scalar& step, const Vector& drt,
         const Vector& xp, const LBFGSpp::LBFGSParam<Scalar>& param)
     {
-        LBFGSpp::LineSearchNocedalWright<Scalar>::LineSearch(f, fx, x, grad, step, drt, xp, param);
+        LBFGSpp::LineSearchBacktracking<Scalar>::LineSearch(f, fx, x, grad, step, drt, xp, param);
         f.accepted(fx, x, grad);
     }
 };
@@ -436,10 +438,10 @@ TrainResult Trainer::run(const Problem& problem, const TrainConfig& config, cons
 {
     validateProblem(problem);
     config.validate();
-    return run(problem, config, initialWeights(problem, config), observer, cancel);
+    return runFrom(problem, config, initialWeights(problem, config), observer, cancel);
 }
 
-TrainResult Trainer::run(const Problem& problem, const TrainConfig& config, const Eigen::MatrixXd& initial,
+TrainResult Trainer::runFrom(const Problem& problem, const TrainConfig& config, const Eigen::MatrixXd& initial,
     const Observer<TrainSnapshot>& observer, const CancelToken& cancel)
 {
     validateProblem(problem);

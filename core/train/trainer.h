@@ -46,8 +46,9 @@ public:
     // (divergence, cancellation, line-search failure, iteration limit) is a Status in the result.
     static TrainResult run(const Problem& problem, const TrainConfig& config,
         const Observer<TrainSnapshot>& observer = {}, const CancelToken& cancel = CancelToken{});
-    // Warm start from initial: W (d×p) for the quadratic model, [a w] (d×2) for the diagonal one.
-    static TrainResult run(const Problem& problem, const TrainConfig& config, const Eigen::MatrixXd& initial,
+    // Warm start from initial: W (d×p) for the quadratic model, [a w] (d×2) for the diagonal one. (A separate name,
+    // not an overload of run(), so an Eigen expression is never mistaken for an observer.)
+    static TrainResult runFrom(const Problem& problem, const TrainConfig& config, const Eigen::MatrixXd& initial,
         const Observer<TrainSnapshot>& observer = {}, const CancelToken& cancel = CancelToken{});
     // The initialisation run() uses without a warm start.
     static Eigen::MatrixXd initialWeights(const Problem& problem, const TrainConfig& config);

@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/common/validation.h"
+#include "core/model/diagonal_net.h"
+#include "core/model/quadratic_net.h"
+#include "core/train/trainer.h"
+
+#include <QtTest>
+#include <atomic>
+#include <chrono>
+#include <climits>
+#include <cmath>
+#include <thread>
+#include <vector>
+
+namespace {
+
+sl::Problem quadratic(int d, long long n, double lambda, double noise, std::uint64_t seed = 1)
+{
+    sl::ProblemConfig c;
+    c.model = sl::ModelKind::Quadratic;
+    c.dimension = d;
+    c.samples = n;
+    c.weightDecay = lambda;
+    c.noise = noise;
+    c.seed = seed;
+    return sl::makeProblem(c);
+}
+
+sl::Problem diagonal(int d, long long n, double lambda, double noise, std::uint64_t seed = 1)
+{
+    sl::ProblemConfig c;
+    c.model = sl::ModelKind::Diagonal;
+    c.dimension = d;
+    c.samples = n;
+    c.weightDecay = lambda;
+    c.noise = noise;
+    c.seed = seed;
+    c.amplitudes = sl::TeacherAmplitudes::Deterministic;
+    return sl::makeProblem(c);
+}
+
+// Cyclic coordinate descent for the LASSO (1/2)‖y − Aθ‖² + λ‖θ‖₁ with A = X/√d: an independent solver.
+Eigen::VectorXd lassoByCoordinateDescent(const sl::Problem& p, int sweeps)
+{
+    const int d = p.config.dimension;
+    const double lambda = p.config.weightDecay;
+    const Eigen::MatrixXd A = p.data.X / std::sqrt(double(d));
+    const Eigen::VectorXd columnNorms = A.colwise().squaredNorm();
+    Eigen::VectorXd theta = Eigen::VectorXd::Zero(d);
+    Eigen::VectorXd r = p.data.y;
+    for (int s = 0; s < sweeps; ++s) {
+        for (int j = 0; j < d; ++j) {
+            const double z = A.col(j).dot(r) + columnNorms(j) * theta(j);
+            const double updated = std::copysign(std::max(std::abs(z) - lambda, 0.0), z) / columnNorms(j);
+            r -= A.col(j) * (updated - theta(j));
+            theta(j) = updated;
+        }
+    }
+    return theta;
+}
+
+}  // namespace
+
+class TestTrainer : public QObject {
+    Q_OBJECT
+
+private slots:
+    void lbfgsRecoversANoiselessTeacher()
+    {
+        // n = 4d² ≫ d(d+1)/2 noiseless equations: the unregularised minimiser is S* itself.
+        const sl::Problem p = quadratic(8, 256, 0.0, 0.0);
+        const sl::TrainResult r = sl::Trainer::run(p, sl::TrainConfig::defaults(sl::Optimizer::Lbfgs));
+        QVERIFY2(r.status == sl::Status::Converged, r.message.c_str());
+        QVERIFY2(r.matrixMse < 1e-8, qPrintable(QString::number(r.matrixMse)));
+        QVERIFY(r.matrixMse < 1e-6 * p.teacher.riskAtZero());
+        QVERIFY(std::abs(r.excessRisk - 2 * r.matrixMse) <= 1e-15);
+        QVERIFY((r.S - r.W * r.W.transpose()).norm() < 1e-12);
+        QVERIFY(r.iterations > 0 && r.iterations < 50000);
+        QVERIFY(!r.stopReason.empty() && !r.message.empty());
+    }
+
+    void quadraticOptimumIsTheConvexOptimum()
+    {
+        // DIGEST §2: with p = d the network ERM equals min_{S⪰0} (1/d²)Σ(y − Tr S Z)² + (λ/d) Tr S, whose
+        // optimality conditions are G ⪰ 0 and GS = 0 for G = −(2/d²)Σ r_μ Z_μ + (λ/d) I, Z = (xxᵀ − I)/√d.
+        const int d = 10;
+        const sl::Problem p = quadratic(d, 300, 0.5, 0.5);
+        const sl::TrainResult r = sl::Trainer::run(p, sl::TrainConfig::defaults(sl::Optimizer::Lbfgs));
+        QVERIFY2(r.status == sl::Status::Converged, r.message.c_str());
+        const double sqrtD = std::sqrt(double(d));
+        Eigen::MatrixXd G = (0.5 / d) * Eigen::MatrixXd::Identity(d, d);
+        for (int mu = 0; mu < p.data.X.rows(); ++mu) {
+            const Eigen::VectorXd x = p.data.X.row(mu).transpose();
+            const double residual = p.data.y(mu) - (x.dot(r.S * x) - r.S.trace()) / sqrtD;
+            const Eigen::MatrixXd Z = (x * x.transpose() - Eigen::MatrixXd::Identity(d, d)) / sqrtD;
+            G -= (2.0 / (double(d) * d)) * residual * Z;
+        }
+        const double scale = 0.5 / d;
+        Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(G);
+        // Loose on the negative side: directions where S's eigenvalue is ~0 are degenerate (quartic) in W and
+        // converge slowly, so at the default tolerances G's smallest eigenvalue is ~ -1e-5·λ/d. A spurious
+        // stationary point would leave it O(λ/d) negative.
+        QVERIFY2(
+            eig.eigenvalues().minCoeff() > -1e-4 * scale, qPrintable(QString::number(eig.eigenvalues().minCoeff())));
+        QVERIFY2((G * r.S).norm() < 1e-4 * scale * r.S.norm(), qPrintable(QString::number((G * r.S).norm())));
+        // Weight decay made S low-rank here, so the test above is not vacuous: some eigenvalues of G are > 0.
+        QVERIFY(eig.eigenvalues().maxCoeff() > 1e-3 * scale);
+    }
+
+    void diagonalOptimumIsBalancedAndSolvesTheLasso()
+    {
+        const int d = 20;
+        const sl::Problem p = diagonal(d, 60, 2.0, 0.5);
+        const sl::TrainResult r = sl::Trainer::run(p, sl::TrainConfig::defaults(sl::Optimizer::Lbfgs));
+        QVERIFY2(r.status == sl::Status::Converged, r.message.c_str());
+        QVERIFY(std::isnan(r.matrixMse));
+        QVERIFY((r.theta - r.a.cwiseProduct(r.w)).norm() == 0.0);
+        // Balance |a_i| = |w_i| (DIGEST §2).
+        QVERIFY2((r.a.cwiseAbs() - r.w.cwiseAbs()).cwiseAbs().maxCoeff() < 1e-4,
+            qPrintable(QString::number((r.a.cwiseAbs() - r.w.cwiseAbs()).cwiseAbs().maxCoeff())));
+        // There the network objective equals the LASSO objective (1/2)Σ(y − θᵀx/√d)² + λ‖θ‖₁.
+        sl::DiagonalNet net(p.data, p.config.weightDecay);
+        const double lasso = net.lassoObjective(r.theta);
+        QVERIFY2(
+            std::abs(r.objective - lasso) < 1e-8 * lasso, qPrintable(QString("%1 vs %2").arg(r.objective).arg(lasso)));
+        // And θ is the LASSO minimiser found by an independent coordinate-descent solver.
+        const Eigen::VectorXd reference = lassoByCoordinateDescent(p, 5000);
+        QVERIFY2((r.theta - reference).norm() < 1e-4 * reference.norm(),
+            qPrintable(QString::number((r.theta - reference).norm() / reference.norm())));
+        int zeros = 0;
+        for (int i = 0; i < d; ++i)
+            zeros += reference(i) == 0.0;
+        QVERIFY(zeros > 0);  // λ = 2 thresholds some coordinates: sparsity is really tested
+        QVERIFY(std::abs(r.excessRisk - sl::diagonalExcessRisk(r.theta, p.teacher)) == 0.0);
+    }
+
+    void sameSeedIsBitIdentical()
+    {
+        for (auto o : {sl::Optimizer::Lbfgs, sl::Optimizer::Adam}) {
+            sl::TrainConfig config = sl::TrainConfig::defaults(o);
+            config.maxIterations = 200;
+            const sl::Problem p = quadratic(6, 100, 0.3, 0.5, 11);
+            const sl::TrainResult a = sl::Trainer::run(p, config), b = sl::Trainer::run(p, config);
+            QVERIFY(a.W == b.W);
+            QCOMPARE(a.iterations, b.iterations);
+            QVERIFY(a.objective == b.objective);
+            const sl::TrainResult c = sl::Trainer::run(quadratic(6, 100, 0.3, 0.5, 12), config);
+            QVERIFY(!(c.W == a.W));
+            QVERIFY(!(sl::Trainer::initialWeights(quadratic(6, 100, 0.3, 0.5, 12), config)
+                == sl::Trainer::initialWeights(p, config)));
+        }
+    }
+
+    void initialisationHasVarianceInitScaleSquaredOverD()
+    {
+        const int d = 30;
+        const sl::Problem p = quadratic(d, 10, 1.0, 0.5);
+        sl::TrainConfig config = sl::TrainConfig::defaults(sl::Optimizer::Lbfgs);
+        config.initScale = 2.0;
+        const Eigen::MatrixXd W = sl::Trainer::initialWeights(p, config);
+        QCOMPARE(int(W.rows()), d);
+        QCOMPARE(int(W.cols()), d);
+        const double variance = W.squaredNorm() / W.size();
+        QVERIFY(std::abs(variance / (4.0 / d) - 1.0) < 5 * std::sqrt(2.0 / W.size()));
+    }
+
+    void hugeGradientStepDiverges()
+    {
+        const sl::Problem p = quadratic(8, 100, 0.1, 0.5);
+        sl::TrainConfig config = sl::TrainConfig::defaults(sl::Optimizer::GradientDescent);
+        config.learningRate = 1e3;
+        const sl::TrainResult r = sl::Trainer::run(p, config);
+        QVERIFY2(r.status == sl::Status::Diverged, r.message.c_str());
+        QVERIFY(r.iterations < config.maxIterations);
+        QVERIFY(QString::fromStdString(r.message).contains("smaller learning rate"));
+    }
+
+    void cancelFromAnotherThreadStopsTheRun()
+    {
+        const sl::Problem p = quadratic(20, 2000, 0.1, 0.5);
+        sl::TrainConfig config = sl::TrainConfig::defaults(sl::Optimizer::GradientDescent);
+        config.learningRate = 1e-6;  // never converges within the limit
+        config.lossChangeTolerance = 0;
+        config.maxIterations = INT_MAX;
+        sl::CancelToken cancel;
+        std::atomic<int> seen{0};
+        std::thread canceller([&] {
+            while (seen.load() < 5)
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            cancel.cancel();
+        });
+        const sl::TrainResult r = sl::Trainer::run(
+            p, config, [&](const sl::TrainSnapshot&) { seen.fetch_add(1); }, cancel);
+        canceller.join();
+        QVERIFY2(r.status == sl::Status::Cancelled, r.message.c_str());
+        QVERIFY(r.iterations >= 4 && r.iterations < config.maxIterations);
+    }
+
+    void lbfgsPollsCancelEveryIteration()
+    {
+        const sl::Problem p = quadratic(10, 400, 0.1, 0.5);
+        sl::CancelToken cancel;
+        std::vector<int> iterations;
+        const sl::TrainResult r = sl::Trainer::run(
+            p, sl::TrainConfig::defaults(sl::Optimizer::Lbfgs),
+            [&](const sl::TrainSnapshot& s) {
+                iterations.push_back(s.iteration);
+                if (s.iteration == 3)
+                    cancel.cancel();
+            },
+            cancel);
+        QVERIFY2(r.status == sl::Status::Cancelled, r.message.c_str());
+        QCOMPARE(r.iterations, 3);
+        QCOMPARE(iterations, (std::vector<int>{0, 1, 2, 3}));
+        // Already cancelled: no iteration at all.
+        const sl::TrainResult none = sl::Trainer::run(p, sl::TrainConfig::defaults(sl::Optimizer::Lbfgs), {}, cancel);
+        QVERIFY(none.status == sl::Status::Cancelled);
+        QCOMPARE(none.iterations, 0);
+    }
+
+    void lineSearchFailureIsAStatusNotAnException()
+    {
+        // With both tolerances at 0 the run can only end when the line search cannot decrease the objective any
+        // more (round-off floor): LBFGSpp throws there, and the trainer must turn that into a status.
+        const sl::Problem p = quadratic(8, 200, 0.5, 0.5, 2);
+        sl::TrainConfig config = sl::TrainConfig::defaults(sl::Optimizer::Lbfgs);
+        const sl::TrainResult reference = sl::Trainer::run(p, config);
+        config.gradientTolerance = 0;
+        config.lossChangeTolerance = 0;
+        config.maxIterations = 5000;
+        const sl::TrainResult r = sl::Trainer::run(p, config);
+        QVERIFY2(r.status == sl::Status::NotConverged, r.message.c_str());
+        QVERIFY(QString::fromStdString(r.stopReason).contains("line search"));
+        QVERIFY(r.W.allFinite() && std::isfinite(r.objective));
+        // The point returned is the last accepted iterate: at least as good as the default run's.
+        QVERIFY(r.objective <= reference.objective + 1e-12);
+        QVERIFY(r.iterations > reference.iterations);
+    }
+
+    void iterationLimitIsAStatus()
+    {
+        const sl::Problem p = quadratic(8, 150, 0.1, 0.5);
+        for (auto o : {sl::Optimizer::Lbfgs, sl::Optimizer::GradientDescent, sl::Optimizer::Adam}) {
+            sl::TrainConfig config = sl::TrainConfig::defaults(o);
+            config.maxIterations = 4;
+            const sl::TrainResult r = sl::Trainer::run(p, config);
+            QVERIFY2(r.status == sl::Status::MaxIterations, r.message.c_str());
+            QCOMPARE(r.iterations, 4);
+        }
+    }
+
+    void snapshotsAreConsistentWithTheNet()
+    {
+        const sl::Problem p = quadratic(7, 120, 0.4, 0.5);
+        sl::TrainConfig config = sl::TrainConfig::defaults(sl::Optimizer::GradientDescent);
+        config.maxIterations = 10;
+        config.snapshotInterval = 3;
+        std::vector<sl::TrainSnapshot> snapshots;
+        const sl::TrainResult r
+            = sl::Trainer::run(p, config, [&](const sl::TrainSnapshot& s) { snapshots.push_back(s); });
+        std::vector<int> seen;
+        sl::QuadraticNet net(p.data, p.config.weightDecay);
+        for (const sl::TrainSnapshot& s : snapshots) {
+            seen.push_back(s.iteration);
+            const double objective = net.objective(s.weights, nullptr);
+            QVERIFY(std::abs(s.objective - objective) < 1e-12 * objective);
+            QVERIFY(std::abs(s.trainLoss - net.dataLoss(s.weights)) < 1e-12 * objective);
+            const double risk = 2 * sl::matrixMse(s.weights * s.weights.transpose(), p.teacher);
+            QVERIFY(std::abs(s.excessRisk - risk) < 1e-12 * risk);
+        }
+        // Every snapshotInterval iterations, plus the final state.
+        QCOMPARE(seen, (std::vector<int>{0, 3, 6, 9, 10}));
+        QVERIFY(snapshots.back().weights == r.W);
+        QVERIFY(std::abs(r.trainLoss - net.dataLoss(r.W)) < 1e-12 * r.objective);
+        Eigen::MatrixXd gradient;
+        net.objective(r.W, &gradient);
+        QVERIFY(std::abs(r.gradientNorm - gradient.norm()) < 1e-10 * gradient.norm());
+    }
+
+    void optimizersReachTheSameMinimum()
+    {
+        // λ > 0 and many samples: a unique convex optimum that every optimiser must find.
+        const sl::Problem p = quadratic(6, 200, 1.0, 0.5, 3);
+        const sl::TrainResult l = sl::Trainer::run(p, sl::TrainConfig::defaults(sl::Optimizer::Lbfgs));
+        QVERIFY2(l.status == sl::Status::Converged, l.message.c_str());
+        sl::TrainConfig gd = sl::TrainConfig::defaults(sl::Optimizer::GradientDescent);
+        gd.learningRate = 0.1;
+        const sl::TrainResult g = sl::Trainer::run(p, gd);
+        QVERIFY2(g.status == sl::Status::Converged, g.message.c_str());
+        sl::TrainConfig adamConfig = sl::TrainConfig::defaults(sl::Optimizer::Adam);
+        adamConfig.learningRate = 1e-2;
+        adamConfig.maxIterations = 20000;
+        const sl::TrainResult a = sl::Trainer::run(p, adamConfig);
+        QVERIFY2(a.status == sl::Status::Converged || a.status == sl::Status::MaxIterations, a.message.c_str());
+        QVERIFY2((g.S - l.S).norm() < 1e-4 * l.S.norm(), qPrintable(QString::number((g.S - l.S).norm() / l.S.norm())));
+        QVERIFY2((a.S - l.S).norm() < 1e-3 * l.S.norm(), qPrintable(QString::number((a.S - l.S).norm() / l.S.norm())));
+        QVERIFY(g.objective >= l.objective - 1e-10 && a.objective >= l.objective - 1e-10);
+    }
+
+    void warmStartAtTheOptimumStopsAtOnce()
+    {
+        const sl::Problem p = quadratic(6, 150, 0.5, 0.5, 4);
+        const sl::TrainConfig config = sl::TrainConfig::defaults(sl::Optimizer::Lbfgs);
+        const sl::TrainResult first = sl::Trainer::run(p, config);
+        QVERIFY2(first.status == sl::Status::Converged, first.message.c_str());
+        const sl::TrainResult again = sl::Trainer::runFrom(p, config, first.W);
+        QVERIFY(again.iterations <= 5);
+        QVERIFY(std::abs(again.objective - first.objective) < 1e-10 * first.objective);
+    }
+
+    void invalidInputsThrowNamingTheParameter()
+    {
+        const sl::Problem p = quadratic(6, 50, 0.5, 0.5);
+        sl::TrainConfig config = sl::TrainConfig::defaults(sl::Optimizer::GradientDescent);
+        config.learningRate = -1;
+        try {
+            sl::Trainer::run(p, config);
+            QFAIL("negative learning rate accepted");
+        } catch (const sl::ValidationError& e) {
+            QCOMPARE(QString::fromStdString(e.parameter()), QString("learningRate"));
+        }
+        config.learningRate = 0.01;
+        try {
+            sl::Trainer::runFrom(p, config, Eigen::MatrixXd::Ones(6, 2));  // [a w] shape, but the model is quadratic
+            QFAIL("wrong initial shape accepted");
+        } catch (const sl::ValidationError& e) {
+            QCOMPARE(QString::fromStdString(e.parameter()), QString("initial"));
+        }
+        Eigen::MatrixXd bad = Eigen::MatrixXd::Ones(6, 6);
+        bad(2, 3) = std::nan("");
+        QVERIFY_THROWS_EXCEPTION(sl::ValidationError, sl::Trainer::runFrom(p, config, bad));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestTrainer)
+#include "test_trainer.moc"
