@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/runner/theory_runner.h"
+
+#include "core/common/rng.h"
+#include "core/model/teacher.h"
+#include "core/theory/lasso_state_evolution.h"
+#include "core/theory/matrix_state_evolution.h"
+#include "core/theory/state_evolution_curve.h"
+
+#include <QMutexLocker>
+#include <algorithm>
+#include <cmath>
+
+namespace sl::app {
+namespace {
+
+// Monte Carlo draws per coordinate of the diagonal network's predicted |θ̂_i| (DIGEST §5.1, inferred analogue).
+constexpr int kLassoSpectrumDraws = 16;
+// GOE samples of the quadratic state evolution in the GUI overlay (DIGEST §4.2; K = 32 is the default of the CLI).
+constexpr int kOverlayGoeSamples = 16;
+
+Eigen::VectorXd sortedDescending(Eigen::VectorXd v)
+{
+    std::sort(v.data(), v.data() + v.size(), std::greater<double>());
+    return v;
+}
+
+}  // namespace
+
+TheoryRunner::TheoryRunner(QObject* parent) : QThread(parent)
+{
+    qRegisterMetaType<sl::app::TheoryOverlay>();
+}
+
+TheoryRunner::~TheoryRunner()
+{
+    {
+        QMutexLocker lock(&m_mutex);
+        m_abort = true;
+        m_cancel.cancel();
+        m_condition.wakeOne();
+    }
+    wait();
+}
+
+void TheoryRunner::request(const ExperimentConfig& config, double nEffMin, double nEffMax, int points)
+{
+    QMutexLocker lock(&m_mutex);
+    m_config = config;
+    m_nEffMin = nEffMin;
+    m_nEffMax = nEffMax;
+    m_points = points;
+    if (!isRunning()) {
+        start(QThread::LowPriority);
+    } else {
+        m_restart = true;
+        m_cancel.cancel();
+        m_condition.wakeOne();
+    }
+}
+
+void TheoryRunner::run()
+{
+    forever
+    {
+        m_mutex.lock();
+        const ExperimentConfig config = m_config;
+        const double lo = m_nEffMin, hi = m_nEffMax;
+        const int points = m_points;
+        m_cancel = sl::CancelToken{};
+        const sl::CancelToken cancel = m_cancel;
+        m_mutex.unlock();
+
+        const TheoryOverlay overlay = compute(config, lo, hi, points, cancel);
+        if (m_abort)
+            return;
+        if (!cancel.isCancelled())
+            emit overlayReady(overlay);
+
+        m_mutex.lock();
+        if (!m_restart && !m_abort)
+            m_condition.wait(&m_mutex);
+        m_restart = false;
+        const bool abort = m_abort;
+        m_mutex.unlock();
+        if (abort)
+            return;
+    }
+}
+
+TheoryOverlay TheoryRunner::compute(
+    const ExperimentConfig& config, double nEffMin, double nEffMax, int points, const sl::CancelToken& cancel)
+{
+    TheoryOverlay overlay;
+    overlay.configHash = config.hash();
+    const sl::ProblemConfig& p = config.problem;
+    const bool quadratic = p.model == sl::ModelKind::Quadratic;
+    try {
+        p.validate();
+        // The same teacher the run trains against: makeProblem draws the teacher first from Rng(seed).
+        sl::Rng rng(p.seed);
+        const sl::Teacher teacher = sl::makeTeacher(p, rng);
+        overlay.teacherSpectrum = sortedDescending(teacher.spectrum.cwiseAbs());
+        const double alpha = p.nEff() / p.dimension;  // n/d diagonal, n/d² quadratic
+
+        if (quadratic && p.weightDecay > 0) {
+            sl::MatrixStateEvolutionConfig se;
+            se.spectrum = teacher.spectrum;
+            se.alphaQ = alpha;
+            se.lambda = p.weightDecay;
+            se.noise = p.noise;
+            se.samples = kOverlayGoeSamples;
+            se.seed = p.seed;
+            const auto result = sl::MatrixStateEvolution(se).run({}, cancel);
+            overlay.pointConverged = result.ok();
+            overlay.pointMessage = QString::fromStdString(result.message);
+            if (result.ok()) {
+                overlay.predictedRisk = result.testExcessRisk;
+                overlay.delta = result.delta;
+                overlay.epsilon = result.epsilon;
+                overlay.threshold = result.threshold;
+                overlay.predictedSpectrum = result.spectrumSamples;
+                overlay.predictedWeightAtZero = result.weightAtZero;
+            }
+        } else if (!quadratic) {
+            sl::LassoStateEvolutionConfig se;
+            se.teacher = teacher.spectrum;
+            se.alpha = alpha;
+            se.lambda = p.weightDecay;
+            se.noise = p.noise;
+            const auto result = sl::LassoStateEvolution(se).run({}, cancel);
+            overlay.pointConverged = result.ok();
+            overlay.pointMessage = QString::fromStdString(result.message);
+            if (result.ok()) {
+                overlay.predictedRisk = result.risk;
+                overlay.delta = result.delta;
+                overlay.epsilon = result.epsilon;
+                overlay.threshold = result.threshold;
+                // DIGEST §5.1 (inferred analogue): θ̂_i ~ η(θ*_i + δg; t), so |θ̂_i| = max(|θ*_i + δg| − t, 0).
+                sl::Rng noise(p.seed ^ 0x5eedULL);
+                const Eigen::Index d = teacher.spectrum.size();
+                overlay.predictedSpectrum.resize(d * kLassoSpectrumDraws);
+                int zeros = 0;
+                for (int k = 0; k < kLassoSpectrumDraws; ++k) {
+                    for (Eigen::Index i = 0; i < d; ++i) {
+                        const double z = std::abs(teacher.spectrum(i) + result.delta * noise.normal());
+                        const double v = std::max(z - result.threshold, 0.0);
+                        zeros += v == 0.0;
+                        overlay.predictedSpectrum(k * d + i) = v;
+                    }
+                }
+                overlay.predictedWeightAtZero = double(zeros) / double(overlay.predictedSpectrum.size());
+            }
+        } else {
+            overlay.pointMessage = QStringLiteral("no state evolution at λ = 0 for the quadratic model");
+        }
+
+        if (points > 1 && nEffMax > nEffMin && nEffMin > 0 && !(quadratic && p.weightDecay <= 0)
+            && !cancel.isCancelled()) {
+            sl::StateEvolutionCurveConfig curve;
+            curve.model = quadratic ? sl::NetworkModel::Quadratic : sl::NetworkModel::Diagonal;
+            curve.d = p.dimension;
+            curve.gamma = p.gamma;
+            curve.lambda = p.weightDecay;
+            curve.noise = p.noise;
+            curve.nEffMin = nEffMin;
+            curve.nEffMax = nEffMax;
+            curve.points = points;
+            curve.seed = p.seed;
+            curve.samples = kOverlayGoeSamples;
+            if (quadratic)
+                curve.matrixSpectrum = teacher.spectrum;
+            else
+                curve.lassoTeacher = teacher.spectrum;
+            const auto result = sl::StateEvolutionCurve(curve).run({}, cancel);
+            overlay.curveMessage = QString::fromStdString(result.message);
+            for (const auto& point : result.points) {
+                if (point.status == sl::Status::Converged) {
+                    overlay.curveNEff << point.nEff;
+                    overlay.curveRisk << point.excessRisk;
+                }
+            }
+        }
+    } catch (const std::exception& e) {
+        overlay.pointConverged = false;
+        overlay.pointMessage = QString::fromUtf8(e.what());
+    }
+    return overlay;
+}
+
+}  // namespace sl::app

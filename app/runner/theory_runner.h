@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "app/experiment/experiment_config.h"
+#include "core/common/cancel_token.h"
+
+#include <Eigen/Dense>
+#include <QMutex>
+#include <QThread>
+#include <QVector>
+#include <QWaitCondition>
+#include <atomic>
+
+namespace sl::app {
+
+// What the theory says about one experiment, for the GUI's overlays: the teacher's spectrum, the state-evolution
+// prediction at the experiment's point (risk and the spectrum of the trained weights, DIGEST §4, §5.1), and the
+// state-evolution risk curve over an n_eff range (DIGEST §4, "non-asymptotic SE" at the same finite d).
+struct TheoryOverlay {
+    QString configHash;
+    Eigen::VectorXd teacherSpectrum;  // s_i (quadratic) or |θ*_i| (diagonal), descending
+    bool pointConverged = false;
+    QString pointMessage;
+    double predictedRisk = 0;  // test excess risk (2·E_mat quadratic, R diagonal)
+    double delta = 0, epsilon = 0, threshold = 0;
+    Eigen::VectorXd predictedSpectrum;  // samples of the SE law of the trained weights' spectrum
+    double predictedWeightAtZero = 0;
+    QVector<double> curveNEff, curveRisk;  // converged curve points only
+    QString curveMessage;
+};
+
+// A Mandelbrot-style worker (Qt's threads example): request() copies the request under a lock and wakes the
+// thread; a newer request abandons the one in progress; destruction aborts and joins.
+class TheoryRunner : public QThread {
+    Q_OBJECT
+
+public:
+    explicit TheoryRunner(QObject* parent = nullptr);
+    ~TheoryRunner() override;
+
+    // The curve spans [nEffMin, nEffMax] with `points` log-spaced points; points = 0 computes no curve.
+    void request(const ExperimentConfig& config, double nEffMin, double nEffMax, int points = 24);
+
+    // The overlay for one request, computed on the calling thread (tests and the CLI's render use it).
+    static TheoryOverlay compute(const ExperimentConfig& config, double nEffMin, double nEffMax, int points,
+        const sl::CancelToken& cancel = sl::CancelToken{});
+
+signals:
+    void overlayReady(const sl::app::TheoryOverlay& overlay);
+
+protected:
+    void run() override;
+
+private:
+    QMutex m_mutex;
+    QWaitCondition m_condition;
+    ExperimentConfig m_config;
+    double m_nEffMin = 1, m_nEffMax = 100;
+    int m_points = 0;
+    bool m_restart = false;
+    std::atomic<bool> m_abort{false};
+    sl::CancelToken m_cancel;
+};
+
+}  // namespace sl::app
+
+Q_DECLARE_METATYPE(sl::app::TheoryOverlay)
