@@ -2,7 +2,9 @@
 #include "app/runner/experiment_execution.h"
 
 #include "core/common/validation.h"
+#include "core/convex/certificate.h"
 #include "core/convex/lasso_solver.h"
+#include "core/convex/nuclear_norm_solver.h"
 #include "core/model/problem.h"
 #include "core/spectrum/spectrum.h"
 #include "core/spectrum/tail_fit.h"
@@ -68,20 +70,62 @@ sl::TrainResult runLasso(const sl::Problem& problem, const ExperimentConfig& con
     return out;
 }
 
-// HOOK (core/convex): the nuclear-norm solver of DIGEST §2 for the quadratic net's convex route. Not in this build.
-sl::TrainResult runNuclearNorm(const sl::Problem&, const ExperimentConfig&, const RunObserver&, const sl::CancelToken&)
+// Convex route for the quadratic net: nuclear-norm PSD sensing in the net's units (DIGEST §1b, §2), solved by
+// FISTA from S = 0. W is the balanced factor V·diag(√s) of S (width d, always wide enough, DIGEST §2).
+sl::TrainResult runNuclearNorm(const sl::Problem& problem, const ExperimentConfig& config, const RunObserver& observer,
+    const sl::CancelToken& cancel)
 {
+    sl::NuclearNormConfig nuclear;
+    nuclear.lambda = problem.config.weightDecay;
+    // (inferred) train.max_iterations bounds the FISTA iterations; tolerances are core's defaults.
+    nuclear.maxIterations = config.train.maxIterations;
+    nuclear.observeEvery = config.train.snapshotInterval;
+    sl::NuclearNormSolver solver(problem.data.X, problem.data.y, nuclear);
+    sl::Observer<sl::NuclearNormSnapshot> relay;
+    if (observer) {
+        relay = [&](const sl::NuclearNormSnapshot& s) {
+            sl::TrainSnapshot t;
+            t.iteration = s.iteration;
+            t.objective = s.objective;
+            t.trainLoss = std::nan("");
+            t.excessRisk = std::nan("");
+            t.gradientNorm = s.optimality;
+            observer(t);
+        };
+    }
+    const sl::NuclearNormResult r = solver.run(relay, cancel);
     sl::TrainResult out;
-    out.status = sl::Status::Invalid;
-    out.message = "the nuclear-norm solver (convex route of the quadratic network) is not available in this build";
+    out.status = r.status;
+    out.message = r.message;
+    out.stopReason = "optimality " + std::to_string(r.optimality);
+    out.iterations = r.iterations;
+    out.objective = r.objective;
+    out.gradientNorm = r.optimality;
+    if (r.S.size() == 0)
+        return out;
+    const int d = problem.config.dimension;
+    out.S = r.S;
+    out.trainLoss = r.objective - solver.penaltyWeight() * r.S.trace();
+    out.matrixMse = (r.S - problem.teacher.matrix).squaredNorm() / d;  // E_mat, DIGEST §1b
+    out.excessRisk = 2.0 * out.matrixMse;  // test excess risk = 2·E_mat (DIGEST §1b), as the trainer reports it
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(0.5 * (r.S + r.S.transpose()));
+    out.W = eig.eigenvectors() * eig.eigenvalues().cwiseMax(0.0).cwiseSqrt().asDiagonal();
     return out;
 }
 
-// HOOK (core/convex): sl::certify(problem, trainResult) -> ConvexCertificate. Not in this build: the certificate
-// stays "not computed" (JSON null) and the run's message says so.
-bool certify(const sl::Problem&, const sl::TrainResult&, ConvexGap&)
+// The convex certificate of DIGEST §2 (core/convex), solved from zero.
+bool certify(const sl::Problem& problem, const sl::TrainResult& trained, ConvexGap& gap, const sl::CancelToken& cancel,
+    QString& note)
 {
-    return false;
+    const sl::ConvexCertificate c = sl::certify(problem, trained, cancel);
+    if (c.status != sl::Status::Converged) {
+        note = QStringLiteral(" (convex certificate: %1)").arg(QString::fromStdString(c.message));
+        return false;
+    }
+    gap.computed = true;
+    gap.relativeObjectiveGap = c.relativeObjectiveGap;
+    gap.solutionDistance = c.solutionDistance;
+    return true;
 }
 
 }  // namespace
@@ -148,8 +192,9 @@ RunResult runExperiment(const ExperimentConfig& config, const RunObserver& obser
         result.eigenvalues = weightSpectrum(config.problem.model, trained.W);
 
         if (config.certificate && config.solver != Solver::Convex) {
-            if (!certify(problem, trained, result.convexGap))
-                result.message += QStringLiteral(" (convex certificate not available in this build)");
+            QString note;
+            if (!certify(problem, trained, result.convexGap, cancel, note))
+                result.message += note;
         }
 
         if (config.tailFit) {
