@@ -25,6 +25,8 @@ struct MatrixStateEvolutionConfig {
     double tolerance = 1e-6;  // relative change of δ (DIGEST §4.2)
     int maxIterations = 1000;
     double damping = 0.5;  // weight of the new δ (DIGEST §4.2)
+    // Secant steps on G(δ) − δ when safe (see run()); false: the digest's plain damped iteration.
+    bool secantAcceleration = true;
     double initialDelta = -1;  // warm start; < 0: δ of the zero estimator, δ² = (Q* + Δ/2)/(2α_q)
     double initialEpsilon = -1;  // warm start of the ε bracket; < 0: 1/(4α_q)
 
