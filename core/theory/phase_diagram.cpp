@@ -34,6 +34,7 @@ void PhaseDiagramConfig::validate() const
     requireNonNegative("noise", noise);
     requireNonNegative("crossoverMargin", crossoverMargin);
     requireNonNegative("peakHalfWidth", peakHalfWidth);
+    requirePositive("peakNEffFactor", peakNEffFactor);
 }
 
 PhaseDiagram::PhaseDiagram(const PhaseDiagramConfig& config) : m_config(config), m_logD(0)
@@ -60,9 +61,10 @@ std::string PhaseDiagram::pureLabel(double a, double b) const
         return a < 1 ? "IV" : "VI";
     }
     const double eta = m_config.peakHalfWidth;
-    if (a < 1 - eta)
+    const double peak = 1 + std::log(m_config.peakNEffFactor) / m_logD;  // a of the peak, 1 by default
+    if (a < peak - eta)
         return "IV";
-    if (std::abs(a - 1) <= eta)
+    if (std::abs(a - peak) <= eta)
         return "V";
     return a < 2 * g ? "VIa" : "VIb";
 }
@@ -227,6 +229,12 @@ PhaseInfo PhaseDiagram::classify(double nEff, double lambda) const
     requirePositive("nEff", nEff);
     requirePositive("lambda", lambda);
     return classifyLog(std::log(nEff) / m_logD, std::log(lambda) / m_logD);
+}
+
+PhaseInfo PhaseDiagram::classifySamples(NetworkModel model, double n, double lambda) const
+{
+    requirePositive("n", n);
+    return classify(effectiveSampleSize(model, n, m_config.d), lambda);
 }
 
 double PhaseDiagram::lineL1(double nEff) const

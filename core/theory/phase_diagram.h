@@ -41,6 +41,10 @@ struct PhaseDiagramConfig {
     double crossoverMargin = 0.1;
     // (inferred) DIGEST §3.2b: half-width η of the interpolation-peak band |a − 1| <= η (phase V).
     double peakHalfWidth = 0.05;
+    // (inferred) The peak sits at n_eff = peakNEffFactor·d. DIGEST §3.2b uses 1 for both models; for the PSD
+    // quadratic model the peak is at n_eff ≈ α_interp·d (§3.2, §4.2), e.g. 0.27 at γ = 1, Δ = 0.5 — pass
+    // matrixInterpolationThreshold()'s value to centre the V band there. Rates and the other borders are unchanged.
+    double peakNEffFactor = 1.0;
 
     void validate() const;  // throws sl::ValidationError
 };
@@ -62,6 +66,8 @@ public:
 
     // Classify (n_eff, λ); both must be > 0. With crossover detection (DIGEST §3.2b).
     PhaseInfo classify(double nEff, double lambda) const;
+    // The same from the sample count n: n_eff = n (diagonal) or n/d (quadratic), DIGEST §1c.
+    PhaseInfo classifySamples(NetworkModel model, double n, double lambda) const;
     // The same in log_d coordinates.
     PhaseInfo classifyLog(double a, double b) const;
     // The bare label of DIGEST §3.2b's pseudo-code, no crossover detection.
@@ -81,7 +87,7 @@ public:
     double lineL3(double nEff) const;  // λ = n_eff/d^(γ+1/2)   (threshold = smallest teacher eigenvalue)
     // Vertical lines (n_eff values).
     double firstFeatureNEff() const { return 1.0; }  // n_eff ~ 1
-    double peakNEff() const { return m_config.d; }  // n_eff ~ d (interpolation peak, phase V)
+    double peakNEff() const { return m_config.peakNEffFactor * m_config.d; }  // interpolation peak, phase V
     double heavyTailNEff() const;  // n_eff ~ d^(2γ) (VIa → VIb; III exists only right of it)
     // Intersections of DIGEST §3.2: L1 ∩ L3 at n_eff = d^(2γ), L1 ∩ L2 at (1, d^(−1/2)).
     std::vector<DiagramPoint> intersections() const;

@@ -4,6 +4,7 @@
 #include "core/common/validation.h"
 #include "core/theory/matrix_state_evolution.h"
 
+#include <chrono>
 #include <cmath>
 #include <sstream>
 
@@ -77,12 +78,15 @@ StateEvolutionCurveResult StateEvolutionCurve::run(
     const Eigen::VectorXd spectrum
         = c.matrixSpectrum.size() > 0 ? c.matrixSpectrum : matrixPowerLawSpectrum(c.d, c.gamma);
     StateEvolutionCurveResult result;
+    const auto start = std::chrono::steady_clock::now();
+    auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
     // Warm-start state carried from the last converged point.
     double lastRisk = -1, lastDelta = -1, lastEpsilon = -1;
     for (std::size_t i = 0; i < nEffs.size(); ++i) {
         if (cancel.isCancelled()) {
             result.status = Status::Cancelled;
             result.message = "cancelled after " + std::to_string(i) + " of " + std::to_string(nEffs.size()) + " points";
+            result.totalSeconds = elapsed();
             return result;
         }
         CurvePoint p;
@@ -104,6 +108,8 @@ StateEvolutionCurveResult StateEvolutionCurve::run(
                 mc.initialEpsilon = lastEpsilon;
             }
             const MatrixStateEvolutionResult r = MatrixStateEvolution(mc).run({}, cancel);
+            result.eigenDecompositions += r.eigenDecompositions;
+            result.eigenSeconds += r.eigenSeconds;
             p.status = r.status;
             p.message = r.message;
             p.iterations = r.iterations;
@@ -147,6 +153,7 @@ StateEvolutionCurveResult StateEvolutionCurve::run(
         if (p.status == Status::Cancelled) {
             result.status = Status::Cancelled;
             result.message = "cancelled after " + std::to_string(i) + " of " + std::to_string(nEffs.size()) + " points";
+            result.totalSeconds = elapsed();
             return result;
         }
         if (p.status != Status::Converged)
@@ -164,6 +171,7 @@ StateEvolutionCurveResult StateEvolutionCurve::run(
         msg << result.failedPoints << " of " << nEffs.size() << " points did not converge";
     }
     result.message = msg.str();
+    result.totalSeconds = elapsed();
     return result;
 }
 

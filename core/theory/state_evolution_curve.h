@@ -76,6 +76,10 @@ struct StateEvolutionCurveResult {
     std::string message;
     std::vector<CurvePoint> points;  // in grid order; on cancellation only those finished
     int failedPoints = 0;
+    // Cost accounting (quadratic model): eigen-decompositions and their share of the run time.
+    long eigenDecompositions = 0;
+    double eigenSeconds = 0;
+    double totalSeconds = 0;
 };
 
 // State-evolution risk against n_eff on a log grid for either model (DIGEST §4), warm-starting each point from

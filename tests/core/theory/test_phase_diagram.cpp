@@ -205,6 +205,21 @@ private slots:
         QCOMPARE(pd.classifyLog(1.5, 0.5).e, diagram(1000, 1.0).classifyLog(1.5, 0.5).e);
     }
 
+    // The quadratic model's peak at n_eff ≈ α_interp·d (DIGEST §4.2) can centre the V band; n → n_eff by model.
+    void peakLocationAndSamples()
+    {
+        sl::PhaseDiagramConfig c;
+        c.d = 400;
+        c.crossoverMargin = 0;
+        QCOMPARE(sl::PhaseDiagram(c).classify(0.27 * 400, 1e-3).label, std::string("IV"));
+        c.peakNEffFactor = 0.27;
+        const sl::PhaseDiagram pd(c);
+        QCOMPARE(pd.classify(0.27 * 400, 1e-3).label, std::string("V"));
+        QCOMPARE(pd.peakNEff(), 0.27 * 400);
+        QCOMPARE(pd.classifySamples(sl::NetworkModel::Quadratic, 0.27 * 400 * 400, 1e-3).label, std::string("V"));
+        QCOMPARE(pd.classifySamples(sl::NetworkModel::Diagonal, 0.27 * 400 * 400, 1e-3).label, std::string("VIa"));
+    }
+
     void validation()
     {
         sl::PhaseDiagramConfig c;
