@@ -19,7 +19,8 @@ Eigen::VectorXd symmetricEigenvalues(const Eigen::MatrixXd& matrix);
 
 // Eigenvalues of WᵀW (cols(W) of them, ascending) as squared singular values of W (Eigen::BDCSVD, no vectors):
 // more accurate than forming WᵀW for small eigenvalues. When rows < cols the missing cols − rows are exact zeros.
-// This is WeightWatcher's ESD; for the quadratic net S = WWᵀ has the same nonzero eigenvalues (DIGEST §5.1).
+// This is WeightWatcher's ESD. For the quadratic net (DIGEST §1b canonical form, W ∈ R^(d×p), S = WWᵀ) the d
+// eigenvalues of S, zeros included, are gramEigenvalues(W.transpose()); WᵀW has the same nonzero ones (§5.1).
 Eigen::VectorXd gramEigenvalues(const Eigen::MatrixXd& w);
 
 // The diagonal network's weight "spectrum" {|θ_i|} (= w_i² at the balanced minimiser), DIGEST §2 (inferred).

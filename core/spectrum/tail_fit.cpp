@@ -109,6 +109,20 @@ double ksDistance(const Sample& s, int k, int m, double logXmin, const TailModel
     constexpr int kChunk = 128;
     const double invM = 1.0 / m;
     double dmax = 0.0;
+    // Every term is a lower bound on D, and the deviation varies slowly with j, so a sparse first pass rejects
+    // most hopeless candidates after m/32 points instead of a full chunked scan.
+    constexpr int kSparse = 32;
+    if (std::isfinite(threshold) && m > 8 * kSparse) {
+        const Eigen::Index count = (m + kSparse - 1) / kSparse;
+        const Eigen::Map<const Eigen::ArrayXd, 0, Eigen::InnerStride<kSparse>> lx(s.logX.data() + k, count);
+        const Eigen::Map<const Eigen::ArrayXd, 0, Eigen::InnerStride<kSparse>> j(s.ramp.data(), count);
+        if (model.linear)
+            dmax = ((lx - logXmin) / model.logR - j * invM).abs().maxCoeff();
+        else
+            dmax = ((1.0 - (-model.beta * (lx - logXmin)).exp()) * model.scale - j * invM).abs().maxCoeff();
+        if (dmax > threshold)
+            return dmax;
+    }
     for (int start = 0; start < m; start += kChunk) {
         const int len = std::min(kChunk, m - start);
         const Eigen::Map<const Eigen::ArrayXd> lx(s.logX.data() + k + start, len);
@@ -606,6 +620,10 @@ TailFit TailFitter::run(
         TailFitConfig repConfig = m_config;
         repConfig.bootstrapReplicates = 0;
         repConfig.likelihoodRatios = false;
+        // With xmin fixed the replicate's tail size is binomial; dropping replicates below minTail would bias the
+        // null distribution of D, so they keep every tail (the D statistic is defined for any size).
+        if (out.xminFixed)
+            repConfig.minTail = 2;
         const double xminDraw = fit.xmin;
         const double alpha = out.alpha;
         auto work = [&](bool reporter) {

@@ -35,7 +35,7 @@ struct TailFitConfig {
     // Invalid when even the lowest candidate has fewer).
     int minTail = kMinTailPoints;
     // At most this many (xmin, D) points in TailFit::ksCurve; every candidate is still searched (see tail_fit.cpp).
-    int maxCurvePoints = 1000;
+    int maxCurvePoints = 300;
     // Semi-parametric bootstrap replicates for the goodness-of-fit p-value; 0 skips it (pValue = NaN).
     int bootstrapReplicates = 0;
     std::uint64_t seed = 1;

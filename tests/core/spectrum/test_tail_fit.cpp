@@ -137,6 +137,12 @@ private slots:
         const double logLik = tail.size() * (std::log(alpha - 1) - std::log(0.8)) - alpha * sumLog;
         QVERIFY(std::abs(fit.logLikelihood - logLik) < 1e-8 * std::abs(logLik));
         QCOMPARE(int(fit.ksCurve.size()), 1);
+        // plfit's fixed-xmin estimate is the same closed form.
+        const sl::PlfitResult ref = sl::plfitReference(x, 0.8);
+        QVERIFY(ref.ok);
+        QVERIFY(std::abs(ref.alpha - alpha) < 1e-10);
+        QVERIFY(std::abs(ref.ks - fit.ks) < 1e-10);
+        QVERIFY(std::abs(ref.logLikelihood - fit.logLikelihood) < 1e-8 * std::abs(logLik));
     }
 
     void agreesWithPlfit_data()
