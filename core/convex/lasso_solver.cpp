@@ -25,6 +25,9 @@ void requireAllFinite(const std::string& name, const Eigen::Ref<const Eigen::Mat
         throw ValidationError(name, "contains NaN or infinite entries");
 }
 
+// The smallest number of coordinates allowed to enter the Gram working set in one sweep.
+constexpr Eigen::Index kLassoMinEntering = 32;
+
 void validateLambda(double lambda)
 {
     requireNonNegative("lambda", lambda);
@@ -289,11 +292,20 @@ LassoResult LassoSolver::solveGram(
             result.status = Status::MaxIterations;
             break;
         }
-        // Coordinates that would leave zero this sweep get their Gram columns in one block first.
+        // Coordinates that would leave zero this sweep get their Gram columns in one block first. From a cold start
+        // far more coordinates violate |q_j| ≤ λ than end up active, and each column costs n·d flops; so only the
+        // strongest violators enter, at most max(kLassoMinEntering, number of coordinates already holding a column)
+        // per sweep (a working set that at most doubles per sweep; the rest enter later if they still violate).
         std::vector<Eigen::Index> entering;
         for (Eigen::Index j = 0; j < d; ++j)
             if (theta[j] == 0.0 && m_gramSlot[size_t(j)] < 0 && m_colNormSq[j] > 0.0 && std::abs(q[j]) > lambda)
                 entering.push_back(j);
+        const size_t cap = size_t(std::max<Eigen::Index>(kLassoMinEntering, m_gramUsed));
+        if (entering.size() > cap) {
+            std::nth_element(entering.begin(), entering.begin() + std::ptrdiff_t(cap), entering.end(),
+                [&](Eigen::Index a, Eigen::Index b) { return std::abs(q[a]) > std::abs(q[b]); });
+            entering.resize(cap);
+        }
         ensureGramColumns(entering);
         for (Eigen::Index j = 0; j < d; ++j) {
             const Eigen::Index slot = m_gramSlot[size_t(j)];

@@ -88,6 +88,8 @@ public:
 
 private:
     void validateCommon(const Eigen::VectorXd& y);
+    // A(S) for S = FFᵀ (F d×k): n·d·k flops for the Gaussian operator when k ≤ d/2, else apply(S).
+    Eigen::VectorXd applyFactor(const Eigen::MatrixXd& factor, const Eigen::MatrixXd& S) const;
     double gradientScale() const;
 
     NuclearNormConfig m_config;
