@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// scalinglab-cli curve: excess risk against n (or n_eff) averaged over seeds, its fitted log-log slope, the
+// state-evolution curve (DIGEST §4) and the phase's predicted slope (DIGEST §3.2b) for the same set-up.
+#include "app/cli/cli.h"
+#include "app/cli/cli_common.h"
+#include "app/cli/commands.h"
+#include "app/cli/curve_fit.h"
+#include "app/cli/experiment_output.h"
+#include "app/cli/problem_options.h"
+#include "core/theory/phase_diagram.h"
+#include "core/theory/state_evolution_curve.h"
+
+#include <QJsonDocument>
+
+#include <cmath>
+#include <map>
+
+namespace sl::cli {
+
+int runCurve(const QStringList& arguments)
+{
+    Options o(QStringLiteral("curve"),
+        QStringLiteral("--samples-from N --samples-to N --points K | --n-eff-from X --n-eff-to X --points K [options]"),
+        QStringLiteral(
+            "Excess risk against n on a log grid (integers, duplicates removed), each point over --seeds seeds:\n"
+            "mean and standard error, the least-squares slope of log mean against log n_eff with its 95% interval,\n"
+            "the state-evolution prediction at every point and the predicted slope of the phase at the grid's\n"
+            "geometric centre. Points run in parallel on all cores (--threads)."));
+    o.value(QStringLiteral("config"), QStringLiteral("FILE"), QStringLiteral("Base experiment JSON."));
+    addProblemOptions(o, false);
+    addSolverOptions(o);
+    o.value(QStringLiteral("samples-from"), QStringLiteral("N"), QStringLiteral("Smallest n."));
+    o.value(QStringLiteral("samples-to"), QStringLiteral("N"), QStringLiteral("Largest n."));
+    o.value(QStringLiteral("n-eff-from"), QStringLiteral("X"), QStringLiteral("Smallest n_eff (instead of n)."));
+    o.value(QStringLiteral("n-eff-to"), QStringLiteral("X"), QStringLiteral("Largest n_eff."));
+    o.value(QStringLiteral("points"), QStringLiteral("K"), QStringLiteral("Grid points (default 6)."));
+    o.flag(QStringLiteral("linear"), QStringLiteral("Linear instead of log spacing."));
+    o.value(QStringLiteral("seeds"), QStringLiteral("S"),
+        QStringLiteral("Seeds per point: seed, seed+1, ... (default 3)."));
+    o.value(QStringLiteral("threads"), QStringLiteral("T"), QStringLiteral("Worker threads (default: all cores)."));
+    o.flag(QStringLiteral("no-theory"), QStringLiteral("Skip the state-evolution curve."));
+    o.value(
+        QStringLiteral("se-samples"), QStringLiteral("K"), QStringLiteral("Quadratic SE: GOE samples (default 32)."));
+    o.parse(arguments);
+    if (o.helpRequested()) {
+        writeOutput(o, o.helpText().toUtf8());
+        return kSuccess;
+    }
+    o.requirePositional(0, QString());
+    const bool bySamples = o.has(QStringLiteral("samples-from")) || o.has(QStringLiteral("samples-to"));
+    const bool byNEff = o.has(QStringLiteral("n-eff-from")) || o.has(QStringLiteral("n-eff-to"));
+    if (bySamples && byNEff)
+        throw UsageError{QStringLiteral("give either --samples-from/--samples-to or --n-eff-from/--n-eff-to")};
+    if (!bySamples && !byNEff)
+        throw UsageError{QStringLiteral("needs --samples-from and --samples-to (or --n-eff-from and --n-eff-to)")};
+    const QString fromKey = bySamples ? QStringLiteral("samples-from") : QStringLiteral("n-eff-from");
+    const QString toKey = bySamples ? QStringLiteral("samples-to") : QStringLiteral("n-eff-to");
+    if (!o.has(fromKey) || !o.has(toKey))
+        throw UsageError{QStringLiteral("needs both --%1 and --%2").arg(fromKey, toKey)};
+    const double from
+        = bySamples ? double(o.integer(fromKey, 0, 1, 1000000000000LL)) : o.number(fromKey, 0, 1e-300, 1e15);
+    const double to = bySamples ? double(o.integer(toKey, 0, 1, 1000000000000LL)) : o.number(toKey, 0, 1e-300, 1e15);
+    if (to < from)
+        throw UsageError{QStringLiteral("--%1 must be >= --%2").arg(toKey, fromKey)};
+    const int points = int(o.integer(QStringLiteral("points"), 6, 1, 10000));
+    const int seeds = int(o.integer(QStringLiteral("seeds"), 3, 1, 100000));
+
+    // The curve is one experiment with a sweep, so it expands to points exactly as the GUI's and `sweep`'s do.
+    QJsonObject base;
+    if (o.has(QStringLiteral("config"))) {
+        QJsonParseError error;
+        const QByteArray text = readTextFile(o.text(QStringLiteral("config")));
+        const QJsonDocument doc = QJsonDocument::fromJson(text, &error);
+        if (error.error != QJsonParseError::NoError || !doc.isObject())
+            throw UsageError{QStringLiteral("%1: not a JSON object").arg(o.text(QStringLiteral("config")))};
+        base = doc.object();
+    }
+    QJsonObject json = experimentJson(o, base);
+    json[QStringLiteral("seeds")] = seeds;
+    json[QStringLiteral("sweep")] = QJsonObject{{bySamples ? QStringLiteral("n") : QStringLiteral("n_eff"),
+        QJsonObject{{QStringLiteral("from"), from}, {QStringLiteral("to"), to}, {QStringLiteral("points"), points},
+            {QStringLiteral("log"), !o.has(QStringLiteral("linear"))}}}};
+    sl::app::ConfigError error;
+    const auto config = sl::app::ExperimentConfig::fromJson(json, &error);
+    if (!config)
+        throw UsageError{error.text()};
+    const sl::ProblemConfig& problem = config->problem;
+    const sl::NetworkModel model
+        = problem.model == sl::ModelKind::Diagonal ? sl::NetworkModel::Diagonal : sl::NetworkModel::Quadratic;
+    const int threads = int(o.integer(QStringLiteral("threads"), 0, 0, 4096));
+
+    const QVector<sl::app::RunResult> results
+        = runPoints(o, config->points(), threads, o.storePath(), QStringLiteral("curve"));
+    const bool cancelled = interruptToken().isCancelled();
+
+    // Aggregate over seeds, per n.
+    std::map<long long, std::vector<double>> risks;
+    std::map<long long, int> failed;
+    for (const long long n : config->sampleGrid()) {
+        risks[n];
+        failed[n] = 0;
+    }
+    for (const sl::app::RunResult& r : results) {
+        const long long n = r.config.problem.samples;
+        if ((r.status == sl::Status::Converged || r.status == sl::Status::MaxIterations) && std::isfinite(r.excessRisk))
+            risks[n].push_back(r.excessRisk);
+        else
+            ++failed[n];
+    }
+    std::vector<CurvePointSummary> summary;
+    for (const auto& [n, values] : risks) {
+        CurvePointSummary s = summarise(values);
+        s.samples = n;
+        s.nEff = sl::effectiveSampleSize(model, double(n), problem.dimension);
+        s.failed = failed[n];
+        summary.push_back(s);
+    }
+
+    // Theory at the same n_eff values.
+    std::vector<double> theory(summary.size(), std::nan(""));
+    QString theoryNote;
+    if (!o.has(QStringLiteral("no-theory")) && !cancelled) {
+        if (model == sl::NetworkModel::Quadratic && problem.weightDecay <= 0) {
+            theoryNote = QStringLiteral("the quadratic state evolution needs λ > 0");
+        } else {
+            sl::StateEvolutionCurveConfig se;
+            se.model = model;
+            se.d = problem.dimension;
+            se.gamma = problem.gamma;
+            se.lambda = problem.weightDecay;
+            se.noise = problem.noise;
+            se.samples = int(o.integer(QStringLiteral("se-samples"), se.samples, 1, 10000));
+            for (const CurvePointSummary& s : summary)
+                se.nEffValues.push_back(s.nEff);
+            const sl::StateEvolutionCurveResult r = sl::StateEvolutionCurve(se).run({}, interruptToken());
+            for (size_t i = 0; i < r.points.size() && i < theory.size(); ++i) {
+                if (r.points[i].status == sl::Status::Converged)
+                    theory[i] = r.points[i].excessRisk;
+            }
+            theoryNote = problem.model == sl::ModelKind::Diagonal
+                ? QStringLiteral("LASSO SE, deterministic amplitudes √d·i^(−γ) (inferred, DIGEST App. A)")
+                : QStringLiteral("matrix SE, K GOE samples (DIGEST §4.2); excess risk = 2·E_mat");
+        }
+    }
+
+    const SlopeFit fit = fitSlope(summary);
+    sl::PhaseDiagramConfig diagramConfig;
+    diagramConfig.d = problem.dimension;
+    diagramConfig.gamma = problem.gamma;
+    diagramConfig.noise = problem.noise;
+    QJsonValue phase, predicted;
+    if (problem.weightDecay > 0 && !summary.empty()) {
+        const double centre = std::sqrt(summary.front().nEff * summary.back().nEff);
+        const sl::PhaseInfo info = sl::PhaseDiagram(diagramConfig).classify(centre, problem.weightDecay);
+        phase = QString::fromStdString(info.label);
+        predicted = info.exponentN;
+    }
+
+    QJsonArray pointsJson;
+    QList<QStringList> rows{{QStringLiteral("n"), QStringLiteral("n_eff"), QStringLiteral("runs"),
+        QStringLiteral("mean"), QStringLiteral("stderr"), QStringLiteral("theory")}};
+    for (size_t i = 0; i < summary.size(); ++i) {
+        const CurvePointSummary& s = summary[i];
+        pointsJson.append(QJsonObject{{QStringLiteral("samples"), double(s.samples)}, {QStringLiteral("n_eff"), s.nEff},
+            {QStringLiteral("mean"), jsonNumber(s.mean)}, {QStringLiteral("stderr"), jsonNumber(s.standardError)},
+            {QStringLiteral("theory"), jsonNumber(theory[i])}, {QStringLiteral("runs"), s.runs},
+            {QStringLiteral("failed"), s.failed}});
+        rows.append({QString::number(s.samples), formatNumber(s.nEff, 5), QString::number(s.runs), formatNumber(s.mean),
+            formatNumber(s.standardError, 3), formatNumber(theory[i])});
+    }
+    QJsonObject out;
+    out[QStringLiteral("config")] = config->toJson();
+    out[QStringLiteral("points")] = pointsJson;
+    out[QStringLiteral("fit")] = QJsonObject{{QStringLiteral("slope"), jsonNumber(fit.slope)},
+        {QStringLiteral("slope_low"), jsonNumber(fit.low)}, {QStringLiteral("slope_high"), jsonNumber(fit.high)},
+        {QStringLiteral("intercept"), jsonNumber(fit.intercept)}, {QStringLiteral("points_used"), fit.used}};
+    out[QStringLiteral("predicted_slope")] = predicted.isUndefined() ? QJsonValue(QJsonValue::Null) : predicted;
+    out[QStringLiteral("phase")] = phase.isUndefined() ? QJsonValue(QJsonValue::Null) : phase;
+    out[QStringLiteral("theory_note")] = theoryNote;
+    out[QStringLiteral("cancelled")] = cancelled;
+    QString human = formatTable(rows)
+        + formatPairs({
+            {QStringLiteral("fitted slope"),
+                QStringLiteral("%1 [%2, %3] (95%, %4 points)")
+                    .arg(formatNumber(fit.slope, 4), formatNumber(fit.low, 4), formatNumber(fit.high, 4))
+                    .arg(fit.used)},
+            {QStringLiteral("predicted slope"),
+                predicted.isUndefined() ? QStringLiteral("-") : formatNumber(predicted.toDouble(), 4)},
+            {QStringLiteral("phase (grid centre)"), phase.isUndefined() ? QStringLiteral("-") : phase.toString()},
+            {QStringLiteral("theory"), theoryNote},
+        });
+    if (cancelled)
+        human += QStringLiteral("interrupted: only the finished runs are included\n");
+    present(o, out, human);
+    if (cancelled)
+        return kRunFailed;
+    for (const CurvePointSummary& s : summary) {
+        if (s.runs == 0)
+            return kRunFailed;
+    }
+    return kSuccess;
+}
+
+}  // namespace sl::cli

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// scalinglab-cli fit-tail: the power-law tail fit of DIGEST §5.3 (core/spectrum/tail_fit.h) on user numbers.
+#include "app/cli/cli.h"
+#include "app/cli/cli_common.h"
+#include "app/cli/commands.h"
+#include "core/spectrum/spectrum.h"
+#include "core/spectrum/tail_fit.h"
+
+#include <cmath>
+#include <limits>
+
+namespace sl::cli {
+namespace {
+
+QJsonObject ratioJson(const sl::LikelihoodRatio& r)
+{
+    QJsonObject o;
+    o[QStringLiteral("computed")] = r.computed;
+    o[QStringLiteral("log_likelihood_ratio")] = jsonNumber(r.logLikelihoodRatio);
+    o[QStringLiteral("normalized_ratio")] = jsonNumber(r.normalizedRatio);
+    o[QStringLiteral("p_value")] = jsonNumber(r.pValue);
+    o[QStringLiteral("preferred")] = QString::fromStdString(r.preferred);
+    return o;
+}
+
+}  // namespace
+
+int runFitTail(const QStringList& arguments)
+{
+    Options o(QStringLiteral("fit-tail"), QStringLiteral("FILE [options]"),
+        QStringLiteral("Power-law tail fit (Clauset–Shalizi–Newman, continuous; DIGEST §5.3) of the numbers in FILE,\n"
+                       "or with --matrix of the spectrum of the matrix W in FILE: the eigenvalues of WᵀW (squared\n"
+                       "singular values, WeightWatcher's ESD), or of W itself with --symmetric."));
+    o.value(QStringLiteral("column"), QStringLiteral("NAME|K"),
+        QStringLiteral("CSV column (header name or 1-based number); default: the file must have one column."));
+    o.flag(
+        QStringLiteral("matrix"), QStringLiteral("FILE is a matrix (CSV, whitespace text or .npy): fit its spectrum."));
+    o.flag(QStringLiteral("symmetric"), QStringLiteral("With --matrix: eigenvalues of the symmetric matrix itself."));
+    o.value(QStringLiteral("bootstrap"), QStringLiteral("N"),
+        QStringLiteral("Bootstrap replicates for the goodness-of-fit p-value (default 0: none)."));
+    o.value(
+        QStringLiteral("xmin"), QStringLiteral("X"), QStringLiteral("Fix xmin instead of minimising the KS distance."));
+    o.value(
+        QStringLiteral("xmax"), QStringLiteral("X"), QStringLiteral("Fit the truncated power law on [xmin, xmax]."));
+    o.value(QStringLiteral("min-tail"), QStringLiteral("K"),
+        QStringLiteral("Fewest points in the tail (default %1).").arg(sl::kMinTailPoints));
+    o.value(QStringLiteral("seed"), QStringLiteral("S"), QStringLiteral("Bootstrap seed (default 1)."));
+    o.value(QStringLiteral("threads"), QStringLiteral("T"), QStringLiteral("Bootstrap threads (default: all cores)."));
+    o.epilogue(QStringLiteral(
+        "File formats: text with one number per line, CSV/whitespace tables (a non-numeric first line is a header;\n"
+        "lines starting with # are skipped), NumPy .npy (float32/float64, C or Fortran order, 1-D or 2-D).\n"
+        "Non-positive values are dropped before the fit (zeros are the ESD's rank-deficiency spike)."));
+    o.parse(arguments);
+    if (o.helpRequested()) {
+        writeOutput(o, o.helpText().toUtf8());
+        return kSuccess;
+    }
+    o.requirePositional(1, QStringLiteral("FILE"));
+    const QString path = o.positional().first();
+    if (o.has(QStringLiteral("symmetric")) && !o.has(QStringLiteral("matrix")))
+        throw UsageError{QStringLiteral("--symmetric needs --matrix")};
+    if (o.has(QStringLiteral("column")) && o.has(QStringLiteral("matrix")))
+        throw UsageError{QStringLiteral("--column and --matrix cannot be used together")};
+
+    sl::TailFitConfig config;
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    config.xmin = o.number(QStringLiteral("xmin"), nan, 1e-300, 1e300);
+    config.xmax = o.number(QStringLiteral("xmax"), nan, 1e-300, 1e300);
+    config.minTail = int(o.integer(QStringLiteral("min-tail"), sl::kMinTailPoints, 2, 1000000000));
+    config.bootstrapReplicates = int(o.integer(QStringLiteral("bootstrap"), 0, 0, 1000000));
+    config.seed = std::uint64_t(o.integer(QStringLiteral("seed"), 1, 0, 1LL << 53));
+    config.threads = int(o.integer(QStringLiteral("threads"), 0, 0, 4096));
+    config.validate();
+
+    Eigen::VectorXd values;
+    QString source;
+    if (o.has(QStringLiteral("matrix"))) {
+        const Eigen::MatrixXd w = readMatrix(path);
+        if (o.has(QStringLiteral("symmetric"))) {
+            if (w.rows() != w.cols())
+                throw UsageError{QStringLiteral("%1: --symmetric needs a square matrix (got %2×%3)")
+                                     .arg(path)
+                                     .arg(w.rows())
+                                     .arg(w.cols())};
+            try {
+                values = sl::symmetricEigenvalues(w);
+            } catch (const std::invalid_argument& e) {
+                throw UsageError{path + QStringLiteral(": ") + QString::fromUtf8(e.what())};
+            }
+            source = QStringLiteral("eigenvalues of the %1×%2 symmetric matrix").arg(w.rows()).arg(w.cols());
+        } else {
+            values = sl::gramEigenvalues(w);
+            source = QStringLiteral("eigenvalues of WᵀW, W %1×%2").arg(w.rows()).arg(w.cols());
+        }
+    } else {
+        values = readNumbers(path, o.text(QStringLiteral("column")));
+        source = QStringLiteral("%1 numbers").arg(values.size());
+    }
+
+    ProgressBar bar(o, QStringLiteral("bootstrap"), config.bootstrapReplicates);
+    const sl::TailFit fit = sl::TailFitter(config).run(
+        values, [&](const sl::BootstrapProgress& p) { bar.update(p.done); }, interruptToken());
+    bar.finish();
+    const sl::PlfitResult plfit = sl::plfitReference(values, config.xmin);
+
+    QJsonObject json;
+    json[QStringLiteral("file")] = path;
+    json[QStringLiteral("source")] = source;
+    json[QStringLiteral("values")] = int(values.size());
+    json[QStringLiteral("status")] = QLatin1String(sl::toString(fit.status));
+    json[QStringLiteral("message")] = QString::fromStdString(fit.message);
+    json[QStringLiteral("alpha")] = jsonNumber(fit.alpha);
+    json[QStringLiteral("sigma")] = jsonNumber(fit.sigma);
+    json[QStringLiteral("xmin")] = jsonNumber(fit.xmin);
+    json[QStringLiteral("xmax")] = jsonNumber(fit.xmax);
+    json[QStringLiteral("xmin_fixed")] = fit.xminFixed;
+    json[QStringLiteral("ks")] = jsonNumber(fit.ks);
+    json[QStringLiteral("n_tail")] = fit.nTail;
+    json[QStringLiteral("n_used")] = fit.nUsed;
+    json[QStringLiteral("n_dropped")] = fit.nDropped;
+    json[QStringLiteral("candidates")] = fit.candidates;
+    json[QStringLiteral("p_value")] = jsonNumber(fit.pValue);
+    json[QStringLiteral("bootstrap_replicates")] = config.bootstrapReplicates;
+    json[QStringLiteral("replicates_used")] = fit.replicatesUsed;
+    json[QStringLiteral("likelihood_ratios")]
+        = QJsonObject{{QStringLiteral("exponential"), ratioJson(fit.vsExponential)},
+            {QStringLiteral("lognormal"), ratioJson(fit.vsLognormal)},
+            {QStringLiteral("truncated_power_law"), ratioJson(fit.vsTruncatedPowerLaw)}};
+    json[QStringLiteral("plfit")]
+        = QJsonObject{{QStringLiteral("ok"), plfit.ok}, {QStringLiteral("alpha"), jsonNumber(plfit.alpha)},
+            {QStringLiteral("xmin"), jsonNumber(plfit.xmin)}, {QStringLiteral("ks"), jsonNumber(plfit.ks)}};
+
+    QList<QPair<QString, QString>> human{
+        {QStringLiteral("data"), path + QStringLiteral(" (") + source + QStringLiteral(")")},
+        {QStringLiteral("status"),
+            QLatin1String(sl::toString(fit.status)) + QStringLiteral(" ") + QString::fromStdString(fit.message)},
+        {QStringLiteral("alpha ± sigma"), formatNumber(fit.alpha) + QStringLiteral(" ± ") + formatNumber(fit.sigma)},
+        {QStringLiteral("xmin"), formatNumber(fit.xmin) + (fit.xminFixed ? QStringLiteral(" (fixed)") : QString())},
+        {QStringLiteral("xmax"), formatNumber(fit.xmax)},
+        {QStringLiteral("KS distance"), formatNumber(fit.ks)},
+        {QStringLiteral("tail / used / dropped"),
+            QStringLiteral("%1 / %2 / %3").arg(fit.nTail).arg(fit.nUsed).arg(fit.nDropped)},
+        {QStringLiteral("p-value"),
+            config.bootstrapReplicates > 0
+                ? QStringLiteral("%1 (%2 replicates)").arg(formatNumber(fit.pValue)).arg(fit.replicatesUsed)
+                : QStringLiteral("- (use --bootstrap N)")},
+    };
+    for (const sl::LikelihoodRatio* r : {&fit.vsExponential, &fit.vsLognormal, &fit.vsTruncatedPowerLaw}) {
+        if (r->computed)
+            human.append({QStringLiteral("vs ") + QString::fromStdString(r->alternative),
+                QStringLiteral("R = %1, p = %2: %3")
+                    .arg(formatNumber(r->logLikelihoodRatio, 4), formatNumber(r->pValue, 3),
+                        QString::fromStdString(r->preferred))});
+    }
+    present(o, json, formatPairs(human));
+    if (interruptToken().isCancelled())
+        return kRunFailed;
+    return fit.status == sl::Status::Converged ? kSuccess : kRunFailed;
+}
+
+}  // namespace sl::cli

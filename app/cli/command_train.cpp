@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// scalinglab-cli train: one experiment through the shared runner (app/runner/experiment_execution.h).
+#include "app/cli/cli.h"
+#include "app/cli/cli_common.h"
+#include "app/cli/commands.h"
+#include "app/cli/experiment_output.h"
+#include "app/cli/problem_options.h"
+#include "app/runner/experiment_execution.h"
+#include "app/store/result_store.h"
+
+namespace sl::cli {
+
+int runTrain(const QStringList& arguments)
+{
+    Options o(QStringLiteral("train"), QStringLiteral("[options] | --config FILE.json [options]"),
+        QStringLiteral(
+            "Train one experiment: teacher, data, network (or its convex twin, --solver convex), final spectrum,\n"
+            "tail fit and phase. Options override the --config file (an experiment JSON, or a run result whose\n"
+            "\"config\" is used). The JSON output is the run result (RunResult::toJson): config, status, iterations,\n"
+            "train_loss, objective, excess_risk, matrix_mse, convex_gap, eigenvalues, tail_fit, phase, ...\n"
+            "With --store PATH the result is also saved in the results store the GUI reads."));
+    o.value(QStringLiteral("config"), QStringLiteral("FILE"),
+        QStringLiteral("Experiment JSON (schema scalinglab.experiment)."));
+    addProblemOptions(o, true);
+    addSolverOptions(o);
+    o.parse(arguments);
+    if (o.helpRequested()) {
+        writeOutput(o, o.helpText().toUtf8());
+        return kSuccess;
+    }
+    o.requirePositional(0, QString());
+    const sl::app::ExperimentConfig config = experimentFromOptions(o);
+    if (config.isSweep())
+        throw UsageError{QStringLiteral("this experiment is a sweep of %1 runs (seeds or a grid); use `sweep`")
+                             .arg(config.points().size())};
+    ProgressBar bar(o, QStringLiteral("train"), config.train.maxIterations);
+    const sl::app::RunResult result = sl::app::runExperiment(
+        config,
+        [&](const sl::TrainSnapshot& s) {
+            bar.update(s.iteration, QStringLiteral("objective %1").arg(s.objective, 0, 'g', 6));
+        },
+        interruptToken());
+    bar.finish();
+    if (!o.storePath().isEmpty() && result.status != sl::Status::Cancelled) {
+        sl::app::ResultStore store;
+        if (!store.open(o.storePath()))
+            throw UsageError{QStringLiteral("cannot open the store: %1").arg(store.lastError())};
+        if (store.save(result.toJson()) < 0)
+            throw RunError{QStringLiteral("saving to the store failed: %1").arg(store.lastError())};
+    }
+    present(o, result.toJson(), describeRun(result));
+    return exitCodeFor(result);
+}
+
+}  // namespace sl::cli

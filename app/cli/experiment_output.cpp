@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/cli/experiment_output.h"
+
+#include "app/cli/cli.h"
+
+#include "app/runner/experiment_execution.h"
+#include "app/store/result_store.h"
+
+#include <memory>
+#include <optional>
+
+namespace sl::cli {
+
+int exitCodeFor(const sl::app::RunResult& result)
+{
+    switch (result.status) {
+    case sl::Status::Converged:
+    case sl::Status::MaxIterations: return kSuccess;
+    case sl::Status::Invalid: return kBadUsage;
+    default: return kRunFailed;
+    }
+}
+
+QString describeRun(const sl::app::RunResult& r)
+{
+    const sl::ProblemConfig& p = r.config.problem;
+    QList<QPair<QString, QString>> pairs{
+        {QStringLiteral("model"),
+            QStringLiteral("%1, d = %2, p = %3, n = %4 (n_eff = %5)")
+                .arg(QLatin1String(sl::toString(p.model)))
+                .arg(p.dimension)
+                .arg(p.effectiveWidth())
+                .arg(p.samples)
+                .arg(formatNumber(r.nEff))},
+        {QStringLiteral("λ, γ, Δ, seed"),
+            QStringLiteral("%1, %2, %3, %4").arg(p.weightDecay).arg(p.gamma).arg(p.noise).arg(p.seed)},
+        {QStringLiteral("solver"), QLatin1String(sl::app::toString(r.config.solver))},
+        {QStringLiteral("status"),
+            QStringLiteral("%1 after %2 iterations %3")
+                .arg(QLatin1String(sl::toString(r.status)))
+                .arg(r.iterations)
+                .arg(r.message)},
+        {QStringLiteral("train loss"), formatNumber(r.trainLoss, 10)},
+        {QStringLiteral("objective"), formatNumber(r.objective, 10)},
+        {QStringLiteral("excess risk"), formatNumber(r.excessRisk, 10)},
+    };
+    if (p.model == sl::ModelKind::Quadratic)
+        pairs.append({QStringLiteral("matrix MSE"), formatNumber(r.matrixMse, 10)});
+    if (r.convexGap.computed)
+        pairs.append({QStringLiteral("convex gap"),
+            QStringLiteral("objective %1, solution %2")
+                .arg(formatNumber(r.convexGap.relativeObjectiveGap), formatNumber(r.convexGap.solutionDistance))});
+    if (r.tailFit.computed)
+        pairs.append({QStringLiteral("tail fit"),
+            QStringLiteral("α = %1 ± %2, xmin = %3, KS = %4, n_tail = %5 (%6)")
+                .arg(formatNumber(r.tailFit.alpha, 4), formatNumber(r.tailFit.sigma, 2),
+                    formatNumber(r.tailFit.xmin, 4), formatNumber(r.tailFit.ks, 3))
+                .arg(r.tailFit.nTail)
+                .arg(r.tailFit.status)});
+    pairs.append({QStringLiteral("phase"),
+        r.phase.isEmpty() ? QStringLiteral("-")
+                          : r.phase + (r.phaseInferred ? QStringLiteral(" [inferred]") : QString())});
+    QStringList top;
+    for (int i = 0; i < std::min(8, int(r.eigenvalues.size())); ++i)
+        top.append(formatNumber(r.eigenvalues[i], 4));
+    pairs.append({QStringLiteral("top eigenvalues"), top.join(QLatin1Char(' '))});
+    pairs.append({QStringLiteral("duration"), QStringLiteral("%1 ms").arg(r.durationMs)});
+    return formatPairs(pairs);
+}
+
+QString runTable(const QVector<sl::app::RunResult>& results)
+{
+    QList<QStringList> rows{
+        {QStringLiteral("n"), QStringLiteral("n_eff"), QStringLiteral("lambda"), QStringLiteral("seed"),
+            QStringLiteral("status"), QStringLiteral("iter"), QStringLiteral("excess_risk"), QStringLiteral("phase")}};
+    for (const sl::app::RunResult& r : results) {
+        const sl::ProblemConfig& p = r.config.problem;
+        rows.append({QString::number(p.samples), formatNumber(r.nEff, 4), formatNumber(p.weightDecay, 4),
+            QString::number(p.seed), QLatin1String(sl::toString(r.status)), QString::number(r.iterations),
+            formatNumber(r.excessRisk, 6), r.phase.isEmpty() ? QStringLiteral("-") : r.phase});
+    }
+    return formatTable(rows);
+}
+
+QVector<sl::app::RunResult> runPoints(const Options& options, const std::vector<sl::app::ExperimentConfig>& points,
+    int threads, const QString& storePath, const QString& label)
+{
+    std::unique_ptr<sl::app::ResultStore> store;
+    if (!storePath.isEmpty()) {
+        store = std::make_unique<sl::app::ResultStore>();
+        if (!store->open(storePath))
+            throw UsageError{QStringLiteral("cannot open the store: %1").arg(store->lastError())};
+    }
+    std::vector<std::optional<sl::app::RunResult>> outcomes(points.size());
+    ProgressBar bar(options, label, (long long)points.size());
+    int done = 0;
+    QString storeError;
+    const sl::CancelToken& cancel = interruptToken();
+    runParallel(
+        int(points.size()), threads, cancel,
+        [&](int i) { outcomes[size_t(i)] = sl::app::runExperiment(points[size_t(i)], {}, cancel); },
+        [&](int i) {
+            ++done;
+            const sl::app::RunResult& r = *outcomes[size_t(i)];
+            // A run cut short by Ctrl-C is not a result: it is neither saved nor reported.
+            if (r.status == sl::Status::Cancelled) {
+                outcomes[size_t(i)].reset();
+                return;
+            }
+            if (store && store->save(r.toJson()) < 0 && storeError.isEmpty())
+                storeError = store->lastError();
+            bar.update(done);
+        });
+    bar.finish();
+    if (!storeError.isEmpty())
+        throw RunError{QStringLiteral("saving to the store failed: %1").arg(storeError)};
+    QVector<sl::app::RunResult> out;
+    for (auto& s : outcomes) {
+        if (s)
+            out.append(*s);
+    }
+    return out;
+}
+
+}  // namespace sl::cli

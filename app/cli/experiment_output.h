@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "app/cli/cli_common.h"
+#include "app/experiment/run_result.h"
+
+#include <QString>
+#include <QVector>
+
+namespace sl::cli {
+
+// Exit code of a finished run: 0 for converged or max-iterations (a result with its status), 2 for an invalid
+// configuration, 1 otherwise (diverged, not converged, cancelled).
+int exitCodeFor(const sl::app::RunResult& result);
+
+// The human-readable summary of one run.
+QString describeRun(const sl::app::RunResult& result);
+// One table row per run: n, n_eff, λ, seed, status, iterations, excess risk, phase.
+QString runTable(const QVector<sl::app::RunResult>& results);
+
+// Runs the experiment's points on `threads` threads (0: all cores) with a progress bar and Ctrl-C; each finished
+// point is saved at once when `storePath` is not empty (so an interrupted sweep keeps what finished). Returns the
+// finished results in the points' order (unfinished points are left out).
+QVector<sl::app::RunResult> runPoints(const Options& options, const std::vector<sl::app::ExperimentConfig>& points,
+    int threads, const QString& storePath, const QString& label);
+
+}  // namespace sl::cli
