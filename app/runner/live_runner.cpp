@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/runner/live_runner.h"
+
+#include <QMutexLocker>
+
+#include <cmath>
+
+namespace sl::app {
+
+namespace {
+// Queued signals copy their arguments through the metatype system.
+void registerTypes()
+{
+    qRegisterMetaType<sl::app::ExperimentConfig>("sl::app::ExperimentConfig");
+    qRegisterMetaType<sl::app::RunResult>("sl::app::RunResult");
+    qRegisterMetaType<sl::app::LiveSnapshot>("sl::app::LiveSnapshot");
+}
+}  // namespace
+
+SnapshotThrottle::SnapshotThrottle(double maxPerSecond)
+    : m_maxPerSecond(maxPerSecond), m_intervalMs(maxPerSecond > 0 ? 1000.0 / maxPerSecond : 0.0)
+{
+}
+
+bool SnapshotThrottle::admit(qint64 nowMs)
+{
+    if (m_maxPerSecond <= 0)
+        return false;
+    if (m_last >= 0 && double(nowMs - m_last) < m_intervalMs)
+        return false;
+    m_last = nowMs;
+    return true;
+}
+
+LiveRunner::LiveRunner(QObject* parent) : LiveRunner(&runExperiment, parent)
+{
+}
+
+LiveRunner::LiveRunner(ExperimentExecutor executor, QObject* parent) : QThread(parent), m_executor(std::move(executor))
+{
+    registerTypes();
+}
+
+LiveRunner::~LiveRunner()
+{
+    {
+        QMutexLocker lock(&m_mutex);
+        m_abort = true;
+        m_cancel.cancel();
+        m_condition.wakeOne();
+        m_resumed.wakeAll();
+    }
+    wait();
+}
+
+quint64 LiveRunner::request(const ExperimentConfig& config)
+{
+    QMutexLocker lock(&m_mutex);
+    m_request = config;
+    const quint64 generation = ++m_generation;
+    if (!isRunning()) {
+        start(QThread::LowPriority);
+    } else {
+        m_restart = true;
+        m_cancel.cancel();
+        m_condition.wakeOne();
+        m_resumed.wakeAll();
+    }
+    return generation;
+}
+
+void LiveRunner::cancel()
+{
+    QMutexLocker lock(&m_mutex);
+    m_cancel.cancel();
+    m_resumed.wakeAll();
+}
+
+void LiveRunner::pause()
+{
+    {
+        QMutexLocker lock(&m_mutex);
+        if (m_paused)
+            return;
+        m_paused = true;
+    }
+    emit pausedChanged(true);
+}
+
+void LiveRunner::resume()
+{
+    {
+        QMutexLocker lock(&m_mutex);
+        if (!m_paused)
+            return;
+        m_paused = false;
+        m_resumed.wakeAll();
+    }
+    emit pausedChanged(false);
+}
+
+bool LiveRunner::isPaused() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_paused;
+}
+
+bool LiveRunner::isBusy() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_busy;
+}
+
+void LiveRunner::setMaxSnapshotRate(double perSecond)
+{
+    QMutexLocker lock(&m_mutex);
+    m_maxRate = perSecond;
+}
+
+double LiveRunner::maxSnapshotRate() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_maxRate;
+}
+
+// On the worker thread, from inside the solver.
+void LiveRunner::observe(const sl::TrainSnapshot& s, quint64 generation, sl::ModelKind model,
+    SnapshotThrottle& throttle, const QElapsedTimer& clock, const sl::CancelToken& token)
+{
+    {
+        // Pause: hold the solver here until resumed, cancelled, superseded or aborted.
+        QMutexLocker lock(&m_mutex);
+        while (m_paused && !m_abort && !m_restart && !token.isCancelled())
+            m_resumed.wait(&m_mutex);
+    }
+    if (token.isCancelled() || !throttle.admit(clock.elapsed()))
+        return;
+    LiveSnapshot out;
+    out.generation = generation;
+    out.iteration = s.iteration;
+    out.objective = s.objective;
+    out.trainLoss = s.trainLoss;
+    out.excessRisk = s.excessRisk;
+    out.gradientNorm = s.gradientNorm;
+    // Eigenvalues only for admitted snapshots: the decomposition is the costly part.
+    out.eigenvalues = weightSpectrum(model, s.weights);
+    emit snapshot(out);
+}
+
+void LiveRunner::run()
+{
+    forever
+    {
+        m_mutex.lock();
+        const ExperimentConfig config = m_request;
+        const quint64 generation = m_generation;
+        m_restart = false;
+        m_cancel = sl::CancelToken{};
+        const sl::CancelToken token = m_cancel;
+        const double rate = m_maxRate;
+        m_busy = true;
+        m_mutex.unlock();
+
+        emit runStarted(generation, config);
+        SnapshotThrottle throttle(rate);
+        QElapsedTimer clock;
+        clock.start();
+        const sl::ModelKind model = config.problem.model;
+        const RunResult result = m_executor(
+            config, [&](const sl::TrainSnapshot& s) { observe(s, generation, model, throttle, clock, token); }, token);
+
+        m_mutex.lock();
+        const bool superseded = m_restart;
+        const bool aborted = m_abort;
+        m_mutex.unlock();
+        if (aborted)
+            return;
+        if (!superseded) {
+            LiveSnapshot last;
+            last.generation = generation;
+            last.iteration = result.iterations;
+            last.objective = result.objective;
+            last.trainLoss = result.trainLoss;
+            last.excessRisk = result.excessRisk;
+            last.gradientNorm = result.gradientNorm;
+            last.eigenvalues = result.eigenvalues;
+            last.final = true;
+            emit snapshot(last);
+            emit finished(result);
+        }
+
+        m_mutex.lock();
+        m_busy = false;
+        if (!m_restart && !m_abort)
+            m_condition.wait(&m_mutex);
+        const bool stop = m_abort;
+        m_mutex.unlock();
+        if (stop)
+            return;
+    }
+}
+
+}  // namespace sl::app

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "app/experiment/experiment_config.h"
+#include "app/experiment/run_result.h"
+#include "app/runner/experiment_execution.h"
+#include "core/common/cancel_token.h"
+
+#include <QElapsedTimer>
+#include <QMetaType>
+#include <QMutex>
+#include <QThread>
+#include <QVector>
+#include <QWaitCondition>
+
+namespace sl::app {
+
+// What the GUI sees of a running experiment: a value (the eigenvalues are a copy), safe to queue across threads.
+struct LiveSnapshot {
+    quint64 generation = 0;  // which request it belongs to (LiveRunner::request's return value)
+    int iteration = 0;
+    double objective = kNaN;
+    double trainLoss = kNaN;
+    double excessRisk = kNaN;
+    double gradientNorm = kNaN;
+    QVector<double> eigenvalues;  // of the current weights, descending (weightSpectrum); empty when not reported
+    bool final = false;  // the last snapshot of a run, taken from its RunResult
+};
+
+// Admits at most one event per 1/maxPerSecond seconds. Time is passed in, so the bound is testable exactly.
+class SnapshotThrottle {
+public:
+    explicit SnapshotThrottle(double maxPerSecond = 20.0);
+    // True when an event at time nowMs (monotonic, milliseconds) may pass; records it when it does.
+    bool admit(qint64 nowMs);
+    void reset() { m_last = -1; }
+    double maxPerSecond() const { return m_maxPerSecond; }
+
+private:
+    double m_maxPerSecond;
+    double m_intervalMs;
+    qint64 m_last = -1;
+};
+
+// The live runner (ARCHITECTURE.md data flow; after Qt's Mandelbrot example): one worker thread that runs one
+// experiment at a time. request() copies the configuration under a mutex and starts it, or, while a run is going,
+// cancels that run (its CancelToken) and starts the new one as soon as the solver returns; the superseded run
+// emits nothing more. The destructor aborts the run and joins the thread.
+//
+// Signals are emitted from the worker thread; receivers in other threads get them queued (copies).
+// Snapshots are throttled to at most maxSnapshotRate() per second whatever the iteration rate, and the final
+// snapshot (from the result) is always emitted, before finished().
+// Pause takes effect at the solver's next observer call (every train.snapshot_interval iterations).
+class LiveRunner : public QThread {
+    Q_OBJECT
+
+public:
+    explicit LiveRunner(QObject* parent = nullptr);
+    explicit LiveRunner(ExperimentExecutor executor, QObject* parent = nullptr);
+    ~LiveRunner() override;
+
+    // Starts config, ending the running experiment if there is one. Returns the run's generation number.
+    quint64 request(const ExperimentConfig& config);
+    // Ends the running experiment; it finishes with status "cancelled".
+    void cancel();
+    void pause();
+    void resume();
+    bool isPaused() const;
+    // True while an experiment is being run (false when idle).
+    bool isBusy() const;
+    void setMaxSnapshotRate(double perSecond);
+    double maxSnapshotRate() const;
+
+signals:
+    void runStarted(quint64 generation, const sl::app::ExperimentConfig& config);
+    void snapshot(const sl::app::LiveSnapshot& snapshot);
+    void finished(const sl::app::RunResult& result);
+    void pausedChanged(bool paused);
+
+protected:
+    void run() override;
+
+private:
+    void observe(const sl::TrainSnapshot& s, quint64 generation, sl::ModelKind model, SnapshotThrottle& throttle,
+        const QElapsedTimer& clock, const sl::CancelToken& token);
+
+    const ExperimentExecutor m_executor;
+    mutable QMutex m_mutex;
+    QWaitCondition m_condition;  // wakes the idle worker (new request or abort)
+    QWaitCondition m_resumed;  // wakes a paused run
+    ExperimentConfig m_request;
+    quint64 m_generation = 0;
+    sl::CancelToken m_cancel;
+    double m_maxRate = 20.0;
+    bool m_restart = false;
+    bool m_abort = false;
+    bool m_paused = false;
+    bool m_busy = false;
+};
+
+}  // namespace sl::app
+
+Q_DECLARE_METATYPE(sl::app::LiveSnapshot)
