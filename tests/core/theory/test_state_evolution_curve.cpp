@@ -72,6 +72,25 @@ private slots:
         QVERIFY2(std::abs(slope - info.exponentN) < 0.03, qPrintable(QString::number(slope)));
     }
 
+    // At strong λ = √d the curve follows phase II's slope −(2 − 1/γ) = −1 for d ≪ n ≪ d^(γ+1) (DIGEST §3.4;
+    // Appendix A at d = 2000: −0.9, −1.0, −1.09 before bending towards III).
+    void lassoSlopeInPhaseII()
+    {
+        const int d = 2000;
+        sl::StateEvolutionCurveConfig c;
+        c.d = d;
+        c.lambda = std::sqrt(double(d));
+        c.nEffValues = {2e4, 5e4};
+        const auto curve = sl::StateEvolutionCurve(c).run();
+        QVERIFY(curve.status == sl::Status::Converged);
+        const double slope = std::log(curve.points[1].excessRisk / curve.points[0].excessRisk) / std::log(2.5);
+        sl::PhaseDiagramConfig pc;
+        pc.d = d;
+        const sl::PhaseInfo info = sl::PhaseDiagram(pc).classify(3e4, c.lambda);
+        QCOMPARE(info.label, std::string("II"));
+        QVERIFY2(std::abs(slope - info.exponentN) < 0.03, qPrintable(QString::number(slope)));
+    }
+
     void quadraticCurve()
     {
         sl::StateEvolutionCurveConfig c;
