@@ -5,10 +5,19 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace sl {
 
 namespace {
+
+// Numbers in messages: %.4g keeps tiny gaps readable (std::to_string would print 0.000000).
+std::string formatNumber(double value)
+{
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.4g", value);
+    return buffer;
+}
 
 double softThreshold(double z, double t)
 {
@@ -331,7 +340,7 @@ LassoResult LassoSolver::solveGram(
     }
     result.iterations = sweeps;
     result.message = std::string(toString(result.status)) + " after " + std::to_string(sweeps)
-        + " sweeps (Gram updates), relative duality gap " + std::to_string(result.relativeGap) + ", "
+        + " sweeps (Gram updates), relative duality gap " + formatNumber(result.relativeGap) + ", "
         + std::to_string(result.activeCount) + " active";
     if (observer) {
         LassoSnapshot snap;
@@ -426,7 +435,7 @@ LassoResult LassoSolver::solveNaive(
     }
     result.iterations = sweeps;
     result.message = std::string(toString(result.status)) + " after " + std::to_string(sweeps)
-        + " sweeps (residual updates), relative duality gap " + std::to_string(result.relativeGap) + ", "
+        + " sweeps (residual updates), relative duality gap " + formatNumber(result.relativeGap) + ", "
         + std::to_string(result.activeCount) + " active";
     if (observer) {
         LassoSnapshot snap;

@@ -81,7 +81,8 @@ struct LassoPathConfig {
 
 // Cyclic coordinate descent for the LASSO with duality-gap stopping (dual point by residual rescaling).
 // Construction validates X, y and config (sl::ValidationError naming the parameter) and copies the data; the
-// Gram cache lives in the solver, so path() and repeated solve() calls reuse it.
+// Gram cache lives in the solver, so path() and repeated solve() calls reuse it. Not thread-safe (solve() grows the
+// cache): use one solver per thread.
 class LassoSolver {
 public:
     LassoSolver(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, const LassoConfig& config);

@@ -6,11 +6,20 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 namespace sl {
 
 namespace {
+
+// Numbers in messages: %.4g keeps tiny gaps readable (std::to_string would print 0.000000).
+std::string formatNumber(double value)
+{
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.4g", value);
+    return buffer;
+}
 
 // Prox of τ·Tr S + ι_{S⪰0} at symmetric V: eigenvalues μ_i → max(μ_i − τ, 0), eigenvectors kept.
 // With τ = 0 it is the projection onto the PSD cone. Also returns the factor F (d×k) with S = FFᵀ, k = rank S,
@@ -289,8 +298,8 @@ NuclearNormResult NuclearNormSolver::run(const Observer<NuclearNormSnapshot>& ob
     const double top = std::max(result.eigenvalues.size() ? result.eigenvalues[0] : 0.0, 1e-300);
     result.rank = int((result.eigenvalues.array() > m_config.rankTolerance * top).count());
     result.message = std::string(toString(result.status)) + " after " + std::to_string(iteration)
-        + " FISTA iterations, objective " + std::to_string(result.objective) + ", relative optimality "
-        + std::to_string(result.optimality) + ", rank " + std::to_string(result.rank);
+        + " FISTA iterations, objective " + formatNumber(result.objective) + ", relative optimality "
+        + formatNumber(result.optimality) + ", rank " + std::to_string(result.rank);
     if (observer) {
         NuclearNormSnapshot snap;
         snap.iteration = iteration;
