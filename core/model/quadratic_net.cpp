@@ -1,48 +1,97 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/model/quadratic_net.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace sl {
+
+namespace {
+
+// Row blocks of about kBlockRows samples (at most kMaxBlocks): small enough that a block's XW stays in cache and
+// that there are blocks for every thread, large enough that each block's products run at GEMM speed.
+constexpr Eigen::Index kBlockRows = 1024;
+constexpr Eigen::Index kMaxBlocks = 64;
+
+Eigen::Index blockStart(Eigen::Index block, Eigen::Index blocks, Eigen::Index n)
+{
+    return block * n / blocks;
+}
+
+}  // namespace
 
 QuadraticNet::QuadraticNet(const Dataset& data, double weightDecay)
     : m_x(data.X),
       m_y(data.y),
       m_weightDecay(weightDecay),
       m_sqrtD(std::sqrt(double(data.X.cols()))),
-      m_residual(data.X.rows())
+      m_blockCount(std::clamp<Eigen::Index>(data.X.rows() / kBlockRows, 1, kMaxBlocks)),
+      m_residual(data.X.rows()),
+      m_blockSquares(m_blockCount),
+      m_blockSums(m_blockCount)
 {
+}
+
+void QuadraticNet::prepare(Eigen::Index p)
+{
+    if (m_xw.cols() != p)
+        m_xw.resize(m_x.rows(), p);
+    if (m_partials.cols() != p * m_blockCount)
+        m_partials.resize(m_x.cols(), p * m_blockCount);
+}
+
+double QuadraticNet::evaluateBlocks(const Eigen::Ref<const Eigen::MatrixXd>& W, Eigen::Ref<Eigen::MatrixXd>* gradient)
+{
+    const Eigen::Index n = m_x.rows(), p = W.cols(), blocks = m_blockCount;
+    prepare(p);
+    const double offset = W.squaredNorm();
+    const double invSqrtD = 1.0 / m_sqrtD;
+    const bool withGradient = gradient != nullptr;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static)
+#endif
+    for (Eigen::Index b = 0; b < blocks; ++b) {
+        const Eigen::Index start = blockStart(b, blocks, n), rows = blockStart(b + 1, blocks, n) - start;
+        const auto x = m_x.middleRows(start, rows);
+        auto xw = m_xw.middleRows(start, rows);
+        auto r = m_residual.segment(start, rows);
+        // First of the two n×d×p products of the hot path.
+        xw.noalias() = x * W;
+        // ‖Wᵀx_μ‖² column by column: contiguous, vectorised, no temporaries (m_xw is column-major).
+        r.setZero();
+        for (Eigen::Index j = 0; j < p; ++j)
+            r.array() += xw.col(j).array().square();
+        // r = y − ŷ with ŷ = (‖Wᵀx‖² − ‖W‖_F²)/√d (DIGEST §1b).
+        r.array() = m_y.segment(start, rows).array() - (r.array() - offset) * invSqrtD;
+        m_blockSquares(b) = r.squaredNorm();
+        m_blockSums(b) = r.sum();
+        if (withGradient) {
+            xw.array().colwise() *= r.array();
+            // Second product, this block's share of Xᵀ diag(r) X W.
+            m_partials.middleCols(b * p, p).noalias() = x.transpose() * xw;
+        }
+    }
+    if (withGradient) {
+        *gradient = m_partials.leftCols(p);
+        for (Eigen::Index b = 1; b < blocks; ++b)
+            *gradient += m_partials.middleCols(b * p, p);
+    }
+    return m_blockSquares.sum();
 }
 
 double QuadraticNet::forward(const Eigen::Ref<const Eigen::MatrixXd>& W)
 {
-    const Eigen::Index n = m_x.rows();
-    if (m_xw.rows() != n || m_xw.cols() != W.cols())
-        m_xw.resize(n, W.cols());
-    // First of the two n×d×p products of the hot path.
-    m_xw.noalias() = m_x * W;
-    // ‖Wᵀx_μ‖² column by column: contiguous, vectorised, no temporaries (m_xw is column-major).
-    m_residual.setZero();
-    for (Eigen::Index j = 0; j < m_xw.cols(); ++j)
-        m_residual.array() += m_xw.col(j).array().square();
-    // r = y − ŷ with ŷ = (‖Wᵀx‖² − ‖W‖_F²)/√d (DIGEST §1b).
-    const double offset = W.squaredNorm();
-    const double invSqrtD = 1.0 / m_sqrtD;
-    m_residual = m_y.array() - (m_residual.array() - offset) * invSqrtD;
-    return m_residual.squaredNorm();
+    return evaluateBlocks(W, nullptr);
 }
 
 double QuadraticNet::objectiveAndGradient(
     const Eigen::Ref<const Eigen::MatrixXd>& W, Eigen::Ref<Eigen::MatrixXd> gradient)
 {
     const double d = double(m_x.cols());
-    const double sumSquares = forward(W);
+    const double sumSquares = evaluateBlocks(W, &gradient);
     // ∂ŷ_μ/∂W = 2(x_μx_μᵀ − I)W/√d, so
     // ∂objective/∂W = −(4/(d²√d)) [Xᵀ diag(r) X W − (Σ_μ r_μ) W] + (2λ/d) W.
-    const double residualSum = m_residual.sum();
-    m_xw.array().colwise() *= m_residual.array();
-    // Second n×d×p product.
-    gradient.noalias() = m_x.transpose() * m_xw;
+    const double residualSum = m_blockSums.sum();
     const double scale = 4.0 / (d * d * m_sqrtD);
     const double diagonal = scale * residualSum + 2.0 * m_weightDecay / d;
     gradient = -scale * gradient + diagonal * W;

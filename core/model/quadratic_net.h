@@ -33,15 +33,28 @@ public:
     double weightDecay() const { return m_weightDecay; }
 
 private:
-    // Fills m_xw = XW and m_residual = y − ŷ; returns Σ r².
+    // Runs the hot path over fixed row blocks of X: m_xw = XW, m_residual = y − ŷ and, when gradient is non-null,
+    // the per-block partial products X_bᵀ diag(r_b) X_b W summed into *gradient in block order. Returns Σ r².
+    // The blocks depend on n only, never on the thread count, so results are bit-identical with or without
+    // OpenMP; with it, blocks run in parallel (each block's products single-threaded), which avoids Eigen's
+    // threaded GEMM for Xᵀ·M: with a long inner dimension it synchronises per panel and collapses on a
+    // shared, oversubscribed machine.
+    double evaluateBlocks(const Eigen::Ref<const Eigen::MatrixXd>& W, Eigen::Ref<Eigen::MatrixXd>* gradient);
+    // Σ r² without the gradient.
     double forward(const Eigen::Ref<const Eigen::MatrixXd>& W);
+    // Resizes the buffers for width p (no-op when unchanged).
+    void prepare(Eigen::Index p);
 
     const Eigen::MatrixXd& m_x;
     const Eigen::VectorXd& m_y;
     double m_weightDecay;
     double m_sqrtD;
+    Eigen::Index m_blockCount;
     Eigen::MatrixXd m_xw;  // n×p: XW, then diag(r)·XW
     Eigen::VectorXd m_residual;  // n
+    Eigen::MatrixXd m_partials;  // d×(p·blocks): X_bᵀ diag(r_b) X_b W per block
+    Eigen::VectorXd m_blockSquares;  // Σ_b r² per block
+    Eigen::VectorXd m_blockSums;  // Σ_b r per block
 };
 
 // E_mat = (1/d)‖S − S*‖_F² (DIGEST §1b), closed form. The test excess risk E_x(f − f*)² is 2·E_mat, because

@@ -87,6 +87,28 @@ private slots:
         }
     }
 
+    void blockedEvaluationMatchesTheUnblockedFormula()
+    {
+        // n large enough that the net splits the samples into several row blocks (and, with OpenMP, threads).
+        const int d = 9, p = 5;
+        const sl::Problem pr = problem(d, 5000, 0.6, 12);
+        sl::QuadraticNet net(pr.data, pr.config.weightDecay);
+        sl::Rng rng(13);
+        const Eigen::MatrixXd W = rng.normalMatrix(d, p) / std::sqrt(double(d));
+        Eigen::MatrixXd gradient;
+        const double value = net.objective(W, &gradient);
+        const double expected = referenceObjective(pr, W);
+        QVERIFY(std::abs(value - expected) < 1e-12 * expected);
+        // ∂/∂W = −(4/(d²√d)) [Xᵀ diag(r) X W − (Σr) W] + (2λ/d) W, written with whole-matrix products.
+        const Eigen::VectorXd r = pr.data.y - net.predict(W);
+        const Eigen::MatrixXd XW = pr.data.X * W;
+        const double scale = 4.0 / (double(d) * d * std::sqrt(double(d)));
+        const Eigen::MatrixXd reference
+            = -scale * (pr.data.X.transpose() * r.asDiagonal() * XW - r.sum() * W) + (2 * 0.6 / d) * W;
+        QVERIFY2((gradient - reference).norm() < 1e-12 * reference.norm(),
+            qPrintable(QString::number((gradient - reference).norm() / reference.norm())));
+    }
+
     void matrixMseIsZeroAtTheTeacherAndQStarAtZero()
     {
         const sl::Problem p = problem(10, 5, 1.0, 6);
