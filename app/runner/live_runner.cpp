@@ -7,15 +7,13 @@
 
 namespace sl::app {
 
-namespace {
 // Queued signals copy their arguments through the metatype system.
-void registerTypes()
+void registerRunnerMetaTypes()
 {
     qRegisterMetaType<sl::app::ExperimentConfig>("sl::app::ExperimentConfig");
     qRegisterMetaType<sl::app::RunResult>("sl::app::RunResult");
     qRegisterMetaType<sl::app::LiveSnapshot>("sl::app::LiveSnapshot");
 }
-}  // namespace
 
 SnapshotThrottle::SnapshotThrottle(double maxPerSecond)
     : m_maxPerSecond(maxPerSecond), m_intervalMs(maxPerSecond > 0 ? 1000.0 / maxPerSecond : 0.0)
@@ -38,7 +36,7 @@ LiveRunner::LiveRunner(QObject* parent) : LiveRunner(&runExperiment, parent)
 
 LiveRunner::LiveRunner(ExperimentExecutor executor, QObject* parent) : QThread(parent), m_executor(std::move(executor))
 {
-    registerTypes();
+    registerRunnerMetaTypes();
 }
 
 LiveRunner::~LiveRunner()

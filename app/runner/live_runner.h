@@ -27,6 +27,10 @@ struct LiveSnapshot {
     bool final = false;  // the last snapshot of a run, taken from its RunResult
 };
 
+// Registers ExperimentConfig, RunResult and LiveSnapshot with Qt's metatype system, for queued connections.
+// The runners call it themselves; a receiver that connects before constructing one may call it too.
+void registerRunnerMetaTypes();
+
 // Admits at most one event per 1/maxPerSecond seconds. Time is passed in, so the bound is testable exactly.
 class SnapshotThrottle {
 public:

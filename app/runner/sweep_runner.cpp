@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/runner/sweep_runner.h"
 
+#include "app/runner/live_runner.h"
 #include "app/store/result_store.h"
 #include "core/common/validation.h"
 
@@ -40,7 +41,7 @@ SweepRunner::SweepRunner(QObject* parent) : SweepRunner(&runExperiment, parent)
 SweepRunner::SweepRunner(ExperimentExecutor executor, QObject* parent)
     : QObject(parent), m_shared(std::make_shared<Shared>())
 {
-    qRegisterMetaType<sl::app::RunResult>("sl::app::RunResult");
+    registerRunnerMetaTypes();
     m_shared->executor = std::move(executor);
     m_shared->storePath = ResultStore::defaultPath();
     m_pool.setMaxThreadCount(QThread::idealThreadCount());
