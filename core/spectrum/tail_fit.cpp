@@ -510,6 +510,11 @@ TailFit TailFitter::run(
     out.xmax = m_config.xmax;
     out.xminFixed = std::isfinite(m_config.xmin);
     const int total = int(values.size());
+    if (cancel.isCancelled()) {
+        out.status = Status::Cancelled;
+        out.message = "cancelled before the fit";
+        return out;
+    }
 
     // Guards: never a silent α.
     int nNaN = 0, nInf = 0;

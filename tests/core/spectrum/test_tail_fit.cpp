@@ -325,6 +325,10 @@ private slots:
         QCOMPARE(cancelled.status, sl::Status::Cancelled);
         QVERIFY(std::isnan(cancelled.pValue));
         QVERIFY(std::isfinite(cancelled.alpha));
+        // A token already cancelled stops before any work.
+        const sl::TailFit early = sl::TailFitter(config).run(x, {}, cancel);
+        QCOMPARE(early.status, sl::Status::Cancelled);
+        QVERIFY(std::isnan(early.alpha));
     }
 
     void likelihoodRatioPrefersTheTrueModel()
