@@ -48,7 +48,7 @@ double QuadraticNet::evaluateBlocks(const Eigen::Ref<const Eigen::MatrixXd>& W, 
     const double invSqrtD = 1.0 / m_sqrtD;
     const bool withGradient = gradient != nullptr;
 #ifdef _OPENMP
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (blocks > 1)
 #endif
     for (Eigen::Index b = 0; b < blocks; ++b) {
         const Eigen::Index start = blockStart(b, blocks, n), rows = blockStart(b + 1, blocks, n) - start;

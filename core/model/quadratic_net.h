@@ -36,9 +36,9 @@ private:
     // Runs the hot path over fixed row blocks of X: m_xw = XW, m_residual = y − ŷ and, when gradient is non-null,
     // the per-block partial products X_bᵀ diag(r_b) X_b W summed into *gradient in block order. Returns Σ r².
     // The blocks depend on n only, never on the thread count, so results are bit-identical with or without
-    // OpenMP; with it, blocks run in parallel (each block's products single-threaded), which avoids Eigen's
-    // threaded GEMM for Xᵀ·M: with a long inner dimension it synchronises per panel and collapses on a
-    // shared, oversubscribed machine.
+    // OpenMP; with it, blocks run in parallel (one block, n < 2048, stays on the calling thread) (each block's products
+    // single-threaded), which avoids Eigen's threaded GEMM for Xᵀ·M: with a long inner dimension it synchronises per
+    // panel and collapses on a shared, oversubscribed machine.
     double evaluateBlocks(const Eigen::Ref<const Eigen::MatrixXd>& W, Eigen::Ref<Eigen::MatrixXd>* gradient);
     // Σ r² without the gradient.
     double forward(const Eigen::Ref<const Eigen::MatrixXd>& W);
