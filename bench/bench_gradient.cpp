@@ -2,7 +2,7 @@
 // The training hot path: the quadratic network's objective and gradient, two n×d×p products (XW, then
 // Xᵀ(diag(r)·XW)), against a plain Eigen GEMM of the same sizes as the reference rate. The ratio of the
 // FLOP/s counters is the efficiency of QuadraticNet::objectiveAndGradient (target: >= 60% of GEMM).
-// Rates are per CPU-second (Google Benchmark's default, process-wide with OpenMP threads), so the ratio stays
+// Rates are per process CPU-second (all OpenMP threads counted), so the ratio stays
 // meaningful on a shared, oversubscribed machine; add --benchmark_... flags or OMP_NUM_THREADS as needed.
 #include "core/common/rng.h"
 #include "core/model/quadratic_net.h"
@@ -45,7 +45,7 @@ static void BM_QuadraticGradient(benchmark::State& state)
     }
     setFlops(state, 4.0 * kSamples * kDimension * kWidth);
 }
-BENCHMARK(BM_QuadraticGradient)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_QuadraticGradient)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime();
 
 // Reference: one n×d by d×p GEMM (2·n·d·p flops).
 static void BM_Gemm(benchmark::State& state)
@@ -61,7 +61,7 @@ static void BM_Gemm(benchmark::State& state)
     }
     setFlops(state, 2.0 * kSamples * kDimension * kWidth);
 }
-BENCHMARK(BM_Gemm)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Gemm)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime();
 
 // Reference: the transposed GEMM of the gradient's second product, Xᵀ·M (2·n·d·p flops).
 static void BM_GemmTransposed(benchmark::State& state)
@@ -77,6 +77,6 @@ static void BM_GemmTransposed(benchmark::State& state)
     }
     setFlops(state, 2.0 * kSamples * kDimension * kWidth);
 }
-BENCHMARK(BM_GemmTransposed)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_GemmTransposed)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime();
 
 BENCHMARK_MAIN();
