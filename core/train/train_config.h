@@ -12,6 +12,9 @@ const char* toString(Optimizer optimizer);
 // Inverse of toString ("lbfgs", "gd", "adam"); false for an unknown name.
 bool fromString(const std::string& name, Optimizer& out);
 
+// How the app labels TrainConfig::defaults(): the paper's own optimiser settings are (unknown), DIGEST §6.
+inline constexpr const char* kTrainDefaultsLabel = "[S7] defaults";
+
 // Settings of one training run. Start from defaults(optimizer): the "[S7] defaults" of DIGEST §6 (the paper's own
 // optimiser settings are (unknown); [S7] is the same group's code for the same ERM).
 struct TrainConfig {

@@ -466,7 +466,9 @@ TrainResult Trainer::runFrom(const Problem& problem, const TrainConfig& config, 
     Outcome out = config.optimizer == Optimizer::Lbfgs ? runLbfgs(*model, config, loop, x0)
                                                        : runFirstOrder(*model, config, loop, x0);
 
-    if (out.status != Status::Cancelled && loop.lastEmitted() != out.iterations)
+    // The final state is always observed, except after a cancel (the caller no longer wants it) or a divergence
+    // (its values are not finite).
+    if (out.status != Status::Cancelled && out.status != Status::Diverged && loop.lastEmitted() != out.iterations)
         loop.emit(out.iterations, out.x, out.objective, out.gradientNorm);
 
     TrainResult result;
