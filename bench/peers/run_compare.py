@@ -1,0 +1,313 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Driver of scripts/bench (issue 10): runs Scaling Lab's benchmark (bench_compare_peers) and each peer on the
+identical problems, alternately A B A B ..., and writes bench/results.json and the generated part of
+bench/RESULTS.md (between the GENERATED markers; the hand-written analysis around them is kept).
+
+Each run of either side reports seconds per call (mean over a batch of >= 0.5 s after a warm-up; see common.py);
+the table shows the median over the pairs. Ratio = peer median / our median (> 1: we are faster), so for the
+quadratic training it is our steps per second over PyTorch's.
+
+Usage: run_compare.py --bench BINARY --data DIR --root REPO [--pairs 5] [--only GROUP ...]
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# (group, our Google Benchmark filter, peer script, peer case names)
+GROUPS = [
+    ("quadratic", "^quadratic_(training|gradient)/", "peer_torch.py", ["quadratic_training", "quadratic_gradient"]),
+    ("gemm", "^gemm_", "peer_numpy.py", ["gemm_square_2000", "gemm_tall_20000x100x100"]),
+    ("lasso", "^lasso_solve", "peer_sklearn.py", ["lasso_solve", "lasso_solve_gram"]),
+    ("lasso_path", "^lasso_path/", "peer_sklearn.py", ["lasso_path", "lasso_path_gram"]),
+    ("eigenvalues", "^eigenvalues_", "peer_numpy.py", ["eigenvalues_200", "eigenvalues_800"]),
+    ("tail_fit", "^tail_fit/", "peer_plfit.py", ["tail_fit_cli", "tail_fit_linear", "tail_fit_sampled"]),
+    ("se_curve", "^se_curve/", "peer_numpy_se.py", ["se_curve", "se_curve_damped"]),
+]
+
+# (row label, our benchmark, peer case, peer name, target: ("ratio>=", x) or ("time<=", x) or None)
+ROWS = [
+    ("Quadratic net, 50 GD+momentum steps (d=p=100, n=20 000)", "quadratic_training", "quadratic_training",
+     "PyTorch CPU float64", ("ratio>=", 3.0)),
+    ("Quadratic net, one objective+gradient", "quadratic_gradient", "quadratic_gradient",
+     "PyTorch autograd", None),
+    ("LASSO, one λ, gap 1e-10 (n=d=2000)", "lasso_solve", "lasso_solve", "scikit-learn Lasso (default)",
+     ("ratio>=", 2.0)),
+    ("LASSO, one λ, gap 1e-10 (n=d=2000)", "lasso_solve", "lasso_solve_gram", "scikit-learn Lasso(precompute=True)",
+     None),
+    ("LASSO, one λ, gap 1e-10, ours with residual (naive) updates", "lasso_solve_naive", "lasso_solve",
+     "scikit-learn Lasso (default)", None),
+    ("LASSO path, 50 λ (λ_max to λ_max/100), gap 1e-10", "lasso_path", "lasso_path",
+     "scikit-learn lasso_path (default)",
+     ("ratio>=", 5.0)),
+    ("LASSO path, 50 λ (λ_max to λ_max/100), gap 1e-10", "lasso_path", "lasso_path_gram", "scikit-learn lasso_path(precompute=True)",
+     None),
+    ("Eigenvalues, d=200", "eigenvalues_200", "eigenvalues_200", "numpy eigvalsh (OpenBLAS)", ("time<=", 1.2)),
+    ("Eigenvalues, d=800", "eigenvalues_800", "eigenvalues_800", "numpy eigvalsh (OpenBLAS)", ("time<=", 1.2)),
+    ("Tail fit, 10 000 values, exhaustive xmin", "tail_fit", "tail_fit_linear", "libplfit linear scan (ctypes)",
+     None),
+    ("Tail fit, 10 000 values", "tail_fit", "tail_fit_cli", "plfit CLI (sampled xmin, whole process)", None),
+    ("Tail fit, 10 000 values", "tail_fit", "tail_fit_sampled", "libplfit sampled xmin (ctypes)", None),
+    ("Quadratic SE curve, d=200, 6 points", "se_curve", "se_curve", "numpy, same equations and iteration",
+     ("ratio>=", 5.0)),
+    ("Quadratic SE curve, d=200, 6 points", "se_curve", "se_curve_damped", "numpy, digest's damped iteration", None),
+    ("DGEMM 2000³", "gemm_square_2000", "gemm_square_2000", "numpy (OpenBLAS)", None),
+    ("DGEMM 20 000×100×100", "gemm_tall_20000x100x100", "gemm_tall_20000x100x100", "numpy (OpenBLAS)", None),
+]
+
+
+def load_average():
+    with open("/proc/loadavg") as f:
+        return float(f.read().split()[0])
+
+
+def cpu_model():
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown"
+
+
+def cpu_flags():
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("flags"):
+                flags = line.split(":", 1)[1].split()
+                return [f for f in ("avx2", "fma", "avx512f") if f in flags]
+    return []
+
+
+def run_ours(binary, data, pattern):
+    out = subprocess.run([binary, "--data=" + data, "--benchmark_filter=" + pattern, "--benchmark_format=json"],
+                         check=True, capture_output=True, text=True)
+    report = json.loads(out.stdout)
+    results = {}
+    for b in report["benchmarks"]:
+        unit = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[b.get("time_unit", "ns")]
+        extra = {k: v for k, v in b.items() if k not in ("name", "run_name", "run_type", "repetitions",
+                                                           "repetition_index", "threads", "family_index",
+                                                           "per_family_instance_index", "real_time", "cpu_time",
+                                                           "time_unit", "iterations")}
+        # UseRealTime() appends "/real_time" to the names.
+        results[b["name"].split("/")[0]] = dict(seconds=b["real_time"] * unit, calls=b["iterations"], **extra)
+    return results, report.get("context", {})
+
+
+def run_peer(script, data, cases):
+    env = dict(os.environ)
+    # Older OpenBLAS builds misbehave with these on some processors; the peers run with OpenBLAS's own detection
+    # (this command only; tests and CI are not affected). threadpoolctl reports the kernel that was chosen.
+    env.pop("OPENBLAS_CORETYPE", None)
+    env.pop("OPENBLAS_L2_SIZE", None)
+    out = subprocess.run([sys.executable, os.path.join(HERE, script), data] + cases, check=True,
+                         capture_output=True, text=True, env=env, cwd=HERE)
+    results = {}
+    for line in out.stdout.splitlines():
+        line = line.strip()
+        if line.startswith("{"):
+            record = json.loads(line)
+            results[record.pop("name")] = record
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bench", required=True)
+    parser.add_argument("--data", required=True)
+    parser.add_argument("--root", required=True)
+    parser.add_argument("--pairs", type=int, default=5)
+    parser.add_argument("--only", nargs="*", default=[])
+    parser.add_argument("--output", default=None, help="directory for results.json and RESULTS.md (default bench/)")
+    args = parser.parse_args()
+    out_dir = args.output or os.path.join(args.root, "bench")
+
+    started = time.time()
+    record = dict(date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+                  cpu_model=cpu_model(), cores=os.cpu_count(), cpu_flags=cpu_flags(), pairs=args.pairs,
+                  load_before=load_average(),
+                  openblas_env={k: os.environ.get(k) for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")},
+                  runs={}, medians={})
+    for group, pattern, script, cases in GROUPS:
+        if args.only and group not in args.only:
+            continue
+        ours_runs, peer_runs, loads = [], [], []
+        for pair in range(args.pairs):
+            loads.append(load_average())
+            ours, context = run_ours(args.bench, args.data, pattern)
+            peer = run_peer(script, args.data, cases)
+            ours_runs.append(ours)
+            peer_runs.append(peer)
+            print("%-12s pair %d/%d  ours %s  peer %s" % (group, pair + 1, args.pairs,
+                  {k: "%.4g s" % v["seconds"] for k, v in ours.items()},
+                  {k: "%.4g s" % v["seconds"] for k, v in peer.items()}), flush=True)
+        record["runs"][group] = dict(ours=ours_runs, peer=peer_runs, load=loads, context=context)
+        for side, runs in (("ours", ours_runs), ("peer", peer_runs)):
+            for name in runs[0]:
+                times = [r[name]["seconds"] for r in runs if name in r]
+                record["medians"]["%s:%s" % (side, name)] = dict(seconds=statistics.median(times),
+                                                                 min=min(times), max=max(times), runs=len(times))
+    record["load_after"] = load_average()
+    record["elapsed_seconds"] = time.time() - started
+    record["rows"], record["gemm"] = summarise(record)
+    with open(os.path.join(out_dir, "results.json"), "w") as f:
+        json.dump(record, f, indent=1, default=float)
+    write_markdown(record, os.path.join(out_dir, "RESULTS.md"))
+    print("wrote %s/results.json and RESULTS.md in %.0f s" % (out_dir, record["elapsed_seconds"]))
+
+
+def median_of(record, side, name):
+    entry = record["medians"].get("%s:%s" % (side, name))
+    return entry["seconds"] if entry else None
+
+
+def last_run(record, group, side, name):
+    runs = record["runs"].get(group, {}).get(side, [])
+    return runs[-1].get(name, {}) if runs else {}
+
+
+def summarise(record):
+    rows = []
+    for label, ours_name, peer_name, peer_label, target in ROWS:
+        ours, peer = median_of(record, "ours", ours_name), median_of(record, "peer", peer_name)
+        if ours is None or peer is None:
+            continue
+        ratio = peer / ours
+        row = dict(label=label, ours=ours_name, peer=peer_name, peer_label=peer_label, ours_seconds=ours,
+                   peer_seconds=peer, ratio=ratio, target=None, met=None)
+        if target:
+            kind, value = target
+            if kind == "ratio>=":
+                row["target"], row["met"] = "≥ %g× faster" % value, ratio >= value
+            else:
+                row["target"], row["met"] = "time ≤ %g× peer" % value, ours <= value * peer
+        rows.append(row)
+    gemm = {}
+    grad = median_of(record, "ours", "quadratic_gradient")
+    square = [median_of(record, side, "gemm_square_2000") for side in ("ours", "peer")]
+    if grad and all(square):
+        q = last_run(record, "quadratic", "ours", "quadratic_gradient")
+        flops_per_call = q.get("flops", 0) * grad  # the counter is a rate: flops per second of wall time
+        rates = {"eigen": 2 * 2000.0 ** 3 / square[0], "openblas": 2 * 2000.0 ** 3 / square[1]}
+        machine = max(rates.values())
+        gemm = dict(gemm_rate_eigen=rates["eigen"], gemm_rate_openblas=rates["openblas"], machine_rate=machine,
+                    gradient_flops=flops_per_call, gradient_rate=flops_per_call / grad,
+                    gradient_fraction=flops_per_call / grad / machine, target=0.6,
+                    met=flops_per_call / grad / machine >= 0.6)
+        tall = [median_of(record, side, "gemm_tall_20000x100x100") for side in ("ours", "peer")]
+        if all(tall):
+            gemm["tall_rate_eigen"] = 2 * 20000 * 100 * 100 / tall[0]
+            gemm["tall_rate_openblas"] = 2 * 20000 * 100 * 100 / tall[1]
+    return rows, gemm
+
+
+def fmt_time(seconds):
+    if seconds >= 1:
+        return "%.2f s" % seconds
+    if seconds >= 1e-3:
+        return "%.2f ms" % (seconds * 1e3)
+    return "%.1f µs" % (seconds * 1e6)
+
+
+def write_markdown(record, path):
+    lines = ["<!-- BEGIN GENERATED by scripts/bench (bench/peers/run_compare.py); edits here are overwritten -->",
+             "## Measured (%s)" % record["date"], "",
+             "Machine: %s, %d cores (%s); load average %.2f before, %.2f after; %d A/B pairs per comparison, "
+             "%.0f s in all." % (record["cpu_model"], record["cores"], ", ".join(record["cpu_flags"]),
+                                record["load_before"], record["load_after"], record["pairs"],
+                                record["elapsed_seconds"]),
+             "Times are medians over the pairs of the mean seconds per call; ratio = peer time / our time "
+             "(> 1: Scaling Lab is faster).", "",
+             "| Comparison | Peer | Scaling Lab | Peer time | Ratio | Target | Met |",
+             "|---|---|---|---|---|---|---|"]
+    for r in record["rows"]:
+        met = "" if r["met"] is None else ("yes" if r["met"] else "**no**")
+        lines.append("| %s | %s | %s | %s | %.2f× | %s | %s |" % (r["label"], r["peer_label"],
+                     fmt_time(r["ours_seconds"]), fmt_time(r["peer_seconds"]), r["ratio"], r["target"] or "",
+                     met))
+    g = record.get("gemm")
+    if g:
+        lines += ["", "DGEMM rate (2000³): Eigen (this build) %.1f GFLOP/s, OpenBLAS (numpy) %.1f GFLOP/s; machine rate "
+                  "taken as the larger, %.1f GFLOP/s." % (g["gemm_rate_eigen"] / 1e9, g["gemm_rate_openblas"] / 1e9,
+                                                         g["machine_rate"] / 1e9)]
+        if "tall_rate_eigen" in g:
+            lines.append("At the gradient's own shape (20 000×100 · 100×100): Eigen %.1f, OpenBLAS %.1f GFLOP/s."
+                         % (g["tall_rate_eigen"] / 1e9, g["tall_rate_openblas"] / 1e9))
+        lines.append("Quadratic gradient: %.2g flop per call (2 products of 2ndp) at %.1f GFLOP/s = **%.0f%%** of the "
+                     "machine's GEMM rate (target ≥ 60%%: %s)." % (g["gradient_flops"], g["gradient_rate"] / 1e9,
+                                                                 100 * g["gradient_fraction"],
+                                                                 "met" if g["met"] else "**not met**"))
+    lines += ["", "Checks that both sides solved the same problem (last pair):", ""]
+    lines += consistency_lines(record)
+    lines.append("<!-- END GENERATED -->")
+    generated = "\n".join(lines) + "\n"
+    begin, end = "<!-- BEGIN GENERATED", "<!-- END GENERATED -->"
+    text = open(path).read() if os.path.exists(path) else ""
+    if begin in text and end in text:
+        head = text[:text.index(begin)]
+        tail = text[text.index(end) + len(end):].lstrip("\n")
+        text = head + generated + ("\n" + tail if tail else "")
+    else:
+        text = "# Scaling Lab against its peers\n\n" + generated + text
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def consistency_lines(record):
+    out = []
+
+    def both(group, ours_name, peer_name):
+        return last_run(record, group, "ours", ours_name), last_run(record, group, "peer", peer_name)
+
+    o, p = both("quadratic", "quadratic_training", "quadratic_training")
+    if o and p:
+        out.append("- Quadratic training: final objective %.12g (ours) vs %.12g (PyTorch), %d evaluations each; "
+                   "PyTorch threads %s." % (o.get("objective", float("nan")), p.get("objective", float("nan")),
+                                            int(o.get("evaluations", 0)), p.get("torch_threads")))
+    o, p = both("lasso", "lasso_solve", "lasso_solve")
+    if o and p:
+        out.append("- LASSO: objective %.12g vs %.12g; relative gap %.2g vs %.2g; %d vs %d sweeps; %d vs %d nonzeros "
+                   "(scikit-learn tol = %.3g)." % (o.get("objective", 0), p.get("objective", 0),
+                                                 o.get("relative_gap", 0), p.get("relative_gap", 0),
+                                                 o.get("sweeps", 0), p.get("sweeps", 0), o.get("active", 0),
+                                                 p.get("active", 0), p.get("sklearn_tol", 0)))
+    o, p = both("lasso_path", "lasso_path", "lasso_path")
+    if o and p:
+        out.append("- LASSO path: last objective %.12g vs %.12g; %d unconverged points (ours); scikit-learn's "
+                   "largest relative gap %.2g, %d convergence warnings." % (
+                       o.get("last_objective", 0), p.get("last_objective", 0), o.get("unconverged", 0),
+                       p.get("max_relative_gap", 0), p.get("convergence_warnings", 0)))
+    for d in (200, 800):
+        o, p = both("eigenvalues", "eigenvalues_%d" % d, "eigenvalues_%d" % d)
+        if o and p:
+            out.append("- Eigenvalues d=%d: largest %.12g vs %.12g, smallest %.12g vs %.12g." % (
+                d, o.get("largest", 0), p.get("largest", 0), o.get("smallest", 0), p.get("smallest", 0)))
+    o, p = both("tail_fit", "tail_fit", "tail_fit_linear")
+    if o and p:
+        out.append("- Tail fit: α %.8g, xmin %.8g, D %.6g (ours) vs α %.8g, xmin %.8g, D %.6g (plfit linear scan)."
+                   % (o.get("alpha", 0), o.get("xmin", 0), o.get("ks", 0), p.get("alpha", 0), p.get("xmin", 0),
+                      p.get("ks", 0)))
+    o, p = both("se_curve", "se_curve", "se_curve")
+    if o and p:
+        out.append("- SE curve: %d points, %d δ-iterations (ours) vs %d (numpy); risk at first/last point %.10g/%.10g "
+                   "vs %.10g/%.10g." % (o.get("points", 0), o.get("delta_iterations", 0), p.get("iterations", 0),
+                                       o.get("first_risk", 0), o.get("last_risk", 0), p.get("first_risk", 0),
+                                       p.get("last_risk", 0)))
+    blas = next((lib for r in record["runs"].values() for run in r.get("peer", []) for v in run.values()
+                 for lib in v.get("blas", []) if isinstance(v, dict) and lib.get("internal_api") == "openblas"), None)
+    if blas:
+        out.append("- Peers' BLAS: OpenBLAS %s, kernel %s, %s threads (threadpoolctl)." % (
+            blas.get("version"), blas.get("architecture"), blas.get("num_threads")))
+    return out
+
+
+if __name__ == "__main__":
+    main()
