@@ -224,6 +224,11 @@ def write_markdown(record, path):
              "%.0f s in all." % (record["cpu_model"], record["cores"], ", ".join(record["cpu_flags"]),
                                 record["load_before"], record["load_after"], record["pairs"],
                                 record["elapsed_seconds"]),
+             ("**Warning: the load average was %.2f (> 1.5) when the measurement started; these timings are "
+              "unreliable.**" % record["load_before"]) if record["load_before"] > 1.5 else
+             "The machine was idle when the measurement started (load ≤ 1.5); the load sampled between pairs "
+             "(max %.2f) includes the benchmarks' own two threads." % max(
+                 [l for r in record["runs"].values() for l in r.get("load", [])] or [0]),
              "Times are medians over the pairs of the mean seconds per call; ratio = peer time / our time "
              "(> 1: Scaling Lab is faster).", "",
              "| Comparison | Peer | Scaling Lab | Peer time | Ratio | Target | Met |",
