@@ -30,39 +30,39 @@ ParameterPanel::ParameterPanel(QWidget* parent) : QWidget(parent)
                            "LASSO (DIGEST §1a, §2)."));
     form->addRow(tr("Model"), m_model);
 
-    m_dimension = new SliderSpinBox(4, 800, 40, Scale::Log, 0, problemBox);
+    m_dimension = new SliderSpinBox(2, 4000, 40, Scale::Log, 0, problemBox);
     m_dimension->setObjectName("dimension");
     m_dimension->setIntegral(true);
     m_dimension->setToolTip(tr("Input dimension d. Quadratic runs cost O(n d p) = O(n_eff d³) per step: keep d ≲ 100 "
                                "for live exploration."));
     form->addRow(tr("d"), m_dimension);
 
-    m_width = new SliderSpinBox(1, 800, 40, Scale::Log, 0, problemBox);
+    m_width = new SliderSpinBox(1, 4000, 40, Scale::Log, 0, problemBox);
     m_width->setObjectName("width");
     m_width->setIntegral(true);
     m_width->setToolTip(tr("Width p of the quadratic network (number of hidden units). p ≥ d always reaches the "
                            "convex optimum; smaller p may not (DIGEST §2 width condition)."));
     form->addRow(tr("width p"), m_width);
 
-    m_nEff = new SliderSpinBox(0.1, 1e4, 2.0, Scale::Log, 3, problemBox);
+    m_nEff = new SliderSpinBox(0.01, 1e6, 2.0, Scale::Log, 3, problemBox);
     m_nEff->setObjectName("nEff");
     m_nEff->setToolTip(tr("Effective sample size n_eff = n/d for the quadratic network, n for the diagonal one "
                           "(DIGEST §1c, eq. 10)."));
     form->addRow(tr("n_eff"), m_nEff);
 
-    m_weightDecay = new SliderSpinBox(1e-4, 1e3, 1.0, Scale::Log, 5, problemBox);
+    m_weightDecay = new SliderSpinBox(1e-6, 1e4, 1.0, Scale::Log, 6, problemBox);
     m_weightDecay->setObjectName("weightDecay");
     m_weightDecay->setToolTip(tr("Weight decay λ: penalty (λ/d)‖W‖²_F (quadratic) or (λ/2)(‖a‖²+‖w‖²) (diagonal), "
                                  "DIGEST §1. The phase boundaries are λ = √(n_eff/d), n_eff/√d, n_eff/d^(γ+1/2)."));
     form->addRow(tr("λ"), m_weightDecay);
 
-    m_gamma = new SliderSpinBox(0.55, 3.0, 1.0, Scale::Linear, 2, problemBox);
+    m_gamma = new SliderSpinBox(0.51, 5.0, 1.0, Scale::Linear, 3, problemBox);
     m_gamma->setObjectName("gamma");
     m_gamma->setToolTip(tr("Power-law exponent γ > 1/2 of the teacher: eigenvalues s_i ∝ i^(−γ) (quadratic), "
                            "variances d·i^(−2γ) (diagonal), DIGEST §1."));
     form->addRow(tr("γ"), m_gamma);
 
-    m_noise = new SliderSpinBox(0.0, 2.0, 0.5, Scale::Linear, 3, problemBox);
+    m_noise = new SliderSpinBox(0.0, 10.0, 0.5, Scale::Linear, 4, problemBox);
     m_noise->setObjectName("noise");
     m_noise->setToolTip(tr("Label-noise variance Δ: y = f*(x) + √Δ ξ (DIGEST §1). The paper's figures use Δ = 0.5."));
     form->addRow(tr("Δ"), m_noise);
@@ -112,6 +112,28 @@ ParameterPanel::ParameterPanel(QWidget* parent) : QWidget(parent)
                            "restart the live run."));
     solverForm->addRow(tr("Seeds per point"), m_seeds);
     layout->addWidget(solverBox);
+
+    auto* fitBox = new QGroupBox(tr("Slope fit (risk plot)"), this);
+    auto* fitForm = new QFormLayout(fitBox);
+    auto makeBound = [fitBox](const QString& name, const QString& tip) {
+        auto* spin = new QDoubleSpinBox(fitBox);
+        spin->setObjectName(name);
+        spin->setRange(0, 1e8);
+        spin->setDecimals(3);
+        spin->setSpecialValueText(tr("all"));
+        spin->setStepType(QAbstractSpinBox::AdaptiveDecimalStepType);
+        spin->setToolTip(tip);
+        return spin;
+    };
+    m_fitFrom = makeBound("fitFrom",
+        tr("Smallest n_eff used in the least-squares slope of log R against log n_eff "
+           "(all: no bound). Choose a window inside one phase."));
+    m_fitTo = makeBound("fitTo", tr("Largest n_eff used in the slope fit (all: no bound)."));
+    fitForm->addRow(tr("n_eff from"), m_fitFrom);
+    fitForm->addRow(tr("n_eff to"), m_fitTo);
+    layout->addWidget(fitBox);
+    for (QDoubleSpinBox* spin : {m_fitFrom, m_fitTo})
+        connect(spin, &QDoubleSpinBox::valueChanged, this, &ParameterPanel::fitWindowChanged);
 
     m_derived = new QLabel(this);
     m_derived->setObjectName("derived");
@@ -179,6 +201,13 @@ double ParameterPanel::nEff() const
 
 void ParameterPanel::setProblem(const ProblemConfig& p)
 {
+    loadProblem(p);
+    edited();
+}
+
+void ParameterPanel::loadProblem(const ProblemConfig& p)
+{
+    const bool wasLoading = m_loading;
     m_loading = true;
     m_model->setCurrentIndex(m_model->findData(QString(toString(p.model))));
     m_dimension->setValue(p.dimension);
@@ -190,8 +219,7 @@ void ParameterPanel::setProblem(const ProblemConfig& p)
     m_noise->setValue(p.noise);
     m_amplitudes->setCurrentIndex(m_amplitudes->findData(QString(toString(p.amplitudes))));
     m_seed->setValue(int(p.seed));
-    m_loading = false;
-    edited();
+    m_loading = wasLoading;
 }
 
 SolverSettings ParameterPanel::solver() const
@@ -206,13 +234,75 @@ SolverSettings ParameterPanel::solver() const
 
 void ParameterPanel::setSolver(const SolverSettings& s)
 {
+    loadSolver(s);
+    edited();
+}
+
+void ParameterPanel::loadSolver(const SolverSettings& s)
+{
+    const bool wasLoading = m_loading;
     m_loading = true;
     m_solver->setCurrentIndex(std::max(0, m_solver->findData(s.solver)));
     m_maxIterations->setValue(s.maxIterations);
     m_learningRate->setValue(s.learningRate);
     m_seeds->setValue(s.seeds);
-    m_loading = false;
+    m_loading = wasLoading;
+}
+
+}  // namespace sl::ui
+
+namespace sl::ui {
+
+app::ExperimentConfig ParameterPanel::experiment() const
+{
+    app::ExperimentConfig config;
+    config.problem = problem();
+    const SolverSettings s = solver();
+    app::fromString(s.solver, config.solver);
+    sl::Optimizer optimizer = sl::Optimizer::Lbfgs;
+    if (config.solver == app::Solver::GradientDescent)
+        optimizer = sl::Optimizer::GradientDescent;
+    else if (config.solver == app::Solver::Adam)
+        optimizer = sl::Optimizer::Adam;
+    config.train = sl::TrainConfig::defaults(optimizer);
+    config.train.maxIterations = s.maxIterations;
+    if (s.learningRate > 0 && optimizer != sl::Optimizer::Lbfgs)
+        config.train.learningRate = s.learningRate;
+    config.seedCount = s.seeds;
+    return config;
+}
+
+void ParameterPanel::setExperiment(const app::ExperimentConfig& config)
+{
+    SolverSettings s;
+    s.solver = QString::fromLatin1(app::toString(config.solver));
+    s.maxIterations = config.train.maxIterations;
+    const sl::TrainConfig defaults = sl::TrainConfig::defaults(config.train.optimizer);
+    s.learningRate = config.train.learningRate == defaults.learningRate ? 0.0 : config.train.learningRate;
+    s.seeds = int(config.seeds().size());
+    loadProblem(config.problem);
+    loadSolver(s);
     edited();
+}
+
+}  // namespace sl::ui
+
+namespace sl::ui {
+
+double ParameterPanel::fitFrom() const
+{
+    return m_fitFrom->value();
+}
+
+double ParameterPanel::fitTo() const
+{
+    return m_fitTo->value();
+}
+
+void ParameterPanel::setFitWindow(double from, double to)
+{
+    m_fitFrom->setValue(from);
+    m_fitTo->setValue(to);
 }
 
 }  // namespace sl::ui

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "app/experiment/experiment_config.h"
 #include "core/model/problem_config.h"
 
 #include <QTimer>
 #include <QWidget>
 
 class QComboBox;
+class QDoubleSpinBox;
 class QLabel;
 class QSpinBox;
 
@@ -41,14 +43,32 @@ public:
     void setSolver(const SolverSettings& settings);
     double nEff() const;
 
+    // The panel as an experiment description (one run: no sweep), and back. The round trip keeps every field
+    // the panel shows; solver settings it does not show take their [S7] defaults (DIGEST §6).
+    app::ExperimentConfig experiment() const;
+    void setExperiment(const app::ExperimentConfig& config);
+    // The n_eff window of the risk plot's slope fit; 0 means unbounded on that side. Display only: it does not
+    // restart the live run.
+    double fitFrom() const;
+    double fitTo() const;
+    void setFitWindow(double from, double to);
+
+    // Forgets a debounced change that has not fired yet (after loading parameters programmatically).
+    void discardPendingChange() { m_debounce.stop(); }
+
 signals:
     // Debounced: a parameter that restarts the live run changed.
     void parametersChanged();
+    // The slope-fit window changed (no run restarts).
+    void fitWindowChanged();
     // Immediate, for cheap views (the phase diagram) that follow every slider step.
     void parametersEdited();
 
 private:
     void edited();
+    // Set the widgets without signalling; setProblem/setSolver/setExperiment signal once afterwards.
+    void loadProblem(const ProblemConfig& problem);
+    void loadSolver(const SolverSettings& settings);
     void updateDerived();
 
     QComboBox* m_model;
@@ -64,6 +84,8 @@ private:
     QSpinBox* m_maxIterations;
     SliderSpinBox* m_learningRate;
     QSpinBox* m_seeds;
+    QDoubleSpinBox* m_fitFrom;
+    QDoubleSpinBox* m_fitTo;
     QLabel* m_derived;
     QTimer m_debounce;
     bool m_loading = false;

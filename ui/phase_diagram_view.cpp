@@ -35,7 +35,8 @@ PhaseDiagramView::PhaseDiagramView(QWidget* parent)
     plotLayout()->addElement(1, 1, m_scale);
     m_scale->setLabel(tr("predicted d log R / d log n_eff"));
     m_scale->setDataRange(QCPRange(kSlopeMin, kSlopeMax));
-    QCPColorGradient gradient(QCPColorGradient::gpThermal);
+    // Blue (steep, fast learning) to red (flat plateau): every phase stays readable, plateaus included.
+    QCPColorGradient gradient(QCPColorGradient::gpJet);
     gradient.setLevelCount(40);
     m_scale->setGradient(gradient);
     auto* margins = new QCPMarginGroup(this);
@@ -84,9 +85,9 @@ void PhaseDiagramView::rebuild()
     }
     m_map->setInterpolate(false);
 
-    drawLine("L1: λ = √(n_eff/d)", QColor(255, 255, 255), [this](double n) { return m_diagram.lineL1(n); });
-    drawLine("L2: λ = n_eff/√d", QColor(220, 40, 40), [this](double n) { return m_diagram.lineL2(n); });
-    drawLine("L3: λ = n_eff/d^(γ+1/2)", QColor(220, 40, 40), [this](double n) { return m_diagram.lineL3(n); });
+    drawLine("L1: λ = √(n_eff/d)", QColor(20, 20, 20), 0.80, [this](double n) { return m_diagram.lineL1(n); });
+    drawLine("L2: λ = n_eff/√d", QColor(255, 255, 255), 0.12, [this](double n) { return m_diagram.lineL2(n); });
+    drawLine("L3: λ = n_eff/d^(γ+1/2)", QColor(255, 255, 255), 0.45, [this](double n) { return m_diagram.lineL3(n); });
     drawVertical(m_diagram.firstFeatureNEff(), "n_eff = 1");
     drawVertical(m_diagram.peakNEff(), "n_eff = d");
     drawVertical(m_diagram.heavyTailNEff(), "n_eff = d^(2γ)");
@@ -99,9 +100,12 @@ void PhaseDiagramView::rebuild()
         text->setText(it.key());
         text->setFont(QFont("sans", 10, QFont::Bold));
         text->setColor(Qt::white);
+        text->setBrush(QColor(0, 0, 0, 110));
+        text->setPadding(QMargins(3, 1, 3, 1));
         text->setSelectable(false);
     }
 
+    m_measurementGraphs.clear();  // clearGraphs() above removed them
     m_current = addGraph();
     m_current->setLineStyle(QCPGraph::lsNone);
     m_current->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCrossCircle, QPen(Qt::cyan, 2), Qt::NoBrush, 14));
@@ -121,7 +125,7 @@ void PhaseDiagramView::rebuild()
 }
 
 void PhaseDiagramView::drawLine(
-    const QString& name, const QColor& colour, const std::function<double(double)>& lambdaOf)
+    const QString& name, const QColor& colour, double labelAt, const std::function<double(double)>& lambdaOf)
 {
     // The lines are straight in log-log coordinates; two end points draw them exactly.
     auto* line = new QCPItemLine(this);
@@ -131,11 +135,11 @@ void PhaseDiagramView::drawLine(
     line->setPen(QPen(colour, 2, Qt::DashLine));
     line->setClipToAxisRect(true);
     auto* label = new QCPItemText(this);
-    const double xl = m_xMin + 0.08 * (m_xMax - m_xMin);
+    const double xl = m_xMin + labelAt * (m_xMax - m_xMin);
     label->position->setCoords(xl, std::log10(lambdaOf(std::pow(10.0, xl))) + 0.25);
     label->setText(name);
     label->setColor(colour);
-    label->setFont(QFont("sans", 8));
+    label->setFont(QFont("sans", 8, QFont::Bold));
     label->setClipToAxisRect(true);
 }
 
@@ -174,12 +178,22 @@ void PhaseDiagramView::plotMeasurement(const Measurement& m)
     graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::black, 1.5), colour, 11));
     graph->addData(std::log10(m.nEff), std::log10(m.lambda));
     graph->setName(QStringLiteral("measured slope %1").arg(m.slope, 0, 'f', 2));
+    m_measurementGraphs.push_back(graph);
 }
 
-void PhaseDiagramView::clearMeasurements()
+void PhaseDiagramView::setMeasurements(const QVector<Measurement>& measurements)
 {
+    for (QCPGraph* graph : std::as_const(m_measurementGraphs))
+        removeGraph(graph);
+    m_measurementGraphs.clear();
     m_measured.clear();
-    rebuild();
+    for (const Measurement& m : measurements) {
+        if (m.nEff > 0 && m.lambda > 0 && std::isfinite(m.slope)) {
+            m_measured.push_back(m);
+            plotMeasurement(m);
+        }
+    }
+    scheduleReplot();
 }
 
 void PhaseDiagramView::setCurrentPoint(double nEff, double lambda)

@@ -20,9 +20,15 @@ public:
     void setDiagram(const PhaseDiagramConfig& config);
     const PhaseDiagram& diagram() const { return m_diagram; }
 
-    // A finished experiment: a marker at (n_eff, λ) coloured by its measured slope on the same scale as the map.
+    // Finished experiments: markers at (n_eff, λ) coloured by the measured slope on the same scale as the map.
+    // setMeasurements replaces every marker (the curves' fits change as points arrive).
+    struct Measurement {
+        double nEff, lambda, slope;
+    };
     void addMeasurement(double nEff, double lambda, double measuredSlope);
-    void clearMeasurements();
+    void setMeasurements(const QVector<Measurement>& measurements);
+    void clearMeasurements() { setMeasurements({}); }
+    const QVector<Measurement>& measurements() const { return m_measured; }
     // The point of the current live experiment.
     void setCurrentPoint(double nEff, double lambda);
 
@@ -46,12 +52,10 @@ protected:
     void mouseReleaseEvent(QMouseEvent* event) override;
 
 private:
-    struct Measurement {
-        double nEff, lambda, slope;
-    };
     void rebuild();
     void plotMeasurement(const Measurement& m);
-    void drawLine(const QString& name, const QColor& colour, const std::function<double(double)>& lambdaOf);
+    void drawLine(
+        const QString& name, const QColor& colour, double labelAt, const std::function<double(double)>& lambdaOf);
     void drawVertical(double nEff, const QString& label);
 
     PhaseDiagram m_diagram;
@@ -59,6 +63,7 @@ private:
     QCPColorScale* m_scale = nullptr;
     QCPGraph* m_current = nullptr;
     QVector<Measurement> m_measured;
+    QVector<QCPGraph*> m_measurementGraphs;
     double m_xMin = 0, m_xMax = 0, m_yMin = 0, m_yMax = 0;  // log10 ranges
 };
 

@@ -137,11 +137,11 @@ void RiskPlot::rebuild()
                 grow(s.theoryNEff[i], s.theoryRisk[i]);
         }
         if (s.hasFit && !s.nEff.isEmpty()) {
-            // The phase's predicted slope, anchored at the geometric centre of the measured points.
+            // The phase's predicted slope over the fit window, anchored at the window's points' geometric centre.
             double logX = 0, logY = 0;
             int count = 0;
             for (int i = 0; i < s.nEff.size(); ++i) {
-                if (s.nEff[i] > 0 && s.mean[i] > 0) {
+                if (s.nEff[i] > 0 && s.mean[i] > 0 && s.nEff[i] >= s.fitFrom && s.nEff[i] <= s.fitTo) {
                     logX += std::log(s.nEff[i]);
                     logY += std::log(s.mean[i]);
                     ++count;
@@ -150,8 +150,7 @@ void RiskPlot::rebuild()
             if (count > 0) {
                 logX /= count;
                 logY /= count;
-                const double x0 = *std::min_element(s.nEff.begin(), s.nEff.end());
-                const double x1 = *std::max_element(s.nEff.begin(), s.nEff.end());
+                const double x0 = s.fitFrom, x1 = s.fitTo;
                 auto* predicted = addGraph();
                 predicted->setName(
                     tr("%1: phase %2, predicted slope %3").arg(s.name, s.phase).arg(s.predictedSlope, 0, 'f', 2));

@@ -14,6 +14,7 @@ struct RiskSeries {
     QVector<double> nEff, mean, standardError;
     bool hasFit = false;
     double slope = 0, slopeLow = 0, slopeHigh = 0;
+    double fitFrom = 0, fitTo = 0;  // the n_eff range the fit used
     QVector<double> theoryNEff, theoryRisk;  // state evolution
     double predictedSlope = 0;
     QString phase;  // phase label at the fit window's centre
