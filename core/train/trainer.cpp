@@ -7,11 +7,13 @@
 
 #include <LBFGS.h>
 
+#include <algorithm>
 #include <cmath>
 #include <exception>
 #include <limits>
 #include <memory>
 #include <sstream>
+#include <stdexcept>
 
 namespace sl {
 
@@ -261,7 +263,7 @@ Outcome runFirstOrder(Model& model, const TrainConfig& config, Loop& loop, Eigen
 
 // The objective functor handed to LBFGSpp. LBFGSpp has no per-iteration callback, so cancellation is polled on
 // every function evaluation and the per-iteration work (observer, stopping tests) runs in accepted(), called by
-// ObservedLineSearch below after each line search.
+// StrongWolfeLineSearch below after each line search.
 class LbfgsObjective {
 public:
     LbfgsObjective(Model& model, const TrainConfig& config, Loop& loop) : m_model(model), m_config(config), m_loop(loop)
@@ -272,8 +274,8 @@ public:
     {
         if (m_loop.cancelled())
             throw Stop{Status::Cancelled, "cancelled"};
-        // A non-finite value at a trial point is not divergence: the backtracking line search rejects it and
-        // shortens the step. Accepted points are checked in accepted().
+        // A non-finite value at a trial point is not divergence: the line search rejects it and shortens the
+        // step. Accepted points are checked in accepted().
         return m_model.evaluate(x, gradient);
     }
 
@@ -319,20 +321,131 @@ private:
     Loop& m_loop;
 };
 
-// Strong-Wolfe line search (as [S7]'s line_search='strong_wolfe') that reports every accepted step. LBFGSpp
-// 0.1's backtracking search is used rather than its Nocedal-Wright one: the latter doubles the step without bound
-// while bracketing and silently accepts its last trial point after max_linesearch evaluations, which near the
-// round-off floor produced non-finite trial values; backtracking rejects those (it treats NaN as a failed
-// Armijo test) and throws when it runs out of evaluations, which runLbfgs() turns into a restart or a status.
+// Cubic interpolation of the minimum of a function known by values and slopes at two points, clamped to
+// [lo, hi]; bisection when the cubic has no minimum (also when a value is infinite). PyTorch's _cubic_interpolate.
+double cubicMinimum(double x1, double f1, double g1, double x2, double f2, double g2, double lo, double hi)
+{
+    const double d1 = g1 + g2 - 3.0 * (f1 - f2) / (x1 - x2);
+    const double d2Square = d1 * d1 - g1 * g2;
+    if (d2Square >= 0) {
+        const double d2 = std::sqrt(d2Square);
+        const double minimum = x1 <= x2 ? x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2.0 * d2))
+                                        : x1 - (x1 - x2) * ((g1 + d2 - d1) / (g1 - g2 + 2.0 * d2));
+        if (std::isfinite(minimum))
+            return std::min(std::max(minimum, lo), hi);
+    }
+    return 0.5 * (lo + hi);
+}
+
+// Strong-Wolfe line search with cubic interpolation, a port of PyTorch's _strong_wolfe, the line search [S7] uses
+// (line_search='strong_wolfe'; DIGEST §6), written as an LBFGSpp line-search policy so LBFGSpp keeps the
+// two-loop recursion. LBFGSpp 0.1's own searches proved unusable here: Nocedal-Wright doubles the step without
+// bound and silently accepts its last trial point; backtracking with the strong-Wolfe test oscillates and ran
+// out of evaluations on the first step of diagonal problems; More-Thuente (0.1) tests the wrong variable in one
+// branch. After each accepted step it calls f.accepted(), our per-iteration hook. A step that does not lower the
+// objective throws std::runtime_error (LBFGSpp's convention), which runLbfgs() turns into a restart or a status.
 template <class Scalar>
-class ObservedLineSearch {
+class StrongWolfeLineSearch {
 public:
     using Vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
+
     template <class Foo>
     static void LineSearch(Foo& f, Scalar& fx, Vector& x, Vector& grad, Scalar& step, const Vector& drt,
         const Vector& xp, const LBFGSpp::LBFGSParam<Scalar>& param)
     {
-        LBFGSpp::LineSearchBacktracking<Scalar>::LineSearch(f, fx, x, grad, step, drt, xp, param);
+        const Scalar f0 = fx, gtd0 = grad.dot(drt);
+        if (!(gtd0 < 0))
+            throw std::logic_error("the search direction does not decrease the objective");
+        const Scalar c1 = param.ftol, c2 = param.wolfe, kToleranceChange = 1e-9;
+        const int maxEvaluations = param.max_linesearch;
+        const Scalar directionNorm = drt.cwiseAbs().maxCoeff();
+        // NaN would defeat every comparison below; +inf makes the step "too long" and the search shrinks it.
+        auto evaluate = [&](Scalar t, Vector& g) {
+            x.noalias() = xp + t * drt;
+            const Scalar value = f(x, g);
+            return std::isnan(value) ? std::numeric_limits<Scalar>::infinity() : value;
+        };
+
+        // Bracketing phase.
+        Scalar bt[2], bf[2], bgtd[2];
+        Vector bg[2];
+        int bracketSize = 0;
+        bool done = false;
+        Scalar tPrev = 0, fPrev = f0, gtdPrev = gtd0;
+        Vector gPrev = grad, gNew(grad.size());
+        Scalar t = step;
+        Scalar fNew = evaluate(t, gNew), gtdNew = gNew.dot(drt);
+        int evaluations = 0;
+        while (evaluations < maxEvaluations) {
+            const bool tooLong = fNew > f0 + c1 * t * gtd0 || (evaluations > 1 && fNew >= fPrev);
+            if (!tooLong && std::abs(gtdNew) <= -c2 * gtd0) {
+                bt[0] = t, bf[0] = fNew, bgtd[0] = gtdNew, bg[0] = gNew;
+                bracketSize = 1;
+                done = true;
+                break;
+            }
+            if (tooLong || gtdNew >= 0) {
+                bt[0] = tPrev, bf[0] = fPrev, bgtd[0] = gtdPrev, bg[0] = gPrev;
+                bt[1] = t, bf[1] = fNew, bgtd[1] = gtdNew, bg[1] = gNew;
+                bracketSize = 2;
+                break;
+            }
+            const Scalar previous = t;
+            t = cubicMinimum(tPrev, fPrev, gtdPrev, t, fNew, gtdNew, t + 0.01 * (t - tPrev), 10 * t);
+            tPrev = previous, fPrev = fNew, gtdPrev = gtdNew, gPrev = gNew;
+            fNew = evaluate(t, gNew);
+            gtdNew = gNew.dot(drt);
+            ++evaluations;
+        }
+        if (bracketSize == 0) {
+            bt[0] = 0, bf[0] = f0, bgtd[0] = gtd0, bg[0] = grad;
+            bt[1] = t, bf[1] = fNew, bgtd[1] = gtdNew, bg[1] = gNew;
+            bracketSize = 2;
+        }
+
+        // Zoom phase.
+        int low = bracketSize == 2 && bf[1] < bf[0] ? 1 : 0, high = 1 - low;
+        bool insufficientProgress = false;
+        while (!done && evaluations < maxEvaluations) {
+            if (std::abs(bt[1] - bt[0]) * directionNorm < kToleranceChange)
+                break;
+            const Scalar lo = std::min(bt[0], bt[1]), hi = std::max(bt[0], bt[1]);
+            t = cubicMinimum(bt[0], bf[0], bgtd[0], bt[1], bf[1], bgtd[1], lo, hi);
+            const Scalar margin = 0.1 * (hi - lo);
+            if (std::min(hi - t, t - lo) < margin) {
+                if (insufficientProgress || t >= hi || t <= lo) {
+                    t = std::abs(t - hi) < std::abs(t - lo) ? hi - margin : lo + margin;
+                    insufficientProgress = false;
+                } else {
+                    insufficientProgress = true;
+                }
+            } else {
+                insufficientProgress = false;
+            }
+            fNew = evaluate(t, gNew);
+            gtdNew = gNew.dot(drt);
+            ++evaluations;
+            if (fNew > f0 + c1 * t * gtd0 || fNew >= bf[low]) {
+                bt[high] = t, bf[high] = fNew, bgtd[high] = gtdNew, bg[high] = gNew;
+                low = bf[0] <= bf[1] ? 0 : 1;
+                high = 1 - low;
+            } else {
+                if (std::abs(gtdNew) <= -c2 * gtd0)
+                    done = true;
+                else if (gtdNew * (bt[high] - bt[low]) >= 0)
+                    bt[high] = bt[low], bf[high] = bf[low], bgtd[high] = bgtd[low], bg[high] = bg[low];
+                bt[low] = t, bf[low] = fNew, bgtd[low] = gtdNew, bg[low] = gNew;
+            }
+        }
+
+        if (!(bt[low] > 0) || !(bf[low] < f0)) {
+            x = xp;
+            throw std::runtime_error("the line search found no step that lowers the objective");
+        }
+        step = bt[low];
+        fx = bf[low];
+        grad = bg[low];
+        x.noalias() = xp + step * drt;
         f.accepted(fx, x, grad);
     }
 };
@@ -357,7 +470,7 @@ Outcome runLbfgs(Model& model, const TrainConfig& config, Loop& loop, const Eige
     param.epsilon_rel = 0;
     param.past = 0;
     param.max_iterations = 0;
-    LBFGSpp::LBFGSSolver<double, ObservedLineSearch> solver(param);
+    LBFGSpp::LBFGSSolver<double, StrongWolfeLineSearch> solver(param);
 
     if (loop.diverged(objective.objective)) {
         out.status = Status::Diverged;

@@ -136,6 +136,30 @@ private slots:
         QVERIFY(std::abs(r.excessRisk - sl::diagonalExcessRisk(r.theta, p.teacher)) == 0.0);
     }
 
+    void reproducesAppendixA()
+    {
+        // DIGEST Appendix A (independent FISTA/state-evolution numbers): the normalisations of §1 fix these risks,
+        // so a wrong factor of d or 2 in the objective or the penalty moves them far outside the tolerances.
+        // Diagonal, A2: d = 400, α = 3, λ = 3, γ = 1, Δ = 0.5, deterministic amplitudes: SE R = 0.099706.
+        double risk = 0;
+        for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+            const sl::TrainResult r = sl::Trainer::run(
+                diagonal(400, 1200, 3.0, 0.5, seed), sl::TrainConfig::defaults(sl::Optimizer::Lbfgs));
+            QVERIFY2(r.status == sl::Status::Converged, r.message.c_str());
+            risk += r.excessRisk / 5;
+        }
+        QVERIFY2(std::abs(risk / 0.099706 - 1.0) < 0.15, qPrintable(QString::number(risk)));
+        // Quadratic, A1: d = 40, α_q = n/d² = 0.2, λ = 1: ERM E_mat = 0.428 ± 0.035, SE 0.388.
+        double mse = 0;
+        for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+            const sl::TrainResult r
+                = sl::Trainer::run(quadratic(40, 320, 1.0, 0.5, seed), sl::TrainConfig::defaults(sl::Optimizer::Lbfgs));
+            QVERIFY2(r.status == sl::Status::Converged, r.message.c_str());
+            mse += r.matrixMse / 3;
+        }
+        QVERIFY2(mse > 0.388 * 0.85 && mse < 0.428 + 2 * 0.035, qPrintable(QString::number(mse)));
+    }
+
     void sameSeedIsBitIdentical()
     {
         for (auto o : {sl::Optimizer::Lbfgs, sl::Optimizer::Adam}) {
