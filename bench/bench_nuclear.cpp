@@ -69,7 +69,7 @@ void BM_NuclearApply(benchmark::State& state)
     sl::NuclearNormSolver solver(d.X, d.y, configFor(1, 1.0));
     sl::Rng rng(1);
     Eigen::MatrixXd S = rng.normalMatrix(100, 100);
-    S = S + S.transpose();
+    S = (S + S.transpose()).eval();
     for (auto _ : state)
         benchmark::DoNotOptimize(solver.apply(S).data());
 }
@@ -89,7 +89,7 @@ void BM_NuclearEigen(benchmark::State& state)
 {
     sl::Rng rng(2);
     Eigen::MatrixXd V = rng.normalMatrix(100, 100);
-    V = V + V.transpose();
+    V = (V + V.transpose()).eval();
     for (auto _ : state) {
         Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(V);
         benchmark::DoNotOptimize(eig.eigenvectors().data());

@@ -188,7 +188,7 @@ void LassoSolver::ensureGramColumns(const std::vector<Eigen::Index>& columns)
         // growing the cache column block by column block.
         Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(d, d);
         gram.selfadjointView<Eigen::Lower>().rankUpdate(m_x.transpose());
-        gram.triangularView<Eigen::StrictlyUpper>() = gram.transpose();
+        gram.triangularView<Eigen::StrictlyUpper>() = gram.transpose().eval();
         m_gram = std::move(gram);
         for (Eigen::Index j = 0; j < d; ++j)
             m_gramSlot[size_t(j)] = j;

@@ -138,7 +138,7 @@ Eigen::MatrixXd NuclearNormSolver::adjoint(const Eigen::VectorXd& r) const
         const Eigen::MatrixXd weighted = m_x.array().colwise() * r.array();
         out.setZero();
         out.triangularView<Eigen::Lower>() += weighted.transpose() * m_x;
-        out.triangularView<Eigen::StrictlyUpper>() = out.transpose();
+        out.triangularView<Eigen::StrictlyUpper>() = out.transpose().eval();
         out.diagonal().array() -= r.sum();
         out /= std::sqrt(double(m_d));
         return out;
@@ -173,7 +173,7 @@ double NuclearNormSolver::estimateLipschitz(int iterations) const
 {
     Rng rng(0x5eed);
     Eigen::MatrixXd V = rng.normalMatrix(m_d, m_d);
-    V = 0.5 * (V + V.transpose());
+    V = (0.5 * (V + V.transpose())).eval();
     V += Eigen::MatrixXd::Identity(m_d, m_d);  // overlap with the centring direction of Z_μ
     V /= V.norm();
     double estimate = 0.0;

@@ -76,7 +76,7 @@ struct Explicit {
         Eigen::MatrixXd S = Eigen::MatrixXd::Zero(d, d);
         for (int k = 0; k < iterations; ++k) {
             Eigen::MatrixXd V = S - step * gradient(S);
-            V = 0.5 * (V + V.transpose());
+            V = (0.5 * (V + V.transpose())).eval();
             Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(V);
             const Eigen::VectorXd mu = (eig.eigenvalues().array() - step * p).max(0.0);
             S = eig.eigenvectors() * mu.asDiagonal() * eig.eigenvectors().transpose();
@@ -121,7 +121,7 @@ private slots:
         QCOMPARE(solver.lossWeight(), 1.0 / (d * d));
         sl::Rng rng(5);
         Eigen::MatrixXd S = rng.normalMatrix(d, d);
-        S = S + S.transpose();
+        S = (S + S.transpose()).eval();
         const Eigen::VectorXd r = rng.normalVector(n);
         const Eigen::VectorXd as = solver.apply(S);
         Eigen::MatrixXd adjoint = Eigen::MatrixXd::Zero(d, d);
@@ -137,7 +137,7 @@ private slots:
         QVERIFY((user.apply(S) - as).norm() <= 1e-12 * as.norm());
         // Gradient against central finite differences of the objective along a symmetric direction.
         Eigen::MatrixXd E = rng.normalMatrix(d, d);
-        E = E + E.transpose();
+        E = (E + E.transpose()).eval();
         const Eigen::MatrixXd P = S * S.transpose();
         const double h = 1e-5;
         const double fd = (solver.objective(P + h * E) - solver.objective(P - h * E)) / (2 * h);
