@@ -132,14 +132,22 @@ int runCurve(const QStringList& arguments)
             se.samples = int(o.integer(QStringLiteral("se-samples"), se.samples, 1, 10000));
             for (const CurvePointSummary& s : summary)
                 se.nEffValues.push_back(s.nEff);
+            // The SE teacher matches the experiment's: Gaussian amplitudes are averaged over in closed form (the
+            // variance profile d·i^(−2γ), DIGEST §1a); deterministic ones are used as they are.
+            const bool gaussian = problem.amplitudes == sl::TeacherAmplitudes::Gaussian;
+            if (model == sl::NetworkModel::Diagonal && gaussian) {
+                se.lassoTeacher = sl::lassoPowerLawVariances(problem.dimension, problem.gamma);
+                se.lassoMode = sl::LassoTeacherMode::VarianceProfile;
+            }
             const sl::StateEvolutionCurveResult r = sl::StateEvolutionCurve(se).run({}, interruptToken());
             for (size_t i = 0; i < r.points.size() && i < theory.size(); ++i) {
                 if (r.points[i].status == sl::Status::Converged)
                     theory[i] = r.points[i].excessRisk;
             }
-            theoryNote = problem.model == sl::ModelKind::Diagonal
-                ? QStringLiteral("LASSO SE, deterministic amplitudes √d·i^(−γ) (inferred, DIGEST App. A)")
-                : QStringLiteral("matrix SE, K GOE samples (DIGEST §4.2); excess risk = 2·E_mat");
+            theoryNote = problem.model == sl::ModelKind::Quadratic
+                ? QStringLiteral("matrix SE, K GOE samples (DIGEST §4.2); excess risk = 2·E_mat")
+                : gaussian ? QStringLiteral("LASSO SE averaged over θ*_i ~ N(0, d·i^(−2γ)) (DIGEST §4.1)")
+                           : QStringLiteral("LASSO SE, deterministic amplitudes √d·i^(−γ) (inferred, DIGEST App. A)");
         }
     }
 

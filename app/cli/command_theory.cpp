@@ -16,12 +16,12 @@ namespace sl::cli {
 int runTheory(const QStringList& arguments)
 {
     Options o(QStringLiteral("theory"), QStringLiteral("[options]"),
-        QStringLiteral("Phase (DIGEST §3.2b), rate exponents and the state-evolution prediction (DIGEST §4) at one\n"
-                       "point (n or n_eff, λ). The diagonal model's SE uses the deterministic teacher amplitudes\n"
-                       "√d·i^(−γ) by default ((inferred), DIGEST App. A); the quadratic one K GOE samples (§4.2)."));
+        QStringLiteral(
+            "Phase (DIGEST §3.2b), rate exponents and the state-evolution prediction (DIGEST §4) at one\n"
+            "point (n or n_eff, λ). The diagonal model's SE follows --amplitudes: gaussian (default, as in train)\n"
+            "averages over θ*_i ~ N(0, d·i^(−2γ)); deterministic uses |θ*_i| = √d·i^(−γ) ((inferred), DIGEST\n"
+            "App. A). The quadratic SE uses K GOE samples (DIGEST §4.2)."));
     addProblemOptions(o, true);
-    o.value(QStringLiteral("teacher"), QStringLiteral("amplitudes|variances"),
-        QStringLiteral("Diagonal SE: deterministic amplitudes (default) or averaged over θ*_i ~ N(0, d·i^(−2γ))."));
     o.value(
         QStringLiteral("se-samples"), QStringLiteral("K"), QStringLiteral("Quadratic SE: GOE samples (default 32)."));
     o.flag(QStringLiteral("no-state-evolution"), QStringLiteral("Only the closed-form phase and exponents."));
@@ -120,9 +120,9 @@ int runTheory(const QStringList& arguments)
         se.warmStart = false;
         se.samples = int(o.integer(QStringLiteral("se-samples"), se.samples, 1, 10000));
         se.seed = std::uint64_t(o.integer(QStringLiteral("seed"), 1, 0, 1LL << 53));
-        const QString teacher = o.choice(QStringLiteral("teacher"),
-            {QStringLiteral("amplitudes"), QStringLiteral("variances")}, QStringLiteral("amplitudes"));
-        if (model == sl::NetworkModel::Diagonal && teacher == QLatin1String("variances")) {
+        const QString teacher = o.choice(QStringLiteral("amplitudes"),
+            {QStringLiteral("gaussian"), QStringLiteral("deterministic")}, QStringLiteral("gaussian"));
+        if (model == sl::NetworkModel::Diagonal && teacher == QLatin1String("gaussian")) {
             se.lassoTeacher = sl::lassoPowerLawVariances(d, gamma);
             se.lassoMode = sl::LassoTeacherMode::VarianceProfile;
         }
@@ -145,7 +145,10 @@ int runTheory(const QStringList& arguments)
             s[QStringLiteral("status")] = QLatin1String(sl::toString(p.status));
             s[QStringLiteral("message")] = QString::fromStdString(p.message);
             s[QStringLiteral("iterations")] = p.iterations;
-            s[QStringLiteral("teacher")] = quadratic ? QStringLiteral("spectrum s_i ∝ i^(−γ), Q* = 1") : teacher;
+            s[QStringLiteral("teacher")] = quadratic ? QStringLiteral("spectrum s_i ∝ i^(−γ), Q* = 1")
+                : teacher == QLatin1String("gaussian")
+                ? QStringLiteral("averaged over θ*_i ~ N(0, d·i^(−2γ))")
+                : QStringLiteral("deterministic amplitudes √d·i^(−γ) (inferred)");
             if (quadratic) {
                 s[QStringLiteral("se_samples")] = se.samples;
                 s[QStringLiteral("seed")] = double(se.seed);

@@ -129,7 +129,7 @@ private slots:
         const int d = 60;
         const double nEff = 45, lambda = 0.3, noise = 0.5, gamma = 1.2;
         const CliRun r = runCli({"theory", "--model", "diagonal", "--d", QString::number(d), "--n-eff", "45",
-            "--weight-decay", "0.3", "--gamma", "1.2", "--noise", "0.5", "--json"});
+            "--weight-decay", "0.3", "--gamma", "1.2", "--noise", "0.5", "--amplitudes", "deterministic", "--json"});
         QCOMPARE(r.exitCode, 0);
         const QJsonObject j = r.json();
         sl::LassoStateEvolutionConfig config;
@@ -159,6 +159,18 @@ private slots:
         QCOMPARE(j["exponent_lambda"].toDouble(), phase.exponentLambda);
         QCOMPARE(j["predicted_tail_alpha"].toDouble(), 1 + 1 / gamma);
         QCOMPARE(j["lambda_opt"].toDouble(), std::sqrt(nEff / d));
+
+        // Gaussian amplitudes (train's default): the SE averaged over θ*_i ~ N(0, d·i^(−2γ)).
+        const CliRun g = runCli({"theory", "--model", "diagonal", "--d", QString::number(d), "--n-eff", "45",
+            "--weight-decay", "0.3", "--gamma", "1.2", "--noise", "0.5", "--json"});
+        QCOMPARE(g.exitCode, 0);
+        config.teacher = sl::lassoPowerLawVariances(d, gamma);
+        config.mode = sl::LassoTeacherMode::VarianceProfile;
+        const sl::LassoStateEvolutionResult averaged = sl::LassoStateEvolution(config).run();
+        QVERIFY(averaged.ok());
+        const double risk = g.json()["state_evolution"].toObject()["excess_risk"].toDouble();
+        QVERIFY(std::abs(risk - averaged.risk) <= 1e-7 * averaged.risk);
+        QVERIFY(std::abs(risk - se.risk) > 1e-3 * se.risk);  // the two teachers differ
     }
 
     void theoryQuadraticMatchesCoreStateEvolution()

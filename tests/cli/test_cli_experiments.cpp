@@ -158,9 +158,10 @@ private slots:
             const double se = std::sqrt(ss / 2) / std::sqrt(3.0);
             QVERIFY(std::abs(v["mean"].toDouble() - mean) <= 1e-6 * mean);
             QVERIFY(std::abs(v["stderr"].toDouble() - se) <= 1e-5 * mean);
-            // The theory column is the LASSO state evolution at α = n/d (deterministic amplitudes).
+            // The theory column is the LASSO state evolution at α = n/d, averaged over the Gaussian teacher.
             sl::LassoStateEvolutionConfig se0;
-            se0.teacher = sl::lassoDeterministicAmplitudes(8, 1.0);
+            se0.teacher = sl::lassoPowerLawVariances(8, 1.0);
+            se0.mode = sl::LassoTeacherMode::VarianceProfile;
             se0.alpha = double(n) / 8;
             se0.lambda = 0.2;
             se0.noise = 0.5;
