@@ -28,7 +28,8 @@ Options::Options(QString command, QString synopsis, QString description)
     flag(QStringLiteral("json"), QStringLiteral("Machine-readable JSON output."));
     value(QStringLiteral("output"), QStringLiteral("FILE"),
         QStringLiteral("Write the output to FILE instead of stdout."));
-    value(QStringLiteral("store"), QStringLiteral("PATH"), QStringLiteral("Results store (SQLite file)."));
+    value(QStringLiteral("store"), QStringLiteral("PATH"),
+        QStringLiteral("Results store (SQLite file) that runs are saved to or read from."));
 }
 
 void Options::value(const QString& name, const QString& valueName, const QString& help)

@@ -266,6 +266,34 @@ private slots:
         QCOMPARE(p0["excess_risk"].toDouble(), expected.at(p0["config_hash"].toString()));
     }
 
+    void progressBarOnlyOnATerminal()
+    {
+        const QString script = QStandardPaths::findExecutable(QStringLiteral("script"));
+        if (script.isEmpty())
+            QSKIP("util-linux script (a pseudo-terminal) is not installed");
+        sl::test::writeText(path("small.json"), plan(3, 2));
+        // Through a pipe: no bar, on either stream.
+        const CliRun piped = runCli({"sweep", path("small.json"), "--threads", "1"});
+        QCOMPARE(piped.exitCode, 0);
+        QVERIFY(!piped.out.contains("sweep [") && !piped.err.contains("sweep ["));
+        // On a pseudo-terminal: the bar is drawn (and erased) on stderr; with --json it is not.
+        auto onTerminal = [&](const QString& extra) {
+            QProcess process;
+            process.start(script,
+                {"-qec",
+                    QStringLiteral("'%1' sweep '%2' --threads 1 %3")
+                        .arg(SCALINGLAB_CLI_PATH, path("small.json"), extra),
+                    "/dev/null"});
+            process.waitForFinished(60000);
+            return process.readAllStandardOutput();
+        };
+        const QByteArray tty = onTerminal(QString());
+        QVERIFY2(tty.contains("sweep [") && tty.contains("6/6"), tty.constData());
+        const QByteArray json = onTerminal(QStringLiteral("--json"));
+        QVERIFY(json.contains("\"completed\": 6"));
+        QVERIFY(!json.contains("sweep ["));
+    }
+
     void ctrlCKeepsFinishedResults()
     {
         // Many small quadratic runs on one thread; SIGINT part-way through.
