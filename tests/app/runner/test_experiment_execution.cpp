@@ -4,6 +4,7 @@
 // same excess risk and the same spectrum {|θ_i|}.
 #include "app/runner/experiment_execution.h"
 
+#include <QJsonDocument>
 #include <QtTest>
 
 #include <cmath>
@@ -109,6 +110,48 @@ private slots:
         QVERIFY(std::abs(net.objective - convex.objective) <= 1e-4 * std::abs(convex.objective));
         for (int i = 0; i < 8; ++i)
             QVERIFY(std::abs(net.eigenvalues[i] - convex.eigenvalues[i]) <= 1e-2 * (1 + convex.eigenvalues[0]));
+    }
+
+    void reproducibleFromJsonAlone()
+    {
+        // The JSON text is all a rerun needs: the same result, bit for bit, except the wall-clock duration.
+        ExperimentConfig c = diagonal(Solver::Lbfgs);
+        c.problem.amplitudes = sl::TeacherAmplitudes::Gaussian;
+        const RunResult first = runExperiment(c);
+        const auto again = ExperimentConfig::fromJsonText(QJsonDocument(first.toJson()["config"].toObject()).toJson());
+        QVERIFY(again.has_value());
+        const RunResult second = runExperiment(*again);
+        QJsonObject a = first.toJson();
+        QJsonObject b = second.toJson();
+        a.remove("duration_ms");
+        b.remove("duration_ms");
+        QCOMPARE(a, b);
+    }
+
+    void tailFitOfFinalSpectrum()
+    {
+        // d = 120 diagonal LASSO (convex route), λ small: most |θ_i| are nonzero, enough for a tail (≥ 50 points).
+        ExperimentConfig c = diagonal(Solver::Convex);
+        c.problem.dimension = 120;
+        c.problem.samples = 600;
+        c.problem.weightDecay = 0.01;
+        c.problem.amplitudes = sl::TeacherAmplitudes::Deterministic;
+        c.tailFit = true;
+        const RunResult r = runExperiment(c);
+        QVERIFY2(r.status == sl::Status::Converged, qPrintable(r.message));
+        QVERIFY(r.tailFit.computed);
+        QVERIFY2(r.tailFit.status == "converged", qPrintable(r.tailFit.message));
+        QVERIFY(r.tailFit.nTail >= 50 && r.tailFit.nTail <= 120);
+        QVERIFY(std::isfinite(r.tailFit.alpha) && r.tailFit.alpha > 1);
+        // xmin is one of the spectrum's values.
+        QVERIFY(std::find(r.eigenvalues.begin(), r.eigenvalues.end(), r.tailFit.xmin) != r.eigenvalues.end());
+        // Too few values: an honest "invalid", never a silent α.
+        c.problem.dimension = 12;
+        c.problem.samples = 60;
+        const RunResult small = runExperiment(c);
+        QVERIFY(small.tailFit.computed);
+        QCOMPARE(small.tailFit.status, QString("invalid"));
+        QVERIFY(std::isnan(small.tailFit.alpha));
     }
 
     void weightSpectrumClosedForms()
