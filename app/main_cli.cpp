@@ -3,6 +3,7 @@
 // offscreen), so it lives here, in the executable that links ui/, and scalinglab_app stays free of widgets.
 #include "app/cli/cli.h"
 #include "app/cli/cli_common.h"
+#include "app/cli/curve_command.h"
 #include "app/cli/problem_options.h"
 #include "app/experiment/run_result.h"
 #include "app/runner/experiment_execution.h"
@@ -106,10 +107,18 @@ std::unique_ptr<sl::ui::PlotView> spectrumPlot(const Options& o)
 
 std::unique_ptr<sl::ui::PlotView> riskPlot(const Options& o)
 {
-    if (!o.has(QStringLiteral("curve")))
-        throw UsageError{QStringLiteral("render risk needs --curve FILE (the output of `curve --json`)")};
-    const QString path = o.text(QStringLiteral("curve"));
-    const QJsonObject json = readJsonObject(path);
+    // A saved curve, or one run now from the curve options.
+    QString path = QStringLiteral("the curve");
+    QJsonObject json;
+    if (o.has(QStringLiteral("curve"))) {
+        path = o.text(QStringLiteral("curve"));
+        json = readJsonObject(path);
+    } else {
+        const sl::cli::CurveComputation curve = sl::cli::computeCurve(o);
+        if (curve.exitCode != sl::cli::kSuccess)
+            throw RunError{QStringLiteral("the curve did not finish (interrupted, or a grid point failed every seed)")};
+        json = curve.json;
+    }
     if (!json.value(QStringLiteral("points")).isArray())
         throw UsageError{QStringLiteral("%1: not a curve (no \"points\" list)").arg(path)};
     sl::ui::RiskSeries series;
@@ -166,7 +175,7 @@ int runRender(const QStringList& arguments)
         QStringLiteral(
             "Draws one of the GUI's plots offscreen (no display needed) and writes it as PNG, PDF or SVG:\n"
             "  risk      risk against n_eff with error bars, fitted slope and theory, from --curve FILE (the output\n"
-            "            of `curve --json`);\n"
+            "            of `curve --json`), or computed now from the curve options (--samples-from ...);\n"
             "  spectrum  the trained weights' eigenvalue density with the teacher's spectrum, tail fit and bulk edge,\n"
             "            from --result FILE (the output of `train --json`), a stored run (--store PATH --hash H), or\n"
             "            a run of the given configuration (--config FILE and/or the train options);\n"
@@ -180,6 +189,7 @@ int runRender(const QStringList& arguments)
     o.flag(QStringLiteral("log"), QStringLiteral("spectrum: log-log view."));
     sl::cli::addProblemOptions(o, true);
     sl::cli::addSolverOptions(o);
+    sl::cli::addCurveGridOptions(o);
     o.parse(arguments);
     if (o.helpRequested()) {
         sl::cli::writeOutput(o, o.helpText().toUtf8());

@@ -4,6 +4,7 @@
 #include "app/cli/cli.h"
 #include "app/cli/cli_common.h"
 #include "app/cli/commands.h"
+#include "app/cli/curve_command.h"
 #include "app/cli/curve_fit.h"
 #include "app/cli/experiment_output.h"
 #include "app/cli/problem_options.h"
@@ -17,18 +18,8 @@
 
 namespace sl::cli {
 
-int runCurve(const QStringList& arguments)
+void addCurveGridOptions(Options& o)
 {
-    Options o(QStringLiteral("curve"),
-        QStringLiteral("--samples-from N --samples-to N --points K | --n-eff-from X --n-eff-to X --points K [options]"),
-        QStringLiteral(
-            "Excess risk against n on a log grid (integers, duplicates removed), each point over --seeds seeds:\n"
-            "mean and standard error, the least-squares slope of log mean against log n_eff with its 95% interval,\n"
-            "the state-evolution prediction at every point and the predicted slope of the phase at the grid's\n"
-            "geometric centre. Points run in parallel on all cores (--threads)."));
-    o.value(QStringLiteral("config"), QStringLiteral("FILE"), QStringLiteral("Base experiment JSON."));
-    addProblemOptions(o, false);
-    addSolverOptions(o);
     o.value(QStringLiteral("samples-from"), QStringLiteral("N"), QStringLiteral("Smallest n."));
     o.value(QStringLiteral("samples-to"), QStringLiteral("N"), QStringLiteral("Largest n."));
     o.value(QStringLiteral("n-eff-from"), QStringLiteral("X"), QStringLiteral("Smallest n_eff (instead of n)."));
@@ -41,12 +32,10 @@ int runCurve(const QStringList& arguments)
     o.flag(QStringLiteral("no-theory"), QStringLiteral("Skip the state-evolution curve."));
     o.value(
         QStringLiteral("se-samples"), QStringLiteral("K"), QStringLiteral("Quadratic SE: GOE samples (default 32)."));
-    o.parse(arguments);
-    if (o.helpRequested()) {
-        writeOutput(o, o.helpText().toUtf8());
-        return kSuccess;
-    }
-    o.requirePositional(0, QString());
+}
+
+CurveComputation computeCurve(const Options& o)
+{
     const bool bySamples = o.has(QStringLiteral("samples-from")) || o.has(QStringLiteral("samples-to"));
     const bool byNEff = o.has(QStringLiteral("n-eff-from")) || o.has(QStringLiteral("n-eff-to"));
     if (bySamples && byNEff)
@@ -199,14 +188,38 @@ int runCurve(const QStringList& arguments)
         });
     if (cancelled)
         human += QStringLiteral("interrupted: only the finished runs are included\n");
-    present(o, out, human);
-    if (cancelled)
-        return kRunFailed;
+    CurveComputation result{out, human, kSuccess};
     for (const CurvePointSummary& s : summary) {
         if (s.runs == 0)
-            return kRunFailed;
+            result.exitCode = kRunFailed;
     }
-    return kSuccess;
+    if (cancelled)
+        result.exitCode = kRunFailed;
+    return result;
+}
+
+int runCurve(const QStringList& arguments)
+{
+    Options o(QStringLiteral("curve"),
+        QStringLiteral("--samples-from N --samples-to N --points K | --n-eff-from X --n-eff-to X --points K [options]"),
+        QStringLiteral(
+            "Excess risk against n on a log grid (integers, duplicates removed), each point over --seeds seeds:\n"
+            "mean and standard error, the least-squares slope of log mean against log n_eff with its 95% interval,\n"
+            "the state-evolution prediction at every point and the predicted slope of the phase at the grid's\n"
+            "geometric centre. Points run in parallel on all cores (--threads)."));
+    o.value(QStringLiteral("config"), QStringLiteral("FILE"), QStringLiteral("Base experiment JSON."));
+    addProblemOptions(o, false);
+    addSolverOptions(o);
+    addCurveGridOptions(o);
+    o.parse(arguments);
+    if (o.helpRequested()) {
+        writeOutput(o, o.helpText().toUtf8());
+        return kSuccess;
+    }
+    o.requirePositional(0, QString());
+    const CurveComputation curve = computeCurve(o);
+    present(o, curve.json, curve.human);
+    return curve.exitCode;
 }
 
 }  // namespace sl::cli

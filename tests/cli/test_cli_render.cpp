@@ -84,6 +84,15 @@ private slots:
         const CliRun r = runCli({"render", "risk", "--curve", path("curve.json"), "--output", path("risk.png")});
         QCOMPARE(r.exitCode, 0);
         QVERIFY(!QImage(path("risk.png")).isNull());
+        // Or computed on the spot from the curve options.
+        const CliRun direct = runCli({"render", "risk", "--model", "diagonal", "--d", "8", "--samples-from", "8",
+            "--samples-to", "40", "--points", "3", "--seeds", "2", "--solver", "convex", "--output", path("risk.svg")});
+        QCOMPARE(direct.exitCode, 0);
+        QVERIFY(head(path("risk.svg"), 4096).contains("<svg"));
+        // Without --curve, a curve grid is needed.
+        const CliRun none = runCli({"render", "risk", "--output", path("none.png")});
+        QCOMPARE(none.exitCode, 2);
+        QVERIFY(none.oneErrorLine());
     }
 
     void badInput()
