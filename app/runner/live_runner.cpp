@@ -3,6 +3,7 @@
 
 #include <QMutexLocker>
 
+#include <algorithm>
 #include <cmath>
 
 namespace sl::app {
@@ -24,7 +25,7 @@ bool SnapshotThrottle::admit(qint64 nowMs)
 {
     if (m_maxPerSecond <= 0)
         return false;
-    if (m_last >= 0 && double(nowMs - m_last) < m_intervalMs)
+    if (m_last >= 0 && double(nowMs - m_last) < std::max(m_intervalMs, kCostFactor * m_costMs))
         return false;
     m_last = nowMs;
     return true;
@@ -140,8 +141,11 @@ void LiveRunner::observe(const sl::TrainSnapshot& s, quint64 generation, sl::Mod
     out.trainLoss = s.trainLoss;
     out.excessRisk = s.excessRisk;
     out.gradientNorm = s.gradientNorm;
-    // Eigenvalues only for admitted snapshots: the decomposition is the costly part.
+    // Eigenvalues only for admitted snapshots: the decomposition is the costly part, and its cost stretches the
+    // interval to the next one.
+    const qint64 before = clock.nsecsElapsed();
     out.eigenvalues = weightSpectrum(model, s.weights);
+    throttle.setCost(double(clock.nsecsElapsed() - before) / 1e6);
     emit snapshot(out);
 }
 

@@ -39,10 +39,15 @@ public:
     bool admit(qint64 nowMs);
     void reset() { m_last = -1; }
     double maxPerSecond() const { return m_maxPerSecond; }
+    // Reports what the last admitted event cost (ms of the solver's thread, e.g. an eigendecomposition at large
+    // d): the interval grows to kCostFactor times that, so snapshots never take more than ~1/kCostFactor of the run.
+    void setCost(double costMs) { m_costMs = costMs; }
+    static constexpr double kCostFactor = 10.0;
 
 private:
     double m_maxPerSecond;
     double m_intervalMs;
+    double m_costMs = 0.0;
     qint64 m_last = -1;
 };
 

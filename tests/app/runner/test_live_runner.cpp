@@ -109,6 +109,14 @@ private slots:
         for (int i = 0; i < 1000; ++i)
             passed += burst.admit(5) ? 1 : 0;
         QCOMPARE(passed, 1);
+        // An expensive snapshot (20 ms) stretches the interval to 10 × 20 ms.
+        SnapshotThrottle costly(20.0);
+        QVERIFY(costly.admit(0));
+        costly.setCost(20.0);
+        QVERIFY(!costly.admit(150));
+        QVERIFY(costly.admit(200));
+        costly.setCost(0.0);
+        QVERIFY(costly.admit(250));
     }
 
     void snapshotsAndResultAreQueued()
