@@ -381,6 +381,13 @@ private slots:
         r = runCli({"fit-tail", path("two.csv"), "--column", "zzz"});
         QCOMPARE(r.exitCode, 2);
         QVERIFY(r.oneErrorLine());
+        // A directory is not a file; an unwritable --output is a failed run, one line either way.
+        r = runCli({"fit-tail", m_dir.path()});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.oneErrorLine() && r.err.contains("directory"));
+        r = runCli({"phase", "--output", path("no/such/dir/phase.json"), "--json"});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.oneErrorLine() && r.err.contains("phase.json"));
         // A malformed experiment file.
         sl::test::writeText(path("bad.json"), "{\"schema\": \"scalinglab.experiment\", \"version\": 1, \"problem\": {");
         r = runCli({"train", "--config", path("bad.json")});
