@@ -104,6 +104,8 @@ int runSweep(const QStringList& arguments)
             "Then `scalinglab-cli merge DIR/results/*.json --store PATH` loads the results into the store."));
     o.value(
         QStringLiteral("threads"), QStringLiteral("T"), QStringLiteral("Local worker threads (default: all cores)."));
+    o.flag(QStringLiteral("resume"),
+        QStringLiteral("Reuse the runs already in --store (same configuration hash), e.g. after Ctrl-C."));
     o.flag(QStringLiteral("emit-jobs"), QStringLiteral("Write the jobs for GNU parallel instead of running."));
     o.flag(QStringLiteral("emit-slurm"), QStringLiteral("Write a Slurm job-array script instead of running."));
     o.value(QStringLiteral("work-dir"), QStringLiteral("DIR"),
@@ -157,7 +159,11 @@ int runSweep(const QStringList& arguments)
     }
 
     const int threads = int(o.integer(QStringLiteral("threads"), 0, 0, 4096));
-    const QVector<sl::app::RunResult> results = runPoints(o, points, threads, o.storePath(), QStringLiteral("sweep"));
+    if (o.has(QStringLiteral("resume")) && o.storePath().isEmpty())
+        throw UsageError{QStringLiteral("--resume needs --store PATH")};
+    int fromStore = 0;
+    const QVector<sl::app::RunResult> results = runPoints(
+        o, points, threads, o.storePath(), QStringLiteral("sweep"), o.has(QStringLiteral("resume")), &fromStore);
     const bool cancelled = interruptToken().isCancelled();
     int failed = 0;
     QJsonArray list;
@@ -167,12 +173,14 @@ int runSweep(const QStringList& arguments)
             ++failed;
     }
     QJsonObject json{{QStringLiteral("plan"), plan.toJson()}, {QStringLiteral("points"), int(points.size())},
-        {QStringLiteral("completed"), results.size()}, {QStringLiteral("failed"), failed},
-        {QStringLiteral("cancelled"), cancelled}, {QStringLiteral("results"), list}};
+        {QStringLiteral("completed"), results.size()}, {QStringLiteral("from_store"), fromStore},
+        {QStringLiteral("failed"), failed}, {QStringLiteral("cancelled"), cancelled},
+        {QStringLiteral("results"), list}};
     QString human = runTable(results)
-        + QStringLiteral("%1 of %2 points finished, %3 failed%4\n")
+        + QStringLiteral("%1 of %2 points finished (%3 read from the store), %4 failed%5\n")
               .arg(results.size())
               .arg(points.size())
+              .arg(fromStore)
               .arg(failed)
               .arg(cancelled ? QStringLiteral(" (interrupted)") : QString());
     present(o, json, human);

@@ -83,7 +83,7 @@ QString runTable(const QVector<sl::app::RunResult>& results)
 }
 
 QVector<sl::app::RunResult> runPoints(const Options& options, const std::vector<sl::app::ExperimentConfig>& points,
-    int threads, const QString& storePath, const QString& label)
+    int threads, const QString& storePath, const QString& label, bool resume, int* fromStore)
 {
     std::unique_ptr<sl::app::ResultStore> store;
     if (!storePath.isEmpty()) {
@@ -92,19 +92,40 @@ QVector<sl::app::RunResult> runPoints(const Options& options, const std::vector<
             throw UsageError{QStringLiteral("cannot open the store: %1").arg(store->lastError())};
     }
     std::vector<std::optional<sl::app::RunResult>> outcomes(points.size());
+    // With resume, points whose configuration hash is already stored are read back instead of run again.
+    std::vector<size_t> toRun;
+    int reused = 0;
+    for (size_t i = 0; i < points.size(); ++i) {
+        if (resume && store) {
+            if (const auto stored = store->findByHash(points[i].hash())) {
+                if (auto r = sl::app::RunResult::fromJson(stored->result)) {
+                    outcomes[i] = *r;
+                    ++reused;
+                    continue;
+                }
+            }
+        }
+        toRun.push_back(i);
+    }
+    if (fromStore)
+        *fromStore = reused;
     ProgressBar bar(options, label, (long long)points.size());
-    int done = 0;
+    int done = reused;
     QString storeError;
     const sl::CancelToken& cancel = interruptToken();
     runParallel(
-        int(points.size()), threads, cancel,
-        [&](int i) { outcomes[size_t(i)] = sl::app::runExperiment(points[size_t(i)], {}, cancel); },
-        [&](int i) {
+        int(toRun.size()), threads, cancel,
+        [&](int k) {
+            const size_t i = toRun[size_t(k)];
+            outcomes[i] = sl::app::runExperiment(points[i], {}, cancel);
+        },
+        [&](int k) {
+            const size_t i = toRun[size_t(k)];
             ++done;
-            const sl::app::RunResult& r = *outcomes[size_t(i)];
+            const sl::app::RunResult& r = *outcomes[i];
             // A run cut short by Ctrl-C is not a result: it is neither saved nor reported.
             if (r.status == sl::Status::Cancelled) {
-                outcomes[size_t(i)].reset();
+                outcomes[i].reset();
                 return;
             }
             if (store && store->save(r.toJson()) < 0 && storeError.isEmpty())

@@ -20,8 +20,9 @@ QString runTable(const QVector<sl::app::RunResult>& results);
 
 // Runs the experiment's points on `threads` threads (0: all cores) with a progress bar and Ctrl-C; each finished
 // point is saved at once when `storePath` is not empty (so an interrupted sweep keeps what finished). Returns the
-// finished results in the points' order (unfinished points are left out).
+// finished results in the points' order (unfinished points are left out). With `resume`, points already in the
+// store (same configuration hash) are read back instead of run; *fromStore counts them.
 QVector<sl::app::RunResult> runPoints(const Options& options, const std::vector<sl::app::ExperimentConfig>& points,
-    int threads, const QString& storePath, const QString& label);
+    int threads, const QString& storePath, const QString& label, bool resume = false, int* fromStore = nullptr);
 
 }  // namespace sl::cli

@@ -209,6 +209,12 @@ private slots:
         const auto expected = risksByHash(lj["results"].toArray());
         QCOMPARE(expected.size(), size_t(6));
 
+        // Resuming from store A reads every point back instead of running it.
+        const CliRun resumed = runCli({"sweep", path("sweep.json"), "--store", path("a.sqlite"), "--resume", "--json"});
+        QCOMPARE(resumed.exitCode, 0);
+        QCOMPARE(resumed.json()["from_store"].toInt(), 6);
+        QVERIFY(risksByHash(resumed.json()["results"].toArray()) == expected);
+
         // The same plan as jobs, run by GNU parallel, merged into store B.
         const CliRun jobs = runCli({"sweep", path("sweep.json"), "--emit-jobs", "--work-dir", path("work")});
         QCOMPARE(jobs.exitCode, 0);
@@ -232,7 +238,7 @@ private slots:
         sl::app::ResultStore a, b;
         QVERIFY(a.open(path("a.sqlite")));
         QVERIFY(b.open(path("b.sqlite")));
-        QCOMPARE(a.count(), 6);
+        QCOMPARE(a.count(), 6);  // the resumed sweep saved nothing twice
         QCOMPARE(b.count(), 6);
         for (const sl::app::StoredRun& run : b.runs())
             QCOMPARE(run.excessRisk, expected.at(run.configHash));
