@@ -69,7 +69,7 @@ private:
         Eigen::MatrixXd S(m_d, m_d);
         S.setZero();
         S.selfadjointView<Eigen::Lower>().rankUpdate(W);
-        S.triangularView<Eigen::StrictlyUpper>() = S.transpose();
+        S.triangularView<Eigen::StrictlyUpper>() = S.transpose().eval();  // eval: no transpose aliasing
         return S;
     }
 
