@@ -7,6 +7,7 @@
 #include "app/cli/problem_options.h"
 #include "app/experiment/run_result.h"
 #include "app/runner/experiment_execution.h"
+#include "app/runner/theory_runner.h"
 #include "app/store/result_store.h"
 #include "core/model/problem.h"
 #include "core/spectrum/spectrum.h"
@@ -91,9 +92,20 @@ std::unique_ptr<sl::ui::PlotView> spectrumPlot(const Options& o)
     const sl::app::RunResult run = spectrumRun(o);
     sl::ui::SpectrumViewData data;
     data.eigenvalues = Eigen::Map<const Eigen::VectorXd>(run.eigenvalues.constData(), run.eigenvalues.size());
-    // The teacher is redrawn from the run's own configuration (bit-reproducible from the seed, core/model).
-    const sl::Problem problem = sl::makeProblem(run.config.problem);
-    data.teacher = problem.teacher.spectrum.cwiseAbs();
+    if (o.has(QStringLiteral("no-theory"))) {
+        // The teacher is redrawn from the run's own configuration (bit-reproducible from the seed, core/model).
+        data.teacher = sl::makeProblem(run.config.problem).teacher.spectrum.cwiseAbs();
+    } else {
+        // The GUI's own overlay: the teacher and the state-evolution law of the trained spectrum (DIGEST §5.1).
+        const double nEff = run.config.problem.nEff();
+        const sl::app::TheoryOverlay theory
+            = sl::app::TheoryRunner::compute(run.config, nEff, nEff, 0, sl::cli::interruptToken());
+        data.teacher = theory.teacherSpectrum;
+        if (theory.pointConverged) {
+            data.predicted = theory.predictedSpectrum;
+            data.predictedWeightAtZero = theory.predictedWeightAtZero;
+        }
+    }
     data.tail = sl::fitPowerLawTail(data.eigenvalues);
     data.bulk = sl::detectBulkEdge(data.eigenvalues);
     data.predictedAlpha = sl::predictedTailExponent(run.config.problem.gamma).value;  // DIGEST §5.3 (inferred)
