@@ -16,7 +16,6 @@
 #include <QtTest>
 #include <cmath>
 
-
 class TestMainWindow : public QObject {
     Q_OBJECT
 
