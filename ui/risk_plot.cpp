@@ -75,8 +75,14 @@ void RiskPlot::setLivePoint(double nEff, double risk)
     m_liveNEff = nEff;
     m_liveRisk = risk;
     m_live->data()->clear();
-    if (nEff > 0 && risk > 0 && std::isfinite(risk))
+    const bool shown = nEff > 0 && risk > 0 && std::isfinite(risk);
+    if (shown)
         m_live->addData(nEff, risk);
+    // The legend names the live point only while there is one.
+    if (shown)
+        m_live->addToLegend();
+    else
+        m_live->removeFromLegend();
     scheduleReplot();
 }
 
@@ -170,9 +176,11 @@ void RiskPlot::rebuild()
     m_live->setName(tr("live run"));
     m_live->setLineStyle(QCPGraph::lsNone);
     m_live->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssStar, QPen(QColor(230, 120, 0), 2), Qt::NoBrush, 14));
-    if (m_liveNEff > 0 && m_liveRisk > 0) {
+    if (m_liveNEff > 0 && m_liveRisk > 0 && std::isfinite(m_liveRisk)) {
         m_live->addData(m_liveNEff, m_liveRisk);
         grow(m_liveNEff, m_liveRisk);
+    } else {
+        m_live->removeFromLegend();
     }
     if (xHi > 0) {
         xAxis->setRange(xLo / 1.6, xHi * 1.6);
