@@ -362,8 +362,11 @@ void MainWindow::onParametersChanged()
 void MainWindow::requestTheory(const app::ExperimentConfig* sweep)
 {
     app::ExperimentConfig config = m_panel->experiment();
+    // A sweep's grid stays part of the theory curve until another sweep replaces it.
     if (sweep)
-        config.sweep = sweep->sweep;
+        m_lastSweep = *sweep;
+    if (m_lastSweep && sameCurveFamily(*m_lastSweep, config))
+        config.sweep = m_lastSweep->sweep;
     try {
         config.problem.validate();
     } catch (const std::exception&) {
@@ -378,8 +381,12 @@ void MainWindow::requestTheory(const app::ExperimentConfig* sweep)
         }
     }
     if (config.sweep.axis != app::SweepSpec::Axis::None) {
-        lo = std::min(lo, config.sweep.grid.from / 1.5);
-        hi = std::max(hi, config.sweep.grid.to * 1.5);
+        // A grid over n is converted to n_eff (DIGEST §1c).
+        const bool overSamples = config.sweep.axis == app::SweepSpec::Axis::Samples;
+        const double perSample
+            = overSamples && config.problem.model == ModelKind::Quadratic ? 1.0 / config.problem.dimension : 1.0;
+        lo = std::min(lo, config.sweep.grid.from * perSample / 1.5);
+        hi = std::max(hi, config.sweep.grid.to * perSample * 1.5);
     }
     if (config.problem.model == ModelKind::Diagonal)
         lo = std::max(lo, 1.0);

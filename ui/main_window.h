@@ -11,6 +11,7 @@
 #include <QMainWindow>
 #include <QPointer>
 #include <memory>
+#include <optional>
 
 class QAction;
 class QLabel;
@@ -104,6 +105,7 @@ private:
     app::PresetLibrary m_presets;
 
     QVector<app::RunResult> m_results;
+    std::optional<app::ExperimentConfig> m_lastSweep;
     QStringList m_keptCurves;
     app::TheoryOverlay m_overlay;
     QVector<double> m_lastEigenvalues;
