@@ -25,6 +25,20 @@ Eigen::VectorXd sortedDescending(Eigen::VectorXd v)
     return v;
 }
 
+// The fields both state evolutions report (DIGEST §4.1, §4.2).
+template <class Result>
+void takePoint(TheoryOverlay& overlay, const Result& result, double testExcessRisk)
+{
+    overlay.pointConverged = result.ok();
+    overlay.pointMessage = QString::fromStdString(result.message);
+    if (result.ok()) {
+        overlay.predictedRisk = testExcessRisk;
+        overlay.delta = result.delta;
+        overlay.epsilon = result.epsilon;
+        overlay.threshold = result.threshold;
+    }
+}
+
 }  // namespace
 
 TheoryRunner::TheoryRunner(QObject* parent) : QThread(parent)
@@ -112,13 +126,8 @@ TheoryOverlay TheoryRunner::compute(
             se.samples = kOverlayGoeSamples;
             se.seed = p.seed;
             const auto result = sl::MatrixStateEvolution(se).run({}, cancel);
-            overlay.pointConverged = result.ok();
-            overlay.pointMessage = QString::fromStdString(result.message);
+            takePoint(overlay, result, result.testExcessRisk);
             if (result.ok()) {
-                overlay.predictedRisk = result.testExcessRisk;
-                overlay.delta = result.delta;
-                overlay.epsilon = result.epsilon;
-                overlay.threshold = result.threshold;
                 overlay.predictedSpectrum = result.spectrumSamples;
                 overlay.predictedWeightAtZero = result.weightAtZero;
             }
@@ -129,13 +138,8 @@ TheoryOverlay TheoryRunner::compute(
             se.lambda = p.weightDecay;
             se.noise = p.noise;
             const auto result = sl::LassoStateEvolution(se).run({}, cancel);
-            overlay.pointConverged = result.ok();
-            overlay.pointMessage = QString::fromStdString(result.message);
+            takePoint(overlay, result, result.risk);
             if (result.ok()) {
-                overlay.predictedRisk = result.risk;
-                overlay.delta = result.delta;
-                overlay.epsilon = result.epsilon;
-                overlay.threshold = result.threshold;
                 // DIGEST §5.1 (inferred analogue): θ̂_i ~ η(θ*_i + δg; t), so |θ̂_i| = max(|θ*_i + δg| − t, 0).
                 sl::Rng noise(p.seed ^ 0x5eedULL);
                 const Eigen::Index d = teacher.spectrum.size();
