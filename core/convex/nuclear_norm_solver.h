@@ -13,8 +13,10 @@ namespace sl {
 
 struct NuclearNormConfig {
     double lambda = 0.0;  // λ ≥ 0
-    // Converged when the relative objective change |F_k − F_{k−1}|/|F_k| ≤ tolerance and the relative
-    // gradient-mapping norm (see NuclearNormSnapshot::optimality) ≤ optimalityTolerance, on the same iteration.
+    // Converged when, on the same iteration, the relative objective change |F_k − F_{k−1}|/|F_k| ≤ tolerance, the
+    // relative gradient-mapping norm (see NuclearNormSnapshot::optimality) ≤ optimalityTolerance, and the returned
+    // S's own optimality (NuclearNormResult::optimality) ≤ optimalityTolerance: a Converged result never reports
+    // an optimality above the tolerance.
     double tolerance = 1e-12;
     double optimalityTolerance = 1e-9;
     int maxIterations = 20000;

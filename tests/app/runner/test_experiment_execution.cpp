@@ -97,19 +97,20 @@ private slots:
         const RunResult net = runExperiment(c);
         QVERIFY2(net.status == sl::Status::Converged, qPrintable(net.message));
         QVERIFY2(net.convexGap.computed, qPrintable(net.message));
-        // Tolerances follow the nuclear-norm solver's accuracy: it stops at relative optimality ~1e-3 here.
-        QVERIFY2(std::abs(net.convexGap.relativeObjectiveGap) < 1e-4,
+        // The convex solve is optimal to 1e-10 (core/convex's stopping test checks the optimality it reports), so the
+        // network may not beat it (gap ≥ −1e-9) and must reach it to the L-BFGS stopping accuracy.
+        QVERIFY2(net.convexGap.relativeObjectiveGap >= -1e-9 && net.convexGap.relativeObjectiveGap <= 1e-8,
             qPrintable(QString::number(net.convexGap.relativeObjectiveGap)));
-        QVERIFY(net.convexGap.solutionDistance < 0.05);
+        QVERIFY2(net.convexGap.solutionDistance < 1e-4, qPrintable(QString::number(net.convexGap.solutionDistance)));
         c.solver = Solver::Convex;
         c.certificate = false;
         const RunResult convex = runExperiment(c);
         QVERIFY2(convex.status == sl::Status::Converged, qPrintable(convex.message));
-        QVERIFY2(std::abs(net.excessRisk - convex.excessRisk) <= 1e-2 * convex.excessRisk,
+        QVERIFY2(std::abs(net.excessRisk - convex.excessRisk) <= 1e-4 * convex.excessRisk,
             qPrintable(QString("net %1 vs convex %2").arg(net.excessRisk).arg(convex.excessRisk)));
-        QVERIFY(std::abs(net.objective - convex.objective) <= 1e-4 * std::abs(convex.objective));
+        QVERIFY(std::abs(net.objective - convex.objective) <= 1e-8 * std::abs(convex.objective));
         for (int i = 0; i < 8; ++i)
-            QVERIFY(std::abs(net.eigenvalues[i] - convex.eigenvalues[i]) <= 1e-2 * (1 + convex.eigenvalues[0]));
+            QVERIFY(std::abs(net.eigenvalues[i] - convex.eigenvalues[i]) <= 1e-4 * (1 + convex.eigenvalues[0]));
     }
 
     void reproducibleFromJsonAlone()
