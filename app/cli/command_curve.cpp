@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // scalinglab-cli curve: excess risk against n (or n_eff) averaged over seeds, its fitted log-log slope, the
 // state-evolution curve (DIGEST §4) and the phase's predicted slope (DIGEST §3.2b) for the same set-up.
+#include "app/analysis/curve_aggregate.h"
 #include "app/cli/cli.h"
 #include "app/cli/cli_common.h"
 #include "app/cli/commands.h"
 #include "app/cli/curve_command.h"
-#include "app/cli/curve_fit.h"
 #include "app/cli/experiment_output.h"
 #include "app/cli/problem_options.h"
 #include "core/theory/phase_diagram.h"
@@ -14,6 +14,7 @@
 #include <QJsonDocument>
 
 #include <cmath>
+#include <limits>
 #include <map>
 
 namespace sl::cli {
@@ -82,27 +83,34 @@ CurveComputation computeCurve(const Options& o)
         = runPoints(o, config->points(), threads, o.storePath(), QStringLiteral("curve"));
     const bool cancelled = interruptToken().isCancelled();
 
-    // Aggregate over seeds, per n.
-    std::map<long long, std::vector<double>> risks;
+    // Aggregate over seeds, per n, with the GUI's aggregation (app/analysis). A run counts when it converged or
+    // hit its iteration limit with a finite excess risk; any other run counts as failed at its n.
+    std::vector<sl::app::RiskSample> samples;
     std::map<long long, int> failed;
-    for (const long long n : config->sampleGrid()) {
-        risks[n];
+    for (const long long n : config->sampleGrid())
         failed[n] = 0;
-    }
     for (const sl::app::RunResult& r : results) {
         const long long n = r.config.problem.samples;
         if ((r.status == sl::Status::Converged || r.status == sl::Status::MaxIterations) && std::isfinite(r.excessRisk))
-            risks[n].push_back(r.excessRisk);
+            samples.push_back({n, r.config.problem.nEff(), r.config.problem.weightDecay, r.excessRisk});
         else
             ++failed[n];
     }
-    std::vector<CurvePointSummary> summary;
-    for (const auto& [n, values] : risks) {
-        CurvePointSummary s = summarise(values);
-        s.samples = n;
-        s.nEff = sl::effectiveSampleSize(model, double(n), problem.dimension);
-        s.failed = failed[n];
-        summary.push_back(s);
+    const std::vector<sl::app::AggregatePoint> aggregated = sl::app::aggregateBySamples(samples);
+    // One point per grid n (increasing), also where no run finished (count 0, mean NaN).
+    std::vector<sl::app::AggregatePoint> summary;
+    for (const auto& [n, failures] : failed) {
+        sl::app::AggregatePoint point;
+        sl::ProblemConfig atN = problem;
+        atN.samples = n;
+        point.samples = n;
+        point.nEff = atN.nEff();  // DIGEST §1c
+        point.weightDecay = problem.weightDecay;
+        for (const sl::app::AggregatePoint& a : aggregated) {
+            if (a.samples == n)
+                point = a;
+        }
+        summary.push_back(point);
     }
 
     // Theory at the same n_eff values.
@@ -119,7 +127,7 @@ CurveComputation computeCurve(const Options& o)
             se.lambda = problem.weightDecay;
             se.noise = problem.noise;
             se.samples = int(o.integer(QStringLiteral("se-samples"), se.samples, 1, 10000));
-            for (const CurvePointSummary& s : summary)
+            for (const sl::app::AggregatePoint& s : summary)
                 se.nEffValues.push_back(s.nEff);
             // The SE teacher matches the experiment's: Gaussian amplitudes are averaged over in closed form (the
             // variance profile d·i^(−2γ), DIGEST §1a); deterministic ones are used as they are.
@@ -140,7 +148,14 @@ CurveComputation computeCurve(const Options& o)
         }
     }
 
-    const SlopeFit fit = fitSlope(summary);
+    // Least-squares log mean against log n_eff with its Student-t 95% interval (app/analysis, as the GUI fits).
+    std::vector<double> fitX, fitY;
+    for (const sl::app::AggregatePoint& s : summary) {
+        fitX.push_back(s.nEff);
+        fitY.push_back(s.mean);
+    }
+    const sl::app::SlopeFit fit
+        = sl::app::fitLogLogSlope(fitX, fitY, 0.0, std::numeric_limits<double>::infinity(), 0.95);
     sl::PhaseDiagramConfig diagramConfig;
     diagramConfig.d = problem.dimension;
     diagramConfig.gamma = problem.gamma;
@@ -157,20 +172,21 @@ CurveComputation computeCurve(const Options& o)
     QList<QStringList> rows{{QStringLiteral("n"), QStringLiteral("n_eff"), QStringLiteral("runs"),
         QStringLiteral("mean"), QStringLiteral("stderr"), QStringLiteral("theory")}};
     for (size_t i = 0; i < summary.size(); ++i) {
-        const CurvePointSummary& s = summary[i];
+        const sl::app::AggregatePoint& s = summary[i];
+        const int failures = failed[s.samples];
         pointsJson.append(QJsonObject{{QStringLiteral("samples"), double(s.samples)}, {QStringLiteral("n_eff"), s.nEff},
             {QStringLiteral("mean"), jsonNumber(s.mean)}, {QStringLiteral("stderr"), jsonNumber(s.standardError)},
-            {QStringLiteral("theory"), jsonNumber(theory[i])}, {QStringLiteral("runs"), s.runs},
-            {QStringLiteral("failed"), s.failed}});
-        rows.append({QString::number(s.samples), formatNumber(s.nEff, 5), QString::number(s.runs), formatNumber(s.mean),
-            formatNumber(s.standardError, 3), formatNumber(theory[i])});
+            {QStringLiteral("theory"), jsonNumber(theory[i])}, {QStringLiteral("runs"), s.count},
+            {QStringLiteral("failed"), failures}});
+        rows.append({QString::number(s.samples), formatNumber(s.nEff, 5), QString::number(s.count),
+            formatNumber(s.mean), formatNumber(s.standardError, 3), formatNumber(theory[i])});
     }
     QJsonObject out;
     out[QStringLiteral("config")] = config->toJson();
     out[QStringLiteral("points")] = pointsJson;
     out[QStringLiteral("fit")] = QJsonObject{{QStringLiteral("slope"), jsonNumber(fit.slope)},
         {QStringLiteral("slope_low"), jsonNumber(fit.low)}, {QStringLiteral("slope_high"), jsonNumber(fit.high)},
-        {QStringLiteral("intercept"), jsonNumber(fit.intercept)}, {QStringLiteral("points_used"), fit.used}};
+        {QStringLiteral("intercept"), jsonNumber(fit.intercept)}, {QStringLiteral("points_used"), fit.points}};
     out[QStringLiteral("predicted_slope")] = predicted.isUndefined() ? QJsonValue(QJsonValue::Null) : predicted;
     out[QStringLiteral("phase")] = phase.isUndefined() ? QJsonValue(QJsonValue::Null) : phase;
     out[QStringLiteral("theory_note")] = theoryNote;
@@ -180,7 +196,7 @@ CurveComputation computeCurve(const Options& o)
             {QStringLiteral("fitted slope"),
                 QStringLiteral("%1 [%2, %3] (95%, %4 points)")
                     .arg(formatNumber(fit.slope, 4), formatNumber(fit.low, 4), formatNumber(fit.high, 4))
-                    .arg(fit.used)},
+                    .arg(fit.points)},
             {QStringLiteral("predicted slope"),
                 predicted.isUndefined() ? QStringLiteral("-") : formatNumber(predicted.toDouble(), 4)},
             {QStringLiteral("phase (grid centre)"), phase.isUndefined() ? QStringLiteral("-") : phase.toString()},
@@ -189,8 +205,8 @@ CurveComputation computeCurve(const Options& o)
     if (cancelled)
         human += QStringLiteral("interrupted: only the finished runs are included\n");
     CurveComputation result{out, human, kSuccess};
-    for (const CurvePointSummary& s : summary) {
-        if (s.runs == 0)
+    for (const sl::app::AggregatePoint& s : summary) {
+        if (s.count == 0)
             result.exitCode = kRunFailed;
     }
     if (cancelled)

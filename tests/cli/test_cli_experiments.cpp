@@ -185,6 +185,19 @@ private slots:
         QVERIFY(std::abs(fit["slope"].toDouble() - sxy / sxx) < 1e-9);
         QVERIFY(fit["slope_low"].toDouble() < fit["slope"].toDouble());
         QVERIFY(fit["slope_high"].toDouble() > fit["slope"].toDouble());
+        QCOMPARE(fit["points_used"].toInt(), 4);
+        // The 95% interval is slope ± t·SE with the exact Student t quantile: for 4 points (2 degrees of freedom)
+        // t_p = (2p − 1)/√(2p(1 − p)) in closed form, p = 0.975 (a rounded table would miss it by ~1e-5).
+        const double slope = sxy / sxx;
+        const double intercept = my - slope * mx;
+        double rss = 0;
+        for (size_t i = 0; i < xs.size(); ++i)
+            rss += std::pow(ys[i] - intercept - slope * xs[i], 2);
+        const double standardError = std::sqrt(rss / 2 / sxx);
+        const double t = 0.95 / std::sqrt(2 * 0.975 * 0.025);
+        QVERIFY(std::abs(fit["slope_high"].toDouble() - slope - t * standardError) <= 1e-8 * t * standardError);
+        QVERIFY(std::abs(slope - fit["slope_low"].toDouble() - t * standardError) <= 1e-8 * t * standardError);
+        QVERIFY(std::abs(fit["intercept"].toDouble() - intercept) <= 1e-9 * (1 + std::abs(intercept)));
         const sl::PhaseInfo centre = sl::PhaseDiagram({8, 1.0, 0.5}).classify(std::sqrt(6.0 * 48.0), 0.2);
         QCOMPARE(j["predicted_slope"].toDouble(), centre.exponentN);
         QCOMPARE(j["phase"].toString(), QString::fromStdString(centre.label));
