@@ -313,7 +313,7 @@ sl::StateEvolutionCurveConfig seCurveConfig()
     // se_params.txt: d γ λ Δ K seed tolerance maxIterations; se_grid.npy: the n_eff values.
     const std::vector<double> p = readParams("se_params.txt", {200, 1.0, 1.0, 0.5, 32, 1, 1e-6, 1000});
     sl::StateEvolutionCurveConfig c;
-    c.model = sl::NetworkModel::Quadratic;
+    c.model = sl::ModelKind::Quadratic;
     c.d = int(p[0]);
     c.gamma = p[1];
     c.lambda = p[2];

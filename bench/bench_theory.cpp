@@ -11,7 +11,7 @@
 static void BM_MatrixSePoint(benchmark::State& state)
 {
     sl::MatrixStateEvolutionConfig c;
-    c.spectrum = sl::matrixPowerLawSpectrum(int(state.range(0)), 1.0);
+    c.spectrum = sl::powerLawSpectrum(int(state.range(0)), 1.0);
     c.alphaQ = 0.5;
     c.lambda = 0.5;
     c.samples = 32;
@@ -28,7 +28,7 @@ BENCHMARK(BM_MatrixSePoint)->Arg(200)->Unit(benchmark::kSecond)->Iterations(1);
 static void BM_MatrixSeCurve(benchmark::State& state)
 {
     sl::StateEvolutionCurveConfig c;
-    c.model = sl::NetworkModel::Quadratic;
+    c.model = sl::ModelKind::Quadratic;
     c.d = int(state.range(0));
     c.lambda = 1.0;
     c.samples = 32;
@@ -47,7 +47,7 @@ BENCHMARK(BM_MatrixSeCurve)->Arg(200)->Unit(benchmark::kSecond)->Iterations(1);
 static void BM_LassoSeCurve(benchmark::State& state)
 {
     sl::StateEvolutionCurveConfig c;
-    c.model = sl::NetworkModel::Diagonal;
+    c.model = sl::ModelKind::Diagonal;
     c.d = int(state.range(0));
     c.lambda = 1.0;
     c.nEffMin = 0.01 * c.d;  // α = 0.01 .. 100, through the n ~ d bump

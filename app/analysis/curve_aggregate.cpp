@@ -253,7 +253,7 @@ std::vector<TheoryPoint> theoryForCurve(const ExperimentConfig& experiment, cons
             continue;
         }
         sl::StateEvolutionCurveConfig config;
-        config.model = quadratic ? sl::NetworkModel::Quadratic : sl::NetworkModel::Diagonal;
+        config.model = problem.model;
         config.d = problem.dimension;
         config.gamma = problem.gamma;
         config.lambda = lambda;

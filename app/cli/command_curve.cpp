@@ -75,8 +75,7 @@ CurveComputation computeCurve(const Options& o)
     if (!config)
         throw UsageError{error.text()};
     const sl::ProblemConfig& problem = config->problem;
-    const sl::NetworkModel model
-        = problem.model == sl::ModelKind::Diagonal ? sl::NetworkModel::Diagonal : sl::NetworkModel::Quadratic;
+    const sl::ModelKind model = problem.model;
     const int threads = int(o.integer(QStringLiteral("threads"), 0, 0, 4096));
 
     const QVector<sl::app::RunResult> results
@@ -117,7 +116,7 @@ CurveComputation computeCurve(const Options& o)
     std::vector<double> theory(summary.size(), std::nan(""));
     QString theoryNote;
     if (!o.has(QStringLiteral("no-theory")) && !cancelled) {
-        if (model == sl::NetworkModel::Quadratic && problem.weightDecay <= 0) {
+        if (model == sl::ModelKind::Quadratic && problem.weightDecay <= 0) {
             theoryNote = QStringLiteral("the quadratic state evolution needs λ > 0");
         } else {
             sl::StateEvolutionCurveConfig se;
@@ -132,7 +131,7 @@ CurveComputation computeCurve(const Options& o)
             // The SE teacher matches the experiment's: Gaussian amplitudes are averaged over in closed form (the
             // variance profile d·i^(−2γ), DIGEST §1a); deterministic ones are used as they are.
             const bool gaussian = problem.amplitudes == sl::TeacherAmplitudes::Gaussian;
-            if (model == sl::NetworkModel::Diagonal && gaussian) {
+            if (model == sl::ModelKind::Diagonal && gaussian) {
                 se.lassoTeacher = sl::lassoPowerLawVariances(problem.dimension, problem.gamma);
                 se.lassoMode = sl::LassoTeacherMode::VarianceProfile;
             }

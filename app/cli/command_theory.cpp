@@ -33,7 +33,7 @@ int runTheory(const QStringList& arguments)
     o.requirePositional(0, QString());
     const QString modelName
         = o.choice(QStringLiteral("model"), {QStringLiteral("quadratic"), QStringLiteral("diagonal")}, "quadratic");
-    const sl::NetworkModel model = networkModel(modelName);
+    const sl::ModelKind model = modelKind(modelName);
     const int d = int(o.integer(QStringLiteral("d"), 50, 2, 100000));
     const double gamma = o.number(QStringLiteral("gamma"), 1.0, 0.5, 1e6);
     if (!(gamma > 0.5))
@@ -49,9 +49,9 @@ int runTheory(const QStringList& arguments)
     } else {
         throw UsageError{QStringLiteral("needs --samples N or --n-eff X")};
     }
-    if (model == sl::NetworkModel::Quadratic && lambda <= 0 && !o.has(QStringLiteral("no-state-evolution")))
+    if (model == sl::ModelKind::Quadratic && lambda <= 0 && !o.has(QStringLiteral("no-state-evolution")))
         throw UsageError{QStringLiteral("--weight-decay: must be > 0 for the quadratic state evolution")};
-    const double samples = model == sl::NetworkModel::Quadratic ? nEff * d : nEff;
+    const double samples = model == sl::ModelKind::Quadratic ? nEff * d : nEff;
 
     QJsonObject json;
     json[QStringLiteral("model")] = modelName;
@@ -122,7 +122,7 @@ int runTheory(const QStringList& arguments)
         se.seed = std::uint64_t(o.integer(QStringLiteral("seed"), 1, 0, 1LL << 53));
         const QString teacher = o.choice(QStringLiteral("amplitudes"),
             {QStringLiteral("gaussian"), QStringLiteral("deterministic")}, QStringLiteral("gaussian"));
-        if (model == sl::NetworkModel::Diagonal && teacher == QLatin1String("gaussian")) {
+        if (model == sl::ModelKind::Diagonal && teacher == QLatin1String("gaussian")) {
             se.lassoTeacher = sl::lassoPowerLawVariances(d, gamma);
             se.lassoMode = sl::LassoTeacherMode::VarianceProfile;
         }
@@ -135,7 +135,7 @@ int runTheory(const QStringList& arguments)
             exitCode = kRunFailed;
         } else {
             const sl::CurvePoint& p = r.points.front();
-            const bool quadratic = model == sl::NetworkModel::Quadratic;
+            const bool quadratic = model == sl::ModelKind::Quadratic;
             s[QStringLiteral("excess_risk")] = jsonNumber(p.excessRisk);
             s[QStringLiteral("matrix_mse")] = quadratic ? jsonNumber(p.matrixMse) : QJsonValue(QJsonValue::Null);
             s[QStringLiteral("delta")] = jsonNumber(p.delta);

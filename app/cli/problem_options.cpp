@@ -43,9 +43,9 @@ void addSolverOptions(Options& o)
     o.flag(QStringLiteral("no-tail-fit"), QStringLiteral("Skip the power-law tail fit of the final spectrum."));
 }
 
-sl::NetworkModel networkModel(const QString& name)
+sl::ModelKind modelKind(const QString& name)
 {
-    return name == QLatin1String("diagonal") ? sl::NetworkModel::Diagonal : sl::NetworkModel::Quadratic;
+    return name == QLatin1String("diagonal") ? sl::ModelKind::Diagonal : sl::ModelKind::Quadratic;
 }
 
 QJsonObject problemJson(const Options& o, const QJsonObject& base)

@@ -24,6 +24,6 @@ QJsonObject experimentJson(const Options& options, const QJsonObject& base = {})
 sl::app::ExperimentConfig experimentFromOptions(const Options& options);
 
 // The model of the options (for theory, which has no experiment).
-sl::NetworkModel networkModel(const QString& name);
+sl::ModelKind modelKind(const QString& name);
 
 }  // namespace sl::cli

@@ -162,7 +162,7 @@ TheoryOverlay TheoryRunner::compute(
         if (points > 1 && nEffMax > nEffMin && nEffMin > 0 && !(quadratic && p.weightDecay <= 0)
             && !cancel.isCancelled()) {
             sl::StateEvolutionCurveConfig curve;
-            curve.model = quadratic ? sl::NetworkModel::Quadratic : sl::NetworkModel::Diagonal;
+            curve.model = p.model;
             curve.d = p.dimension;
             curve.gamma = p.gamma;
             curve.lambda = p.weightDecay;

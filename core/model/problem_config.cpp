@@ -8,15 +8,6 @@
 
 namespace sl {
 
-const char* toString(ModelKind kind)
-{
-    switch (kind) {
-    case ModelKind::Quadratic: return "quadratic";
-    case ModelKind::Diagonal: return "diagonal";
-    }
-    return "unknown";
-}
-
 const char* toString(TeacherAmplitudes amplitudes)
 {
     switch (amplitudes) {
@@ -24,17 +15,6 @@ const char* toString(TeacherAmplitudes amplitudes)
     case TeacherAmplitudes::Deterministic: return "deterministic";
     }
     return "unknown";
-}
-
-bool fromString(const std::string& name, ModelKind& out)
-{
-    for (ModelKind k : {ModelKind::Quadratic, ModelKind::Diagonal}) {
-        if (name == toString(k)) {
-            out = k;
-            return true;
-        }
-    }
-    return false;
 }
 
 bool fromString(const std::string& name, TeacherAmplitudes& out)

@@ -1,23 +1,21 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "core/common/model_kind.h"
+
 #include <cstdint>
 #include <string>
 
 namespace sl {
-
-// The two teacher-student models of DIGEST §1: the quadratic network (§1b) and the diagonal linear network (§1a).
-enum class ModelKind { Quadratic, Diagonal };
 
 // How the diagonal teacher's amplitudes are drawn (DIGEST §1a, Appendix A): Gaussian θ*_i = √d i^-γ g_i is the
 // paper's (read) choice; Deterministic |θ*_i| = √d i^-γ with random signs is (inferred) from Appendix A's note, for
 // smooth curves. The quadratic teacher's spectrum is deterministic either way (only its eigenbasis is random).
 enum class TeacherAmplitudes { Gaussian, Deterministic };
 
-const char* toString(ModelKind kind);
+// ModelKind's toString/fromString are in core/common/model_kind.h.
 const char* toString(TeacherAmplitudes amplitudes);
-// Inverses of toString ("quadratic"/"diagonal", "gaussian"/"deterministic"); false for an unknown name.
-bool fromString(const std::string& name, ModelKind& out);
+// Inverse of toString ("gaussian"/"deterministic"); false for an unknown name.
 bool fromString(const std::string& name, TeacherAmplitudes& out);
 
 // Everything that defines one teacher-student problem instance (DIGEST §1). Defaults are illustrative.

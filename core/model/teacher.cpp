@@ -11,16 +11,6 @@ double Teacher::riskAtZero() const
     return spectrum.squaredNorm() / double(spectrum.size());
 }
 
-Eigen::VectorXd powerLawSpectrum(int dimension, double gamma)
-{
-    Eigen::VectorXd s(dimension);
-    for (int i = 0; i < dimension; ++i)
-        s(i) = std::pow(double(i + 1), -gamma);
-    // DIGEST §1b: Q* = (1/d) Σ s_i² = 1.
-    s *= std::sqrt(double(dimension) / s.squaredNorm());
-    return s;
-}
-
 Teacher makeTeacher(const ProblemConfig& config, Rng& rng)
 {
     const int d = config.dimension;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "core/common/power_law.h"  // powerLawSpectrum, the quadratic teacher's eigenvalues
 #include "core/common/rng.h"
 #include "core/model/problem_config.h"
 
@@ -30,8 +31,5 @@ struct Teacher {
 // (that sign fix is what makes O Haar-distributed), s_i = c·i^-γ with c fixed by Q* = 1.
 // Diagonal (DIGEST §1a): θ*_i = √d i^-γ g_i (Gaussian) or √d i^-γ · (random sign) (Deterministic).
 Teacher makeTeacher(const ProblemConfig& config, Rng& rng);
-
-// s_i = c·i^-γ, i = 1..d, normalised to (1/d)Σ s_i² = 1 (DIGEST §1b).
-Eigen::VectorXd powerLawSpectrum(int dimension, double gamma);
 
 }  // namespace sl

@@ -164,17 +164,6 @@ double solveEpsilon(
 
 }  // namespace
 
-Eigen::VectorXd matrixPowerLawSpectrum(int d, double gamma)
-{
-    requireAtLeast("d", d, 1);
-    Eigen::VectorXd s(d);
-    for (int i = 0; i < d; ++i)
-        s[i] = std::pow(double(i + 1), -gamma);
-    // DIGEST §1b: normalise Q* = (1/d)Σ s² = 1.
-    s *= std::sqrt(double(d) / s.squaredNorm());
-    return s;
-}
-
 void MatrixStateEvolutionConfig::validate() const
 {
     if (spectrum.size() < 2)

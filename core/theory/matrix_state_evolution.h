@@ -3,6 +3,7 @@
 
 #include "core/common/cancel_token.h"
 #include "core/common/observer.h"
+#include "core/common/power_law.h"  // powerLawSpectrum: the default teacher eigenvalues (DIGEST §1b)
 #include "core/common/status.h"
 
 #include <Eigen/Dense>
@@ -10,9 +11,6 @@
 #include <string>
 
 namespace sl {
-
-// Teacher eigenvalues s_i ∝ i^(−γ), i = 1..d, scaled so that Q* = (1/d)Σ s_i² = 1 (DIGEST §1b).
-Eigen::VectorXd matrixPowerLawSpectrum(int d, double gamma);
 
 struct MatrixStateEvolutionConfig {
     // Teacher eigenvalues s (S* = diag(s) suffices by rotation invariance, DIGEST §4.2); Q* = (1/d)Σ s².

@@ -8,19 +8,10 @@
 
 namespace sl {
 
-const char* toString(NetworkModel model)
-{
-    switch (model) {
-    case NetworkModel::Diagonal: return "diagonal";
-    case NetworkModel::Quadratic: return "quadratic";
-    }
-    return "unknown";
-}
-
-double effectiveSampleSize(NetworkModel model, double n, double d)
+double effectiveSampleSize(ModelKind model, double n, double d)
 {
     // DIGEST §1c, eq. 10.
-    return model == NetworkModel::Quadratic ? n / d : n;
+    return model == ModelKind::Quadratic ? n / d : n;
 }
 
 void PhaseDiagramConfig::validate() const
@@ -231,7 +222,7 @@ PhaseInfo PhaseDiagram::classify(double nEff, double lambda) const
     return classifyLog(std::log(nEff) / m_logD, std::log(lambda) / m_logD);
 }
 
-PhaseInfo PhaseDiagram::classifySamples(NetworkModel model, double n, double lambda) const
+PhaseInfo PhaseDiagram::classifySamples(ModelKind model, double n, double lambda) const
 {
     requirePositive("n", n);
     return classify(effectiveSampleSize(model, n, m_config.d), lambda);

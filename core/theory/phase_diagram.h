@@ -1,21 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "core/common/model_kind.h"
+
 #include <string>
 #include <vector>
 
 namespace sl {
 
-// The two networks of DIGEST §1. They share one phase diagram in (n_eff, λ, d) (DIGEST §1c, §3).
-enum class NetworkModel {
-    Diagonal,  // two-layer diagonal linear network = LASSO, n_eff = n
-    Quadratic,  // quadratic activation, fixed second layer = nuclear-norm sensing, n_eff = n/d
-};
-
-const char* toString(NetworkModel model);
-
-// n_eff of DIGEST §1c (eq. 10): n for the diagonal network, n/d for the quadratic one.
-double effectiveSampleSize(NetworkModel model, double n, double d);
+// The two networks of DIGEST §1 (ModelKind, core/common) share one phase diagram in (n_eff, λ, d) (DIGEST §1c, §3).
+// n_eff of DIGEST §1c (eq. 10): n for the diagonal network (LASSO), n/d for the quadratic one (nuclear norm).
+double effectiveSampleSize(ModelKind model, double n, double d);
 
 // What the classifier says about one point (n_eff, λ) of the diagram. Exponents are in log_d units:
 // a = log n_eff / log d, b = log λ / log d, and R ~ d^(−e) (DIGEST §3.2b).
@@ -67,7 +62,7 @@ public:
     // Classify (n_eff, λ); both must be > 0. With crossover detection (DIGEST §3.2b).
     PhaseInfo classify(double nEff, double lambda) const;
     // The same from the sample count n: n_eff = n (diagonal) or n/d (quadratic), DIGEST §1c.
-    PhaseInfo classifySamples(NetworkModel model, double n, double lambda) const;
+    PhaseInfo classifySamples(ModelKind model, double n, double lambda) const;
     // The same in log_d coordinates.
     PhaseInfo classifyLog(double a, double b) const;
     // The bare label of DIGEST §3.2b's pseudo-code, no crossover detection.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/theory/state_evolution_curve.h"
 
+#include "core/common/power_law.h"
 #include "core/common/validation.h"
 #include "core/theory/matrix_state_evolution.h"
 
@@ -16,7 +17,7 @@ void StateEvolutionCurveConfig::validate() const
     requireFinite("gamma", gamma);
     if (!(gamma > 0.5))
         throw ValidationError("gamma", "must be > 1/2 (DIGEST §1)");
-    if (model == NetworkModel::Quadratic)
+    if (model == ModelKind::Quadratic)
         requirePositive("lambda", lambda);
     else
         requireNonNegative("lambda", lambda);
@@ -72,11 +73,10 @@ StateEvolutionCurveResult StateEvolutionCurve::run(
     const auto& c = m_config;
     const std::vector<double> nEffs = grid();
     const double d = c.d;
-    const bool quadratic = c.model == NetworkModel::Quadratic;
+    const bool quadratic = c.model == ModelKind::Quadratic;
     const Eigen::VectorXd lassoTeacher
         = c.lassoTeacher.size() > 0 ? c.lassoTeacher : lassoDeterministicAmplitudes(c.d, c.gamma);
-    const Eigen::VectorXd spectrum
-        = c.matrixSpectrum.size() > 0 ? c.matrixSpectrum : matrixPowerLawSpectrum(c.d, c.gamma);
+    const Eigen::VectorXd spectrum = c.matrixSpectrum.size() > 0 ? c.matrixSpectrum : powerLawSpectrum(c.d, c.gamma);
     StateEvolutionCurveResult result;
     const auto start = std::chrono::steady_clock::now();
     auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/common/cancel_token.h"
+#include "core/common/model_kind.h"
 #include "core/common/observer.h"
 #include "core/common/status.h"
 #include "core/theory/lasso_state_evolution.h"
@@ -15,7 +16,7 @@
 namespace sl {
 
 struct StateEvolutionCurveConfig {
-    NetworkModel model = NetworkModel::Diagonal;
+    ModelKind model = ModelKind::Diagonal;
     int d = 400;
     double gamma = 1.0;
     double lambda = 1.0;  // > 0 for the quadratic model; >= 0 for LASSO

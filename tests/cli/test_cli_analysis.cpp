@@ -182,7 +182,7 @@ private slots:
         const QJsonObject j = r.json();
         QCOMPARE(j["n_eff"].toDouble(), 8.0);  // n/d, DIGEST §1c
         sl::MatrixStateEvolutionConfig config;
-        config.spectrum = sl::matrixPowerLawSpectrum(d, 1.0);
+        config.spectrum = sl::powerLawSpectrum(d, 1.0);
         config.alphaQ = 96.0 / (d * d);
         config.lambda = 0.4;
         config.noise = 0.25;

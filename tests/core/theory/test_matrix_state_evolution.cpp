@@ -14,7 +14,7 @@ namespace {
 sl::MatrixStateEvolutionResult solve(int d, double alphaQ, double lambda, int samples, std::uint64_t seed = 1)
 {
     sl::MatrixStateEvolutionConfig c;
-    c.spectrum = sl::matrixPowerLawSpectrum(d, 1.0);
+    c.spectrum = sl::powerLawSpectrum(d, 1.0);
     c.alphaQ = alphaQ;
     c.lambda = lambda;
     c.noise = 0.5;
@@ -109,7 +109,7 @@ private slots:
         QVERIFY(a.ok() && b.ok());
         QCOMPARE(a.matrixMse, b.matrixMse);
         sl::MatrixStateEvolutionConfig c;
-        c.spectrum = sl::matrixPowerLawSpectrum(30, 1.0);
+        c.spectrum = sl::powerLawSpectrum(30, 1.0);
         c.alphaQ = 0.5;
         c.lambda = 0.5;
         c.samples = 10;
@@ -132,7 +132,7 @@ private slots:
     // DIGEST §4.2: α_interp ≈ 0.27 at d = 200, γ = 1, Δ = 0.5 ([V] Monte Carlo), and ≤ 1/2.
     void interpolationThreshold()
     {
-        const auto r = sl::matrixInterpolationThreshold(sl::matrixPowerLawSpectrum(200, 1.0), 0.5, 8, 3);
+        const auto r = sl::matrixInterpolationThreshold(sl::powerLawSpectrum(200, 1.0), 0.5, 8, 3);
         QVERIFY2(r.status == sl::Status::Converged, r.message.c_str());
         QVERIFY2(std::abs(r.alphaInterp - 0.27) < 0.01, qPrintable(QString::number(r.alphaInterp)));
         QVERIFY(r.residual < 1e-8);
@@ -153,7 +153,7 @@ private slots:
         QFETCH(double, lambda);
         const int d = 30, n = int(alphaQ * d * d), seeds = 3;
         const double noise = 0.5;
-        const Eigen::VectorXd s = sl::matrixPowerLawSpectrum(d, 1.0);
+        const Eigen::VectorXd s = sl::powerLawSpectrum(d, 1.0);
         double mean = 0;
         for (int seed = 0; seed < seeds; ++seed) {
             sl::Rng rng(500 + seed);
@@ -183,7 +183,7 @@ private slots:
     void statusInsteadOfGarbage()
     {
         sl::MatrixStateEvolutionConfig c;
-        c.spectrum = sl::matrixPowerLawSpectrum(20, 1.0);
+        c.spectrum = sl::powerLawSpectrum(20, 1.0);
         c.samples = 4;
         c.maxIterations = 2;
         const auto r = sl::MatrixStateEvolution(c).run();
@@ -205,7 +205,7 @@ private slots:
     void validation()
     {
         sl::MatrixStateEvolutionConfig c;
-        c.spectrum = sl::matrixPowerLawSpectrum(10, 1.0);
+        c.spectrum = sl::powerLawSpectrum(10, 1.0);
         auto expectParameter = [&](const sl::MatrixStateEvolutionConfig& bad, const std::string& name) {
             try {
                 sl::MatrixStateEvolution{bad};
@@ -227,7 +227,7 @@ private slots:
         bad.spectrum = Eigen::VectorXd(1);
         QVERIFY(expectParameter(bad, "spectrum"));
         // Q* = 1 normalisation of the default teacher (DIGEST §1b).
-        QVERIFY(std::abs(sl::matrixPowerLawSpectrum(57, 1.3).squaredNorm() / 57 - 1) < 1e-12);
+        QVERIFY(std::abs(sl::powerLawSpectrum(57, 1.3).squaredNorm() / 57 - 1) < 1e-12);
     }
 };
 

@@ -216,8 +216,8 @@ private slots:
         const sl::PhaseDiagram pd(c);
         QCOMPARE(pd.classify(0.27 * 400, 1e-3).label, std::string("V"));
         QCOMPARE(pd.peakNEff(), 0.27 * 400);
-        QCOMPARE(pd.classifySamples(sl::NetworkModel::Quadratic, 0.27 * 400 * 400, 1e-3).label, std::string("V"));
-        QCOMPARE(pd.classifySamples(sl::NetworkModel::Diagonal, 0.27 * 400 * 400, 1e-3).label, std::string("VIa"));
+        QCOMPARE(pd.classifySamples(sl::ModelKind::Quadratic, 0.27 * 400 * 400, 1e-3).label, std::string("V"));
+        QCOMPARE(pd.classifySamples(sl::ModelKind::Diagonal, 0.27 * 400 * 400, 1e-3).label, std::string("VIa"));
     }
 
     void validation()
@@ -230,8 +230,8 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(sl::ValidationError, sl::PhaseDiagram{c});
         const auto pd = diagram(100, 1);
         QVERIFY_THROWS_EXCEPTION(sl::ValidationError, pd.classify(-1, 1));
-        QCOMPARE(sl::effectiveSampleSize(sl::NetworkModel::Quadratic, 4000, 40), 100.0);
-        QCOMPARE(sl::effectiveSampleSize(sl::NetworkModel::Diagonal, 4000, 40), 4000.0);
+        QCOMPARE(sl::effectiveSampleSize(sl::ModelKind::Quadratic, 4000, 40), 100.0);
+        QCOMPARE(sl::effectiveSampleSize(sl::ModelKind::Diagonal, 4000, 40), 4000.0);
     }
 };
 

@@ -24,7 +24,7 @@ private slots:
     void lassoCurveMatchesPointSolves()
     {
         sl::StateEvolutionCurveConfig c;
-        c.model = sl::NetworkModel::Diagonal;
+        c.model = sl::ModelKind::Diagonal;
         c.d = 200;
         c.lambda = 0.3;
         c.nEffMin = 20;
@@ -94,7 +94,7 @@ private slots:
     void quadraticCurve()
     {
         sl::StateEvolutionCurveConfig c;
-        c.model = sl::NetworkModel::Quadratic;
+        c.model = sl::ModelKind::Quadratic;
         c.d = 20;
         c.lambda = 0.5;
         c.samples = 8;
@@ -111,7 +111,7 @@ private slots:
             previous = p.excessRisk;
             // Same fixed point as a cold solve with the same GOE samples.
             sl::MatrixStateEvolutionConfig mc;
-            mc.spectrum = sl::matrixPowerLawSpectrum(20, 1.0);
+            mc.spectrum = sl::powerLawSpectrum(20, 1.0);
             mc.alphaQ = p.alpha;
             mc.lambda = 0.5;
             mc.samples = 8;
@@ -155,7 +155,7 @@ private slots:
     void validation()
     {
         sl::StateEvolutionCurveConfig c;
-        c.model = sl::NetworkModel::Quadratic;
+        c.model = sl::ModelKind::Quadratic;
         c.lambda = 0;
         QVERIFY_THROWS_EXCEPTION(sl::ValidationError, sl::StateEvolutionCurve{c});
         c.lambda = 1;
