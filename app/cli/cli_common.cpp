@@ -5,7 +5,6 @@
 
 #include <QDateTime>
 #include <QFile>
-#include <QFileInfo>
 #include <QJsonDocument>
 #include <QTextStream>
 
@@ -302,20 +301,9 @@ void present(const Options& options, const QJsonObject& json, const QString& hum
     writeOutput(options, options.json() ? jsonText(json) : human.toUtf8());
 }
 
-namespace {
-
-// core/io reports a directory by its odd "size"; say what it is.
-void refuseDirectory(const QString& path)
-{
-    if (QFileInfo(path).isDir())
-        throw UsageError{QStringLiteral("%1: is a directory, not a file").arg(path)};
-}
-
-}  // namespace
-
+// core/io names missing files and directories itself ("…: is a directory, not a file").
 QByteArray readTextFile(const QString& path)
 {
-    refuseDirectory(path);
     try {
         return QByteArray::fromStdString(sl::io::readFileBytes(path.toStdString()));
     } catch (const sl::io::ReadError& e) {
@@ -325,7 +313,6 @@ QByteArray readTextFile(const QString& path)
 
 Eigen::MatrixXd readMatrix(const QString& path)
 {
-    refuseDirectory(path);
     try {
         return sl::io::readMatrixFile(path.toStdString());
     } catch (const sl::io::ReadError& e) {
@@ -335,7 +322,6 @@ Eigen::MatrixXd readMatrix(const QString& path)
 
 Eigen::VectorXd readNumbers(const QString& path, const QString& column)
 {
-    refuseDirectory(path);
     try {
         return sl::io::readNumbersFile(path.toStdString(), column.toStdString());
     } catch (const sl::io::ReadError& e) {

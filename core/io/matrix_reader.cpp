@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -246,12 +247,17 @@ Eigen::MatrixXd parseNpy(const std::string& bytes, const std::string& sourceName
 
 std::string readFileBytes(const std::string& path, std::uint64_t maxBytes)
 {
+    // On Linux a directory opens as a stream whose end is at 2⁶³ − 1, which read as "file is 9223372036854775807
+    // bytes"; say what it is instead.
+    std::error_code error;
+    if (std::filesystem::is_directory(path, error))
+        throw ReadError(path + ": is a directory, not a file");
     std::ifstream file(path, std::ios::binary | std::ios::ate);
     if (!file)
         throw ReadError(path + ": cannot open (" + std::strerror(errno) + ")");
     const std::streamoff size = file.tellg();
     if (size < 0)
-        throw ReadError(path + ": cannot read (is it a directory?)");
+        throw ReadError(path + ": cannot read");
     if (std::uint64_t(size) > maxBytes)
         throw ReadError(
             path + ": file is " + std::to_string(size) + " bytes, more than the limit of " + std::to_string(maxBytes));

@@ -159,6 +159,26 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(sl::io::ReadError, sl::io::readMatrixFile(csv, 5));  // over the size limit
         QVERIFY_THROWS_EXCEPTION(sl::io::ReadError, sl::io::readMatrixFile(m_dir.path().toStdString()));
     }
+
+    void directoryIsNamedAsSuch()
+    {
+        // A directory used to be reported by its stream "size" (2⁶³ − 1 bytes, over the limit).
+        const std::string directory = m_dir.path().toStdString();
+        for (int reader = 0; reader < 3; ++reader) {
+            try {
+                if (reader == 0)
+                    sl::io::readFileBytes(directory);
+                else if (reader == 1)
+                    sl::io::readMatrixFile(directory);
+                else
+                    sl::io::readNumbersFile(directory);
+                QFAIL("no ReadError for a directory");
+            } catch (const sl::io::ReadError& e) {
+                const QString message = QString::fromUtf8(e.what());
+                QCOMPARE(message, QString::fromStdString(directory) + ": is a directory, not a file");
+            }
+        }
+    }
 };
 
 QTEST_APPLESS_MAIN(TestMatrixReader)
