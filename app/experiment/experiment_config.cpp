@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/experiment/experiment_config.h"
 
+#include "app/experiment/memory_budget.h"
 #include "core/common/validation.h"
 
 #include <QCryptographicHash>
@@ -240,6 +241,8 @@ void ExperimentConfig::validate() const
             invalid(QStringLiteral("sweep.weight_decays[%1]").arg(i),
                 QStringLiteral("must be a number >= 0 (got %1)").arg(l));
     }
+    // Last, once the sizes are known to be valid: refuse what would crash on allocation (issue 11, input limits).
+    checkMemoryBudget(*this);
 }
 
 std::optional<ExperimentConfig> ExperimentConfig::fromJsonText(const QByteArray& text, ConfigError* error)
