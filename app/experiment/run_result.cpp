@@ -3,6 +3,7 @@
 
 #include <QJsonArray>
 
+#include <climits>
 #include <cmath>
 
 namespace sl::app {
@@ -27,6 +28,16 @@ struct Reader {
         if (!v.isDouble())
             return fail(key, "a number or null"), kNaN;
         return v.toDouble();
+    }
+    // A whole number in [0, max]: converting an arbitrary double (NaN, 1e300) to an integer is undefined
+    // behaviour, found by fuzzing a session file (fuzz/fuzz_session.cpp).
+    double integer(const QString& key, double max)
+    {
+        const QJsonValue v = json.value(key);
+        const double x = v.toDouble(kNaN);
+        if (!v.isDouble() || !(x >= 0 && x <= max) || x != std::floor(x))
+            return fail(key, "a whole number >= 0"), 0.0;
+        return x;
     }
     QString string(const QString& key)
     {
@@ -100,7 +111,7 @@ std::optional<RunResult> RunResult::fromJson(const QJsonObject& json, QString* e
         in.fail(QStringLiteral("status"), "a known status (converged, max-iterations, ...)");
     r.message = in.string(QStringLiteral("message"));
     r.stopReason = json.value(QStringLiteral("stop_reason")).toString();
-    r.iterations = int(in.number(QStringLiteral("iterations")));
+    r.iterations = int(in.integer(QStringLiteral("iterations"), INT_MAX));
     r.trainLoss = in.number(QStringLiteral("train_loss"));
     r.objective = in.number(QStringLiteral("objective"));
     r.excessRisk = in.number(QStringLiteral("excess_risk"));
@@ -132,7 +143,7 @@ std::optional<RunResult> RunResult::fromJson(const QJsonObject& json, QString* e
         r.tailFit.sigma = tin.number(QStringLiteral("sigma"));
         r.tailFit.xmin = tin.number(QStringLiteral("xmin"));
         r.tailFit.ks = tin.number(QStringLiteral("ks"));
-        r.tailFit.nTail = int(tin.number(QStringLiteral("n_tail")));
+        r.tailFit.nTail = int(tin.integer(QStringLiteral("n_tail"), INT_MAX));
         r.tailFit.status = tin.string(QStringLiteral("status"));
         r.tailFit.message = t.value(QStringLiteral("message")).toString();
         in.ok = in.ok && tin.ok;
@@ -141,7 +152,7 @@ std::optional<RunResult> RunResult::fromJson(const QJsonObject& json, QString* e
     }
     r.phase = json.value(QStringLiteral("phase")).toString();
     r.phaseInferred = json.value(QStringLiteral("phase_inferred")).toBool();
-    r.durationMs = qint64(in.number(QStringLiteral("duration_ms")));
+    r.durationMs = qint64(in.integer(QStringLiteral("duration_ms"), 9007199254740992.0));
     r.softwareVersion = in.string(QStringLiteral("software_version"));
     if (!in.ok)
         return std::nullopt;

@@ -159,6 +159,9 @@ std::string headerValue(const std::string& header, const std::string& key, const
 std::vector<std::uint64_t> parseShape(const std::string& tuple, const std::string& source)
 {
     std::vector<std::uint64_t> shape;
+    // A value that is not "(...)" (e.g. empty, found by fuzz/fuzz_npy.cpp) made substr throw std::out_of_range.
+    if (tuple.size() < 2 || tuple.front() != '(' || tuple.back() != ')')
+        throw ReadError(source + ": .npy shape '" + tuple + "' is not a tuple of sizes");
     std::string inner = tuple.substr(1, tuple.size() - 2);
     std::istringstream stream(inner);
     std::string item;
