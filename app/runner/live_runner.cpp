@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/runner/live_runner.h"
 
-#include <QMutexLocker>
-
 #include <algorithm>
 #include <cmath>
 
@@ -43,18 +41,18 @@ LiveRunner::LiveRunner(ExperimentExecutor executor, QObject* parent) : QThread(p
 LiveRunner::~LiveRunner()
 {
     {
-        QMutexLocker lock(&m_mutex);
+        std::unique_lock<std::mutex> lock(m_mutex);
         m_abort = true;
         m_cancel.cancel();
-        m_condition.wakeOne();
-        m_resumed.wakeAll();
+        m_condition.notify_one();
+        m_resumed.notify_all();
     }
     wait();
 }
 
 quint64 LiveRunner::request(const ExperimentConfig& config)
 {
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock<std::mutex> lock(m_mutex);
     m_request = config;
     const quint64 generation = ++m_generation;
     if (!isRunning()) {
@@ -62,23 +60,23 @@ quint64 LiveRunner::request(const ExperimentConfig& config)
     } else {
         m_restart = true;
         m_cancel.cancel();
-        m_condition.wakeOne();
-        m_resumed.wakeAll();
+        m_condition.notify_one();
+        m_resumed.notify_all();
     }
     return generation;
 }
 
 void LiveRunner::cancel()
 {
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock<std::mutex> lock(m_mutex);
     m_cancel.cancel();
-    m_resumed.wakeAll();
+    m_resumed.notify_all();
 }
 
 void LiveRunner::pause()
 {
     {
-        QMutexLocker lock(&m_mutex);
+        std::unique_lock<std::mutex> lock(m_mutex);
         if (m_paused)
             return;
         m_paused = true;
@@ -89,36 +87,36 @@ void LiveRunner::pause()
 void LiveRunner::resume()
 {
     {
-        QMutexLocker lock(&m_mutex);
+        std::unique_lock<std::mutex> lock(m_mutex);
         if (!m_paused)
             return;
         m_paused = false;
-        m_resumed.wakeAll();
+        m_resumed.notify_all();
     }
     emit pausedChanged(false);
 }
 
 bool LiveRunner::isPaused() const
 {
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock<std::mutex> lock(m_mutex);
     return m_paused;
 }
 
 bool LiveRunner::isBusy() const
 {
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock<std::mutex> lock(m_mutex);
     return m_busy;
 }
 
 void LiveRunner::setMaxSnapshotRate(double perSecond)
 {
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock<std::mutex> lock(m_mutex);
     m_maxRate = perSecond;
 }
 
 double LiveRunner::maxSnapshotRate() const
 {
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock<std::mutex> lock(m_mutex);
     return m_maxRate;
 }
 
@@ -128,9 +126,8 @@ void LiveRunner::observe(const sl::TrainSnapshot& s, quint64 generation, sl::Mod
 {
     {
         // Pause: hold the solver here until resumed, cancelled, superseded or aborted.
-        QMutexLocker lock(&m_mutex);
-        while (m_paused && !m_abort && !m_restart && !token.isCancelled())
-            m_resumed.wait(&m_mutex);
+        std::unique_lock<std::mutex> lock(m_mutex);
+        m_resumed.wait(lock, [&] { return !m_paused || m_abort || m_restart || token.isCancelled(); });
     }
     if (token.isCancelled() || !throttle.admit(clock.elapsed()))
         return;
@@ -191,12 +188,14 @@ void LiveRunner::run()
             emit finished(result);
         }
 
-        m_mutex.lock();
-        m_busy = false;
-        if (!m_restart && !m_abort)
-            m_condition.wait(&m_mutex);
-        const bool stop = m_abort;
-        m_mutex.unlock();
+        bool stop;
+        {
+            std::unique_lock<std::mutex> lock(m_mutex);
+            m_busy = false;
+            // Predicate wait: a spurious wake-up must not rerun the last request.
+            m_condition.wait(lock, [&] { return m_restart || m_abort; });
+            stop = m_abort;
+        }
         if (stop)
             return;
     }

@@ -8,10 +8,11 @@
 
 #include <QElapsedTimer>
 #include <QMetaType>
-#include <QMutex>
 #include <QThread>
 #include <QVector>
-#include <QWaitCondition>
+
+#include <condition_variable>
+#include <mutex>
 
 namespace sl::app {
 
@@ -94,9 +95,11 @@ private:
         const QElapsedTimer& clock, const sl::CancelToken& token);
 
     const ExperimentExecutor m_executor;
-    mutable QMutex m_mutex;
-    QWaitCondition m_condition;  // wakes the idle worker (new request or abort)
-    QWaitCondition m_resumed;  // wakes a paused run
+    // std:: primitives, not QMutex/QWaitCondition: the system's libQt6Core is not built with ThreadSanitizer, and
+    // QWaitCondition's unlock/relock inside it is invisible to TSan (false "double lock" reports, issue 11).
+    mutable std::mutex m_mutex;
+    std::condition_variable m_condition;  // wakes the idle worker (new request or abort)
+    std::condition_variable m_resumed;  // wakes a paused run
     ExperimentConfig m_request;
     quint64 m_generation = 0;
     sl::CancelToken m_cancel;

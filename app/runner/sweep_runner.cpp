@@ -5,11 +5,11 @@
 #include "app/store/result_store.h"
 #include "core/common/validation.h"
 
-#include <QMutex>
-#include <QMutexLocker>
 #include <QSet>
 #include <QThread>
-#include <QWaitCondition>
+
+#include <condition_variable>
+#include <mutex>
 
 namespace sl::app {
 
@@ -17,19 +17,20 @@ namespace sl::app {
 struct SweepRunner::Shared {
     ExperimentExecutor executor;
     QString storePath;
-    QMutex mutex;
-    QWaitCondition resumed;
+    // std:: primitives, not QMutex/QWaitCondition: the system's libQt6Core is not built with ThreadSanitizer, and
+    // QWaitCondition's unlock/relock inside it is invisible to TSan (false "double lock" reports, issue 11).
+    std::mutex mutex;
+    std::condition_variable resumed;
     bool paused = false;
     sl::CancelToken cancel;
     // Serialises the workers' saves, so none of them waits on SQLite's busy timeout.
-    QMutex saveMutex;
+    std::mutex saveMutex;
 
     // Blocks while paused; false when the sweep was cancelled.
     bool waitWhilePaused()
     {
-        QMutexLocker lock(&mutex);
-        while (paused && !cancel.isCancelled())
-            resumed.wait(&mutex);
+        std::unique_lock<std::mutex> lock(mutex);
+        resumed.wait(lock, [&] { return !paused || cancel.isCancelled(); });
         return !cancel.isCancelled();
     }
 };
@@ -55,13 +56,13 @@ SweepRunner::~SweepRunner()
 
 void SweepRunner::setStorePath(const QString& path)
 {
-    QMutexLocker lock(&m_shared->mutex);
+    std::unique_lock<std::mutex> lock(m_shared->mutex);
     m_shared->storePath = path;
 }
 
 QString SweepRunner::storePath() const
 {
-    QMutexLocker lock(&m_shared->mutex);
+    std::unique_lock<std::mutex> lock(m_shared->mutex);
     return m_shared->storePath;
 }
 
@@ -123,7 +124,7 @@ bool SweepRunner::start(const ExperimentConfig& experiment, bool rerun)
     }
 
     {
-        QMutexLocker lock(&m_shared->mutex);
+        std::unique_lock<std::mutex> lock(m_shared->mutex);
         m_shared->cancel = sl::CancelToken{};
     }
     m_error.clear();
@@ -150,7 +151,7 @@ void SweepRunner::schedule(const ExperimentConfig& point)
 {
     std::shared_ptr<Shared> shared = m_shared;
     const sl::CancelToken cancel = [&] {
-        QMutexLocker lock(&shared->mutex);
+        std::unique_lock<std::mutex> lock(shared->mutex);
         return shared->cancel;
     }();
     m_pool.start(QRunnable::create([this, shared, cancel, point] {
@@ -168,10 +169,10 @@ void SweepRunner::schedule(const ExperimentConfig& point)
         }
         QString saveError;
         {
-            QMutexLocker lock(&shared->saveMutex);
+            std::unique_lock<std::mutex> lock(shared->saveMutex);
             QString path;
             {
-                QMutexLocker stateLock(&shared->mutex);
+                std::unique_lock<std::mutex> stateLock(shared->mutex);
                 path = shared->storePath;
             }
             ResultStore store;  // this thread's own connection
@@ -219,28 +220,28 @@ void SweepRunner::checkFinished()
 
 void SweepRunner::pause()
 {
-    QMutexLocker lock(&m_shared->mutex);
+    std::unique_lock<std::mutex> lock(m_shared->mutex);
     m_shared->paused = true;
 }
 
 void SweepRunner::resume()
 {
-    QMutexLocker lock(&m_shared->mutex);
+    std::unique_lock<std::mutex> lock(m_shared->mutex);
     m_shared->paused = false;
-    m_shared->resumed.wakeAll();
+    m_shared->resumed.notify_all();
 }
 
 bool SweepRunner::isPaused() const
 {
-    QMutexLocker lock(&m_shared->mutex);
+    std::unique_lock<std::mutex> lock(m_shared->mutex);
     return m_shared->paused;
 }
 
 void SweepRunner::cancel()
 {
-    QMutexLocker lock(&m_shared->mutex);
+    std::unique_lock<std::mutex> lock(m_shared->mutex);
     m_shared->cancel.cancel();
-    m_shared->resumed.wakeAll();
+    m_shared->resumed.notify_all();
 }
 
 bool SweepRunner::waitForFinished(int msecs)

@@ -7,7 +7,6 @@
 #include "core/theory/matrix_state_evolution.h"
 #include "core/theory/state_evolution_curve.h"
 
-#include <QMutexLocker>
 #include <algorithm>
 #include <cmath>
 
@@ -49,17 +48,17 @@ TheoryRunner::TheoryRunner(QObject* parent) : QThread(parent)
 TheoryRunner::~TheoryRunner()
 {
     {
-        QMutexLocker lock(&m_mutex);
+        std::unique_lock<std::mutex> lock(m_mutex);
         m_abort = true;
         m_cancel.cancel();
-        m_condition.wakeOne();
+        m_condition.notify_one();
     }
     wait();
 }
 
 void TheoryRunner::request(const ExperimentConfig& config, double nEffMin, double nEffMax, int points)
 {
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock<std::mutex> lock(m_mutex);
     m_config = config;
     m_nEffMin = nEffMin;
     m_nEffMax = nEffMax;
@@ -69,7 +68,7 @@ void TheoryRunner::request(const ExperimentConfig& config, double nEffMin, doubl
     } else {
         m_restart = true;
         m_cancel.cancel();
-        m_condition.wakeOne();
+        m_condition.notify_one();
     }
 }
 
@@ -91,12 +90,14 @@ void TheoryRunner::run()
         if (!cancel.isCancelled())
             emit overlayReady(overlay);
 
-        m_mutex.lock();
-        if (!m_restart && !m_abort)
-            m_condition.wait(&m_mutex);
-        m_restart = false;
-        const bool abort = m_abort;
-        m_mutex.unlock();
+        bool abort;
+        {
+            std::unique_lock<std::mutex> lock(m_mutex);
+            // Predicate wait: a spurious wake-up must not recompute the last request.
+            m_condition.wait(lock, [&] { return m_restart || m_abort.load(); });
+            m_restart = false;
+            abort = m_abort;
+        }
         if (abort)
             return;
     }

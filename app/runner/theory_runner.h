@@ -5,11 +5,12 @@
 #include "core/common/cancel_token.h"
 
 #include <Eigen/Dense>
-#include <QMutex>
 #include <QThread>
 #include <QVector>
-#include <QWaitCondition>
+
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 
 namespace sl::app {
 
@@ -52,8 +53,10 @@ protected:
     void run() override;
 
 private:
-    QMutex m_mutex;
-    QWaitCondition m_condition;
+    // std:: primitives, not QMutex/QWaitCondition: the system's libQt6Core is not built with ThreadSanitizer, and
+    // QWaitCondition's unlock/relock inside it is invisible to TSan (false "double lock" reports, issue 11).
+    std::mutex m_mutex;
+    std::condition_variable m_condition;
     ExperimentConfig m_config;
     double m_nEffMin = 1, m_nEffMax = 100;
     int m_points = 0;
