@@ -359,14 +359,25 @@ void MainWindow::onParametersChanged()
         startLiveRun();
 }
 
-void MainWindow::requestTheory(const app::ExperimentConfig* sweep)
+app::ExperimentConfig MainWindow::theoryRequest() const
 {
     app::ExperimentConfig config = m_panel->experiment();
     // A sweep's grid stays part of the theory curve until another sweep replaces it.
-    if (sweep)
-        m_lastSweep = *sweep;
     if (m_lastSweep && sameCurveFamily(*m_lastSweep, config))
         config.sweep = m_lastSweep->sweep;
+    return config;
+}
+
+bool MainWindow::overlayIsCurrent() const
+{
+    return m_overlay.configHash == theoryRequest().hash();
+}
+
+void MainWindow::requestTheory(const app::ExperimentConfig* sweep)
+{
+    if (sweep)
+        m_lastSweep = *sweep;
+    app::ExperimentConfig config = theoryRequest();
     try {
         config.problem.validate();
     } catch (const std::exception&) {
@@ -454,7 +465,7 @@ void MainWindow::refreshSpectrum(const QVector<double>& eigenvalues, const app::
 {
     SpectrumViewData data;
     data.eigenvalues = Eigen::Map<const Eigen::VectorXd>(eigenvalues.data(), eigenvalues.size());
-    if (m_overlay.configHash == m_panel->experiment().hash()) {
+    if (overlayIsCurrent()) {
         data.teacher = m_overlay.teacherSpectrum;
         data.predicted = m_overlay.predictedSpectrum;
         data.predictedWeightAtZero = m_overlay.predictedWeightAtZero;
@@ -532,14 +543,14 @@ void MainWindow::refreshRiskSeries()
             s.predictedSlope = diagram.exponentN(info.label == "crossover" ? info.neighbourA : info.label);
             measurements.push_back({centre, lambda, fit.slope});
         }
-        if (lambda == current.problem.weightDecay && m_overlay.configHash == current.hash()) {
+        if (lambda == current.problem.weightDecay && overlayIsCurrent()) {
             s.theoryNEff = m_overlay.curveNEff;
             s.theoryRisk = m_overlay.curveRisk;
         }
         m_riskPlot->setSeries(s);
     }
     m_phasePlot->setMeasurements(measurements);
-    if (byLambda.find(current.problem.weightDecay) == byLambda.end() && m_overlay.configHash == current.hash()
+    if (byLambda.find(current.problem.weightDecay) == byLambda.end() && overlayIsCurrent()
         && !m_overlay.curveNEff.isEmpty()) {
         RiskSeries theoryOnly;
         theoryOnly.name = tr("λ = %1").arg(current.problem.weightDecay, 0, 'g', 4);

@@ -87,6 +87,9 @@ private:
     void refreshSpectrum(const QVector<double>& eigenvalues, const app::RunResult* finalResult);
     // The theory overlay for the panel's point; with a sweep, its curve spans the sweep's grid too.
     void requestTheory(const app::ExperimentConfig* sweep = nullptr);
+    // What requestTheory() asks for now, and whether the overlay on screen answers it.
+    app::ExperimentConfig theoryRequest() const;
+    bool overlayIsCurrent() const;
     void showError(const QString& message);
     void showAbout();
     void exportWithDialog(const QString& plotName);

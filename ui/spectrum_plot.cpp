@@ -190,7 +190,7 @@ void SpectrumPlot::rebuild()
         yAxis->setRange(std::min(yMinPositive, yMax) / 3, yMax * 3);
     else
         yAxis->setRange(0, yMax * 1.1);
-    QString title = m_logView ? tr("Eigenvalue spectrum (log-log, log bins)") : tr("Eigenvalue spectrum");
+    QString title = m_logView ? tr("Spectrum (log-log, log bins)") : tr("Eigenvalue spectrum");
     if (!m_data.spectralPhase.isEmpty())
         title += tr(": %1 (inferred)").arg(m_data.spectralPhase);
     setTitle(title);
