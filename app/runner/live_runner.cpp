@@ -55,6 +55,10 @@ quint64 LiveRunner::request(const ExperimentConfig& config)
     std::unique_lock<std::mutex> lock(m_mutex);
     m_request = config;
     const quint64 generation = ++m_generation;
+    // Busy from the request on, not from when the worker picks it up: otherwise isBusy() read right after
+    // request() could still say idle (and a caller waiting for "idle and finished" saw the previous run's
+    // result; found by the soak test, tests/soak).
+    m_busy = true;
     if (!isRunning()) {
         start(QThread::LowPriority);
     } else {
@@ -191,7 +195,7 @@ void LiveRunner::run()
         bool stop;
         {
             std::unique_lock<std::mutex> lock(m_mutex);
-            m_busy = false;
+            m_busy = m_restart && !m_abort;  // a request that came in meanwhile keeps the runner busy
             // Predicate wait: a spurious wake-up must not rerun the last request.
             m_condition.wait(lock, [&] { return m_restart || m_abort; });
             stop = m_abort;

@@ -5,6 +5,7 @@
 
 #include <QAtomicInt>
 #include <QElapsedTimer>
+#include <QSemaphore>
 #include <QSignalSpy>
 #include <QtTest>
 
@@ -144,6 +145,37 @@ private slots:
         }
         QCOMPARE(started.size(), 1);
         QTRY_VERIFY(!runner.isBusy());
+    }
+
+    void busyFromRequestUntilItsResult()
+    {
+        // isBusy() must hold from request() on, not only once the worker has picked the request up: a caller that
+        // waits for "idle, and a new result" would otherwise take the previous run's result for this one (found by
+        // the soak test, tests/soak). Seeds >= 1000 hold the executor until the gate opens. The old behaviour shows
+        // here only when the worker is slow to wake up (as under the soak's load); the soak test covers it too.
+        QSemaphore gate;
+        LiveRunner runner([&gate](const ExperimentConfig& c, const RunObserver&, const sl::CancelToken&) {
+            if (c.problem.seed >= 1000)
+                gate.acquire();
+            RunResult r;
+            r.config = c;
+            r.status = sl::Status::Converged;
+            return r;
+        });
+        Collector got(runner);
+        for (int i = 0; i < 50; ++i) {
+            ExperimentConfig quick = tiny();
+            quick.problem.seed = 1 + i;
+            runner.request(quick);
+            QTRY_VERIFY(!runner.isBusy() && got.results.size() == 2 * i + 1);
+            ExperimentConfig gated = tiny();
+            gated.problem.seed = 1000 + i;
+            runner.request(gated);
+            QVERIFY2(runner.isBusy(), "idle right after request()");
+            gate.release();
+            QTRY_VERIFY(!runner.isBusy() && got.results.size() == 2 * i + 2);
+            QCOMPARE(got.results.last().config.problem.seed, gated.problem.seed);
+        }
     }
 
     void snapshotRateIsBounded()
