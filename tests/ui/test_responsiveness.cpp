@@ -32,7 +32,12 @@ private slots:
         config.train = sl::TrainConfig::defaults(sl::Optimizer::GradientDescent);
         window.parameterPanel()->setExperiment(config);
         window.parameterPanel()->discardPendingChange();
-        QSignalSpy snapshots(window.liveRunner(), &sl::app::LiveRunner::snapshot);
+        // Counted on this thread through a queued connection: a QSignalSpy records on the emitting worker thread,
+        // a data race with the reads below (reported by ThreadSanitizer, scripts/test-sanitizers).
+        QVector<sl::app::LiveSnapshot> snapshots;
+        QObject receiver;  // after snapshots: destroyed first, with any snapshot still queued for it
+        connect(window.liveRunner(), &sl::app::LiveRunner::snapshot, &receiver,
+            [&](const sl::app::LiveSnapshot& s) { snapshots.append(s); });
         QVERIFY(window.startLiveRun());
 
         // A 5 ms timer: each tick's lateness beyond its period is the event loop's latency.

@@ -75,14 +75,19 @@ private slots:
         auto first = diagonalConfig(0.5);
         auto second = diagonalConfig(2.0);
         {
+            // Collected on this thread through a queued connection: a QSignalSpy records on the emitting worker
+            // thread, a data race with the reads below (reported by ThreadSanitizer, scripts/test-sanitizers).
+            QVector<sl::app::TheoryOverlay> overlays;
+            QObject receiver;  // after overlays: destroyed first, with any overlay still queued for it
             sl::app::TheoryRunner runner;
-            QSignalSpy spy(&runner, &sl::app::TheoryRunner::overlayReady);
+            connect(&runner, &sl::app::TheoryRunner::overlayReady, &receiver,
+                [&](const sl::app::TheoryOverlay& o) { overlays.append(o); });
             runner.request(first, 10, 1000, 8);
             runner.request(second, 10, 1000, 8);
-            QTRY_VERIFY_WITH_TIMEOUT(!spy.isEmpty(), 20000);
+            QTRY_VERIFY_WITH_TIMEOUT(!overlays.isEmpty(), 20000);
             // Let any overlay still in flight arrive; the last one is for the newest request.
             QTest::qWait(200);
-            const auto last = spy.last().first().value<sl::app::TheoryOverlay>();
+            const auto last = overlays.last();
             QCOMPARE(last.configHash, second.hash());
             runner.request(first, 1, 1e5, 40);  // still computing when the runner is destroyed
         }
