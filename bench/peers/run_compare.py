@@ -136,6 +136,15 @@ def main():
                   load_before=load_average(),
                   openblas_env={k: os.environ.get(k) for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")},
                   runs={}, medians={})
+    previous_path = os.path.join(out_dir, "results.json")
+    if args.only and os.path.exists(previous_path):
+        # A partial run (--only) keeps the other groups' runs from the previous results.json.
+        with open(previous_path) as f:
+            previous = json.load(f)
+        for group, runs in previous.get("runs", {}).items():
+            if group not in args.only:
+                record["runs"][group] = runs
+                runs.setdefault("date", previous.get("date"))
     for group, pattern, script, cases in GROUPS:
         if args.only and group not in args.only:
             continue
@@ -149,8 +158,11 @@ def main():
             print("%-12s pair %d/%d  ours %s  peer %s" % (group, pair + 1, args.pairs,
                   {k: "%.4g s" % v["seconds"] for k, v in ours.items()},
                   {k: "%.4g s" % v["seconds"] for k, v in peer.items()}), flush=True)
-        record["runs"][group] = dict(ours=ours_runs, peer=peer_runs, load=loads, context=context)
-        for side, runs in (("ours", ours_runs), ("peer", peer_runs)):
+        record["runs"][group] = dict(ours=ours_runs, peer=peer_runs, load=loads, context=context,
+                                     date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"))
+    for group in record["runs"]:
+        for side in ("ours", "peer"):
+            runs = record["runs"][group][side]
             for name in runs[0]:
                 times = [r[name]["seconds"] for r in runs if name in r]
                 record["medians"]["%s:%s" % (side, name)] = dict(seconds=statistics.median(times),
