@@ -118,6 +118,23 @@ private slots:
         c.validate();
     }
 
+    void hugeRunListIsRefusedBeforeItIsExpanded()
+    {
+        // 2e9 seeds: the list points() would build is 2e9 configurations; refused under "seeds" with its count.
+        ExperimentConfig c = quadratic(10, 100);
+        c.seedCount = 2000000000;
+        QCOMPARE(sl::app::sweepRunCount(c), 2e9);
+        try {
+            c.validate();
+            QFAIL("a 2e9-run sweep was accepted");
+        } catch (const sl::ValidationError& e) {
+            QCOMPARE(QString::fromStdString(e.parameter()), QStringLiteral("seeds"));
+            QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("2e+09 runs")), e.what());
+        }
+        c.seedCount = 3;
+        c.validate();
+    }
+
     void budgetFromSetterAndEnvironment()
     {
         const ExperimentConfig c = quadratic(200, 5000);  // X alone is 8 MB
