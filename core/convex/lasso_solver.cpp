@@ -232,6 +232,25 @@ bool isConverged(double lambda, double relativeGap, double kkt, double tolerance
     return lambda == 0.0 && kkt <= tolerance * std::max(xtyMax, 1e-300);
 }
 
+// The end of a solve, whichever update rule ran it: iteration count, message, and the final snapshot.
+void finish(
+    LassoResult& result, int sweeps, double lambda, const char* updates, const Observer<LassoSnapshot>& observer)
+{
+    result.iterations = sweeps;
+    result.message = std::string(toString(result.status)) + " after " + std::to_string(sweeps) + " sweeps (" + updates
+        + "), relative duality gap " + formatNumber(result.relativeGap) + ", " + std::to_string(result.activeCount)
+        + " active";
+    if (observer) {
+        LassoSnapshot snap;
+        snap.iteration = sweeps;
+        snap.lambda = lambda;
+        snap.objective = result.objective;
+        snap.dualityGap = result.dualityGap;
+        snap.activeCount = result.activeCount;
+        observer(snap);
+    }
+}
+
 }  // namespace
 
 LassoResult LassoSolver::solveGram(
@@ -338,19 +357,7 @@ LassoResult LassoSolver::solveGram(
         const Eigen::VectorXd r = m_y - m_x * theta;
         fillResult(result, lambda, theta, m_x.transpose() * r, r.squaredNorm(), m_y.dot(r));
     }
-    result.iterations = sweeps;
-    result.message = std::string(toString(result.status)) + " after " + std::to_string(sweeps)
-        + " sweeps (Gram updates), relative duality gap " + formatNumber(result.relativeGap) + ", "
-        + std::to_string(result.activeCount) + " active";
-    if (observer) {
-        LassoSnapshot snap;
-        snap.iteration = sweeps;
-        snap.lambda = lambda;
-        snap.objective = result.objective;
-        snap.dualityGap = result.dualityGap;
-        snap.activeCount = result.activeCount;
-        observer(snap);
-    }
+    finish(result, sweeps, lambda, "Gram updates", observer);
     return result;
 }
 
@@ -433,19 +440,7 @@ LassoResult LassoSolver::solveNaive(
         // Recompute the residual exactly now and then so rank-one drift cannot stall the gap.
         r = m_y - m_x * theta;
     }
-    result.iterations = sweeps;
-    result.message = std::string(toString(result.status)) + " after " + std::to_string(sweeps)
-        + " sweeps (residual updates), relative duality gap " + formatNumber(result.relativeGap) + ", "
-        + std::to_string(result.activeCount) + " active";
-    if (observer) {
-        LassoSnapshot snap;
-        snap.iteration = sweeps;
-        snap.lambda = lambda;
-        snap.objective = result.objective;
-        snap.dualityGap = result.dualityGap;
-        snap.activeCount = result.activeCount;
-        observer(snap);
-    }
+    finish(result, sweeps, lambda, "residual updates", observer);
     return result;
 }
 
