@@ -120,6 +120,8 @@ void RiskPlot::rebuild()
         points->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(colour, 1.5), colour.lighter(160), 7));
         points->setPen(QPen(colour));
         points->setData(s.nEff, s.mean);
+        if (s.nEff.isEmpty())
+            points->removeFromLegend();  // a theory-only series: its curve names it
         auto* bars = new QCPErrorBars(xAxis, yAxis);
         bars->removeFromLegend();
         bars->setDataPlottable(points);

@@ -121,6 +121,7 @@ void SpectrumPlot::rebuild()
     }
     const std::vector<double> edges = currentEdges();
     const int n = int(m_data.eigenvalues.size());
+    legend->setVisible(!edges.empty() && n > 0);  // no empty legend box before the first run
     if (edges.empty() || n == 0) {
         setTitle(n == 0 ? tr("Eigenvalue spectrum: no run yet")
                         : tr("Eigenvalue spectrum: all %1 eigenvalues are zero (rank collapse)").arg(n));
