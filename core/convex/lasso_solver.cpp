@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/convex/lasso_solver.h"
 
+#include "core/common/format.h"
 #include "core/common/validation.h"
 
 #include <algorithm>
@@ -10,14 +11,6 @@
 namespace sl {
 
 namespace {
-
-// Numbers in messages: %.4g keeps tiny gaps readable (std::to_string would print 0.000000).
-std::string formatNumber(double value)
-{
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.4g", value);
-    return buffer;
-}
 
 double softThreshold(double z, double t)
 {

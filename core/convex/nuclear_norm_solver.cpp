@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/convex/nuclear_norm_solver.h"
 
+#include "core/common/format.h"
 #include "core/common/rng.h"
 #include "core/common/validation.h"
 
@@ -12,14 +13,6 @@
 namespace sl {
 
 namespace {
-
-// Numbers in messages: %.4g keeps tiny gaps readable (std::to_string would print 0.000000).
-std::string formatNumber(double value)
-{
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.4g", value);
-    return buffer;
-}
 
 // Prox of τ·Tr S + ι_{S⪰0} at symmetric V: eigenvalues μ_i → max(μ_i − τ, 0), eigenvectors kept.
 // With τ = 0 it is the projection onto the PSD cone. Also returns the factor F (d×k) with S = FFᵀ, k = rank S,

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/train/trainer.h"
 
+#include "core/common/format.h"
+
 #include "core/common/validation.h"
 #include "core/model/diagonal_net.h"
 #include "core/model/quadratic_net.h"
@@ -122,14 +124,6 @@ struct Stop {
     Status status;
     std::string reason;
 };
-
-std::string formatNumber(double value)
-{
-    std::ostringstream out;
-    out.precision(4);
-    out << value;
-    return out.str();
-}
 
 // State shared by the optimisers: the current point, its objective and gradient, and the observer schedule.
 class Loop {
