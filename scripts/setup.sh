@@ -6,7 +6,7 @@ SCALINGLAB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SCALINGLAB_PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   qt6-base-dev qt6-svg-dev libqt6sql6-sqlite libgl-dev
-  libqcustomplot-dev libeigen3-dev libplfit-dev liblbfgspp-dev libbenchmark-dev
+  libqcustomplot-dev libeigen3-dev libplfit-dev liblbfgspp-dev libbenchmark-dev liblapack-dev libopenblas0-pthread
   clang-format parallel
 )
 

@@ -7,8 +7,16 @@
 #include <Eigen/SVD>
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <functional>
 #include <sstream>
+#include <vector>
+
+// LAPACK's Fortran ABI: every argument by address; gfortran appends the lengths of the character arguments as
+// hidden size_t parameters, which the reference LAPACK and OpenBLAS (both built with gfortran on Debian) expect.
+extern "C" void dsyevd_(const char* jobz, const char* uplo, const int* n, double* a, const int* lda, double* w,
+    double* work, const int* lwork, int* iwork, const int* liwork, int* info, std::size_t jobzLength,
+    std::size_t uploLength);
 
 namespace sl {
 
@@ -24,6 +32,38 @@ void requireFiniteMatrix(const std::string& name, const Eigen::MatrixXd& m)
 
 }  // namespace
 
+namespace detail {
+
+std::optional<Eigen::VectorXd> lapackSymmetricEigenvalues(const Eigen::MatrixXd& matrix)
+{
+    if (matrix.rows() != matrix.cols() || matrix.rows() > std::numeric_limits<int>::max())
+        return std::nullopt;  // not a question dsyevd can take (its sizes are 32-bit)
+    const int n = int(matrix.rows());
+    if (n == 0)
+        return Eigen::VectorXd();
+    const char valuesOnly = 'N', lower = 'L';
+    Eigen::MatrixXd a = matrix;  // dsyevd overwrites its input
+    Eigen::VectorXd values(n);
+    int info = 0;
+    int workQuery = -1, iworkQuery = -1;
+    double workSize = 0;
+    int iworkSize = 0;
+    dsyevd_(&valuesOnly, &lower, &n, a.data(), &n, values.data(), &workSize, &workQuery, &iworkSize, &iworkQuery, &info,
+        1, 1);
+    if (info != 0)
+        return std::nullopt;
+    int lwork = int(workSize), liwork = iworkSize;
+    std::vector<double> work(std::size_t(std::max(lwork, 1)));
+    std::vector<int> iwork(std::size_t(std::max(liwork, 1)));
+    dsyevd_(
+        &valuesOnly, &lower, &n, a.data(), &n, values.data(), work.data(), &lwork, iwork.data(), &liwork, &info, 1, 1);
+    if (info != 0)
+        return std::nullopt;
+    return values;
+}
+
+}  // namespace detail
+
 Eigen::VectorXd symmetricEigenvalues(const Eigen::MatrixXd& matrix)
 {
     if (matrix.rows() != matrix.cols())
@@ -35,6 +75,12 @@ Eigen::VectorXd symmetricEigenvalues(const Eigen::MatrixXd& matrix)
     const double scale = std::max(1.0, matrix.cwiseAbs().maxCoeff());
     if ((matrix - matrix.transpose()).cwiseAbs().maxCoeff() > 1e-10 * scale)
         throw ValidationError("matrix", "must be symmetric");
+    if (matrix.rows() >= kLapackEigenvalueCrossover) {
+        // info != 0 (dsyevd's QL/QR did not converge, or an argument it rejects) is not the caller's fault:
+        // Eigen's solver, slower here but independent of LAPACK, still gives the answer.
+        if (std::optional<Eigen::VectorXd> values = detail::lapackSymmetricEigenvalues(matrix))
+            return *values;
+    }
     Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(matrix, Eigen::EigenvaluesOnly);
     return solver.eigenvalues();
 }

@@ -6,6 +6,7 @@
 
 #include <Eigen/Dense>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,9 +14,22 @@ namespace sl {
 
 // --- Eigenvalues (DIGEST §5.1) -----------------------------------------------------------------------------------
 
-// Eigenvalues of a symmetric matrix, ascending (values only: Eigen::SelfAdjointEigenSolver, EigenvaluesOnly).
+// Eigenvalues of a symmetric matrix, ascending, values only, from its lower triangle.
+// Below kLapackEigenvalueCrossover rows: Eigen::SelfAdjointEigenSolver (EigenvaluesOnly), which wins while the
+// matrix sits in cache. From there on: LAPACK's dsyevd (the system LAPACK, OpenBLAS's on Debian, as numpy uses),
+// whose blocked, multi-threaded tridiagonalisation beats Eigen's unblocked, memory-bound one (bench/RESULTS.md).
+// Should dsyevd report a failure, Eigen's solver answers instead.
 // Throws sl::ValidationError("matrix", ...) if it is not square, not finite or not symmetric (to 1e-10 relative).
 Eigen::VectorXd symmetricEigenvalues(const Eigen::MatrixXd& matrix);
+
+// Measured with both engines on this project's 2-core machine (bench/RESULTS.md, "Eigenvalues").
+constexpr Eigen::Index kLapackEigenvalueCrossover = 300;
+
+namespace detail {
+// The LAPACK engine alone, without validation (the tests call it to know dsyevd itself answered): ascending
+// eigenvalues from the lower triangle, or an empty optional when dsyevd reports failure (info != 0).
+std::optional<Eigen::VectorXd> lapackSymmetricEigenvalues(const Eigen::MatrixXd& matrix);
+}  // namespace detail
 
 // Eigenvalues of WᵀW (cols(W) of them, ascending) as squared singular values of W (Eigen::BDCSVD, no vectors):
 // more accurate than forming WᵀW for small eigenvalues. When rows < cols the missing cols − rows are exact zeros.

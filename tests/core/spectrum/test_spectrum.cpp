@@ -6,6 +6,7 @@
 #include <QtTest>
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace {
 
@@ -39,6 +40,24 @@ double countSum(const sl::Histogram& h)
     return s;
 }
 
+bool ascending(const Eigen::VectorXd& v)
+{
+    return std::is_sorted(v.data(), v.data() + v.size());
+}
+
+double relativeError(const Eigen::VectorXd& got, const Eigen::VectorXd& expected)
+{
+    return (got - expected).cwiseAbs().maxCoeff() / expected.cwiseAbs().maxCoeff();
+}
+
+Eigen::VectorXd eigenSolverValues(const Eigen::MatrixXd& m)
+{
+    return Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(m, Eigen::EigenvaluesOnly).eigenvalues();
+}
+
+// Above sl::kLapackEigenvalueCrossover, so symmetricEigenvalues takes the LAPACK path.
+constexpr int kLapackSize = 450;
+
 }  // namespace
 
 class TestSpectrum : public QObject {
@@ -66,6 +85,89 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(sl::ValidationError, sl::symmetricEigenvalues(skew));
         skew(0, 1) = std::numeric_limits<double>::quiet_NaN();
         QVERIFY_THROWS_EXCEPTION(sl::ValidationError, sl::symmetricEigenvalues(skew));
+    }
+
+    void lapackEigenvaluesOfARotatedDiagonal()
+    {
+        static_assert(kLapackSize > sl::kLapackEigenvalueCrossover);
+        sl::Rng rng(11);
+        const int d = kLapackSize;
+        // Distinct, both signs, four decades of magnitude, in no particular order.
+        Eigen::VectorXd lambda(d);
+        for (int i = 0; i < d; ++i)
+            lambda[i] = (i % 2 == 0 ? 1.0 : -0.5) * std::pow(10.0, -4.0 * ((i * 7919) % d) / d) + 1e-3 * i;
+        const Eigen::MatrixXd q = orthogonal(rng, d);
+        Eigen::MatrixXd m = q * lambda.asDiagonal() * q.transpose();
+        m = 0.5 * (m + m.transpose());
+        Eigen::VectorXd expected = lambda;
+        std::sort(expected.data(), expected.data() + d);
+        QVERIFY(std::adjacent_find(expected.data(), expected.data() + d) == expected.data() + d);
+
+        const std::optional<Eigen::VectorXd> lapack = sl::detail::lapackSymmetricEigenvalues(m);
+        QVERIFY2(lapack.has_value(), "dsyevd reported failure");
+        QCOMPARE(int(lapack->size()), d);
+        QVERIFY(ascending(*lapack));
+        QVERIFY2(
+            relativeError(*lapack, expected) < 1e-10, qPrintable(QString::number(relativeError(*lapack, expected))));
+
+        // The public function took the LAPACK path: the very same values, not merely close ones from Eigen.
+        const Eigen::VectorXd got = sl::symmetricEigenvalues(m);
+        QVERIFY(got == *lapack);
+        QVERIFY(!(eigenSolverValues(m) == got));  // otherwise the line above would not tell the engines apart
+    }
+
+    void lapackEigenvaluesAgreeWithEigensSolver()
+    {
+        for (std::uint64_t seed : {12, 13}) {
+            sl::Rng rng(seed);
+            Eigen::MatrixXd m = goe(rng, kLapackSize);
+            m(0, 0) += 5.0;  // a spike well outside the semicircle
+            const Eigen::VectorXd got = sl::symmetricEigenvalues(m);
+            const Eigen::VectorXd reference = eigenSolverValues(m);
+            QVERIFY(ascending(got));
+            QVERIFY2(relativeError(got, reference) < 1e-10, qPrintable(QString::number(relativeError(got, reference))));
+            QVERIFY(std::abs(got.sum() - m.trace()) < 1e-10 * got.cwiseAbs().sum());
+            QVERIFY(std::abs(got[kLapackSize - 1] - (5.0 + 1.0 / 5.0)) < 0.3);  // BBP position s + 1/s
+        }
+    }
+
+    void bothSidesOfTheCrossoverAreAscendingAndAgree()
+    {
+        sl::Rng rng(14);
+        for (Eigen::Index d : {sl::kLapackEigenvalueCrossover - 1, sl::kLapackEigenvalueCrossover}) {
+            const Eigen::MatrixXd m = goe(rng, int(d));
+            const Eigen::VectorXd got = sl::symmetricEigenvalues(m);
+            QCOMPARE(got.size(), d);
+            QVERIFY(ascending(got));
+            const std::optional<Eigen::VectorXd> lapack = sl::detail::lapackSymmetricEigenvalues(m);
+            QVERIFY(lapack.has_value());
+            const Eigen::VectorXd eigen = eigenSolverValues(m);
+            QVERIFY(relativeError(*lapack, eigen) < 1e-10);
+            // Below the crossover Eigen answers, from it on LAPACK.
+            if (d < sl::kLapackEigenvalueCrossover)
+                QVERIFY(got == eigen);
+            else
+                QVERIFY(got == *lapack);
+        }
+    }
+
+    void wishartSampleCovarianceAboveTheCrossover()
+    {
+        // C = XᵀX/n, X n×d Gaussian, d/n = 1/2: Marchenko–Pastur on [(1 − √(1/2))², (1 + √(1/2))²]. The squared
+        // singular values of X/√n are the same eigenvalues from an independent algorithm (SVD, never forming C).
+        sl::Rng rng(15);
+        const int n = 1000, d = 500;
+        const Eigen::MatrixXd x = rng.normalMatrix(n, d);
+        Eigen::MatrixXd c = x.transpose() * x / double(n);
+        c = 0.5 * (c + c.transpose());
+        const Eigen::VectorXd got = sl::symmetricEigenvalues(c);
+        QCOMPARE(int(got.size()), d);
+        QVERIFY(ascending(got));
+        const Eigen::VectorXd reference = sl::gramEigenvalues(x) / double(n);
+        QVERIFY2(relativeError(got, reference) < 1e-10, qPrintable(QString::number(relativeError(got, reference))));
+        QVERIFY(got[0] > 0);
+        QVERIFY(std::abs(got[0] - std::pow(1 - std::sqrt(0.5), 2)) < 0.03);
+        QVERIFY(std::abs(got[d - 1] - std::pow(1 + std::sqrt(0.5), 2)) < 0.1);
     }
 
     void gramEigenvaluesAreSquaredSingularValues()
