@@ -15,6 +15,7 @@
 #include <QThread>
 #include <QVariant>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 
@@ -23,6 +24,30 @@ namespace {
 
 constexpr char kSqliteMagic[] = "SQLite format 3";  // 16 bytes with its terminating NUL
 constexpr char kSchemaTable[] = "scalinglab_schema";
+
+std::atomic<int> g_maxPageCountForTesting{0};
+
+// Why the folder for `path` cannot be made: names the first ancestor that exists but is not a folder (a regular
+// file in the way, ENOTDIR), or says the folder could not be created (permissions, read-only file system).
+QString folderProblem(const QString& folder)
+{
+    QFileInfo ancestor(folder);
+    while (!ancestor.exists() && !ancestor.isRoot() && ancestor.absoluteFilePath() != ancestor.absolutePath())
+        ancestor = QFileInfo(ancestor.absolutePath());
+    if (ancestor.exists() && !ancestor.isDir())
+        return QStringLiteral("Cannot create the folder '%1' for the results store: '%2' is a file, not a folder.")
+            .arg(folder, ancestor.absoluteFilePath());
+    return QStringLiteral("Cannot create the folder '%1' for the results store (is '%2' writable?).")
+        .arg(folder, ancestor.absoluteFilePath());
+}
+
+// SQLite's own words ("database or disk is full", "attempt to write a readonly database") without Qt's
+// driver suffix ("Unable to fetch row"), which says nothing to a user.
+QString sqliteMessage(const QSqlError& error)
+{
+    const QString text = error.databaseText().trimmed();
+    return text.isEmpty() ? error.text() : text;
+}
 
 QString uniqueConnectionName()
 {
@@ -86,6 +111,11 @@ const char* const kCreateV1[] = {
 ResultStore::~ResultStore()
 {
     close();
+}
+
+void ResultStore::setMaxPageCountForTesting(int pages)
+{
+    g_maxPageCountForTesting.store(std::max(0, pages));
 }
 
 QString ResultStore::defaultPath()
@@ -183,11 +213,13 @@ bool ResultStore::open(const QString& path)
     m_path = path;
     if (path.isEmpty())
         return fail(QStringLiteral("No results store path given."));
+    const QFileInfo info(path);
+    if (info.isDir())
+        return fail(QStringLiteral("The results store '%1' is a folder, not a file; choose a file name.").arg(path));
     if (!inspectExisting(path))
         return false;
-    const QFileInfo info(path);
     if (!QDir().mkpath(info.absolutePath()))
-        return fail(QStringLiteral("Cannot create the folder '%1' for the results store.").arg(info.absolutePath()));
+        return fail(folderProblem(info.absolutePath()));
 
     m_connection = uniqueConnectionName();
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
@@ -214,6 +246,8 @@ bool ResultStore::open(const QString& path)
         close();
         return false;
     }
+    if (const int pages = g_maxPageCountForTesting.load(); pages > 0)
+        query.exec(QStringLiteral("PRAGMA max_page_count=%1").arg(pages));
     return true;
 }
 
@@ -278,7 +312,8 @@ qint64 ResultStore::save(const QJsonObject& result)
 
     QSqlDatabase db = QSqlDatabase::database(m_connection, false);
     if (!db.transaction()) {
-        fail(QStringLiteral("Cannot start a transaction: %1").arg(db.lastError().text()));
+        fail(QStringLiteral("Cannot start a transaction in the results store '%1': %2")
+                 .arg(m_path, sqliteMessage(db.lastError())));
         return -1;
     }
     QSqlQuery query(db);
@@ -315,18 +350,18 @@ qint64 ResultStore::save(const QJsonObject& result)
     query.bindValue(QStringLiteral(":software_version"), result.value(QStringLiteral("software_version")).toString());
     query.bindValue(QStringLiteral(":created_at"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
     if (!query.exec()) {
-        const QString message = query.lastError().text();
+        const QString message = sqliteMessage(query.lastError());
         query.finish();
-        db.rollback();
-        fail(QStringLiteral("Cannot save the run: %1").arg(message));
+        db.rollback();  // SQLite may have rolled back already (SQLITE_FULL); then this is a no-op
+        fail(QStringLiteral("Cannot save the run to the results store '%1': %2").arg(m_path, message));
         return -1;
     }
     const qint64 id = query.lastInsertId().toLongLong();
     query.finish();
     if (!db.commit()) {
-        const QString message = db.lastError().text();
+        const QString message = sqliteMessage(db.lastError());
         db.rollback();
-        fail(QStringLiteral("Cannot commit the run: %1").arg(message));
+        fail(QStringLiteral("Cannot commit the run to the results store '%1': %2").arg(m_path, message));
         return -1;
     }
     return id;

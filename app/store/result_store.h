@@ -72,6 +72,14 @@ public:
     QString journalMode();
     int schemaVersion();
 
+    // Fault injection for tests (issue 11): every store opened afterwards, in any thread, runs
+    // `PRAGMA max_page_count = pages` on its connection once its schema is in place, so a save that needs a new
+    // page fails with SQLITE_FULL ("database or disk is full"), as on a full disk. SQLite never lowers the limit
+    // below the file's current size, so 1 means "the file cannot grow past its size at open". 0 (the default)
+    // leaves SQLite's limit. A test hook because a full disk cannot be made without root or a mounted file system,
+    // and chmod does not stop root (CI runs as root); the limit is per connection, so no file is ever changed by it.
+    static void setMaxPageCountForTesting(int pages);
+
 private:
     bool inspectExisting(const QString& path);
     bool migrate();

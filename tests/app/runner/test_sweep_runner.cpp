@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The sweep runner: every point saved at once, served from the store the second time, progress, pause, cancel and
-// destruction mid-sweep leaving no thread behind and a consistent store, and a SIGKILLed sweep (this executable
-// re-launched as a child) leaving only complete, readable rows.
+// destruction mid-sweep leaving no thread behind and a consistent store, a SIGKILLed sweep (this executable
+// re-launched as a child) leaving only complete, readable rows, and a full store (every point still reported).
 #include "app/runner/sweep_runner.h"
 #include "app/store/result_store.h"
+#include "tests/app/store/full_store.h"
 
 #include <QDir>
 #include <QProcess>
@@ -162,6 +163,41 @@ private slots:
         QVERIFY(finished.wait(30000));
         QCOMPARE(probe.calls.loadRelaxed(), 24);
         verifyStore(path, 24);
+    }
+
+    // Issue 11: the store fills up mid-session (the GUI's sweeps save from the workers). Every point is still
+    // reported (the window keeps them in memory), the failure is signalled with SQLite's reason, the sweep ends
+    // normally, and the store holds exactly what it held, undamaged.
+    void fullStoreStillReportsEveryPoint()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("full.sqlite");
+        const sl::test::PageLimit limit(1);
+        const int filled = sl::test::fillToCapacity(path);
+        QVERIFY(filled > 0);
+        SweepRunner runner;
+        runner.setStorePath(path);
+        QSignalSpy points(&runner, &SweepRunner::pointFinished);
+        QSignalSpy errors(&runner, &SweepRunner::error);
+        QSignalSpy finished(&runner, &SweepRunner::finished);
+        QVERIFY2(runner.start(tinySweep()), qPrintable(runner.lastError()));
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(finished.first().at(0).toInt(), 12);
+        QCOMPARE(finished.first().at(2).toBool(), false);
+        QCOMPARE(points.size(), 12);
+        for (const auto& p : points) {
+            QCOMPARE(p.at(1).toBool(), false);
+            QVERIFY(std::isfinite(p.at(0).value<RunResult>().excessRisk));
+        }
+        QCOMPARE(errors.size(), 12);
+        const QString error = errors.first().at(0).toString();
+        QVERIFY2(error.contains("could not be saved") && error.contains("database or disk is full"), qPrintable(error));
+        QVERIFY(runner.waitForFinished(10000));
+        sl::app::ResultStore::setMaxPageCountForTesting(0);
+        ResultStore store;
+        QVERIFY2(store.open(path), qPrintable(store.lastError()));
+        QCOMPARE(store.count(), qint64(filled));
+        QVERIFY(store.integrityCheck());
     }
 
     void servedResultEqualsComputed()

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The results store: round trip, WAL, refusal (byte-identical) of foreign, corrupt and newer files, concurrent
-// writers. The crash test (SIGKILL mid-sweep) lives in tests/app/runner/test_sweep_runner.cpp.
+// writers, a full disk (SQLITE_FULL through ResultStore::setMaxPageCountForTesting) and paths that cannot be
+// opened (a regular file in the way, a folder). Every fault is made so that it also bites when the tests run as
+// root (CI does), which chmod-based read-only files would not. The crash test (SIGKILL mid-sweep) lives in
+// tests/app/runner/test_sweep_runner.cpp.
 #include "app/store/result_store.h"
+#include "tests/app/store/full_store.h"
 
 #include <QCryptographicHash>
 #include <QFile>
@@ -224,6 +228,85 @@ private slots:
             QCOMPARE(run.result, makeResult(i));
         }
         QVERIFY(store.integrityCheck());
+    }
+
+    void fullDiskFailsCleanlyAndKeepsEveryEarlierRun()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("full.sqlite");
+        {
+            ResultStore store;
+            QVERIFY2(store.open(path), qPrintable(store.lastError()));
+            for (int i = 0; i < 3; ++i)
+                QVERIFY(store.save(makeResult(i)) > 0);
+        }
+        int stored = 3;
+        int failedAt = -1;
+        {
+            // The file cannot grow past its size at open: the first save that needs a new page meets a full disk.
+            const sl::test::PageLimit limit(1);
+            ResultStore store;
+            QVERIFY2(store.open(path), qPrintable(store.lastError()));
+            for (int i = 3; i < 1000 && failedAt < 0; ++i) {
+                if (store.save(makeResult(i)) > 0)
+                    ++stored;
+                else
+                    failedAt = i;
+            }
+            QVERIFY2(failedAt >= 0, "the page limit never made a save fail");
+            const QString error = store.lastError();
+            QVERIFY2(error.contains("database or disk is full") && error.contains(path), qPrintable(error));
+            QVERIFY2(!error.contains("Unable to fetch row"), qPrintable(error));  // SQLite's words, not Qt's
+            // The failed save left no open transaction and no partial row: the next one fails the same way,
+            // reads still work, and the file is consistent.
+            QCOMPARE(store.save(makeResult(failedAt)), qint64(-1));
+            QVERIFY2(store.lastError().contains("database or disk is full"), qPrintable(store.lastError()));
+            QCOMPARE(store.count(), qint64(stored));
+            QVERIFY(!store.findByHash(QString("hash-%1").arg(failedAt)).has_value());
+            QString message;
+            QVERIFY2(store.integrityCheck(&message), qPrintable(message));
+        }
+        // Space again (the limit lifted): every earlier run reads back bit for bit, and saving works.
+        ResultStore store;
+        QVERIFY2(store.open(path), qPrintable(store.lastError()));
+        QString message;
+        QVERIFY2(store.integrityCheck(&message), qPrintable(message));
+        const auto runs = store.runs();
+        QCOMPARE(runs.size(), stored);
+        for (int i = 0; i < stored; ++i)
+            QCOMPARE(runs[i].result, makeResult(i));
+        QVERIFY2(store.save(makeResult(failedAt)) > 0, qPrintable(store.lastError()));
+        QCOMPARE(store.count(), qint64(stored + 1));
+    }
+
+    void unopenablePathsAreRefusedWithTheReason()
+    {
+        QTemporaryDir dir;
+        // A regular file where the store's folder should be (ENOTDIR; root cannot get past it either).
+        const QString blocker = dir.filePath("not-a-folder");
+        QFile f(blocker);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("a file, not a folder\n");
+        f.close();
+        const QByteArray before = sha(blocker);
+        for (const QString& path : {blocker + "/results.sqlite", blocker + "/deeper/results.sqlite"}) {
+            ResultStore store;
+            QVERIFY(!store.open(path));
+            QVERIFY(!store.isOpen());
+            QVERIFY2(store.lastError().contains(QString("'%1' is a file, not a folder").arg(blocker)),
+                qPrintable(store.lastError()));
+            QCOMPARE(store.save(makeResult(1)), qint64(-1));
+            QVERIFY2(store.lastError().contains("not open"), qPrintable(store.lastError()));
+        }
+        QCOMPARE(sha(blocker), before);
+
+        // A folder where the file should be.
+        const QString folder = dir.filePath("a-folder.sqlite");
+        QVERIFY(QDir().mkpath(folder));
+        ResultStore store;
+        QVERIFY(!store.open(folder));
+        QVERIFY2(store.lastError().contains("is a folder, not a file"), qPrintable(store.lastError()));
+        QVERIFY(QDir(folder).isEmpty());  // nothing created inside it
     }
 
     void defaultPathIsInAppData() { QVERIFY(ResultStore::defaultPath().endsWith("results.sqlite")); }
