@@ -78,8 +78,9 @@ CurveComputation computeCurve(const Options& o)
     const sl::ModelKind model = problem.model;
     const int threads = int(o.integer(QStringLiteral("threads"), 0, 0, 4096));
 
+    QString storeError;
     const QVector<sl::app::RunResult> results
-        = runPoints(o, config->points(), threads, o.storePath(), QStringLiteral("curve"));
+        = runPoints(o, config->points(), threads, o.storePath(), QStringLiteral("curve"), false, nullptr, &storeError);
     const bool cancelled = interruptToken().isCancelled();
 
     // Aggregate over seeds, per n, with the GUI's aggregation (app/analysis). A run counts when it converged or
@@ -203,7 +204,7 @@ CurveComputation computeCurve(const Options& o)
         });
     if (cancelled)
         human += QStringLiteral("interrupted: only the finished runs are included\n");
-    CurveComputation result{out, human, kSuccess};
+    CurveComputation result{out, human, kSuccess, storeError};
     for (const sl::app::AggregatePoint& s : summary) {
         if (s.count == 0)
             result.exitCode = kRunFailed;
@@ -234,6 +235,9 @@ int runCurve(const QStringList& arguments)
     o.requirePositional(0, QString());
     const CurveComputation curve = computeCurve(o);
     present(o, curve.json, curve.human);
+    if (!curve.storeError.isEmpty())
+        throw RunError{
+            QStringLiteral("saving to the store failed (the curve was still written out): %1").arg(curve.storeError)};
     return curve.exitCode;
 }
 

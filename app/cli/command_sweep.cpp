@@ -162,8 +162,9 @@ int runSweep(const QStringList& arguments)
     if (o.has(QStringLiteral("resume")) && o.storePath().isEmpty())
         throw UsageError{QStringLiteral("--resume needs --store PATH")};
     int fromStore = 0;
-    const QVector<sl::app::RunResult> results = runPoints(
-        o, points, threads, o.storePath(), QStringLiteral("sweep"), o.has(QStringLiteral("resume")), &fromStore);
+    QString storeError;
+    const QVector<sl::app::RunResult> results = runPoints(o, points, threads, o.storePath(), QStringLiteral("sweep"),
+        o.has(QStringLiteral("resume")), &fromStore, &storeError);
     const bool cancelled = interruptToken().isCancelled();
     int failed = 0;
     QJsonArray list;
@@ -184,6 +185,9 @@ int runSweep(const QStringList& arguments)
               .arg(failed)
               .arg(cancelled ? QStringLiteral(" (interrupted)") : QString());
     present(o, json, human);
+    if (!storeError.isEmpty())
+        throw RunError{
+            QStringLiteral("saving to the store failed (the results were still written out): %1").arg(storeError)};
     return cancelled || failed > 0 ? kRunFailed : kSuccess;
 }
 

@@ -8,6 +8,8 @@
 #include "app/runner/experiment_execution.h"
 #include "app/store/result_store.h"
 
+#include <memory>
+
 namespace sl::cli {
 
 int runTrain(const QStringList& arguments)
@@ -33,6 +35,13 @@ int runTrain(const QStringList& arguments)
     if (config.isSweep())
         throw UsageError{QStringLiteral("this experiment is a sweep of %1 runs (seeds or a grid); use `sweep`")
                              .arg(config.points().size())};
+    // The store is opened before the run, so a path that cannot hold it costs no computation.
+    std::unique_ptr<sl::app::ResultStore> store;
+    if (!o.storePath().isEmpty()) {
+        store = std::make_unique<sl::app::ResultStore>();
+        if (!store->open(o.storePath()))
+            throw UsageError{QStringLiteral("cannot open the store: %1").arg(store->lastError())};
+    }
     ProgressBar bar(o, QStringLiteral("train"), config.train.maxIterations);
     const sl::app::RunResult result = sl::app::runExperiment(
         config,
@@ -41,14 +50,14 @@ int runTrain(const QStringList& arguments)
         },
         interruptToken());
     bar.finish();
-    if (!o.storePath().isEmpty() && result.status != sl::Status::Cancelled) {
-        sl::app::ResultStore store;
-        if (!store.open(o.storePath()))
-            throw UsageError{QStringLiteral("cannot open the store: %1").arg(store.lastError())};
-        if (store.save(result.toJson()) < 0)
-            throw RunError{QStringLiteral("saving to the store failed: %1").arg(store.lastError())};
-    }
+    // A save that fails (a full disk) does not lose the run: it is written out first, then the failure reported.
+    QString storeError;
+    if (store && result.status != sl::Status::Cancelled && store->save(result.toJson()) < 0)
+        storeError = store->lastError();
     present(o, result.toJson(), describeRun(result));
+    if (!storeError.isEmpty())
+        throw RunError{
+            QStringLiteral("saving to the store failed (the result was still written out): %1").arg(storeError)};
     return exitCodeFor(result);
 }
 

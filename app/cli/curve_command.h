@@ -18,6 +18,9 @@ struct CurveComputation {
                        // phase, theory_note, cancelled
     QString human;
     int exitCode = 0;
+    // The first failed save to --store, if any (the runs are in json all the same); the caller reports it after
+    // writing the curve out.
+    QString storeError;
 };
 CurveComputation computeCurve(const Options& options);
 

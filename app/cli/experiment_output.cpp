@@ -83,7 +83,7 @@ QString runTable(const QVector<sl::app::RunResult>& results)
 }
 
 QVector<sl::app::RunResult> runPoints(const Options& options, const std::vector<sl::app::ExperimentConfig>& points,
-    int threads, const QString& storePath, const QString& label, bool resume, int* fromStore)
+    int threads, const QString& storePath, const QString& label, bool resume, int* fromStore, QString* storeErrorOut)
 {
     std::unique_ptr<sl::app::ResultStore> store;
     if (!storePath.isEmpty()) {
@@ -133,7 +133,9 @@ QVector<sl::app::RunResult> runPoints(const Options& options, const std::vector<
             bar.update(done);
         });
     bar.finish();
-    if (!storeError.isEmpty())
+    if (storeErrorOut)
+        *storeErrorOut = storeError;
+    else if (!storeError.isEmpty())
         throw RunError{QStringLiteral("saving to the store failed: %1").arg(storeError)};
     QVector<sl::app::RunResult> out;
     for (auto& s : outcomes) {

@@ -21,8 +21,12 @@ QString runTable(const QVector<sl::app::RunResult>& results);
 // Runs the experiment's points on `threads` threads (0: all cores) with a progress bar and Ctrl-C; each finished
 // point is saved at once when `storePath` is not empty (so an interrupted sweep keeps what finished). Returns the
 // finished results in the points' order (unfinished points are left out). With `resume`, points already in the
-// store (same configuration hash) are read back instead of run; *fromStore counts them.
+// store (same configuration hash) are read back instead of run; *fromStore counts them. A store that cannot be
+// opened is a UsageError before anything runs. A save that fails (a full disk) does not stop the points: the
+// first such error goes to *storeError, for the caller to report after it has written the results, or, without
+// storeError, is thrown as a RunError once every point has finished.
 QVector<sl::app::RunResult> runPoints(const Options& options, const std::vector<sl::app::ExperimentConfig>& points,
-    int threads, const QString& storePath, const QString& label, bool resume = false, int* fromStore = nullptr);
+    int threads, const QString& storePath, const QString& label, bool resume = false, int* fromStore = nullptr,
+    QString* storeError = nullptr);
 
 }  // namespace sl::cli
