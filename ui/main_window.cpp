@@ -425,12 +425,25 @@ void MainWindow::onRunFinished(const app::RunResult& result)
 {
     m_stepping = false;
     m_pauseAction->setChecked(false);
-    if (result.status == Status::Invalid || result.status == Status::Diverged) {
+    if (result.status == Status::Invalid) {
         showError(tr("Run %1: %2").arg(toString(result.status), result.message));
         return;
     }
     if (result.status == Status::Cancelled)
         return;
+    if (result.status == Status::Diverged) {
+        // A diverged run is an outcome, not a failure of the app: it is kept and stored with status "diverged",
+        // as the sweep runner and the CLI do (a saved session and the store say that this configuration
+        // diverges). The risk curve leaves it out (riskSamples takes converged runs only), and the exploded
+        // weights' spectrum is not drawn.
+        m_iterationLabel->setText(tr("iteration %1 (%2)").arg(result.iterations).arg(toString(result.status)));
+        m_gapLabel->setText(tr("convex gap –"));
+        m_lastEigenvalues.clear();
+        refreshSpectrum({}, nullptr);
+        showError(tr("Run %1: %2").arg(toString(result.status), result.message));
+        addResult(result, false);  // a store failure, if any, is the message left on screen
+        return;
+    }
     m_gapLabel->setText(result.convexGap.computed
             ? tr("convex gap %1").arg(formatNumber(result.convexGap.relativeObjectiveGap))
             : tr("convex gap –"));
@@ -450,7 +463,9 @@ void MainWindow::addResult(const app::RunResult& result, bool alreadyStored)
 {
     m_results.push_back(result);
     if (!alreadyStored && m_store.isOpen() && m_store.save(result.toJson()) < 0)
-        statusBar()->showMessage(tr("Could not store the result (kept in memory): %1").arg(m_store.lastError()), 8000);
+        showError(tr("Could not store the result; it stays in memory (export the plots or save the session to keep "
+                     "it): %1")
+                      .arg(m_store.lastError()));
     refreshRiskSeries();
 }
 

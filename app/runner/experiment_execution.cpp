@@ -191,13 +191,16 @@ RunResult runExperiment(const ExperimentConfig& config, const RunObserver& obser
 
         result.eigenvalues = weightSpectrum(config.problem.model, trained.W);
 
-        if (config.certificate && config.solver != Solver::Convex) {
+        // A diverged run keeps the spectrum of its exploded weights (what happened), but a convex certificate or a
+        // tail fit of them means nothing, and the certificate's convex solve would cost seconds at large d.
+        const bool diverged = trained.status == sl::Status::Diverged;
+        if (config.certificate && config.solver != Solver::Convex && !diverged) {
             QString note;
             if (!certify(problem, trained, result.convexGap, cancel, note))
                 result.message += note;
         }
 
-        if (config.tailFit) {
+        if (config.tailFit && !diverged) {
             Eigen::VectorXd values(result.eigenvalues.size());
             for (int i = 0; i < result.eigenvalues.size(); ++i)
                 values[i] = result.eigenvalues[i];

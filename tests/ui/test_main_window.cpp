@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/presets/preset_library.h"
+#include "app/session/session.h"
+#include "app/store/result_store.h"
 #include "core/model/problem_config.h"
+#include "tests/app/store/full_store.h"
 #include "ui/main_window.h"
 #include "ui/parameter_panel.h"
 #include "ui/phase_diagram_view.h"
@@ -9,12 +12,69 @@
 
 #include <QDockWidget>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QLabel>
 #include <QMenuBar>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <cmath>
+
+namespace {
+
+// A run that finishes in well under a second: the quadratic network at d = 8, n = 100 by L-BFGS.
+sl::app::ExperimentConfig tinyRun(const sl::ui::MainWindow& window)
+{
+    sl::app::ExperimentConfig config = window.parameterPanel()->experiment();
+    config.problem.model = sl::ModelKind::Quadratic;
+    config.problem.width = 0;
+    config.problem.dimension = 8;
+    config.problem.samples = sl::ProblemConfig::samplesForNEff(sl::ModelKind::Quadratic, 8, 12.5);  // n = 100
+    config.problem.weightDecay = 0.1;
+    config.problem.seed = 5;
+    config.solver = sl::app::Solver::Lbfgs;
+    config.train = sl::TrainConfig::defaults(sl::Optimizer::Lbfgs);
+    config.train.maxIterations = 300;
+    config.seedCount = 1;
+    return config;
+}
+
+// Puts `config` in the panel without the debounced restart, then runs it and waits for its result.
+bool runAndWait(sl::ui::MainWindow& window, const sl::app::ExperimentConfig& config, int resultsBefore)
+{
+    window.parameterPanel()->setExperiment(config);
+    window.parameterPanel()->discardPendingChange();
+    if (!window.startLiveRun())
+        return false;
+    return QTest::qWaitFor([&] { return window.results().size() > resultsBefore; }, 60000);
+}
+
+// The risk plot's CSV/JSON export of `path`, checked to carry `result`'s measured point.
+bool exportedRiskHolds(sl::ui::MainWindow& window, const QString& path, const sl::app::RunResult& result)
+{
+    if (!window.exportPlot("risk", path))
+        return false;
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray bytes = f.readAll();
+    if (path.endsWith(".csv"))
+        return QString::fromUtf8(bytes).contains(
+            QString(",measured,%1,%2,").arg(result.nEff, 0, 'g', 10).arg(result.excessRisk, 0, 'g', 10));
+    const QJsonArray series = QJsonDocument::fromJson(bytes).object().value("series").toArray();
+    for (const QJsonValue& s : series) {
+        const QJsonArray nEff = s.toObject().value("n_eff").toArray();
+        const QJsonArray mean = s.toObject().value("mean").toArray();
+        for (int i = 0; i < nEff.size() && i < mean.size(); ++i)
+            if (nEff[i].toDouble() == result.nEff && mean[i].toDouble() == result.excessRisk)
+                return true;
+    }
+    return false;
+}
+
+}  // namespace
 
 class TestMainWindow : public QObject {
     Q_OBJECT
@@ -146,6 +206,133 @@ private slots:
         const sl::ProblemConfig after = window.parameterPanel()->problem();
         QCOMPARE(after.gamma, before.gamma);
         QCOMPARE(after.model, before.model);
+    }
+
+    // Issue 11: a full disk gives a clear error, the result stays in memory and can be exported; the store file
+    // is not damaged. The disk is "full" through SQLite's page limit (see ResultStore::setMaxPageCountForTesting),
+    // which also works as root.
+    void fullStoreKeepsTheResultShownAndExportable()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("results.sqlite");
+        const sl::test::PageLimit limit(1);
+        const int filled = sl::test::fillToCapacity(path);
+        QVERIFY(filled > 0);
+
+        sl::ui::MainWindow window(path);
+        QVERIFY2(window.lastError().isEmpty(), qPrintable(window.lastError()));  // a full store still opens
+        QVERIFY(runAndWait(window, tinyRun(window), 0));
+        const sl::app::RunResult result = window.results().first();
+        QVERIFY2(result.status == sl::Status::Converged || result.status == sl::Status::MaxIterations,
+            qPrintable(result.message));
+
+        // The user is told, on the status bar, what failed and where, and that the result is kept.
+        const QString error = window.lastError();
+        QVERIFY2(error.contains("Could not store the result") && error.contains("stays in memory")
+                && error.contains("database or disk is full") && error.contains(path),
+            qPrintable(error));
+        QCOMPARE(window.statusBar()->currentMessage(), error);
+
+        // It is shown (the risk plot's point and the status labels) and exports as data and as a session.
+        QVERIFY(window.findChild<QLabel*>("iterationLabel")->text().contains(QString::number(result.iterations)));
+        QVERIFY(exportedRiskHolds(window, dir.filePath("risk.csv"), result));
+        QVERIFY(exportedRiskHolds(window, dir.filePath("risk.json"), result));
+        QVERIFY(window.saveSession(dir.filePath("session.json")));
+        QString sessionError;
+        const auto session = sl::app::Session::load(dir.filePath("session.json"), &sessionError);
+        QVERIFY2(session.has_value(), qPrintable(sessionError));
+        QCOMPARE(session->results.size(), 1);
+        QCOMPARE(session->results.first().configHash, result.configHash);
+        QCOMPARE(session->results.first().excessRisk, result.excessRisk);
+
+        // The store holds exactly what it held before, undamaged.
+        sl::app::ResultStore::setMaxPageCountForTesting(0);
+        sl::app::ResultStore store;
+        QVERIFY2(store.open(path), qPrintable(store.lastError()));
+        QCOMPARE(store.count(), qint64(filled));
+        QVERIFY(!store.findByHash(result.configHash).has_value());
+        QString message;
+        QVERIFY2(store.integrityCheck(&message), qPrintable(message));
+    }
+
+    // A store path that cannot be opened (a regular file where its folder should be: fails for root too): the
+    // window says so and why, runs work in memory and export; a failed export names its path and changes nothing.
+    void unavailableStoreLeavesResultsInMemory()
+    {
+        QTemporaryDir dir;
+        const QString blocker = dir.filePath("not-a-folder");
+        QFile f(blocker);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("x");
+        f.close();
+        sl::ui::MainWindow window(blocker + "/results.sqlite");
+        QVERIFY2(window.lastError().contains("Results store unavailable, results stay in memory only")
+                && window.lastError().contains(QString("'%1' is a file, not a folder").arg(blocker)),
+            qPrintable(window.lastError()));
+        QCOMPARE(window.statusBar()->currentMessage(), window.lastError());
+
+        QVERIFY(runAndWait(window, tinyRun(window), 0));
+        const sl::app::RunResult result = window.results().first();
+        QVERIFY2(result.status == sl::Status::Converged || result.status == sl::Status::MaxIterations,
+            qPrintable(result.message));
+        QVERIFY2(!window.lastError().contains("Could not store"), qPrintable(window.lastError()));
+
+        // An export target that cannot be written is refused with its path; the data is still there to export.
+        const QString badTarget = blocker + "/risk.csv";
+        QVERIFY(!window.exportPlot("risk", badTarget));
+        QVERIFY2(window.lastError().contains("Export failed") && window.lastError().contains(badTarget),
+            qPrintable(window.lastError()));
+        QVERIFY(QFileInfo(blocker).isFile() && QFileInfo(blocker).size() == 1);
+        QVERIFY(exportedRiskHolds(window, dir.filePath("risk.csv"), result));
+        QVERIFY(exportedRiskHolds(window, dir.filePath("risk.json"), result));
+        QCOMPARE(window.results().size(), 1);
+    }
+
+    // Issue 11: a diverging run (huge step) ends "diverged", shown as such; the store keeps it with that status
+    // (as sweeps and the CLI do), the risk curve leaves it out, and the next normal run works.
+    void divergedRunIsShownStoredAndTheNextRunWorks()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("results.sqlite");
+        sl::ui::MainWindow window(path);
+        QVERIFY2(window.lastError().isEmpty(), qPrintable(window.lastError()));
+
+        sl::app::ExperimentConfig huge = tinyRun(window);
+        huge.solver = sl::app::Solver::GradientDescent;
+        huge.train = sl::TrainConfig::defaults(sl::Optimizer::GradientDescent);
+        huge.train.learningRate = 1.0;  // the panel's largest step; plain GD explodes at once here
+        QVERIFY(runAndWait(window, huge, 0));
+        const sl::app::RunResult diverged = window.results().first();
+        QCOMPARE(diverged.status, sl::Status::Diverged);
+        QVERIFY2(window.lastError().contains("Run diverged") && window.lastError().contains("smaller learning rate"),
+            qPrintable(window.lastError()));
+        QCOMPARE(window.statusBar()->currentMessage(), window.lastError());
+        QVERIFY2(window.findChild<QLabel*>("iterationLabel")->text().contains("(diverged)"),
+            qPrintable(window.findChild<QLabel*>("iterationLabel")->text()));
+        QVERIFY(window.spectrumPlot()->data().eigenvalues.size() == 0);  // no exploded spectrum drawn
+        for (const sl::ui::RiskSeries& s : window.riskPlot()->series())
+            QVERIFY2(s.nEff.isEmpty(), qPrintable(s.name));  // no measured point from a diverged run
+        {
+            sl::app::ResultStore store;
+            QVERIFY2(store.open(path), qPrintable(store.lastError()));
+            const auto runs = store.runs();
+            QCOMPARE(runs.size(), 1);
+            QCOMPARE(runs.first().status, QString("diverged"));
+            QCOMPARE(runs.first().configHash, diverged.configHash);
+        }
+
+        // The next, sane run goes through: result shown, plotted, stored.
+        QVERIFY(runAndWait(window, tinyRun(window), 1));
+        const sl::app::RunResult good = window.results().last();
+        QVERIFY2(
+            good.status == sl::Status::Converged || good.status == sl::Status::MaxIterations, qPrintable(good.message));
+        QVERIFY(!window.findChild<QLabel*>("iterationLabel")->text().contains("diverged"));
+        QVERIFY(window.spectrumPlot()->data().eigenvalues.size() == 8);
+        QVERIFY(exportedRiskHolds(window, dir.filePath("risk.csv"), good));
+        sl::app::ResultStore store;
+        QVERIFY2(store.open(path), qPrintable(store.lastError()));
+        QCOMPARE(store.count(), qint64(2));
+        QVERIFY(store.findByHash(good.configHash).has_value());
     }
 
     void sessionRoundTripsThroughTheWindow()

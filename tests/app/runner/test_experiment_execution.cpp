@@ -192,6 +192,32 @@ private slots:
         QVERIFY(r.message.contains("sweep"));
     }
 
+    void divergedRunKeepsItsSpectrumButIsNotCertifiedOrFitted()
+    {
+        // Plain GD with step 1 on the quadratic network explodes within a few iterations (issue 11's "huge step").
+        ExperimentConfig c;
+        c.problem.model = sl::ModelKind::Quadratic;
+        c.problem.dimension = 8;
+        c.problem.samples = 100;
+        c.solver = Solver::GradientDescent;
+        c.train = sl::TrainConfig::defaults(sl::Optimizer::GradientDescent);
+        c.train.learningRate = 1.0;
+        c.certificate = true;
+        c.tailFit = true;
+        const RunResult r = runExperiment(c);
+        QCOMPARE(r.status, sl::Status::Diverged);
+        QVERIFY2(r.message.contains("smaller learning rate"), qPrintable(r.message));
+        QVERIFY(r.iterations < c.train.maxIterations);
+        QCOMPARE(r.eigenvalues.size(), 8);  // what the weights were when it stopped
+        QVERIFY(!r.convexGap.computed);
+        QVERIFY(!r.tailFit.computed);
+        QVERIFY2(!r.message.contains("convex certificate"), qPrintable(r.message));
+        // Its JSON (what the store and the CLI keep) reads back with the status intact.
+        const auto back = RunResult::fromJson(r.toJson());
+        QVERIFY(back.has_value());
+        QCOMPARE(back->status, sl::Status::Diverged);
+    }
+
     void observerSeesSnapshots()
     {
         int calls = 0;
