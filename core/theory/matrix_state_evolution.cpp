@@ -51,11 +51,16 @@ public:
         return (g + g.transpose()) / std::sqrt(2.0 * m_d);
     }
 
-    std::vector<SampleSpectrum> decompose(
-        const Eigen::VectorXd& s, double delta, bool vectors, long& count, double& eigenSeconds) const
+    // Stops between samples once `cancel` is set; the caller checks the token and discards the partial result.
+    // One decomposition is O(d³): K of them took ~0.2 s at d = 200, K = 32, too long to leave a cancel waiting
+    // (issue 11: cancel returns within 100 ms; bench/bench_cancel_latency).
+    std::vector<SampleSpectrum> decompose(const Eigen::VectorXd& s, double delta, bool vectors, long& count,
+        double& eigenSeconds, const CancelToken& cancel) const
     {
         std::vector<SampleSpectrum> out(m_seeds.size());
         for (int k = 0; k < size(); ++k) {
+            if (cancel.isCancelled())
+                break;
             Eigen::MatrixXd y = delta * goe(k);
             y.diagonal() += s;
             const auto start = Clock::now();
@@ -216,7 +221,11 @@ MatrixStateEvolutionResult MatrixStateEvolution::run(
         }
         // One decomposition per Y_k per δ, reused by every bisection step (τ changes, Y_k does not).
         const auto spectra
-            = ensemble.decompose(c.spectrum, delta, true, result.eigenDecompositions, result.eigenSeconds);
+            = ensemble.decompose(c.spectrum, delta, true, result.eigenDecompositions, result.eigenSeconds, cancel);
+        if (cancel.isCancelled()) {
+            result.iterations = iter - 1;
+            return finish(Status::Cancelled, "cancelled");
+        }
         double residualA = 0;
         const double eps = solveEpsilon(spectra, c.alphaQ, c.lambda, epsGuess, &residualA);
         if (!std::isfinite(eps)) {
@@ -329,7 +338,11 @@ InterpolationThresholdResult matrixInterpolationThreshold(
         }
         ++result.iterations;
         const double delta = std::exp(logDelta);
-        const auto spectra = ensemble.decompose(spectrum, delta, false, count, eigenSeconds);
+        const auto spectra = ensemble.decompose(spectrum, delta, false, count, eigenSeconds, cancel);
+        if (cancel.isCancelled()) {
+            cancelled = true;
+            return 0.0;
+        }
         lastD = divergence(spectra, 0.0);
         return thresholdMoments(spectra, 0.0).q - delta * delta * lastD - qStar - noise / 2;
     };
