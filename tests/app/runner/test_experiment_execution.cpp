@@ -3,11 +3,13 @@
 // trained by L-BFGS and the LASSO solved by coordinate descent (the "convex" solver) reach the same θ, hence the
 // same excess risk and the same spectrum {|θ_i|}.
 #include "app/runner/experiment_execution.h"
+#include "tests/core/common/random_cancel.h"
 
 #include <QJsonDocument>
 #include <QtTest>
 
 #include <cmath>
+#include <random>
 
 using namespace sl::app;
 
@@ -216,6 +218,60 @@ private slots:
         const auto back = RunResult::fromJson(r.toJson());
         QVERIFY(back.has_value());
         QCOMPARE(back->status, sl::Status::Diverged);
+    }
+
+    // Issue 11: the convex solvers (LASSO coordinate descent, nuclear-norm FISTA), as the app runs them,
+    // cancelled from another thread at random points. Neither converges within the trials (LASSO with n < d and a
+    // tiny λ; FISTA needs a few hundred iterations here), so each run must come back Cancelled, with nothing
+    // computed after the solver (no spectrum, tail fit or phase) and no partial result presented as a run.
+    void convexSolversCancelledFromAnotherThreadAtRandomPoints_data()
+    {
+        QTest::addColumn<bool>("quadraticModel");
+        QTest::newRow("LASSO") << false;
+        QTest::newRow("nuclear-norm FISTA") << true;
+    }
+
+    void convexSolversCancelledFromAnotherThreadAtRandomPoints()
+    {
+        QFETCH(bool, quadraticModel);
+        ExperimentConfig c = diagonal(Solver::Convex);
+        if (quadraticModel) {
+            c.problem.model = sl::ModelKind::Quadratic;
+            c.problem.dimension = 20;
+            c.problem.samples = 200;
+            c.problem.weightDecay = 1e-3;
+        } else {
+            c.problem.dimension = 100;
+            c.problem.samples = 40;
+            c.problem.weightDecay = 1e-4;
+        }
+        c.train.maxIterations = 1000000;
+        c.train.snapshotInterval = 1;
+        c.tailFit = true;
+        std::mt19937_64 rng(quadraticModel ? 61 : 67);
+        for (int trial = 0; trial < 8; ++trial) {
+            const int after = 1 + int(rng() % 30);
+            int last = 0;
+            const RunResult r = sl::test::cancelAtRandomPoint(
+                after, 1000, rng, [&](const sl::CancelToken& cancel, sl::test::RandomCanceller& canceller) {
+                    last = 0;
+                    return runExperiment(
+                        c,
+                        [&](const sl::TrainSnapshot& s) {
+                            last = s.iteration;
+                            canceller.progress();
+                        },
+                        cancel);
+                });
+            QVERIFY2(r.status == sl::Status::Cancelled, qPrintable(r.message));
+            QVERIFY2(r.iterations >= last && r.iterations >= after && r.iterations < c.train.maxIterations,
+                qPrintable(
+                    QString("%1 iterations, observed %2, cancelled after %3").arg(r.iterations).arg(last).arg(after)));
+            QVERIFY(r.eigenvalues.isEmpty());
+            QVERIFY(!r.tailFit.computed);
+            QVERIFY(r.phase.isEmpty());
+            QCOMPARE(r.configHash, c.hash());
+        }
     }
 
     void observerSeesSnapshots()

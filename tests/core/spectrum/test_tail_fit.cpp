@@ -2,12 +2,14 @@
 #include "core/common/rng.h"
 #include "core/common/validation.h"
 #include "core/spectrum/tail_fit.h"
+#include "tests/core/common/random_cancel.h"
 
 #include <plfit/plfit.h>
 
 #include <QtTest>
 #include <algorithm>
 #include <cmath>
+#include <random>
 #include <vector>
 
 namespace {
@@ -329,6 +331,35 @@ private slots:
         const sl::TailFit early = sl::TailFitter(config).run(x, {}, cancel);
         QCOMPARE(early.status, sl::Status::Cancelled);
         QVERIFY(std::isnan(early.alpha));
+    }
+
+    // Issue 11: the bootstrap (on two worker threads) cancelled from another thread at random points: the fit
+    // itself is complete and equal to the fit without a bootstrap, the p-value is not reported.
+    void bootstrapCancelledFromAnotherThreadAtRandomPoints()
+    {
+        sl::Rng rng(12);
+        const Eigen::VectorXd x = pareto(rng, 200, 2.5);
+        sl::TailFitConfig config;
+        const sl::TailFit plain = sl::TailFitter(config).run(x);
+        QCOMPARE(plain.status, sl::Status::Converged);
+        config.bootstrapReplicates = 1000000;  // far more than any trial reaches
+        config.threads = 2;
+        const sl::TailFitter fitter(config);
+        std::mt19937_64 random(59);
+        for (int trial = 0; trial < 8; ++trial) {
+            const int after = 1 + int(random() % 50);
+            const sl::TailFit fit = sl::test::cancelAtRandomPoint(
+                after, 2000, random, [&](const sl::CancelToken& cancel, sl::test::RandomCanceller& canceller) {
+                    return fitter.run(
+                        x, [&](const sl::BootstrapProgress&) { canceller.progress(); }, cancel);
+                });
+            QCOMPARE(fit.status, sl::Status::Cancelled);
+            QVERIFY2(QString::fromStdString(fit.message).contains("bootstrap cancelled after"), fit.message.c_str());
+            QVERIFY(std::isnan(fit.pValue));
+            QCOMPARE(fit.alpha, plain.alpha);
+            QCOMPARE(fit.xmin, plain.xmin);
+            QCOMPARE(fit.nTail, plain.nTail);
+        }
     }
 
     void likelihoodRatioPrefersTheTrueModel()

@@ -5,10 +5,13 @@
 
 #include "core/common/rng.h"
 #include "core/common/validation.h"
+#include "tests/core/common/random_cancel.h"
 
 #include <QtTest>
 #include <algorithm>
+#include <climits>
 #include <cmath>
+#include <random>
 #include <vector>
 
 namespace {
@@ -277,6 +280,41 @@ private slots:
             cancel);
         QCOMPARE(cancelled.status, sl::Status::Cancelled);
         QCOMPARE(seen, 3);
+    }
+
+    // Issue 11: cancelled from another thread at random points; the outer iteration creeps (damping 1e-6, no
+    // reachable tolerance), so only the cancel can end it. Nothing half-computed is reported.
+    void cancelFromAnotherThreadAtRandomPoints()
+    {
+        sl::LassoStateEvolutionConfig c;
+        c.teacher = sl::lassoDeterministicAmplitudes(200, 1.0);
+        c.alpha = 0.5;
+        c.lambda = 0.05;
+        c.tolerance = 1e-300;
+        c.damping = 1e-6;
+        c.maxIterations = INT_MAX;
+        const sl::LassoStateEvolution se(c);
+        std::mt19937_64 rng(41);
+        for (int trial = 0; trial < 10; ++trial) {
+            const int after = 1 + int(rng() % 200);
+            int last = 0;
+            const auto r = sl::test::cancelAtRandomPoint(
+                after, 500, rng, [&](const sl::CancelToken& cancel, sl::test::RandomCanceller& canceller) {
+                    last = 0;
+                    return se.run(
+                        [&](const sl::LassoStateEvolutionSnapshot& s) {
+                            last = s.iteration;
+                            canceller.progress();
+                        },
+                        cancel);
+                });
+            QCOMPARE(r.status, sl::Status::Cancelled);
+            QCOMPARE(r.message, std::string("cancelled"));
+            QVERIFY(r.iterations >= after && r.iterations < c.maxIterations);
+            QCOMPARE(r.iterations, last);  // every finished iteration was reported, no more
+            QCOMPARE(r.risk, 0.0);  // no number for an unfinished solve
+            QVERIFY(!r.ok());
+        }
     }
 
     void validation()

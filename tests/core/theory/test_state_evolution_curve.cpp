@@ -3,9 +3,11 @@
 
 #include "core/common/validation.h"
 #include "core/theory/matrix_state_evolution.h"
+#include "tests/core/common/random_cancel.h"
 
 #include <QtTest>
 #include <cmath>
+#include <random>
 
 class TestStateEvolutionCurve : public QObject {
     Q_OBJECT
@@ -150,6 +152,54 @@ private slots:
             cancel);
         QCOMPARE(curve.status, sl::Status::Cancelled);
         QCOMPARE(int(curve.points.size()), 3);
+    }
+
+    // Issue 11: cancelled from another thread at random points, for both models; the points finished before the
+    // request are returned (in grid order, each converged), the one interrupted is not.
+    void cancelFromAnotherThreadAtRandomPoints_data()
+    {
+        QTest::addColumn<bool>("quadraticModel");
+        QTest::newRow("diagonal") << false;
+        QTest::newRow("quadratic") << true;
+    }
+
+    void cancelFromAnotherThreadAtRandomPoints()
+    {
+        QFETCH(bool, quadraticModel);
+        sl::StateEvolutionCurveConfig c;
+        c.model = quadraticModel ? sl::ModelKind::Quadratic : sl::ModelKind::Diagonal;
+        c.d = quadraticModel ? 30 : 100;
+        c.lambda = quadraticModel ? 0.05 : 0.1;
+        c.samples = 8;
+        c.nEffMin = quadraticModel ? 0.5 : 1.0;
+        c.nEffMax = quadraticModel ? 300.0 : 1e4;
+        c.points = 4000;  // far more than any trial reaches
+        const sl::StateEvolutionCurve curve(c);
+        const std::vector<double> grid = curve.grid();
+        std::mt19937_64 rng(quadraticModel ? 47 : 53);
+        for (int trial = 0; trial < 8; ++trial) {
+            const int after = 1 + int(rng() % 8);
+            int reported = 0;
+            const auto r = sl::test::cancelAtRandomPoint(
+                after, 3000, rng, [&](const sl::CancelToken& cancel, sl::test::RandomCanceller& canceller) {
+                    reported = 0;
+                    return curve.run(
+                        [&](const sl::CurveProgress& p) {
+                            reported = p.index + 1;
+                            canceller.progress();
+                        },
+                        cancel);
+                });
+            QCOMPARE(r.status, sl::Status::Cancelled);
+            QVERIFY2(QString::fromStdString(r.message).startsWith("cancelled after"), r.message.c_str());
+            QVERIFY(int(r.points.size()) >= after && int(r.points.size()) < c.points);
+            QCOMPARE(int(r.points.size()), reported);  // the points reported, and only those
+            for (size_t i = 0; i < r.points.size(); ++i) {
+                QCOMPARE(r.points[i].nEff, grid[i]);
+                QCOMPARE(r.points[i].status, sl::Status::Converged);
+                QVERIFY(std::isfinite(r.points[i].excessRisk) && r.points[i].excessRisk > 0);
+            }
+        }
     }
 
     void validation()

@@ -3,12 +3,14 @@
 #include "core/model/diagonal_net.h"
 #include "core/model/quadratic_net.h"
 #include "core/train/trainer.h"
+#include "tests/core/common/random_cancel.h"
 
 #include <QtTest>
 #include <atomic>
 #include <chrono>
 #include <climits>
 #include <cmath>
+#include <random>
 #include <thread>
 #include <vector>
 
@@ -242,6 +244,58 @@ private slots:
         const sl::TrainResult none = sl::Trainer::run(p, sl::TrainConfig::defaults(sl::Optimizer::Lbfgs), {}, cancel);
         QVERIFY(none.status == sl::Status::Cancelled);
         QCOMPARE(none.iterations, 0);
+    }
+
+    // Issue 11: every optimiser, on both networks, cancelled from another thread at random points (after a random
+    // number of iterations, plus a random pause that lands inside an iteration or a line search). The run never
+    // ends by itself (no tolerance, no iteration limit), so it must come back Cancelled, and its result must be
+    // consistent: the weights returned are finite, of the right shape, and the objective reported is theirs.
+    void cancelFromAnotherThreadAtRandomPoints_data()
+    {
+        QTest::addColumn<bool>("quadraticModel");
+        QTest::addColumn<int>("optimizer");
+        for (bool q : {true, false})
+            for (sl::Optimizer o : {sl::Optimizer::Lbfgs, sl::Optimizer::GradientDescent, sl::Optimizer::Adam})
+                QTest::addRow("%s %s", q ? "quadratic" : "diagonal", sl::toString(o)) << q << int(o);
+    }
+
+    void cancelFromAnotherThreadAtRandomPoints()
+    {
+        QFETCH(bool, quadraticModel);
+        QFETCH(int, optimizer);
+        const sl::Problem p = quadraticModel ? quadratic(20, 400, 0.01, 0.5) : diagonal(200, 100, 0.01, 0.5);
+        sl::TrainConfig config = sl::TrainConfig::defaults(sl::Optimizer(optimizer));
+        config.maxIterations = INT_MAX;
+        config.gradientTolerance = 0;
+        config.lossChangeTolerance = 0;
+        if (config.optimizer != sl::Optimizer::Lbfgs)
+            config.learningRate = 1e-3;  // neither converges nor diverges within the run
+        std::mt19937_64 rng(std::uint64_t(1000 + 10 * optimizer + quadraticModel));
+        const int columns = quadraticModel ? 20 : 2;
+        sl::CancelToken cancelled;
+        cancelled.cancel();
+        for (int trial = 0; trial < 8; ++trial) {
+            const int after = 1 + int(rng() % 30);
+            const sl::TrainResult r = sl::test::cancelAtRandomPoint(
+                after, 1000, rng, [&](const sl::CancelToken& cancel, sl::test::RandomCanceller& canceller) {
+                    return sl::Trainer::run(
+                        p, config, [&](const sl::TrainSnapshot&) { canceller.progress(); }, cancel);
+                });
+            QVERIFY2(r.status == sl::Status::Cancelled, r.message.c_str());
+            QCOMPARE(r.stopReason, std::string("cancelled"));
+            // One observer call per iteration from iteration 0: it had reached iteration after − 1.
+            QVERIFY2(r.iterations >= after - 1, qPrintable(QString("%1 < %2").arg(r.iterations).arg(after - 1)));
+            QCOMPARE(r.W.rows(), Eigen::Index(p.config.dimension));
+            QCOMPARE(r.W.cols(), Eigen::Index(columns));
+            QVERIFY(r.W.allFinite());
+            QVERIFY(std::isfinite(r.objective) && std::isfinite(r.excessRisk));
+            // The objective belongs to the weights returned (not to a line-search trial point): evaluated again
+            // from them (a run already cancelled does no iteration), it is the same number.
+            const sl::TrainResult again = sl::Trainer::runFrom(p, config, r.W, {}, cancelled);
+            QCOMPARE(again.iterations, 0);
+            QVERIFY2(std::abs(again.objective - r.objective) <= 1e-12 * std::abs(r.objective),
+                qPrintable(QString("%1 vs %2").arg(again.objective, 0, 'g', 17).arg(r.objective, 0, 'g', 17)));
+        }
     }
 
     void lineSearchFailureIsAStatusNotAnException()
