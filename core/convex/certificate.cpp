@@ -91,7 +91,7 @@ ConvexCertificate certifyDiagonal(const Problem& problem, const TrainResult& tra
     c.width = int(d);
     if (hasLayers) {
         // The network's own objective (DIGEST §1a): it exceeds LASSO(a⊙w) unless |a_i| = |w_i|.
-        c.objectiveNetwork = 0.5 * (problem.data.y - solver.design() * thetaNet).squaredNorm()
+        c.objectiveNetwork = 0.5 * solver.residual(thetaNet).squaredNorm()
             + 0.5 * lambda * (trained.a.squaredNorm() + trained.w.squaredNorm());
     } else {
         c.objectiveNetwork = solver.objective(thetaNet, lambda);

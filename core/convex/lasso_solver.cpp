@@ -8,6 +8,10 @@
 #include <cmath>
 #include <cstdio>
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 namespace sl {
 
 namespace {
@@ -27,8 +31,27 @@ void requireAllFinite(const std::string& name, const Eigen::Ref<const Eigen::Mat
         throw ValidationError(name, "contains NaN or infinite entries");
 }
 
-// The smallest number of coordinates allowed to enter the Gram working set in one sweep.
-constexpr Eigen::Index kLassoMinEntering = 32;
+// The working set may grow by max(this, its size) coordinates per round: from a cold start far more coordinates
+// violate |q_j| ≤ λ than end up active, and each admitted one costs a Gram column (n·|W| flops) or a visit per sweep.
+constexpr Eigen::Index kLassoMinWorkingSetGrowth = 64;
+
+// Blocks of columns for the passes over X (X̃ᵀr, the column norms): one per thread when OpenMP is on.
+int columnBlocks(Eigen::Index n, Eigen::Index d)
+{
+#ifdef _OPENMP
+    if (n * d >= (Eigen::Index(1) << 16))
+        return std::max(1, omp_get_max_threads());
+#else
+    (void)n;
+    (void)d;
+#endif
+    return 1;
+}
+
+Eigen::Index blockStart(int block, int blocks, Eigen::Index size)
+{
+    return Eigen::Index(block) * size / blocks;
+}
 
 void validateLambda(double lambda)
 {
@@ -66,41 +89,61 @@ double kktViolation(double lambda, const Eigen::VectorXd& theta, const Eigen::Ve
 
 }  // namespace
 
+struct LassoSolver::Progress {
+    int sweeps = 0;
+    int nextObservation = 0;
+    bool moved = false;  // whether the last round's sweeps changed any coordinate
+};
+
 LassoSolver::LassoSolver(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, const LassoConfig& config)
-    : m_config(config)
+    : m_config(config), m_x(&X)
 {
     if (X.rows() < 1 || X.cols() < 1)
         throw ValidationError("X", "must have at least one row and one column");
     if (y.size() != X.rows())
         throw ValidationError(
             "y", "has " + std::to_string(y.size()) + " entries but X has " + std::to_string(X.rows()) + " rows");
-    requireAllFinite("X", X);
     requireAllFinite("y", y);
     validateLambda(config.lambda);
     requireNonNegative("gapTolerance", config.gapTolerance);
     requireAtLeast("maxSweeps", config.maxSweeps, 1);
     requireAtLeast("observeEvery", config.observeEvery, 0);
+    requireAtLeast("gramWorkingSetLimit", config.gramWorkingSetLimit, 1);
     if (config.warmStart.size() != 0 && config.warmStart.size() != X.cols())
         throw ValidationError("warmStart", "must be empty or have d = " + std::to_string(X.cols()) + " entries");
     requireAllFinite("warmStart", config.warmStart);
 
     const Eigen::Index n = X.rows(), d = X.cols();
     // DIGEST §1a: the experiment's LASSO is ½Σ(y − θᵀx/√d)² + λ‖θ‖₁, i.e. the plain LASSO on X/√d.
-    m_x = m_config.units == LassoUnits::Experiment ? Eigen::MatrixXd(X / std::sqrt(double(d))) : X;
+    m_scale = m_config.units == LassoUnits::Experiment ? 1.0 / std::sqrt(double(d)) : 1.0;
     m_y = y;
-    m_xty = m_x.transpose() * m_y;
-    m_colNormSq = m_x.colwise().squaredNorm().transpose();
     m_yNormSq = m_y.squaredNorm();
+    // X̃ᵀy and ‖X̃_j‖² in one pass over X (each column is read once, while it is in cache); a NaN or ∞ in X shows up
+    // in its column's norm, so the finiteness check costs nothing extra.
+    m_xty.resize(d);
+    m_colNormSq.resize(d);
+    const int blocks = columnBlocks(n, d);
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) if (blocks > 1)
+#endif
+    for (int b = 0; b < blocks; ++b)
+        for (Eigen::Index j = blockStart(b, blocks, d); j < blockStart(b + 1, blocks, d); ++j) {
+            m_xty[j] = m_scale * X.col(j).dot(m_y);
+            m_colNormSq[j] = m_scale * m_scale * X.col(j).squaredNorm();
+        }
+    for (Eigen::Index j = 0; j < d; ++j)
+        if (!std::isfinite(m_colNormSq[j]) || !std::isfinite(m_xty[j])) {
+            requireAllFinite("X", X.col(j));
+            throw ValidationError("X",
+                "column " + std::to_string(j)
+                    + " is too large: its squared norm overflows double precision (rescale the data)");
+        }
     switch (m_config.updates) {
     case LassoUpdates::Gram: m_useGram = true; break;
     case LassoUpdates::Naive: m_useGram = false; break;
-    case LassoUpdates::Automatic:
-        // A Gram update costs d flops per changed coordinate, a residual update 2n per visited one, and the Gram
-        // columns cost n·d each once; so Gram pays off unless d ≫ n, and while d² doubles fit comfortably.
-        m_useGram = d <= 2 * n && d <= kLassoGramMaxDimension;
-        break;
+    case LassoUpdates::Automatic: m_useGram = true; break;  // until the working set outgrows the limit
     }
-    m_gramSlot.assign(size_t(d), -1);
+    m_wsSlot.assign(size_t(d), -1);
 }
 
 double LassoSolver::lambdaMax() const
@@ -108,31 +151,41 @@ double LassoSolver::lambdaMax() const
     return m_xty.lpNorm<Eigen::Infinity>();
 }
 
+Eigen::VectorXd LassoSolver::residual(const Eigen::VectorXd& theta) const
+{
+    if (theta.size() != m_x->cols())
+        throw ValidationError("theta", "must have d = " + std::to_string(m_x->cols()) + " entries");
+    Eigen::VectorXd r = m_y;
+    for (Eigen::Index j = 0; j < theta.size(); ++j)
+        if (theta[j] != 0.0)
+            r.noalias() -= (m_scale * theta[j]) * m_x->col(j);
+    return r;
+}
+
 double LassoSolver::objective(const Eigen::VectorXd& theta, double lambda) const
 {
-    return 0.5 * (m_y - m_x * theta).squaredNorm() + lambda * theta.lpNorm<1>();
+    return 0.5 * residual(theta).squaredNorm() + lambda * theta.lpNorm<1>();
+}
+
+void LassoSolver::fullGradient(const Eigen::VectorXd& r, Eigen::VectorXd& q) const
+{
+    const Eigen::MatrixXd& X = *m_x;
+    const Eigen::Index d = X.cols();
+    q.resize(d);
+    const int blocks = columnBlocks(X.rows(), d);
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) if (blocks > 1)
+#endif
+    for (int b = 0; b < blocks; ++b) {
+        const Eigen::Index start = blockStart(b, blocks, d), count = blockStart(b + 1, blocks, d) - start;
+        q.segment(start, count).noalias() = X.middleCols(start, count).transpose() * r;
+    }
+    q *= m_scale;
 }
 
 LassoResult LassoSolver::run(const Observer<LassoSnapshot>& observer, const CancelToken& cancel)
 {
     return solve(m_config.lambda, m_config.warmStart, observer, cancel);
-}
-
-LassoResult LassoSolver::solve(
-    double lambda, const Eigen::VectorXd& warmStart, const Observer<LassoSnapshot>& observer, const CancelToken& cancel)
-{
-    validateLambda(lambda);
-    const Eigen::Index d = m_x.cols();
-    if (warmStart.size() != 0 && warmStart.size() != d)
-        throw ValidationError("warmStart", "must be empty or have d = " + std::to_string(d) + " entries");
-    requireAllFinite("warmStart", warmStart);
-    Eigen::VectorXd theta = warmStart.size() == d ? warmStart : Eigen::VectorXd::Zero(d);
-    // A coordinate with an all-zero column never enters: any value fits equally and the penalty wants 0.
-    for (Eigen::Index j = 0; j < d; ++j)
-        if (m_colNormSq[j] == 0.0)
-            theta[j] = 0.0;
-    return m_useGram ? solveGram(lambda, std::move(theta), observer, cancel)
-                     : solveNaive(lambda, std::move(theta), observer, cancel);
 }
 
 std::vector<LassoResult> LassoSolver::path(
@@ -157,7 +210,7 @@ std::vector<LassoResult> LassoSolver::path(
     }
     std::vector<LassoResult> results;
     results.reserve(lambdas.size());
-    Eigen::VectorXd theta = Eigen::VectorXd::Zero(m_x.cols());
+    Eigen::VectorXd theta = Eigen::VectorXd::Zero(m_x->cols());
     for (double lambda : lambdas) {
         results.push_back(solve(lambda, theta, observer, cancel));
         theta = results.back().theta;
@@ -167,36 +220,37 @@ std::vector<LassoResult> LassoSolver::path(
     return results;
 }
 
-void LassoSolver::ensureGramColumns(const std::vector<Eigen::Index>& columns)
+void LassoSolver::addToWorkingSet(const std::vector<Eigen::Index>& coordinates)
 {
-    std::vector<Eigen::Index> missing;
-    for (Eigen::Index j : columns)
-        if (m_gramSlot[size_t(j)] < 0)
-            missing.push_back(j);
-    if (missing.empty())
+    std::vector<Eigen::Index> entering;
+    for (Eigen::Index j : coordinates)
+        if (m_wsSlot[size_t(j)] < 0 && m_colNormSq[j] > 0.0)
+            entering.push_back(j);
+    if (entering.empty())
         return;
-    const Eigen::Index d = m_x.cols();
-    if (2 * (m_gramUsed + Eigen::Index(missing.size())) > d) {
-        // Most of G is needed: one symmetric rank update (n·d² flops, half of a general product) is cheaper than
-        // growing the cache column block by column block.
-        Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(d, d);
-        gram.selfadjointView<Eigen::Lower>().rankUpdate(m_x.transpose());
-        gram.triangularView<Eigen::StrictlyUpper>() = gram.transpose().eval();
-        m_gram = std::move(gram);
-        for (Eigen::Index j = 0; j < d; ++j)
-            m_gramSlot[size_t(j)] = j;
-        m_gramUsed = d;
-        return;
+    const Eigen::Index k = Eigen::Index(m_ws.size()), m = Eigen::Index(entering.size());
+    if (m_useGram && m_config.updates == LassoUpdates::Automatic && k + m > m_config.gramWorkingSetLimit) {
+        m_useGram = false;  // from here on residual updates; the Gram block is released
+        m_wsX.resize(0, 0);
+        m_wsGram.resize(0, 0);
     }
-    const Eigen::Index needed = m_gramUsed + Eigen::Index(missing.size());
-    if (needed > m_gram.cols())
-        m_gram.conservativeResize(d, std::min(d, std::max(needed, 2 * m_gram.cols())));
-    // One matrix product for the whole block of entering coordinates (BLAS-3 speed rather than one
-    // matrix-vector product per coordinate).
-    const Eigen::MatrixXd block = m_x(Eigen::all, missing);
-    m_gram.middleCols(m_gramUsed, Eigen::Index(missing.size())).noalias() = m_x.transpose() * block;
-    for (Eigen::Index j : missing)
-        m_gramSlot[size_t(j)] = m_gramUsed++;
+    for (Eigen::Index j : entering) {
+        m_wsSlot[size_t(j)] = Eigen::Index(m_ws.size());
+        m_ws.push_back(j);
+    }
+    if (!m_useGram)
+        return;
+    const Eigen::Index n = m_x->rows(), d = m_x->cols();
+    if (k + m > m_wsX.cols()) {
+        const Eigen::Index capacity = std::min(d, std::max(k + m, 2 * Eigen::Index(m_wsX.cols())));
+        m_wsX.conservativeResize(n, capacity);
+        m_wsGram.conservativeResize(capacity, capacity);
+    }
+    for (Eigen::Index t = 0; t < m; ++t)
+        m_wsX.col(k + t) = m_scale * m_x->col(entering[size_t(t)]);
+    // The new columns of G_WW in one matrix product (BLAS-3 speed), then mirrored into the new rows.
+    m_wsGram.block(0, k, k + m, m).noalias() = m_wsX.leftCols(k + m).transpose() * m_wsX.middleCols(k, m);
+    m_wsGram.block(k, 0, m, k) = m_wsGram.block(0, k, k, m).transpose();
 }
 
 void LassoSolver::fillResult(LassoResult& result, double lambda, const Eigen::VectorXd& theta, const Eigen::VectorXd& q,
@@ -226,13 +280,13 @@ bool isConverged(double lambda, double relativeGap, double kkt, double tolerance
 }
 
 // The end of a solve, whichever update rule ran it: iteration count, message, and the final snapshot.
-void finish(
-    LassoResult& result, int sweeps, double lambda, const char* updates, const Observer<LassoSnapshot>& observer)
+void finish(LassoResult& result, int sweeps, double lambda, const char* updates, const std::string& note,
+    const Observer<LassoSnapshot>& observer)
 {
     result.iterations = sweeps;
     result.message = std::string(toString(result.status)) + " after " + std::to_string(sweeps) + " sweeps (" + updates
         + "), relative duality gap " + formatNumber(result.relativeGap) + ", " + std::to_string(result.activeCount)
-        + " active";
+        + " active" + note;
     if (observer) {
         LassoSnapshot snap;
         snap.iteration = sweeps;
@@ -246,151 +300,140 @@ void finish(
 
 }  // namespace
 
-LassoResult LassoSolver::solveGram(
-    double lambda, Eigen::VectorXd theta, const Observer<LassoSnapshot>& observer, const CancelToken& cancel)
+void LassoSolver::sweepGram(double lambda, Eigen::VectorXd& theta, Eigen::VectorXd& r, const Eigen::VectorXd& q,
+    Progress& progress, double innerTolerance, const Observer<LassoSnapshot>& observer, const CancelToken& cancel)
 {
-    const Eigen::Index d = m_x.cols();
-    const double tolerance = m_config.gapTolerance;
+    const Eigen::Index k = Eigen::Index(m_ws.size());
     const double reference = m_yNormSq > 0 ? 0.5 * m_yNormSq : 1.0;
     const double xtyMax = m_xty.lpNorm<Eigen::Infinity>();
-
-    std::vector<Eigen::Index> nonzero;
-    for (Eigen::Index j = 0; j < d; ++j)
-        if (theta[j] != 0.0)
-            nonzero.push_back(j);
-    ensureGramColumns(nonzero);
-
-    // q = X̃ᵀy − Gθ, recomputed exactly from the cached columns (drift from the rank-one updates is reset).
-    auto exactGradient = [&](Eigen::VectorXd& q) {
-        q = m_xty;
-        for (Eigen::Index j = 0; j < d; ++j)
-            if (theta[j] != 0.0)
-                q.noalias() -= theta[j] * m_gram.col(m_gramSlot[size_t(j)]);
-    };
-    Eigen::VectorXd q;
-    exactGradient(q);
-
-    LassoResult result;
-    int sweeps = 0;
-    auto report = [&](double gap) {
-        if (!observer)
-            return;
-        LassoSnapshot snap;
-        snap.iteration = sweeps;
-        snap.lambda = lambda;
-        snap.objective = 0.5 * (m_yNormSq - theta.dot(m_xty) - theta.dot(q)) + lambda * theta.lpNorm<1>();
-        snap.dualityGap = gap;
-        snap.activeCount = int((theta.array() != 0.0).count());
-        observer(snap);
-    };
-
+    Eigen::VectorXd thetaW(k), xtyW(k), qW(k);
+    for (Eigen::Index i = 0; i < k; ++i) {
+        thetaW[i] = theta[m_ws[size_t(i)]];
+        xtyW[i] = m_xty[m_ws[size_t(i)]];
+        qW[i] = q[m_ws[size_t(i)]];  // exact: from the last pass over X
+    }
+    const auto gram = m_wsGram.topLeftCorner(k, k);
     for (;;) {
-        // With G: ‖r‖² = ‖y‖² − 2θᵀX̃ᵀy + θᵀGθ and Gθ = X̃ᵀy − q, so the gap costs O(d) per sweep.
-        const double ty = theta.dot(m_xty);
-        const double residualSquared = std::max(0.0, m_yNormSq - ty - theta.dot(q));
-        const GapParts parts
-            = gapParts(lambda, theta.lpNorm<1>(), residualSquared, m_yNormSq - ty, q.lpNorm<Eigen::Infinity>());
-        const double gap = std::max(0.0, parts.primal - parts.dual);
-        const double kkt = lambda == 0.0 ? kktViolation(lambda, theta, q) : 0.0;
-        if (m_config.observeEvery > 0 && sweeps % m_config.observeEvery == 0)
-            report(gap);
-        if (isConverged(lambda, gap / reference, lambda == 0.0 ? kkt : 1e300, tolerance, xtyMax)) {
-            // Confirm with the exact residual (n·d flops): the O(d) formula above cancels for tiny residuals.
-            const Eigen::VectorXd r = m_y - m_x * theta;
-            const Eigen::VectorXd qExact = m_x.transpose() * r;
-            fillResult(result, lambda, theta, qExact, r.squaredNorm(), m_y.dot(r));
-            if (isConverged(lambda, result.relativeGap, result.kktViolation, tolerance, xtyMax)) {
-                result.status = Status::Converged;
-                break;
-            }
-            q = qExact;
-        }
-        if (cancel.isCancelled()) {
-            result.status = Status::Cancelled;
+        if (cancel.isCancelled() || progress.sweeps >= m_config.maxSweeps)
             break;
-        }
-        if (sweeps >= m_config.maxSweeps) {
-            result.status = Status::MaxIterations;
-            break;
-        }
-        // Coordinates that would leave zero this sweep get their Gram columns in one block first. From a cold start
-        // far more coordinates violate |q_j| ≤ λ than end up active, and each column costs n·d flops; so only the
-        // strongest violators enter, at most max(kLassoMinEntering, number of coordinates already holding a column)
-        // per sweep (a working set that at most doubles per sweep; the rest enter later if they still violate).
-        std::vector<Eigen::Index> entering;
-        for (Eigen::Index j = 0; j < d; ++j)
-            if (theta[j] == 0.0 && m_gramSlot[size_t(j)] < 0 && m_colNormSq[j] > 0.0 && std::abs(q[j]) > lambda)
-                entering.push_back(j);
-        const size_t cap = size_t(std::max<Eigen::Index>(kLassoMinEntering, m_gramUsed));
-        if (entering.size() > cap) {
-            std::nth_element(entering.begin(), entering.begin() + std::ptrdiff_t(cap), entering.end(),
-                [&](Eigen::Index a, Eigen::Index b) { return std::abs(q[a]) > std::abs(q[b]); });
-            entering.resize(cap);
-        }
-        ensureGramColumns(entering);
-        for (Eigen::Index j = 0; j < d; ++j) {
-            const Eigen::Index slot = m_gramSlot[size_t(j)];
-            if (slot < 0)
-                continue;  // still zero with |q_j| ≤ λ at the start of the sweep; it enters next sweep if needed
-            const double gjj = m_colNormSq[j];
-            if (gjj == 0.0)
-                continue;
-            const double old = theta[j];
-            const double updated = softThreshold(old + q[j] / gjj, lambda / gjj);
+        bool changed = false;
+        for (Eigen::Index i = 0; i < k; ++i) {
+            const double gii = gram(i, i);
+            const double old = thetaW[i];
+            const double updated = softThreshold(old + qW[i] / gii, lambda / gii);
             if (updated != old) {
-                q.noalias() -= (updated - old) * m_gram.col(slot);
-                theta[j] = updated;
+                qW.noalias() -= (updated - old) * gram.col(i);
+                thetaW[i] = updated;
+                changed = true;
             }
         }
-        ++sweeps;
-        if (sweeps % 64 == 0)
-            exactGradient(q);
+        ++progress.sweeps;
+        progress.moved = progress.moved || changed;
+        if (progress.sweeps % 64 == 0)
+            qW.noalias() = xtyW - gram * thetaW;  // resets the drift of the rank-one updates
+        // With G_WW: ‖r‖² = ‖y‖² − 2θᵀX̃ᵀy + θᵀGθ and Gθ = X̃ᵀy − q, so the working set's gap costs O(|W|). It equals
+        // the full problem's gap when no coordinate outside W violates; the caller certifies it with exact r and q.
+        const double ty = thetaW.dot(xtyW);
+        const double residualSquared = std::max(0.0, m_yNormSq - ty - thetaW.dot(qW));
+        const double gradientMax = qW.lpNorm<Eigen::Infinity>();
+        const GapParts parts = gapParts(lambda, thetaW.lpNorm<1>(), residualSquared, m_yNormSq - ty, gradientMax);
+        const double gap = std::max(0.0, parts.primal - parts.dual);
+        if (observer && m_config.observeEvery > 0 && progress.sweeps >= progress.nextObservation) {
+            LassoSnapshot snap;
+            snap.iteration = progress.sweeps;
+            snap.lambda = lambda;
+            snap.objective = parts.primal;
+            snap.dualityGap = gap;
+            snap.activeCount = int((thetaW.array() != 0.0).count());
+            observer(snap);
+            progress.nextObservation = progress.sweeps + m_config.observeEvery;
+        }
+        if (!changed || isConverged(lambda, gap / reference, gradientMax, innerTolerance, xtyMax))
+            break;
     }
-    if (result.status != Status::Converged) {
-        const Eigen::VectorXd r = m_y - m_x * theta;
-        fillResult(result, lambda, theta, m_x.transpose() * r, r.squaredNorm(), m_y.dot(r));
-    }
-    finish(result, sweeps, lambda, "Gram updates", observer);
-    return result;
+    for (Eigen::Index i = 0; i < k; ++i)
+        theta[m_ws[size_t(i)]] = thetaW[i];
+    r = m_y;
+    r.noalias() -= m_wsX.leftCols(k) * thetaW;
 }
 
-LassoResult LassoSolver::solveNaive(
-    double lambda, Eigen::VectorXd theta, const Observer<LassoSnapshot>& observer, const CancelToken& cancel)
+void LassoSolver::sweepResidual(double lambda, Eigen::VectorXd& theta, Eigen::VectorXd& r, Progress& progress,
+    double innerTolerance, const CancelToken& cancel)
 {
-    const Eigen::Index d = m_x.cols();
+    const Eigen::MatrixXd& X = *m_x;
+    for (;;) {
+        if (cancel.isCancelled() || progress.sweeps >= m_config.maxSweeps)
+            break;
+        // A step Δ on coordinate j lowers the objective by at least ½‖X̃_j‖²Δ²: stop when no step is worth more.
+        double largestDecrease = 0.0;
+        for (Eigen::Index j : m_ws) {
+            const double gjj = m_colNormSq[j];
+            const double old = theta[j];
+            const double updated = softThreshold(old + m_scale * X.col(j).dot(r) / gjj, lambda / gjj);
+            if (updated != old) {
+                const double delta = updated - old;
+                r.noalias() -= (m_scale * delta) * X.col(j);
+                theta[j] = updated;
+                largestDecrease = std::max(largestDecrease, 0.5 * gjj * delta * delta);
+            }
+        }
+        ++progress.sweeps;
+        progress.moved = progress.moved || largestDecrease > 0.0;
+        if (largestDecrease <= innerTolerance)
+            break;
+    }
+    r = residual(theta);  // exact again: rank-one drift must not stall the gap
+}
+
+LassoResult LassoSolver::solve(
+    double lambda, const Eigen::VectorXd& warmStart, const Observer<LassoSnapshot>& observer, const CancelToken& cancel)
+{
+    validateLambda(lambda);
+    const Eigen::Index d = m_x->cols();
+    if (warmStart.size() != 0 && warmStart.size() != d)
+        throw ValidationError("warmStart", "must be empty or have d = " + std::to_string(d) + " entries");
+    requireAllFinite("warmStart", warmStart);
+    Eigen::VectorXd theta = warmStart.size() == d ? warmStart : Eigen::VectorXd::Zero(d);
+    // A coordinate with an all-zero column never enters: any value fits equally and the penalty wants 0.
+    std::vector<Eigen::Index> nonzero;
+    for (Eigen::Index j = 0; j < d; ++j) {
+        if (m_colNormSq[j] == 0.0)
+            theta[j] = 0.0;
+        if (theta[j] != 0.0)
+            nonzero.push_back(j);
+    }
+    addToWorkingSet(nonzero);
+
+    Eigen::VectorXd r, q;
+    if (m_lastTheta.size() == d && theta == m_lastTheta) {
+        r = m_lastResidual;
+        q = m_lastGradient;
+    } else if (nonzero.empty()) {
+        r = m_y;
+        q = m_xty;
+    } else {
+        r = residual(theta);
+        fullGradient(r, q);
+    }
+
     const double tolerance = m_config.gapTolerance;
     const double reference = m_yNormSq > 0 ? 0.5 * m_yNormSq : 1.0;
     const double xtyMax = m_xty.lpNorm<Eigen::Infinity>();
-
-    Eigen::VectorXd r = m_y - m_x * theta;
-    std::vector<Eigen::Index> active;
-    std::vector<char> isActive(size_t(d), 0);
-    for (Eigen::Index j = 0; j < d; ++j)
-        if (theta[j] != 0.0) {
-            active.push_back(j);
-            isActive[size_t(j)] = 1;
-        }
-
     LassoResult result;
-    int sweeps = 0;
-    // Inner sweeps on the active set stop once no coordinate step decreases the objective by more than this
-    // (a step Δ on coordinate j lowers it by at least ½G_jj Δ²); it shrinks whenever the outer check finds no new
-    // violator yet the gap is still too large.
-    double innerTolerance = tolerance * reference;
-    int nextObservation = 0;
+    Progress progress;
+    std::string note;
+    double innerScale = 1.0;  // shrinks when the working set's gap estimate was too optimistic
     for (;;) {
-        // Full gradient (one matrix-vector product): violators, the gap and the KKT residual.
-        const Eigen::VectorXd q = m_x.transpose() * r;
         fillResult(result, lambda, theta, q, r.squaredNorm(), m_y.dot(r));
-        if (observer && m_config.observeEvery > 0 && sweeps >= nextObservation) {
+        if (observer && m_config.observeEvery > 0 && progress.sweeps >= progress.nextObservation) {
             LassoSnapshot snap;
-            snap.iteration = sweeps;
+            snap.iteration = progress.sweeps;
             snap.lambda = lambda;
             snap.objective = result.objective;
             snap.dualityGap = result.dualityGap;
             snap.activeCount = result.activeCount;
             observer(snap);
-            nextObservation = sweeps + m_config.observeEvery;
+            progress.nextObservation = progress.sweeps + m_config.observeEvery;
         }
         if (isConverged(lambda, result.relativeGap, result.kktViolation, tolerance, xtyMax)) {
             result.status = Status::Converged;
@@ -400,40 +443,45 @@ LassoResult LassoSolver::solveNaive(
             result.status = Status::Cancelled;
             break;
         }
-        if (sweeps >= m_config.maxSweeps) {
+        if (progress.sweeps >= m_config.maxSweeps) {
             result.status = Status::MaxIterations;
             break;
         }
-        bool added = false;
+        // Violators outside W enter, strongest first, at most doubling W (the rest enter later if still needed).
+        std::vector<Eigen::Index> entering;
         for (Eigen::Index j = 0; j < d; ++j)
-            if (!isActive[size_t(j)] && m_colNormSq[j] > 0.0 && std::abs(q[j]) > lambda) {
-                active.push_back(j);
-                isActive[size_t(j)] = 1;
-                added = true;
-            }
-        if (!added)
-            innerTolerance *= 0.1;
-        for (;;) {
-            double largestDecrease = 0.0;
-            for (Eigen::Index j : active) {
-                const double gjj = m_colNormSq[j];
-                const double old = theta[j];
-                const double updated = softThreshold(old + m_x.col(j).dot(r) / gjj, lambda / gjj);
-                if (updated != old) {
-                    const double delta = updated - old;
-                    r.noalias() -= delta * m_x.col(j);
-                    theta[j] = updated;
-                    largestDecrease = std::max(largestDecrease, 0.5 * gjj * delta * delta);
-                }
-            }
-            ++sweeps;
-            if (largestDecrease <= innerTolerance || sweeps >= m_config.maxSweeps || cancel.isCancelled())
-                break;
+            if (m_wsSlot[size_t(j)] < 0 && m_colNormSq[j] > 0.0 && std::abs(q[j]) > lambda)
+                entering.push_back(j);
+        const size_t cap = size_t(std::max<Eigen::Index>(kLassoMinWorkingSetGrowth, Eigen::Index(m_ws.size())));
+        if (entering.size() > cap) {
+            std::nth_element(entering.begin(), entering.begin() + std::ptrdiff_t(cap), entering.end(),
+                [&](Eigen::Index a, Eigen::Index b) { return std::abs(q[a]) > std::abs(q[b]); });
+            entering.resize(cap);
         }
-        // Recompute the residual exactly now and then so rank-one drift cannot stall the gap.
-        r = m_y - m_x * theta;
+        if (entering.empty()) {
+            // No violator, yet the certified gap is too large: the working set's own stopping test was fooled by
+            // rounding. Ask it for more; if its sweeps no longer move anything, this is the rounding floor.
+            if (!progress.moved && progress.sweeps > 0) {
+                result.status = Status::NotConverged;
+                note = "; stalled: no coordinate moves any more (the gap is at the rounding level)";
+                break;
+            }
+            innerScale *= 0.1;
+        } else {
+            std::sort(entering.begin(), entering.end());
+            addToWorkingSet(entering);
+        }
+        progress.moved = false;
+        if (m_useGram)
+            sweepGram(lambda, theta, r, q, progress, tolerance * innerScale, observer, cancel);
+        else
+            sweepResidual(lambda, theta, r, progress, tolerance * innerScale * reference, cancel);
+        fullGradient(r, q);
     }
-    finish(result, sweeps, lambda, "residual updates", observer);
+    m_lastTheta = theta;
+    m_lastResidual = r;
+    m_lastGradient = q;
+    finish(result, progress.sweeps, lambda, m_useGram ? "Gram updates" : "residual updates", note, observer);
     return result;
 }
 

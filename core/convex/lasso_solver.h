@@ -19,20 +19,22 @@ enum class LassoUnits {
     Experiment,
 };
 
-// How coordinate descent keeps the gradient q = X̃ᵀ(y − X̃θ) up to date (X̃ = X in the chosen units).
+// How coordinate descent keeps the gradient up to date. Both rules work on a working set W (coordinates that were
+// ever nonzero or ever violated |q_j| ≤ λ, admitted strongest violation first, at most doubling per round): sweeps
+// run on W only, and a full gradient q = X̃ᵀr (one pass over X) is formed only between rounds, to find violators
+// outside W and to certify the duality gap. The ever-active set carries over to the next solve() (λ paths).
 enum class LassoUpdates {
-    // Gram when d ≤ 2n and d ≤ kLassoGramMaxDimension, naive otherwise (see LassoSolver::usesGram()).
+    // Gram updates unless the working set outgrows LassoConfig::gramWorkingSetLimit, residual updates from then on.
     Automatic,
-    // Covariance updates: q −= Δθ_j G_{:,j}, d flops per changed coordinate; columns of G = X̃ᵀX̃ are computed only for
-    // coordinates that become nonzero, in blocks (one matrix product per sweep), and kept for the next λ.
+    // Covariance updates restricted to W: q_W −= Δθ_j G_{W,j}, |W| flops per changed coordinate, with
+    // G_WW = X̃_WᵀX̃_W built block by block (one matrix product per growth step) and kept for the next λ.
     Gram,
-    // Residual updates: r −= Δθ_j X̃_j, 2n flops per visited coordinate; sweeps run on the active set and a full
-    // gradient X̃ᵀr (one matrix-vector product) is formed only to find violators and to compute the gap.
+    // Residual updates r −= Δθ_j X̃_j: 4n flops per visited coordinate, no d-independent memory beyond X.
     Naive,
 };
 
-// Above this d the Gram matrix (d² doubles) is not used automatically.
-constexpr int kLassoGramMaxDimension = 8192;
+// The default limit on the working set for Gram updates: G_WW is |W|² doubles (128 MiB at this size).
+constexpr int kLassoGramMaxWorkingSet = 4096;
 
 struct LassoConfig {
     double lambda = 0.0;  // λ ≥ 0
@@ -46,6 +48,8 @@ struct LassoConfig {
     Eigen::VectorXd warmStart;
     // Call the observer every this many sweeps (and at the end); 0 means only at the end.
     int observeEvery = 10;
+    // Automatic updates switch from Gram to residual updates when the working set would exceed this many coordinates.
+    int gramWorkingSetLimit = kLassoGramMaxWorkingSet;
 };
 
 struct LassoSnapshot {
@@ -80,12 +84,14 @@ struct LassoPathConfig {
 };
 
 // Cyclic coordinate descent for the LASSO with duality-gap stopping (dual point by residual rescaling).
-// Construction validates X, y and config (sl::ValidationError naming the parameter) and copies the data; the
-// Gram cache lives in the solver, so path() and repeated solve() calls reuse it. Not thread-safe (solve() grows the
-// cache): use one solver per thread.
+// Construction validates X, y and config (sl::ValidationError naming the parameter). X is NOT copied (it is the
+// largest object around: 32 MB at n = d = 2000): the solver keeps a reference, so X must outlive it, as with
+// Spectra's matrix operations; a temporary X does not compile. The working set and its Gram block live in the
+// solver, so path() and repeated solve() calls reuse them. Not thread-safe: use one solver per thread.
 class LassoSolver {
 public:
     LassoSolver(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, const LassoConfig& config);
+    LassoSolver(Eigen::MatrixXd&& X, const Eigen::VectorXd& y, const LassoConfig& config) = delete;
 
     LassoResult run(const Observer<LassoSnapshot>& observer = {}, const CancelToken& cancel = {});
     // Solves at another λ (validated) from warmStart (empty: θ = 0), reusing the cached Gram columns.
@@ -100,31 +106,46 @@ public:
     double lambdaMax() const;
     // Objective ½‖y − X̃θ‖² + λ‖θ‖₁ in the configured units.
     double objective(const Eigen::VectorXd& theta, double lambda) const;
+    // y − X̃θ in the configured units.
+    Eigen::VectorXd residual(const Eigen::VectorXd& theta) const;
+    // Whether Gram updates are used (Automatic: until the working set outgrows config().gramWorkingSetLimit).
     bool usesGram() const { return m_useGram; }
     const LassoConfig& config() const { return m_config; }
-    // The design in the configured units (X or X/√d).
-    const Eigen::MatrixXd& design() const { return m_x; }
+    // Coordinates in the working set so far (it only grows).
+    Eigen::Index workingSetSize() const { return Eigen::Index(m_ws.size()); }
 
 private:
-    LassoResult solveGram(
-        double lambda, Eigen::VectorXd theta, const Observer<LassoSnapshot>& observer, const CancelToken& cancel);
-    LassoResult solveNaive(
-        double lambda, Eigen::VectorXd theta, const Observer<LassoSnapshot>& observer, const CancelToken& cancel);
-    void ensureGramColumns(const std::vector<Eigen::Index>& columns);
+    struct Progress;
+    void addToWorkingSet(const std::vector<Eigen::Index>& coordinates);
+    void fullGradient(const Eigen::VectorXd& r, Eigen::VectorXd& q) const;
+    // Sweeps over W until its own gap estimate passes innerTolerance (relative), nothing moves, or cancel/limit;
+    // q is the exact gradient at θ on entry, r comes back exact (y − X̃θ).
+    void sweepGram(double lambda, Eigen::VectorXd& theta, Eigen::VectorXd& r, const Eigen::VectorXd& q,
+        Progress& progress, double innerTolerance, const Observer<LassoSnapshot>& observer, const CancelToken& cancel);
+    // Sweeps over W until no coordinate step lowers the objective by more than innerTolerance (absolute).
+    void sweepResidual(double lambda, Eigen::VectorXd& theta, Eigen::VectorXd& r, Progress& progress,
+        double innerTolerance, const CancelToken& cancel);
     void fillResult(LassoResult& result, double lambda, const Eigen::VectorXd& theta, const Eigen::VectorXd& q,
         double residualSquared, double yDotResidual) const;
 
     LassoConfig m_config;
-    Eigen::MatrixXd m_x;  // X̃ (n×d), already in the configured units
+    const Eigen::MatrixXd* m_x;  // the caller's X (n×d), not copied; X̃ = m_scale·X
+    double m_scale = 1.0;  // 1 (Plain) or 1/√d (Experiment)
     Eigen::VectorXd m_y;
     Eigen::VectorXd m_xty;  // X̃ᵀy
-    Eigen::VectorXd m_colNormSq;  // diag(G) = ‖X̃_j‖²
+    Eigen::VectorXd m_colNormSq;  // diag(X̃ᵀX̃) = ‖X̃_j‖²
     double m_yNormSq = 0.0;
     bool m_useGram = false;
-    // Gram columns computed so far: m_gram.col(m_gramSlot[j]) = X̃ᵀX̃_j, or m_gramSlot[j] = −1.
-    Eigen::MatrixXd m_gram;
-    std::vector<Eigen::Index> m_gramSlot;
-    Eigen::Index m_gramUsed = 0;
+    // The working set W: m_ws[i] is a coordinate, m_wsSlot[j] its position in W or −1. With Gram updates the
+    // columns X̃_W are packed in m_wsX (n × capacity) and G_WW = X̃_WᵀX̃_W in m_wsGram (capacity × capacity).
+    std::vector<Eigen::Index> m_ws;
+    std::vector<Eigen::Index> m_wsSlot;
+    Eigen::MatrixXd m_wsX;
+    Eigen::MatrixXd m_wsGram;
+    // The last certified point (θ, r = y − X̃θ, q = X̃ᵀr): a warm start from exactly this θ skips one pass over X.
+    Eigen::VectorXd m_lastTheta;
+    Eigen::VectorXd m_lastResidual;
+    Eigen::VectorXd m_lastGradient;
 };
 
 }  // namespace sl

@@ -211,6 +211,7 @@ NuclearNormResult NuclearNormSolver::run(const Observer<NuclearNormSnapshot>& ob
     NuclearNormResult result;
     Eigen::VectorXd ax = apply(x);
     double fx = m_lossWeight * (m_y - ax).squaredNorm() + cPen * x.trace();
+    const double objectiveAtZero = m_lossWeight * m_y.squaredNorm();
     // Momentum point z and A(z), extrapolated by linearity of A so that each iteration costs one A and one A*.
     Eigen::MatrixXd z = x;
     Eigen::VectorXd az = ax;
@@ -251,7 +252,9 @@ NuclearNormResult NuclearNormSolver::run(const Observer<NuclearNormSnapshot>& ob
             break;
         }
         optimalityNow = lipschitz * (z - xNew).norm() / scale;
-        const double relativeChange = std::abs(fx - fNew) / std::max(std::abs(fNew), 1e-300);
+        // Relative to the larger of F_k and F(0) = c_loss‖y‖²: with an exact fit (λ = 0, F* = 0) the change relative
+        // to F_k alone stays of order one however close the iterate gets.
+        const double relativeChange = std::abs(fx - fNew) / std::max({std::abs(fNew), objectiveAtZero, 1e-300});
         if (fNew > fx) {
             // Function-value restart: drop the momentum when the objective went up.
             ++result.restarts;

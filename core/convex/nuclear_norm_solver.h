@@ -13,7 +13,8 @@ namespace sl {
 
 struct NuclearNormConfig {
     double lambda = 0.0;  // λ ≥ 0
-    // Converged when, on the same iteration, the relative objective change |F_k − F_{k−1}|/|F_k| ≤ tolerance, the
+    // Converged when, on the same iteration, the relative objective change |F_k − F_{k−1}|/max(|F_k|, F(0)) ≤
+    // tolerance (F(0) = the objective at S = 0, so that an exact fit with F* = 0 can stop), the
     // relative gradient-mapping norm (see NuclearNormSnapshot::optimality) ≤ optimalityTolerance, and the returned
     // S's own optimality (NuclearNormResult::optimality) ≤ optimalityTolerance: a Converged result never reports
     // an optimality above the tolerance.

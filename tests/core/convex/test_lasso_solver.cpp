@@ -7,6 +7,7 @@
 #include <QtTest>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 namespace {
 
@@ -71,6 +72,12 @@ double kktResidual(const Eigen::MatrixXd& A, const Eigen::VectorXd& y, const Eig
 }
 
 }  // namespace
+
+// The solver keeps a reference to X instead of a 32 MB copy, so binding it to a temporary must not compile.
+static_assert(
+    !std::is_constructible_v<sl::LassoSolver, Eigen::MatrixXd, const Eigen::VectorXd&, const sl::LassoConfig&>);
+static_assert(
+    std::is_constructible_v<sl::LassoSolver, const Eigen::MatrixXd&, const Eigen::VectorXd&, const sl::LassoConfig&>);
 
 class TestLassoSolver : public QObject {
     Q_OBJECT
@@ -141,6 +148,49 @@ private slots:
         config.updates = sl::LassoUpdates::Naive;
         const sl::LassoResult naive = sl::LassoSolver(data.X, data.y, config).run();
         QVERIFY((gram.theta - naive.theta).norm() <= 1e-6 * gram.theta.norm());
+    }
+
+    // A wide problem from a cold start: many coordinates violate at θ = 0, few end up active. The working set admits
+    // violators in rounds, so it ends far below d; the answer is the same as with residual updates on every column.
+    void workingSetStaysSmallOnWideProblems()
+    {
+        const Data data = makeData(150, 600, 17);
+        sl::LassoConfig config;
+        config.gapTolerance = 1e-14;
+        config.updates = sl::LassoUpdates::Gram;
+        sl::LassoSolver gram(data.X, data.y, config);
+        const double lambda = 0.2 * gram.lambdaMax();
+        const Eigen::VectorXd q0 = data.X.transpose() * data.y;
+        const int violatorsAtZero = int((q0.array().abs() > lambda).count());
+        QVERIFY(violatorsAtZero > 64);  // more than one round's growth: the test exercises the rounds
+        const sl::LassoResult result = gram.solve(lambda, {});
+        QCOMPARE(result.status, sl::Status::Converged);
+        QVERIFY(kktResidual(data.X, data.y, result.theta, lambda) <= 1e-8 * lambda);
+        QVERIFY(gram.workingSetSize() >= result.activeCount);
+        QVERIFY2(gram.workingSetSize() < violatorsAtZero,
+            qPrintable(QString("working set %1, violators at 0: %2").arg(gram.workingSetSize()).arg(violatorsAtZero)));
+        config.updates = sl::LassoUpdates::Naive;
+        const sl::LassoResult naive = sl::LassoSolver(data.X, data.y, config).solve(lambda, {});
+        QVERIFY((result.theta - naive.theta).norm() <= 1e-6 * naive.theta.norm());
+    }
+
+    // Automatic updates leave Gram updates once the working set passes the limit, and still reach the optimum.
+    void automaticFallsBackToResidualUpdates()
+    {
+        const Data data = makeData(60, 40, 23);
+        sl::LassoConfig config;
+        config.lambda = 0.5;
+        config.gapTolerance = 1e-14;
+        config.gramWorkingSetLimit = 8;
+        sl::LassoSolver automatic(data.X, data.y, config);
+        QVERIFY(automatic.usesGram());
+        const sl::LassoResult result = automatic.run();
+        QVERIFY(result.activeCount > 8);
+        QVERIFY(!automatic.usesGram());
+        QCOMPARE(result.status, sl::Status::Converged);
+        config.updates = sl::LassoUpdates::Gram;
+        const sl::LassoResult gram = sl::LassoSolver(data.X, data.y, config).run();
+        QVERIFY((result.theta - gram.theta).norm() <= 1e-6 * gram.theta.norm());
     }
 
     void lambdaAboveMaxGivesZero()
@@ -277,6 +327,12 @@ private slots:
         Eigen::MatrixXd badX = data.X;
         badX(3, 4) = std::numeric_limits<double>::quiet_NaN();
         expectError("X", [&] { sl::LassoSolver(badX, data.y, config); });
+        Eigen::MatrixXd hugeX = data.X;
+        hugeX.col(2) *= 1e160;  // finite entries whose squared norm overflows
+        expectError("X", [&] { sl::LassoSolver(hugeX, data.y, config); });
+        sl::LassoConfig noGram = config;
+        noGram.gramWorkingSetLimit = 0;
+        expectError("gramWorkingSetLimit", [&] { sl::LassoSolver(data.X, data.y, noGram); });
         Eigen::VectorXd badY = data.y;
         badY[2] = std::numeric_limits<double>::quiet_NaN();
         expectError("y", [&] { sl::LassoSolver(data.X, badY, config); });

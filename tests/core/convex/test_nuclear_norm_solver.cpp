@@ -236,6 +236,31 @@ private slots:
         QVERIFY(k.minEigenvalue >= -1e-7 * scale);
     }
 
+    // λ = 0 with noiseless labels and more measurements than unknowns: the minimum is an exact fit, F* = 0, S = the
+    // teacher. A stopping rule on the change relative to F_k alone never fires there (F_k → 0 as fast as the change).
+    void exactFitWithoutPenaltyConverges()
+    {
+        const int d = 5, n = 2 * d * (d + 1) / 2;
+        sl::Rng rng(29);
+        std::vector<Eigen::MatrixXd> A;
+        for (int mu = 0; mu < n; ++mu) {
+            const Eigen::MatrixXd g = rng.normalMatrix(d, d);
+            A.push_back((g + g.transpose()) / std::sqrt(2.0 * d));
+        }
+        const Eigen::MatrixXd U = rng.normalMatrix(d, 2);
+        const Eigen::MatrixXd teacher = U * U.transpose();
+        Eigen::VectorXd y(n);
+        for (int mu = 0; mu < n; ++mu)
+            y[mu] = (teacher.array() * A[size_t(mu)].array()).sum();
+        sl::NuclearNormConfig config;
+        config.lambda = 0.0;
+        const sl::NuclearNormResult result = sl::NuclearNormSolver(A, y, config).run();
+        QVERIFY2(result.status == sl::Status::Converged, result.message.c_str());
+        const double distance = (result.S - teacher).norm() / teacher.norm();
+        QVERIFY2(distance <= 1e-5, qPrintable(QString::number(distance)));
+        QVERIFY(result.objective <= 1e-10 * y.squaredNorm());
+    }
+
     void largeLambdaGivesZeroAndWarmStartStopsQuickly()
     {
         const int n = 100, d = 6;
