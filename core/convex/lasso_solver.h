@@ -146,6 +146,7 @@ private:
     Eigen::VectorXd m_lastTheta;
     Eigen::VectorXd m_lastResidual;
     Eigen::VectorXd m_lastGradient;
+    double m_lastLambda = 0.0;
 };
 
 }  // namespace sl
