@@ -162,7 +162,7 @@ Eigen::MatrixXd NuclearNormSolver::smoothGradient(const Eigen::MatrixXd& S) cons
     return -2.0 * m_lossWeight * adjoint(m_y - apply(S));
 }
 
-double NuclearNormSolver::estimateLipschitz(int iterations) const
+double NuclearNormSolver::estimateLipschitz(int iterations, const CancelToken& cancel) const
 {
     Rng rng(0x5eed);
     Eigen::MatrixXd V = rng.normalMatrix(m_d, m_d);
@@ -170,7 +170,8 @@ double NuclearNormSolver::estimateLipschitz(int iterations) const
     V += Eigen::MatrixXd::Identity(m_d, m_d);  // overlap with the centring direction of Z_μ
     V /= V.norm();
     double estimate = 0.0;
-    for (int k = 0; k < iterations; ++k) {
+    // Each step costs one A and one A* (≈ 15 ms at n = 2000, d = 200): a cancel must not wait for all of them.
+    for (int k = 0; k < iterations && !cancel.isCancelled(); ++k) {
         const Eigen::VectorXd av = apply(V);
         estimate = av.squaredNorm();  // Rayleigh quotient of A*A at unit V
         Eigen::MatrixXd next = adjoint(av);
@@ -204,7 +205,7 @@ NuclearNormResult NuclearNormSolver::run(const Observer<NuclearNormSnapshot>& ob
     Eigen::MatrixXd x
         = m_config.warmStart.size() != 0 ? proxTracePsd(m_config.warmStart, 0.0).S : Eigen::MatrixXd::Zero(d, d);
     double lipschitz
-        = m_config.lipschitz > 0.0 ? m_config.lipschitz : 1.05 * estimateLipschitz(m_config.powerIterations);
+        = m_config.lipschitz > 0.0 ? m_config.lipschitz : 1.05 * estimateLipschitz(m_config.powerIterations, cancel);
     if (!(lipschitz > 0.0))
         lipschitz = 1.0;  // A ≡ 0: any step is exact for a linear objective; backtracking keeps it honest
 
@@ -292,7 +293,12 @@ NuclearNormResult NuclearNormSolver::run(const Observer<NuclearNormSnapshot>& ob
     result.iterations = iteration;
     result.S = x;
     result.objective = objective(x);
-    result.optimality = optimality(x);
+    // The natural residual costs an A, an A* and an eigendecomposition (≈ 30 ms at n = 2000, d = 200); a cancelled
+    // run returns promptly with the last iteration's gradient-mapping proxy instead (NaN before the first).
+    if (result.status == Status::Cancelled)
+        result.optimality = std::isfinite(optimalityNow) ? optimalityNow : std::numeric_limits<double>::quiet_NaN();
+    else
+        result.optimality = optimality(x);
     result.lipschitz = lipschitz;
     Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(x, Eigen::EigenvaluesOnly);
     result.eigenvalues = eig.eigenvalues().reverse();

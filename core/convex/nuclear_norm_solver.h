@@ -48,6 +48,7 @@ struct NuclearNormResult {
     double objective = 0.0;
     // First-order optimality of the returned S: with G = ∇f(S) + c_pen·I, the natural residual
     // ‖S − Π_PSD(S − G)‖_F (zero iff the KKT conditions hold), divided by the gradient scale at the origin.
+    // Cancelled runs skip it and report the last iteration's gradient-mapping proxy (NaN before the first).
     double optimality = 0.0;
     Eigen::MatrixXd S;
     Eigen::VectorXd eigenvalues;  // of S, descending
@@ -80,7 +81,7 @@ public:
     // ∇f(S) = −2 c_loss A*(y − A(S)), the gradient of the smooth part only.
     Eigen::MatrixXd smoothGradient(const Eigen::MatrixXd& S) const;
     // The largest eigenvalue of 2 c_loss A*A by power iteration from a fixed seed (a lower bound).
-    double estimateLipschitz(int iterations) const;
+    double estimateLipschitz(int iterations, const CancelToken& cancel = {}) const;
     // ‖S − Π_PSD(S − ∇f(S) − c_pen I)‖_F / (‖∇f(0)‖_F + c_pen√d): zero exactly at the minimiser.
     double optimality(const Eigen::MatrixXd& S) const;
 

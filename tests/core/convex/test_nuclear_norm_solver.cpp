@@ -393,7 +393,12 @@ private slots:
         QCOMPARE(calls, result.iterations + 1);
         sl::CancelToken cancel;
         cancel.cancel();
-        QCOMPARE(sl::NuclearNormSolver(data.X, data.y, config).run({}, cancel).status, sl::Status::Cancelled);
+        const sl::NuclearNormResult cancelled = sl::NuclearNormSolver(data.X, data.y, config).run({}, cancel);
+        QVERIFY(cancelled.status == sl::Status::Cancelled);
+        QCOMPARE(cancelled.iterations, 0);
+        QVERIFY(cancelled.S.isZero(0.0));  // the start, untouched
+        QVERIFY(std::isnan(cancelled.optimality));  // not computed: a cancel returns promptly
+        QVERIFY(std::abs(cancelled.objective - data.y.squaredNorm() / 25.0) <= 1e-12 * cancelled.objective);
         config.maxIterations = 3;
         const sl::NuclearNormResult capped = sl::NuclearNormSolver(data.X, data.y, config).run();
         QCOMPARE(capped.status, sl::Status::MaxIterations);
