@@ -15,15 +15,18 @@ namespace sl {
 // --- Eigenvalues (DIGEST §5.1) -----------------------------------------------------------------------------------
 
 // Eigenvalues of a symmetric matrix, ascending, values only, from its lower triangle.
-// Below kLapackEigenvalueCrossover rows: Eigen::SelfAdjointEigenSolver (EigenvaluesOnly), which wins while the
-// matrix sits in cache. From there on: LAPACK's dsyevd (the system LAPACK, OpenBLAS's on Debian, as numpy uses),
-// whose blocked, multi-threaded tridiagonalisation beats Eigen's unblocked, memory-bound one (bench/RESULTS.md).
+// Below kLapackEigenvalueCrossover rows: Eigen::SelfAdjointEigenSolver (EigenvaluesOnly), whose lower fixed cost
+// per call (no workspace, no thread hand-offs) wins on small matrices. From there on: LAPACK's dsyevd, the routine
+// numpy's eigvalsh calls, from the system LAPACK (OpenBLAS's on Debian: scripts/setup.sh installs it), whose
+// blocked, multi-threaded tridiagonalisation beats Eigen's unblocked, memory-bound one (2.2x at d = 800).
 // Should dsyevd report a failure, Eigen's solver answers instead.
 // Throws sl::ValidationError("matrix", ...) if it is not square, not finite or not symmetric (to 1e-10 relative).
 Eigen::VectorXd symmetricEigenvalues(const Eigen::MatrixXd& matrix);
 
-// Measured with both engines on this project's 2-core machine (bench/RESULTS.md, "Eigenvalues").
-constexpr Eigen::Index kLapackEigenvalueCrossover = 300;
+// Measured on this project's 2-core machine (bench/RESULTS.md, "Eigenvalues"): idle, dsyevd on OpenBLAS's two
+// threads overtakes Eigen at d ≈ 125 (1.15-1.25x faster at 150, 1.3x at 200); with the other core busy, OpenBLAS's
+// second thread waits for it and Eigen stays ahead up to d ≈ 270. The idle case decides, as in the benchmark.
+constexpr Eigen::Index kLapackEigenvalueCrossover = 150;
 
 namespace detail {
 // The LAPACK engine alone, without validation (the tests call it to know dsyevd itself answered): ascending
