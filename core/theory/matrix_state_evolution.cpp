@@ -53,27 +53,34 @@ public:
 
     // Stops between samples once `cancel` is set; the caller checks the token and discards the partial result.
     // One decomposition is O(d³): K of them took ~0.2 s at d = 200, K = 32, too long to leave a cancel waiting
-    // (issue 11: cancel returns within 100 ms; bench/bench_cancel_latency).
+    // (issue 11: cancel returns within 100 ms; bench/bench_cancel_latency). With OpenMP the K independent samples
+    // are shared among the threads (each result lands in its own slot, so the output does not depend on the
+    // thread count); they are ~86% of a quadratic SE curve's time (bench/RESULTS.md).
     std::vector<SampleSpectrum> decompose(const Eigen::VectorXd& s, double delta, bool vectors, long& count,
         double& eigenSeconds, const CancelToken& cancel) const
     {
         std::vector<SampleSpectrum> out(m_seeds.size());
+        const auto start = Clock::now();
+        long done = 0;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic) reduction(+ : done)
+#endif
         for (int k = 0; k < size(); ++k) {
             if (cancel.isCancelled())
-                break;
+                continue;
             Eigen::MatrixXd y = delta * goe(k);
             y.diagonal() += s;
-            const auto start = Clock::now();
             Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(
                 y, vectors ? Eigen::ComputeEigenvectors : Eigen::EigenvaluesOnly);
-            eigenSeconds += seconds(start);
-            ++count;
+            ++done;
             out[std::size_t(k)].y = eig.eigenvalues();
             if (vectors) {
                 // w_i = Σ_j s_j V_ji², since S* = diag(s).
                 out[std::size_t(k)].w = (eig.eigenvectors().array().square().colwise() * s.array()).colwise().sum();
             }
         }
+        eigenSeconds += seconds(start);  // wall time of the whole batch (GOE draws included, O(d²) each)
+        count += done;
         return out;
     }
 
