@@ -96,6 +96,15 @@ struct LassoSolver::Progress {
     int sweeps = 0;
     int nextObservation = 0;
     bool moved = false;  // whether the last round's sweeps changed any coordinate
+
+    // Whether the observer is due now (every `every` sweeps; never when every ≤ 0), booking the next call if so.
+    bool observationDue(int every)
+    {
+        if (every <= 0 || sweeps < nextObservation)
+            return false;
+        nextObservation = sweeps + every;
+        return true;
+    }
 };
 
 LassoSolver::LassoSolver(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, const LassoConfig& config)
@@ -290,15 +299,8 @@ void finish(LassoResult& result, int sweeps, double lambda, const char* updates,
     result.message = std::string(toString(result.status)) + " after " + std::to_string(sweeps) + " sweeps (" + updates
         + "), relative duality gap " + formatNumber(result.relativeGap) + ", " + std::to_string(result.activeCount)
         + " active" + note;
-    if (observer) {
-        LassoSnapshot snap;
-        snap.iteration = sweeps;
-        snap.lambda = lambda;
-        snap.objective = result.objective;
-        snap.dualityGap = result.dualityGap;
-        snap.activeCount = result.activeCount;
-        observer(snap);
-    }
+    if (observer)
+        observer(LassoSnapshot{sweeps, lambda, result.objective, result.dualityGap, result.activeCount});
 }
 
 }  // namespace
@@ -372,16 +374,8 @@ void LassoSolver::sweepGram(double lambda, Eigen::VectorXd& theta, Eigen::Vector
         const double gradientMax = qW.lpNorm<Eigen::Infinity>();
         const GapParts parts = gapParts(lambda, thetaW.lpNorm<1>(), residualSquared, m_yNormSq - ty, gradientMax);
         const double gap = std::max(0.0, parts.primal - parts.dual);
-        if (observer && m_config.observeEvery > 0 && progress.sweeps >= progress.nextObservation) {
-            LassoSnapshot snap;
-            snap.iteration = progress.sweeps;
-            snap.lambda = lambda;
-            snap.objective = parts.primal;
-            snap.dualityGap = gap;
-            snap.activeCount = int((thetaW.array() != 0.0).count());
-            observer(snap);
-            progress.nextObservation = progress.sweeps + m_config.observeEvery;
-        }
+        if (observer && progress.observationDue(m_config.observeEvery))
+            observer(LassoSnapshot{progress.sweeps, lambda, parts.primal, gap, int((thetaW.array() != 0.0).count())});
         if (!changed || isConverged(lambda, gap / reference, gradientMax, innerTolerance, xtyMax))
             break;
     }
@@ -465,16 +459,8 @@ LassoResult LassoSolver::solve(
     double innerScale = 1.0;  // shrinks when the working set's gap estimate was too optimistic
     for (;;) {
         fillResult(result, lambda, theta, q, r.squaredNorm(), m_y.dot(r));
-        if (observer && m_config.observeEvery > 0 && progress.sweeps >= progress.nextObservation) {
-            LassoSnapshot snap;
-            snap.iteration = progress.sweeps;
-            snap.lambda = lambda;
-            snap.objective = result.objective;
-            snap.dualityGap = result.dualityGap;
-            snap.activeCount = result.activeCount;
-            observer(snap);
-            progress.nextObservation = progress.sweeps + m_config.observeEvery;
-        }
+        if (observer && progress.observationDue(m_config.observeEvery))
+            observer(LassoSnapshot{progress.sweeps, lambda, result.objective, result.dualityGap, result.activeCount});
         if (isConverged(lambda, result.relativeGap, result.kktViolation, tolerance, xtyMax)) {
             result.status = Status::Converged;
             break;
