@@ -689,6 +689,7 @@ bool MainWindow::openSession(const QString& path)
     m_riskPlot->clearSeries();
     m_logSpectrumAction->setChecked(session->spectrumLogView);
     refreshRiskSeries();
+    requestTheory();  // the overlays belong to the session's parameters (the discarded change would have asked)
     if (!m_results.isEmpty())
         refreshSpectrum(m_results.back().eigenvalues, &m_results.back());
     m_liveAction->setChecked(live);

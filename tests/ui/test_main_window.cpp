@@ -353,8 +353,13 @@ private slots:
             window.parameterPanel()->discardPendingChange();
             QVERIFY(window.saveSession(path));
         }
+        QSettings().remove("parameters/last");  // the new window starts from the defaults (d = 40), not d = 33
         sl::ui::MainWindow reopened("-");
+        QTRY_VERIFY_WITH_TIMEOUT(reopened.spectrumPlot()->data().teacher.size() > 0, 30000);
+        QVERIFY(reopened.spectrumPlot()->data().teacher.size() != 33);
         QVERIFY2(reopened.openSession(path), qPrintable(reopened.lastError()));
+        // The theory overlays follow the session's parameters: the teacher spectrum has its d = 33 values.
+        QTRY_COMPARE_WITH_TIMEOUT(int(reopened.spectrumPlot()->data().teacher.size()), 33, 30000);
         const auto got = reopened.parameterPanel()->experiment();
         QCOMPARE(got.problem.dimension, 33);
         QCOMPARE(got.problem.samples, 77LL);
