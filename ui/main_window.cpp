@@ -440,6 +440,7 @@ void MainWindow::onRunFinished(const app::RunResult& result)
         m_gapLabel->setText(tr("convex gap –"));
         m_lastEigenvalues.clear();
         refreshSpectrum({}, nullptr);
+        m_riskPlot->clearLivePoint();  // its exploded risk (~1e10) would squash every other curve on the log axis
         showError(tr("Run %1: %2").arg(toString(result.status), result.message));
         addResult(result, false);  // a store failure, if any, is the message left on screen
         return;

@@ -35,6 +35,7 @@ public:
     // The live run's current risk, drawn as a single highlighted point.
     void setLivePoint(double nEff, double risk);
     void clearLivePoint();
+    bool hasLivePoint() const { return m_live && !m_live->data()->isEmpty(); }
 
     QString dataCsv() const override;
     QJsonObject dataJson() const override;

@@ -312,6 +312,7 @@ private slots:
         QVERIFY(window.spectrumPlot()->data().eigenvalues.size() == 0);  // no exploded spectrum drawn
         for (const sl::ui::RiskSeries& s : window.riskPlot()->series())
             QVERIFY2(s.nEff.isEmpty(), qPrintable(s.name));  // no measured point from a diverged run
+        QVERIFY(!window.riskPlot()->hasLivePoint());  // nor its last live snapshot
         {
             sl::app::ResultStore store;
             QVERIFY2(store.open(path), qPrintable(store.lastError()));
