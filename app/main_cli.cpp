@@ -33,16 +33,7 @@ using sl::cli::UsageError;
 
 QJsonObject readJsonObject(const QString& path)
 {
-    QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(sl::cli::readTextFile(path), &error);
-    if (error.error != QJsonParseError::NoError)
-        throw UsageError{QStringLiteral("%1: not valid JSON at character %2: %3")
-                             .arg(path)
-                             .arg(error.offset)
-                             .arg(error.errorString())};
-    if (!doc.isObject())
-        throw UsageError{QStringLiteral("%1: expected a JSON object").arg(path)};
-    return doc.object();
+    return sl::cli::readJsonObjectFile(path, QStringLiteral("expected a JSON object"));
 }
 
 double jsonDouble(const QJsonValue& v)

@@ -311,6 +311,20 @@ QByteArray readTextFile(const QString& path)
     }
 }
 
+QJsonObject readJsonObjectFile(const QString& path, const QString& notAnObject)
+{
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(readTextFile(path), &error);
+    if (error.error != QJsonParseError::NoError)
+        throw UsageError{QStringLiteral("%1: not valid JSON at character %2: %3")
+                             .arg(path)
+                             .arg(error.offset)
+                             .arg(error.errorString())};
+    if (!doc.isObject())
+        throw UsageError{QStringLiteral("%1: %2").arg(path, notAnObject)};
+    return doc.object();
+}
+
 Eigen::MatrixXd readMatrix(const QString& path)
 {
     try {

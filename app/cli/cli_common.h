@@ -98,6 +98,9 @@ void present(const Options& options, const QJsonObject& json, const QString& hum
 
 // Reads a whole file as text; throws UsageError naming the file when it cannot be read.
 QByteArray readTextFile(const QString& path);
+// Reads a file holding one JSON object; throws UsageError naming the file and the parse error's position, or
+// "PATH: notAnObject" when the JSON is valid but not an object.
+QJsonObject readJsonObjectFile(const QString& path, const QString& notAnObject);
 // Matrices and numbers through core/io, with ReadError turned into UsageError.
 Eigen::MatrixXd readMatrix(const QString& path);
 Eigen::VectorXd readNumbers(const QString& path, const QString& column = {});

@@ -208,17 +208,9 @@ int runMerge(const QStringList& arguments)
         throw UsageError{QStringLiteral("needs --store PATH")};
     QVector<sl::app::RunResult> results;
     for (const QString& path : o.positional()) {
-        QJsonParseError error;
-        const QJsonDocument doc = QJsonDocument::fromJson(readTextFile(path), &error);
-        if (error.error != QJsonParseError::NoError)
-            throw UsageError{QStringLiteral("%1: not valid JSON at character %2: %3")
-                                 .arg(path)
-                                 .arg(error.offset)
-                                 .arg(error.errorString())};
-        if (!doc.isObject())
-            throw UsageError{QStringLiteral("%1: a run result must be a JSON object").arg(path)};
         QString message;
-        const auto result = sl::app::RunResult::fromJson(doc.object(), &message);
+        const auto result = sl::app::RunResult::fromJson(
+            readJsonObjectFile(path, QStringLiteral("a run result must be a JSON object")), &message);
         if (!result)
             throw UsageError{QStringLiteral("%1: not a run result: %2").arg(path, message)};
         results.append(*result);

@@ -131,17 +131,7 @@ sl::app::ExperimentConfig experimentFromOptions(const Options& o)
     QJsonObject base;
     if (o.has(QStringLiteral("config"))) {
         const QString path = o.text(QStringLiteral("config"));
-        const QByteArray text = readTextFile(path);
-        QJsonParseError error;
-        const QJsonDocument doc = QJsonDocument::fromJson(text, &error);
-        if (error.error != QJsonParseError::NoError)
-            throw UsageError{QStringLiteral("%1: not valid JSON at character %2: %3")
-                                 .arg(path)
-                                 .arg(error.offset)
-                                 .arg(error.errorString())};
-        if (!doc.isObject())
-            throw UsageError{QStringLiteral("%1: the experiment must be a JSON object ({...})").arg(path)};
-        base = doc.object();
+        base = readJsonObjectFile(path, QStringLiteral("the experiment must be a JSON object ({...})"));
         // A run result (train --json output) is accepted too: its "config" is the experiment.
         if (base.contains(QStringLiteral("config")) && base.value(QStringLiteral("config")).isObject())
             base = base.value(QStringLiteral("config")).toObject();
