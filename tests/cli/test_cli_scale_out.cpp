@@ -116,12 +116,21 @@ qint64 childOf(qint64 parent)
     return 0;
 }
 
-// Waits until process `pid` (or, with ofChild, its child) catches SIGINT; returns that process, or 0.
+// Whether process `pid` is scalinglab-cli itself (a shell or GNU parallel's forked perl, before they exec the
+// job, may have a SIGINT handler of their own).
+bool isCli(qint64 pid)
+{
+    return QFileInfo(QStringLiteral("/proc/%1/exe").arg(pid)).canonicalFilePath()
+        == QFileInfo(QStringLiteral(SCALINGLAB_CLI_PATH)).canonicalFilePath();
+}
+
+// Waits until process `pid` (or, with ofChild, its child) is scalinglab-cli and catches SIGINT; returns that
+// process, or 0.
 qint64 waitUntilCatchingSigint(qint64 pid, bool ofChild)
 {
     for (int i = 0; i < 400; ++i) {
         const qint64 target = ofChild ? childOf(pid) : pid;
-        if (target > 0 && catchesSigint(target))
+        if (target > 0 && isCli(target) && catchesSigint(target))
             return target;
         QTest::qWait(25);
     }
