@@ -246,6 +246,9 @@ int runStatus(const Options& o, const QString& planPath, const std::vector<sl::a
     requireJobsOfPlan(root, points);
     QSet<QString> stored;
     if (!o.storePath().isEmpty()) {
+        // A report does not create a store.
+        if (!QFileInfo(o.storePath()).isFile())
+            throw UsageError{QStringLiteral("no results store at '%1'").arg(o.storePath())};
         sl::app::ResultStore store;
         if (!store.open(o.storePath()))
             throw UsageError{QStringLiteral("cannot open the store: %1").arg(store.lastError())};

@@ -250,6 +250,15 @@ private slots:
         status = runCli({"sweep", path("fast.json"), "--status", "--work-dir", work, "--json"});
         QCOMPARE(status.exitCode, 1);
         QCOMPARE(indices(status.json()["missing"]), (QList<int>{1, 4}));
+        // With the store they were merged into, the two count as finished; a store that is not there is an error.
+        const CliRun withStore = runCli(
+            {"sweep", path("fast.json"), "--status", "--work-dir", work, "--store", path("parallel.sqlite"), "--json"});
+        QCOMPARE(withStore.exitCode, 0);
+        QCOMPARE(indices(withStore.json()["finished"]).size(), 6);
+        QCOMPARE(runCli({"sweep", path("fast.json"), "--status", "--work-dir", work, "--store", path("none.sqlite")})
+                     .exitCode,
+            2);
+        QVERIFY(!QFile::exists(path("none.sqlite")));
         const QString line = status.json()["parallel"].toString();
         QVERIFY2(line.startsWith("sed -n '2p;5p' "), qPrintable(line));
         QProcess shell;
