@@ -8,9 +8,30 @@
 #include "app/runner/experiment_execution.h"
 #include "app/store/result_store.h"
 
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+
 #include <memory>
 
 namespace sl::cli {
+namespace {
+
+// Whether `path` already holds a finished run of the configuration `configHash` (a result file from an earlier
+// run of the same sweep point). Anything unreadable is not one.
+bool holdsFinishedRun(const QString& path, const QString& configHash)
+{
+    if (path.isEmpty() || path == QLatin1String("-") || !QFileInfo(path).isFile())
+        return false;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return false;
+    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll());
+    const auto stored = doc.isObject() ? sl::app::RunResult::fromJson(doc.object()) : std::nullopt;
+    return stored && stored->configHash == configHash && isFinished(*stored);
+}
+
+}  // namespace
 
 int runTrain(const QStringList& arguments)
 {
@@ -20,7 +41,10 @@ int runTrain(const QStringList& arguments)
             "tail fit and phase. Options override the --config file (an experiment JSON, or a run result whose\n"
             "\"config\" is used). The JSON output is the run result (RunResult::toJson): config, status, iterations,\n"
             "train_loss, objective, excess_risk, matrix_mse, convex_gap, eigenvalues, tail_fit, phase, ...\n"
-            "With --store PATH the result is also saved in the results store the GUI reads."));
+            "With --store PATH the result is also saved in the results store the GUI reads.\n"
+            "Ctrl-C (SIGINT, e.g. from `scancel --signal=INT`) stops the run cleanly: its JSON says \"status\":\n"
+            "\"cancelled\" (merge refuses it, `sweep --status` lists the point as cancelled), it is not saved in the\n"
+            "store, and it never overwrites an --output file that holds a finished run of the same configuration."));
     o.value(QStringLiteral("config"), QStringLiteral("FILE"),
         QStringLiteral("Experiment JSON (schema scalinglab.experiment)."));
     addProblemOptions(o, true);
@@ -50,6 +74,9 @@ int runTrain(const QStringList& arguments)
         },
         interruptToken());
     bar.finish();
+    if (result.status == sl::Status::Cancelled && holdsFinishedRun(o.outputPath(), result.configHash))
+        throw RunError{QStringLiteral("cancelled; '%1' already holds a finished run of this configuration and is kept")
+                           .arg(o.outputPath())};
     // A save that fails (a full disk) does not lose the run: it is written out first, then the failure reported.
     QString storeError;
     if (store && result.status != sl::Status::Cancelled && store->save(result.toJson()) < 0)

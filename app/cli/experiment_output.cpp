@@ -11,6 +11,11 @@
 
 namespace sl::cli {
 
+bool isFinished(const sl::app::RunResult& result)
+{
+    return result.status == sl::Status::Converged || result.status == sl::Status::MaxIterations;
+}
+
 int exitCodeFor(const sl::app::RunResult& result)
 {
     switch (result.status) {
@@ -97,7 +102,8 @@ QVector<sl::app::RunResult> runPoints(const Options& options, const std::vector<
     int reused = 0;
     for (size_t i = 0; i < points.size(); ++i) {
         if (resume && store) {
-            if (const auto stored = store->findByHash(points[i].hash())) {
+            // Only a finished run stands for its point: a failed or cancelled row is run again.
+            if (const auto stored = store->findFinishedByHash(points[i].hash())) {
                 if (auto r = sl::app::RunResult::fromJson(stored->result)) {
                     outcomes[i] = *r;
                     ++reused;

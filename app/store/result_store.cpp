@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/store/result_store.h"
 
+#include "core/common/status.h"
+
 #include <QDataStream>
 #include <QDir>
 #include <QFile>
@@ -106,7 +108,16 @@ const char* const kCreateV1[] = {
     "CREATE INDEX IF NOT EXISTS runs_config_hash ON runs(config_hash)",
 };
 
+// SQL for "the status is a finished one", the same set as ResultStore::isFinishedStatus.
+const char kFinishedStatusSql[] = "status IN ('converged', 'max-iterations')";
+
 }  // namespace
+
+bool ResultStore::isFinishedStatus(const QString& status)
+{
+    return status == QLatin1String(sl::toString(sl::Status::Converged))
+        || status == QLatin1String(sl::toString(sl::Status::MaxIterations));
+}
 
 ResultStore::~ResultStore()
 {
@@ -294,8 +305,10 @@ bool ResultStore::migrate()
     return true;
 }
 
-qint64 ResultStore::save(const QJsonObject& result)
+qint64 ResultStore::save(const QJsonObject& result, int* replaced)
 {
+    if (replaced)
+        *replaced = 0;
     if (!isOpen()) {
         fail(QStringLiteral("The results store is not open."));
         return -1;
@@ -304,6 +317,11 @@ qint64 ResultStore::save(const QJsonObject& result)
     const QJsonObject config = result.value(QStringLiteral("config")).toObject();
     if (hash.isEmpty() || config.isEmpty()) {
         fail(QStringLiteral("A run without config or config_hash cannot be stored."));
+        return -1;
+    }
+    const QString status = result.value(QStringLiteral("status")).toString();
+    if (status == QLatin1String(sl::toString(sl::Status::Cancelled))) {
+        fail(QStringLiteral("A cancelled run is not a result and is not stored (configuration %1).").arg(hash));
         return -1;
     }
     const QJsonObject problem = config.value(QStringLiteral("problem")).toObject();
@@ -317,6 +335,22 @@ qint64 ResultStore::save(const QJsonObject& result)
         return -1;
     }
     QSqlQuery query(db);
+    int removed = 0;
+    if (isFinishedStatus(status)) {
+        query.prepare(QStringLiteral("DELETE FROM runs WHERE config_hash = ? AND NOT (")
+            + QLatin1String(kFinishedStatusSql) + QLatin1Char(')'));
+        query.addBindValue(hash);
+        if (!query.exec()) {
+            const QString message = sqliteMessage(query.lastError());
+            query.finish();
+            db.rollback();
+            fail(QStringLiteral("Cannot replace the unfinished runs in the results store '%1': %2")
+                     .arg(m_path, message));
+            return -1;
+        }
+        removed = query.numRowsAffected();
+        query.finish();
+    }
     query.prepare(QStringLiteral(
         "INSERT INTO runs (config_hash, config_json, result_json, status, model, solver, dimension, samples,"
         " weight_decay, gamma, noise, seed, iterations, train_loss, objective, excess_risk, matrix_mse, convex_gap,"
@@ -329,7 +363,7 @@ qint64 ResultStore::save(const QJsonObject& result)
         QStringLiteral(":config_json"), QString::fromUtf8(QJsonDocument(config).toJson(QJsonDocument::Compact)));
     query.bindValue(
         QStringLiteral(":result_json"), QString::fromUtf8(QJsonDocument(stripped).toJson(QJsonDocument::Compact)));
-    query.bindValue(QStringLiteral(":status"), result.value(QStringLiteral("status")).toString());
+    query.bindValue(QStringLiteral(":status"), status);
     query.bindValue(QStringLiteral(":model"), problem.value(QStringLiteral("model")).toString());
     query.bindValue(QStringLiteral(":solver"), config.value(QStringLiteral("solver")).toString());
     query.bindValue(QStringLiteral(":dimension"), numberOrNull(problem.value(QStringLiteral("dimension"))));
@@ -364,6 +398,8 @@ qint64 ResultStore::save(const QJsonObject& result)
         fail(QStringLiteral("Cannot commit the run to the results store '%1': %2").arg(m_path, message));
         return -1;
     }
+    if (replaced)
+        *replaced = removed;
     return id;
 }
 
@@ -393,6 +429,19 @@ std::optional<StoredRun> ResultStore::findByHash(const QString& configHash)
         return std::nullopt;
     QSqlQuery query(QSqlDatabase::database(m_connection, false));
     query.prepare(QLatin1String(kSelectRuns) + QStringLiteral("WHERE config_hash = ? ORDER BY id DESC LIMIT 1"));
+    query.addBindValue(configHash);
+    if (!query.exec() || !query.next())
+        return std::nullopt;
+    return readRow(query);
+}
+
+std::optional<StoredRun> ResultStore::findFinishedByHash(const QString& configHash)
+{
+    if (!isOpen())
+        return std::nullopt;
+    QSqlQuery query(QSqlDatabase::database(m_connection, false));
+    query.prepare(QLatin1String(kSelectRuns) + QStringLiteral("WHERE config_hash = ? AND ")
+        + QLatin1String(kFinishedStatusSql) + QStringLiteral(" ORDER BY id DESC LIMIT 1"));
     query.addBindValue(configHash);
     if (!query.exec() || !query.next())
         return std::nullopt;
@@ -433,6 +482,19 @@ QVector<QString> ResultStore::hashes()
     QSqlQuery query(QSqlDatabase::database(m_connection, false));
     query.setForwardOnly(true);
     if (query.exec(QStringLiteral("SELECT DISTINCT config_hash FROM runs")))
+        while (query.next())
+            out.append(query.value(0).toString());
+    return out;
+}
+
+QVector<QString> ResultStore::finishedHashes()
+{
+    QVector<QString> out;
+    if (!isOpen())
+        return out;
+    QSqlQuery query(QSqlDatabase::database(m_connection, false));
+    query.setForwardOnly(true);
+    if (query.exec(QStringLiteral("SELECT DISTINCT config_hash FROM runs WHERE ") + QLatin1String(kFinishedStatusSql)))
         while (query.next())
             out.append(query.value(0).toString());
     return out;

@@ -55,17 +55,28 @@ public:
     QString path() const { return m_path; }
     QString lastError() const { return m_error; }
 
+    // A status that ends in a result ("converged", "max-iterations"); "diverged", "not-converged" and "invalid" are
+    // failed runs, "cancelled" is no run at all.
+    static bool isFinishedStatus(const QString& status);
+
     // Saves one run, given as RunResult::toJson(); reads config_hash, status and the metric columns from it.
-    // Returns the new row id, or -1 (lastError() set).
-    qint64 save(const QJsonObject& result);
+    // Returns the new row id, or -1 (lastError() set). A cancelled run is refused (it is not a result). A finished
+    // run replaces, in the same transaction, every stored row of its configuration hash that is not finished (a
+    // failed run, or a cancelled one an older version stored); *replaced counts them.
+    qint64 save(const QJsonObject& result, int* replaced = nullptr);
 
     // The most recent run with this configuration hash, if any.
     std::optional<StoredRun> findByHash(const QString& configHash);
+    // The most recent finished run (isFinishedStatus) with this configuration hash, if any: what a resumed sweep
+    // may reuse.
+    std::optional<StoredRun> findFinishedByHash(const QString& configHash);
     // Every stored run, oldest first.
     QVector<StoredRun> runs();
     qint64 count();
     // Hashes of every stored run (for a sweep's cache lookup in one query).
     QVector<QString> hashes();
+    // Hashes of the configurations with a finished run.
+    QVector<QString> finishedHashes();
     // PRAGMA integrity_check; true when SQLite answers "ok".
     bool integrityCheck(QString* message = nullptr);
     // PRAGMA journal_mode as SQLite reports it ("wal" once open).

@@ -271,7 +271,7 @@ private slots:
             {"sweep", path("sweep.json"), "--emit-slurm", "--work-dir", path("slurm"), "--slurm-time", "00:10:00"});
         QCOMPARE(slurm.exitCode, 0);
         QVERIFY(slurm.out.contains("#SBATCH --array=0-5"));
-        QVERIFY(slurm.out.contains("#SBATCH --time=00:10:00"));
+        QVERIFY(slurm.out.contains("#SBATCH --time=\"00:10:00\""));
         QProcess task;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("SLURM_ARRAY_TASK_ID"), QStringLiteral("0"));

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The results store: round trip, WAL, refusal (byte-identical) of foreign, corrupt and newer files, concurrent
-// writers, a full disk (SQLITE_FULL through ResultStore::setMaxPageCountForTesting) and paths that cannot be
-// opened (a regular file in the way, a folder). Every fault is made so that it also bites when the tests run as
-// root (CI does), which chmod-based read-only files would not. The crash test (SIGKILL mid-sweep) lives in
-// tests/app/runner/test_sweep_runner.cpp.
+// The results store: round trip, WAL, cancelled runs refused and unfinished rows replaced by a finished run, refusal
+// (byte-identical) of foreign, corrupt and newer files, concurrent writers, a full disk (SQLITE_FULL through
+// ResultStore::setMaxPageCountForTesting) and paths that cannot be opened (a regular file in the way, a folder). Every
+// fault is made so that it also bites when the tests run as root (CI does), which chmod-based read-only files would
+// not. The crash test (SIGKILL mid-sweep) lives in tests/app/runner/test_sweep_runner.cpp.
 #include "app/store/result_store.h"
 #include "tests/app/store/full_store.h"
 
@@ -186,6 +186,70 @@ private slots:
         ResultStore store;
         QVERIFY2(store.open(path), qPrintable(store.lastError()));
         QCOMPARE(store.count(), 0);
+    }
+
+    // A cancelled run is never a row; a finished run replaces the failed (and, in a store written before this rule,
+    // cancelled) rows of its configuration, so a resumed sweep or a merge never takes them for the point's result.
+    void cancelledRefusedAndUnfinishedRowsReplacedByAFinishedRun()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("replace.sqlite");
+        ResultStore store;
+        QVERIFY2(store.open(path), qPrintable(store.lastError()));
+        QJsonObject cancelled = makeResult(1);
+        cancelled["status"] = "cancelled";
+        QCOMPARE(store.save(cancelled), qint64(-1));
+        QVERIFY2(store.lastError().contains("cancelled"), qPrintable(store.lastError()));
+        QCOMPARE(store.count(), 0);
+
+        // hash-1: a diverged run first; hash-2: a cancelled row as an older version wrote it (raw SQL, the way the
+        // earlier `merge` stored one).
+        QJsonObject diverged = makeResult(1);
+        diverged["status"] = "diverged";
+        int replaced = -1;
+        QVERIFY(store.save(diverged, &replaced) > 0);
+        QCOMPARE(replaced, 0);
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase("QSQLITE", "raw-cancelled");
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery insert(db);
+            QVERIFY(insert.exec("INSERT INTO runs (config_hash, config_json, result_json, status, software_version,"
+                                " created_at) VALUES ('hash-2', '{}', '{}', 'cancelled', 'old', '2026-01-01')"));
+            insert.finish();
+            db.close();
+        }
+        QSqlDatabase::removeDatabase("raw-cancelled");
+        QCOMPARE(store.count(), 2);
+        QVERIFY(store.hashes().contains("hash-1") && store.hashes().contains("hash-2"));
+        QVERIFY(store.finishedHashes().isEmpty());
+        QVERIFY(!store.findFinishedByHash("hash-1"));
+        QVERIFY(!store.findFinishedByHash("hash-2"));
+
+        for (int i : {1, 2}) {
+            QVERIFY(store.save(makeResult(i), &replaced) > 0);
+            QCOMPARE(replaced, 1);
+        }
+        QCOMPARE(store.count(), 2);
+        for (const auto& run : store.runs()) {
+            QCOMPARE(run.status, QString("converged"));
+            QCOMPARE(run.result, makeResult(run.configHash.mid(5).toInt()));
+        }
+        // A failed run arriving after the finished one is kept as a record, but is not the point's result.
+        QVERIFY(store.save(diverged, &replaced) > 0);
+        QCOMPARE(replaced, 0);
+        QCOMPARE(store.findByHash("hash-1")->status, QString("diverged"));
+        QCOMPARE(store.findFinishedByHash("hash-1")->result, makeResult(1));
+        QCOMPARE(store.finishedHashes().size(), 2);
+        // max-iterations is a finished run too: it replaces the diverged row and keeps the converged one.
+        QJsonObject capped = makeResult(1);
+        capped["status"] = "max-iterations";
+        QVERIFY(store.save(capped, &replaced) > 0);
+        QCOMPARE(replaced, 1);
+        QCOMPARE(store.count(), 3);
+        QVERIFY(ResultStore::isFinishedStatus("converged") && ResultStore::isFinishedStatus("max-iterations"));
+        for (const char* failed : {"diverged", "not-converged", "invalid", "cancelled", ""})
+            QVERIFY(!ResultStore::isFinishedStatus(failed));
     }
 
     void concurrentWritersFromThreads()
