@@ -12,6 +12,7 @@
 #include "core/model/problem.h"
 #include "core/spectrum/spectrum.h"
 #include "core/spectrum/tail_fit.h"
+#include "core/spectrum/trained_spectrum.h"
 #include "ui/phase_diagram_view.h"
 #include "ui/plot_export.h"
 #include "ui/risk_plot.h"
@@ -97,11 +98,15 @@ std::unique_ptr<sl::ui::PlotView> spectrumPlot(const Options& o)
             data.predictedWeightAtZero = theory.predictedWeightAtZero;
         }
     }
-    data.tail = sl::fitPowerLawTail(data.eigenvalues);
-    data.bulk = sl::detectBulkEdge(data.eigenvalues);
+    // The same reading of the trained spectrum as `train` stores (core/spectrum/trained_spectrum.h).
+    const sl::TrainedSpectrumFit spectrumFit = sl::fitTrainedSpectrum(data.eigenvalues);
+    data.tail = spectrumFit.tail;
+    data.bulk = spectrumFit.bulk;
     data.predictedAlpha = sl::predictedTailExponent(run.config.problem.gamma).value;  // DIGEST §5.3 (inferred)
+    sl::PhaseRuleConfig zeros;
+    zeros.zeroTolerance = spectrumFit.zeros.threshold;
     data.spectralPhase
-        = QLatin1String(sl::toString(sl::classifySpectrum(data.eigenvalues, *data.bulk, &*data.tail).phase));
+        = QLatin1String(sl::toString(sl::classifySpectrum(data.eigenvalues, *data.bulk, &*data.tail, zeros).phase));
     auto plot = std::make_unique<sl::ui::SpectrumPlot>();
     plot->setLogView(o.has(QStringLiteral("log")));
     plot->setData(data);
@@ -183,8 +188,14 @@ int runRender(const QStringList& arguments)
             "            from --result FILE (the output of `train --json`), a stored run (--store PATH --hash H), or\n"
             "            a run of the given configuration (--config FILE and/or the train options);\n"
             "  phase     the phase diagram for --d --gamma --noise."));
-    o.value(QStringLiteral("width"), QStringLiteral("W"), QStringLiteral("Image width in pixels (default 900)."));
-    o.value(QStringLiteral("height"), QStringLiteral("H"), QStringLiteral("Image height in pixels (default 600)."));
+    // The image size has its own names: --width is the network's hidden width p, as in every other command.
+    o.value(QStringLiteral("image-width"), QStringLiteral("W"),
+        QStringLiteral("Image width in pixels (default 900); a PNG is exactly this wide."));
+    o.value(QStringLiteral("image-height"), QStringLiteral("H"),
+        QStringLiteral("Image height in pixels (default 600); a PNG is exactly this high."));
+    o.value(QStringLiteral("scale"), QStringLiteral("S"),
+        QStringLiteral("Device pixel ratio (default 1): the plot is laid out at W/S × H/S, so --scale 2 with\n"
+                       "--image-width 1800 --image-height 1200 is a 900×600 plot at high-DPI sharpness."));
     o.value(QStringLiteral("curve"), QStringLiteral("FILE"), QStringLiteral("risk: a `curve --json` output."));
     o.value(QStringLiteral("result"), QStringLiteral("FILE"), QStringLiteral("spectrum: a `train --json` output."));
     o.value(QStringLiteral("hash"), QStringLiteral("H"), QStringLiteral("spectrum: config hash of a stored run."));
@@ -208,18 +219,22 @@ int runRender(const QStringList& arguments)
     sl::ui::ImageFormat format;
     if (!sl::ui::imageFormatFromPath(path, format))
         throw UsageError{QStringLiteral("%1: unknown image format (use .png, .pdf or .svg)").arg(path)};
-    const int width = int(o.integer(QStringLiteral("width"), 900, 50, 20000));
-    const int height = int(o.integer(QStringLiteral("height"), 600, 50, 20000));
+    const int width = int(o.integer(QStringLiteral("image-width"), 900, 50, 20000));
+    const int height = int(o.integer(QStringLiteral("image-height"), 600, 50, 20000));
+    const double scale = o.number(QStringLiteral("scale"), 1.0, 0.25, 8.0);
+    if (width / scale < 50 || height / scale < 50)
+        throw UsageError{
+            QStringLiteral("the image is too small for --scale %1: W/S and H/S must be at least 50").arg(scale)};
     std::unique_ptr<sl::ui::PlotView> plot = kind == QLatin1String("risk") ? riskPlot(o)
         : kind == QLatin1String("spectrum")                                ? spectrumPlot(o)
                                                                            : phasePlot(o);
-    plot->resize(width, height);
+    plot->resize(qRound(width / scale), qRound(height / scale));
     plot->replot();
     QString error;
-    if (!sl::ui::exportImage(*plot, path, &error, width, height))
+    if (!sl::ui::exportImage(*plot, path, &error, width, height, scale))
         throw RunError{error};
     const QJsonObject json{{QStringLiteral("plot"), kind}, {QStringLiteral("file"), path},
-        {QStringLiteral("width"), width}, {QStringLiteral("height"), height}};
+        {QStringLiteral("width"), width}, {QStringLiteral("height"), height}, {QStringLiteral("scale"), scale}};
     // The image went to --output; the summary goes to stdout.
     const QByteArray text = o.json() ? sl::cli::jsonText(json) : QStringLiteral("wrote %1\n").arg(path).toUtf8();
     std::fwrite(text.constData(), 1, size_t(text.size()), stdout);

@@ -8,6 +8,9 @@
 #include <QSaveFile>
 #include <QSvgGenerator>
 
+#include <algorithm>
+#include <cmath>
+
 namespace sl::ui {
 
 bool imageFormatFromPath(const QString& path, ImageFormat& format)
@@ -60,17 +63,37 @@ bool writeSvg(PlotView& plot, const QString& path, int width, int height)
     return painter.end();
 }
 
+// Exactly width × height pixels. QCustomPlot's own savePng writes round(scale · round(width / scale)) pixels, one or
+// two off for an odd size at scale 2; the rare rounding remainder is resampled away.
+bool writePng(PlotView& plot, const QString& path, int width, int height, double scale)
+{
+    const QPixmap pixmap
+        = plot.toPixmap(std::max(1, qRound(width / scale)), std::max(1, qRound(height / scale)), scale);
+    QImage image = pixmap.toImage();
+    if (image.isNull())
+        return false;
+    if (image.size() != QSize(width, height))
+        image = image.scaled(width, height, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+    image.setDevicePixelRatio(1.0);
+    return image.save(path, "PNG");
+}
+
 }  // namespace
 
-bool exportImage(PlotView& plot, const QString& path, QString* error, int width, int height)
+bool exportImage(PlotView& plot, const QString& path, QString* error, int width, int height, double scale)
 {
     ImageFormat format;
     if (!imageFormatFromPath(path, format))
         return fail(error, QObject::tr("%1: unknown image format (use .png, .pdf or .svg)").arg(path));
+    if (!(scale > 0) || !std::isfinite(scale))
+        return fail(error, QObject::tr("the export scale must be a positive number (got %1)").arg(scale));
     if (width <= 0 || height <= 0) {
-        width = plot.width() > 50 ? plot.width() : 900;
-        height = plot.height() > 50 ? plot.height() : 600;
+        width = qRound((plot.width() > 50 ? plot.width() : 900) * scale);
+        height = qRound((plot.height() > 50 ? plot.height() : 600) * scale);
     }
+    // The layout (fonts, lines, margins) is computed at width/scale × height/scale, the same for every format.
+    const int layoutWidth = std::max(1, qRound(width / scale));
+    const int layoutHeight = std::max(1, qRound(height / scale));
     const QFileInfo info(path);
     if (!info.absoluteDir().exists())
         return fail(error, QObject::tr("%1: the folder does not exist").arg(path));
@@ -78,11 +101,11 @@ bool exportImage(PlotView& plot, const QString& path, QString* error, int width,
     const QString temporary = info.absoluteDir().filePath(".scalinglab-export-" + info.fileName());
     bool ok = false;
     switch (format) {
-    case ImageFormat::Png: ok = plot.savePng(temporary, width, height, 2.0); break;
+    case ImageFormat::Png: ok = writePng(plot, temporary, width, height, scale); break;
     case ImageFormat::Pdf:
-        ok = plot.savePdf(temporary, width, height, QCP::epNoCosmetic, "Scaling Lab", plot.title());
+        ok = plot.savePdf(temporary, layoutWidth, layoutHeight, QCP::epNoCosmetic, "Scaling Lab", plot.title());
         break;
-    case ImageFormat::Svg: ok = writeSvg(plot, temporary, width, height); break;
+    case ImageFormat::Svg: ok = writeSvg(plot, temporary, layoutWidth, layoutHeight); break;
     }
     if (ok && QFileInfo(temporary).size() > 0) {
         QFile::remove(path);

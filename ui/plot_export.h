@@ -14,9 +14,13 @@ enum class DataFormat { Csv, Json };
 bool imageFormatFromPath(const QString& path, ImageFormat& format);
 bool dataFormatFromPath(const QString& path, DataFormat& format);
 
-// Writes the plot as an image (PNG, PDF or SVG by extension) at the given size in pixels (0: the widget's
-// size). Returns false with a message in `error` when the format is unknown or the file cannot be written.
-bool exportImage(PlotView& plot, const QString& path, QString* error, int width = 0, int height = 0);
+// Writes the plot as an image (PNG, PDF or SVG by extension). A PNG is exactly width × height pixels; `scale` is its
+// device pixel ratio: the plot is laid out at width/scale × height/scale, so scale 2 draws text and lines twice as
+// many pixels thick (sharp slides). PDF and SVG are that same layout as vector graphics. Width or height 0: the
+// widget's size times `scale`. Returns false with a message in `error` when the format is unknown, the scale is
+// not positive or the file cannot be written.
+bool exportImage(
+    PlotView& plot, const QString& path, QString* error, int width = 0, int height = 0, double scale = 2.0);
 
 // Writes the plot's data (CSV or JSON by extension).
 bool exportData(const PlotView& plot, const QString& path, QString* error);

@@ -5,6 +5,7 @@
 #include "app/cli/commands.h"
 #include "core/spectrum/spectrum.h"
 #include "core/spectrum/tail_fit.h"
+#include "core/spectrum/trained_spectrum.h"
 
 #include <cmath>
 #include <limits>
@@ -21,6 +22,37 @@ QJsonObject ratioJson(const sl::LikelihoodRatio& r)
     o[QStringLiteral("p_value")] = jsonNumber(r.pValue);
     o[QStringLiteral("preferred")] = QString::fromStdString(r.preferred);
     return o;
+}
+
+// The core's "too few eigenvalues" names neither the option nor what the user gave: say how many of the user's
+// values lie in the searched range and which option sets the minimum.
+QString tooFewMessage(const Eigen::VectorXd& values, const sl::TailFitConfig& config, bool eigenvalues)
+{
+    Eigen::Index inRange = 0;
+    for (const double v : values) {
+        const bool above = std::isfinite(config.xmin) ? v >= config.xmin : v > 0;
+        if (above && (!std::isfinite(config.xmax) || v <= config.xmax))
+            ++inRange;
+    }
+    const QString range = std::isfinite(config.xmin) || std::isfinite(config.xmax)
+        ? QStringLiteral("in the range searched (--xmin/--xmax)")
+        : QStringLiteral("positive");
+    return QStringLiteral("too few %1 for a tail fit: %2 of the %3 are %4, and --min-tail is %5 (lower it to fit a "
+                          "shorter tail)")
+        .arg(eigenvalues ? QStringLiteral("eigenvalues") : QStringLiteral("values"))
+        .arg(inRange)
+        .arg(values.size())
+        .arg(range)
+        .arg(config.minTail);
+}
+
+QString ratioLine(const sl::LikelihoodRatio& r)
+{
+    // Published tables (Clauset et al. 2009, Table 6; poweRlaw's compare_distributions) give the normalised
+    // statistic R/(σ√n); the raw log-likelihood ratio R is printed beside it, each named.
+    return QStringLiteral("log-likelihood ratio R = %1, normalised R/(σ√n) = %2, p = %3: %4")
+        .arg(formatNumber(r.logLikelihoodRatio, 4), formatNumber(r.normalizedRatio, 4), formatNumber(r.pValue, 3),
+            QString::fromStdString(r.preferred));
 }
 
 }  // namespace
@@ -43,13 +75,17 @@ int runFitTail(const QStringList& arguments)
     o.value(
         QStringLiteral("xmax"), QStringLiteral("X"), QStringLiteral("Fit the truncated power law on [xmin, xmax]."));
     o.value(QStringLiteral("min-tail"), QStringLiteral("K"),
-        QStringLiteral("Fewest points in the tail (default %1).").arg(sl::kMinTailPoints));
+        QStringLiteral("Fewest points in the tail (default %1). It also bounds the xmin search of every bootstrap\n"
+                       "replicate, so it changes the p-value: Clauset et al. (2009) search every xmin, which\n"
+                       "a small K (e.g. 3) reproduces.")
+            .arg(sl::kMinTailPoints));
     o.value(QStringLiteral("seed"), QStringLiteral("S"), QStringLiteral("Bootstrap seed (default 1)."));
     o.value(QStringLiteral("threads"), QStringLiteral("T"), QStringLiteral("Bootstrap threads (default: all cores)."));
     o.epilogue(QStringLiteral(
         "File formats: text with one number per line, CSV/whitespace tables (a non-numeric first line is a header;\n"
         "lines starting with # are skipped), NumPy .npy (float32/float64, C or Fortran order, 1-D or 2-D).\n"
-        "Non-positive values are dropped before the fit (zeros are the ESD's rank-deficiency spike)."));
+        "Non-positive values are dropped before the fit (zeros are the ESD's rank-deficiency spike); with --matrix,\n"
+        "eigenvalues at most 1e-7 × the largest are numerical zeros and are left out too (reported as n_zero)."));
     o.parse(arguments);
     if (o.helpRequested()) {
         writeOutput(o, o.helpText().toUtf8());
@@ -96,17 +132,31 @@ int runFitTail(const QStringList& arguments)
         values = readNumbers(path, o.text(QStringLiteral("column")));
         source = QStringLiteral("%1 numbers").arg(values.size());
     }
+    // A spectrum's numerical zeros (|x| ≤ 1e-7 × the largest) are its point mass at 0, never part of a tail, as in
+    // `train` (core/spectrum/trained_spectrum.h). The user's own numbers are fitted as given.
+    sl::ZeroSplit zeros;
+    if (o.has(QStringLiteral("matrix"))) {
+        zeros = sl::splitNumericalZeros(values);
+        values = zeros.nonZero;
+        source += QStringLiteral(", %1 numerical zeros (≤ %2) left out")
+                      .arg(zeros.nZero)
+                      .arg(formatNumber(zeros.threshold));
+    }
 
     ProgressBar bar(o, QStringLiteral("bootstrap"), config.bootstrapReplicates);
-    const sl::TailFit fit = sl::TailFitter(config).run(
+    sl::TailFit fit = sl::TailFitter(config).run(
         values, [&](const sl::BootstrapProgress& p) { bar.update(p.done); }, interruptToken());
     bar.finish();
     const sl::PlfitResult plfit = sl::plfitReference(values, config.xmin);
+    if (fit.status == sl::Status::Invalid && fit.message.rfind("too few", 0) == 0)
+        fit.message = tooFewMessage(values, config, o.has(QStringLiteral("matrix"))).toStdString();
 
     QJsonObject json;
     json[QStringLiteral("file")] = path;
     json[QStringLiteral("source")] = source;
-    json[QStringLiteral("values")] = int(values.size());
+    json[QStringLiteral("values")] = int(values.size() + zeros.nZero);
+    json[QStringLiteral("n_zero")] = zeros.nZero;
+    json[QStringLiteral("zero_threshold")] = jsonNumber(zeros.threshold);
     json[QStringLiteral("status")] = QLatin1String(sl::toString(fit.status));
     json[QStringLiteral("message")] = QString::fromStdString(fit.message);
     json[QStringLiteral("alpha")] = jsonNumber(fit.alpha);
@@ -121,6 +171,7 @@ int runFitTail(const QStringList& arguments)
     json[QStringLiteral("candidates")] = fit.candidates;
     json[QStringLiteral("p_value")] = jsonNumber(fit.pValue);
     json[QStringLiteral("bootstrap_replicates")] = config.bootstrapReplicates;
+    json[QStringLiteral("min_tail")] = config.minTail;
     json[QStringLiteral("replicates_used")] = fit.replicatesUsed;
     json[QStringLiteral("likelihood_ratios")]
         = QJsonObject{{QStringLiteral("exponential"), ratioJson(fit.vsExponential)},
@@ -142,15 +193,17 @@ int runFitTail(const QStringList& arguments)
             QStringLiteral("%1 / %2 / %3").arg(fit.nTail).arg(fit.nUsed).arg(fit.nDropped)},
         {QStringLiteral("p-value"),
             config.bootstrapReplicates > 0
-                ? QStringLiteral("%1 (%2 replicates)").arg(formatNumber(fit.pValue)).arg(fit.replicatesUsed)
+                ? QStringLiteral("%1 (%2 replicates%3)")
+                      .arg(formatNumber(fit.pValue))
+                      .arg(fit.replicatesUsed)
+                      .arg(fit.xminFixed
+                              ? QString()
+                              : QStringLiteral(", each with --min-tail %1 in its xmin search").arg(config.minTail))
                 : QStringLiteral("- (use --bootstrap N)")},
     };
     for (const sl::LikelihoodRatio* r : {&fit.vsExponential, &fit.vsLognormal, &fit.vsTruncatedPowerLaw}) {
         if (r->computed)
-            human.append({QStringLiteral("vs ") + QString::fromStdString(r->alternative),
-                QStringLiteral("R = %1, p = %2: %3")
-                    .arg(formatNumber(r->logLikelihoodRatio, 4), formatNumber(r->pValue, 3),
-                        QString::fromStdString(r->preferred))});
+            human.append({QStringLiteral("vs ") + QString::fromStdString(r->alternative), ratioLine(*r)});
     }
     present(o, json, formatPairs(human));
     if (interruptToken().isCancelled())

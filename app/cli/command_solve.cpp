@@ -11,6 +11,25 @@
 namespace sl::cli {
 namespace {
 
+// The solvers' messages already start with the status and the iteration count ("converged after 14 sweeps (Gram
+// updates) ..."): print the message as it is, and the bare status only where a solver left no message.
+QString statusLine(sl::Status status, const std::string& message)
+{
+    return message.empty() ? QLatin1String(sl::toString(status)) : QString::fromStdString(message);
+}
+
+// λ is --lambda; --weight-decay, the name the other commands use, keeps working. Both at once is ambiguous.
+QString penaltyOption(const Options& o)
+{
+    const bool lambda = o.has(QStringLiteral("lambda"));
+    const bool weightDecay = o.has(QStringLiteral("weight-decay"));
+    if (lambda && weightDecay)
+        throw UsageError{QStringLiteral("give the penalty once: --lambda or --weight-decay, not both")};
+    if (!lambda && !weightDecay)
+        throw UsageError{QStringLiteral("needs --lambda L (the penalty λ ≥ 0; --weight-decay L is the same)")};
+    return lambda ? QStringLiteral("lambda") : QStringLiteral("weight-decay");
+}
+
 int exitFor(sl::Status status)
 {
     if (interruptToken().isCancelled())
@@ -60,11 +79,7 @@ int solveLasso(const Options& o, const Eigen::MatrixXd& X, const Eigen::VectorXd
         = formatPairs({
               {QStringLiteral("problem"),
                   QStringLiteral("½‖y − Xθ‖² + λ‖θ‖₁, X %1×%2, λ = %3").arg(X.rows()).arg(X.cols()).arg(lambda)},
-              {QStringLiteral("status"),
-                  QStringLiteral("%1 after %2 sweeps %3")
-                      .arg(QLatin1String(sl::toString(r.status)))
-                      .arg(r.iterations)
-                      .arg(QString::fromStdString(r.message))},
+              {QStringLiteral("status"), statusLine(r.status, r.message)},
               {QStringLiteral("objective"), QString::number(r.objective, 'g', 12)},
               {QStringLiteral("duality gap"), formatNumber(r.dualityGap)},
               {QStringLiteral("KKT violation"), formatNumber(r.kktViolation)},
@@ -147,11 +162,7 @@ int solveNuclear(
                                       .arg(y.size())
                                       .arg(solver.dimension())
                                       .arg(lambda)},
-                              {QStringLiteral("status"),
-                                  QStringLiteral("%1 after %2 iterations %3")
-                                      .arg(QLatin1String(sl::toString(r.status)))
-                                      .arg(r.iterations)
-                                      .arg(QString::fromStdString(r.message))},
+                              {QStringLiteral("status"), statusLine(r.status, r.message)},
                               {QStringLiteral("objective"), QString::number(r.objective, 'g', 12)},
                               {QStringLiteral("optimality"), formatNumber(r.optimality)},
                               {QStringLiteral("rank"), QString::number(r.rank)},
@@ -166,7 +177,7 @@ int solveNuclear(
 
 int runSolve(const QStringList& arguments)
 {
-    Options o(QStringLiteral("solve"), QStringLiteral("lasso|nuclear --X FILE --y FILE --weight-decay L [options]"),
+    Options o(QStringLiteral("solve"), QStringLiteral("lasso|nuclear --X FILE --y FILE --lambda L [options]"),
         QStringLiteral("The convex solvers on your data (DIGEST §2):\n"
                        "  lasso    minimise ½‖y − Xθ‖² + λ‖θ‖₁ (coordinate descent, duality-gap stop); X is n×d.\n"
                        "  nuclear  minimise Σ_μ (y_μ − Tr[S A_μ])² + λ Tr S over PSD S (FISTA); the symmetric\n"
@@ -176,7 +187,8 @@ int runSolve(const QStringList& arguments)
         QStringLiteral("Design matrix (lasso) or sensing matrices (nuclear)."));
     o.value(QStringLiteral("y"), QStringLiteral("FILE"), QStringLiteral("Responses, one per line (or --y-column)."));
     o.value(QStringLiteral("y-column"), QStringLiteral("NAME|K"), QStringLiteral("Column of the --y file."));
-    o.value(QStringLiteral("weight-decay"), QStringLiteral("L"), QStringLiteral("Penalty λ ≥ 0."));
+    o.value(QStringLiteral("lambda"), QStringLiteral("L"), QStringLiteral("Penalty λ ≥ 0."));
+    o.value(QStringLiteral("weight-decay"), QStringLiteral("L"), QStringLiteral("The same as --lambda (older name)."));
     o.value(QStringLiteral("tolerance"), QStringLiteral("T"),
         QStringLiteral("lasso: relative duality gap (default 1e-10); nuclear: optimality (default 1e-9)."));
     o.value(QStringLiteral("max-iterations"), QStringLiteral("K"),
@@ -194,11 +206,12 @@ int runSolve(const QStringList& arguments)
     const QString problem = o.positional().first();
     if (problem != QLatin1String("lasso") && problem != QLatin1String("nuclear"))
         throw UsageError{QStringLiteral("unknown problem '%1' (lasso or nuclear)").arg(problem)};
-    for (const char* required : {"X", "y", "weight-decay"}) {
+    for (const char* required : {"X", "y"}) {
         if (!o.has(QLatin1String(required)))
             throw UsageError{QStringLiteral("needs --%1").arg(QLatin1String(required))};
     }
-    const double lambda = o.number(QStringLiteral("weight-decay"), 0, 0, 1e300);
+    const QString lambdaOption = penaltyOption(o);
+    const double lambda = o.number(lambdaOption, 0, 0, 1e300);
     const QString xPath = o.text(QStringLiteral("X"));
     const QString yPath = o.text(QStringLiteral("y"));
     const Eigen::MatrixXd X = readMatrix(xPath);

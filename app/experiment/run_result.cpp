@@ -69,7 +69,9 @@ QJsonObject RunResult::toJson() const
     if (tailFit.computed)
         tail = QJsonObject{{"alpha", number(tailFit.alpha)}, {"sigma", number(tailFit.sigma)},
             {"xmin", number(tailFit.xmin)}, {"ks", number(tailFit.ks)}, {"n_tail", tailFit.nTail},
-            {"status", tailFit.status}, {"message", tailFit.message}};
+            {"status", tailFit.status}, {"message", tailFit.message}, {"n_zero", tailFit.nZero},
+            {"zero_threshold", number(tailFit.zeroThreshold)}, {"bulk_edge", number(tailFit.bulkEdge)},
+            {"above_bulk_edge", tailFit.aboveBulkEdge}};
     return QJsonObject{
         {"config", config.toJson()},
         {"config_hash", configHash},
@@ -146,6 +148,10 @@ std::optional<RunResult> RunResult::fromJson(const QJsonObject& json, QString* e
         r.tailFit.nTail = int(tin.integer(QStringLiteral("n_tail"), INT_MAX));
         r.tailFit.status = tin.string(QStringLiteral("status"));
         r.tailFit.message = t.value(QStringLiteral("message")).toString();
+        r.tailFit.nZero = t.value(QStringLiteral("n_zero")).toInt(0);
+        r.tailFit.zeroThreshold = t.value(QStringLiteral("zero_threshold")).toDouble(kNaN);
+        r.tailFit.bulkEdge = t.value(QStringLiteral("bulk_edge")).toDouble(kNaN);
+        r.tailFit.aboveBulkEdge = t.value(QStringLiteral("above_bulk_edge")).toBool(false);
         in.ok = in.ok && tin.ok;
     } else if (!tail.isNull() && !tail.isUndefined()) {
         in.fail(QStringLiteral("tail_fit"), "an object or null");

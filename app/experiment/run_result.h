@@ -34,12 +34,19 @@ struct TailFitSummary {
     int nTail = 0;
     QString status;  // sl::toString(Status) of the fit, e.g. "converged" or "invalid"
     QString message;
+    // The numerical zeros kept out of the fit (core/spectrum/trained_spectrum.h) and the bulk edge the tail was
+    // restricted to; absent from results stored before they existed (then 0, NaN, false).
+    int nZero = 0;
+    double zeroThreshold = kNaN;
+    double bulkEdge = kNaN;
+    bool aboveBulkEdge = false;
 };
 
 // Everything one run produces. Its JSON is the CLI's contract; the keys are
 //   config, config_hash, status, message, stop_reason, iterations, train_loss, objective, excess_risk, matrix_mse,
 //   gradient_norm, n_eff, convex_gap {relative_objective_gap, solution_distance}, eigenvalues,
-//   tail_fit {alpha, sigma, xmin, ks, n_tail, status, message}, phase, phase_inferred, duration_ms,
+//   tail_fit {alpha, sigma, xmin, ks, n_tail, status, message, n_zero, zero_threshold, bulk_edge, above_bulk_edge},
+//   phase, phase_inferred, duration_ms,
 //   software_version.
 // Numbers that do not apply (matrix_mse of the diagonal model, a certificate that was off) are JSON null.
 struct RunResult {

@@ -8,6 +8,7 @@
 #include "core/model/problem.h"
 #include "core/spectrum/spectrum.h"
 #include "core/spectrum/tail_fit.h"
+#include "core/spectrum/trained_spectrum.h"
 #include "core/theory/phase_diagram.h"
 
 #include "scalinglab/version.h"
@@ -204,8 +205,14 @@ RunResult runExperiment(const ExperimentConfig& config, const RunObserver& obser
             Eigen::VectorXd values(result.eigenvalues.size());
             for (int i = 0; i < result.eigenvalues.size(); ++i)
                 values[i] = result.eigenvalues[i];
-            const sl::TailFit fit = sl::TailFitter(sl::TailFitConfig{}).run(values, {}, cancel);
+            // Numerical zeros and the noise bulk are kept out of the fit (core/spectrum/trained_spectrum.h).
+            const sl::TrainedSpectrumFit spectrumFit = sl::fitTrainedSpectrum(values, sl::TailFitConfig{}, cancel);
+            const sl::TailFit& fit = spectrumFit.tail;
             result.tailFit.computed = true;
+            result.tailFit.nZero = spectrumFit.zeros.nZero;
+            result.tailFit.zeroThreshold = spectrumFit.zeros.threshold;
+            result.tailFit.bulkEdge = spectrumFit.bulk.status == sl::Status::Converged ? spectrumFit.bulk.edge : kNaN;
+            result.tailFit.aboveBulkEdge = spectrumFit.aboveBulkEdge;
             result.tailFit.alpha = fit.alpha;
             result.tailFit.sigma = fit.sigma;
             result.tailFit.xmin = fit.xmin;

@@ -3,6 +3,8 @@
 // solve, each checked against values computed here independently, and malformed input of every supported format.
 #include "cli_process.h"
 
+#include "app/cli/cli_common.h"
+
 #include "core/spectrum/spectrum.h"
 #include "core/spectrum/tail_fit.h"
 #include "core/theory/lasso_state_evolution.h"
@@ -310,6 +312,44 @@ private slots:
         r = runCli({"fit-tail", path("few.txt"), "--json"});
         QCOMPARE(r.exitCode, 1);
         QCOMPARE(r.json()["status"].toString(), QStringLiteral("invalid"));
+        // The message names what the user gave and the option that sets the minimum, not "eigenvalues".
+        QCOMPARE(r.json()["message"].toString(),
+            QStringLiteral("too few values for a tail fit: 3 of the 3 are positive, and --min-tail is 50 (lower it to "
+                           "fit a shorter tail)"));
+
+        // Text output: both likelihood-ratio statistics, named, equal to the core's; the bootstrap line says that
+        // --min-tail bounds each replicate's xmin search.
+        r = runCli({"fit-tail", path("pareto.txt"), "--bootstrap", "4", "--threads", "1"});
+        QCOMPARE(r.exitCode, 0);
+        const QString lognormal
+            = QString::fromUtf8(r.out).split(QLatin1Char('\n')).filter(QStringLiteral("vs lognormal")).value(0);
+        QVERIFY2(lognormal.contains(QStringLiteral("log-likelihood ratio R = ")
+                     + sl::cli::formatNumber(reference.vsLognormal.logLikelihoodRatio, 4)),
+            qPrintable(lognormal));
+        QVERIFY2(lognormal.contains(QStringLiteral("normalised R/(σ√n) = ")
+                     + sl::cli::formatNumber(reference.vsLognormal.normalizedRatio, 4)),
+            qPrintable(lognormal));
+        QVERIFY(QString::fromUtf8(r.out).contains(QStringLiteral("each with --min-tail 50 in its xmin search")));
+    }
+
+    void fitTailOfMatrixKeepsNumericalZerosOut()
+    {
+        // A rank-5 product: WᵀW has 5 eigenvalues of order 1e2 and 65 numerical zeros (≈ 1e-13 and below, positive
+        // ones among them), which the fit used to take for the smallest values of the spectrum.
+        std::mt19937_64 rng(5);
+        std::normal_distribution<double> g;
+        Eigen::MatrixXd a(60, 5), b(5, 70);
+        for (Eigen::Index i = 0; i < a.size(); ++i)
+            a.data()[i] = g(rng);
+        for (Eigen::Index i = 0; i < b.size(); ++i)
+            b.data()[i] = g(rng);
+        sl::test::writeText(path("rank5.npy"), npy(a * b, false, false, false));
+        const CliRun r = runCli({"fit-tail", path("rank5.npy"), "--matrix", "--min-tail", "3", "--json"});
+        const QJsonObject j = r.json();
+        QCOMPARE(j["values"].toInt(), 70);
+        QCOMPARE(j["n_zero"].toInt(), 65);
+        QCOMPARE(j["n_used"].toInt(), 5);
+        QVERIFY(j["xmin"].toDouble() > 1.0);
     }
 
     void fitTailOfMatrixSpectrum()
@@ -440,6 +480,20 @@ private slots:
             = runCli({"solve", "lasso", "--X", path("X.csv"), "--y", path("y.txt"), "--weight-decay", "4"});
         QCOMPARE(human.exitCode, 0);
         QVERIFY(human.out.contains("objective"));
+        // The status line names the status once (it was "converged after 14 sweeps converged after 14 sweeps ...").
+        const QString statusLine
+            = QString::fromUtf8(human.out).split(QLatin1Char('\n')).filter(QStringLiteral("status")).value(0);
+        QCOMPARE(statusLine.count(QStringLiteral("converged")), 1);
+        QCOMPARE(statusLine.count(QStringLiteral("sweeps")), 1);
+        // --lambda is the penalty's own name; --weight-decay keeps working and gives the same solution.
+        const CliRun byLambda
+            = runCli({"solve", "lasso", "--X", path("X.csv"), "--y", path("y.txt"), "--lambda", "4", "--json"});
+        QCOMPARE(byLambda.exitCode, 0);
+        QCOMPARE(byLambda.json()["solution"].toArray(), j["solution"].toArray());
+        CliRun both = runCli(
+            {"solve", "lasso", "--X", path("X.csv"), "--y", path("y.txt"), "--lambda", "4", "--weight-decay", "4"});
+        QCOMPARE(both.exitCode, 2);
+        QVERIFY(both.oneErrorLine() && both.err.contains("not both"));
 
         // Wrong shape and missing options.
         sl::test::writeText(path("y_short.txt"), lines(y.head(20)));
@@ -449,7 +503,7 @@ private slots:
         QVERIFY(bad.oneErrorLine() && bad.err.contains("rows"));
         bad = runCli({"solve", "lasso", "--X", path("X.csv"), "--y", path("y.txt")});
         QCOMPARE(bad.exitCode, 2);
-        QVERIFY(bad.err.contains("--weight-decay"));
+        QVERIFY(bad.err.contains("--lambda") && bad.err.contains("--weight-decay"));
         bad = runCli({"solve", "ridge", "--X", path("X.csv"), "--y", path("y.txt"), "--weight-decay", "1"});
         QCOMPARE(bad.exitCode, 2);
         bad = runCli({"solve", "lasso", "--X", path("X.csv"), "--y", path("y.txt"), "--weight-decay", "-1"});

@@ -28,13 +28,18 @@ private slots:
     void phaseToEveryFormat()
     {
         QVERIFY(m_dir.isValid());
-        CliRun r = runCli({"render", "phase", "--d", "100", "--gamma", "1.5", "--output", path("phase.png"), "--width",
-            "640", "--height", "480"});
+        CliRun r = runCli({"render", "phase", "--d", "100", "--gamma", "1.5", "--output", path("phase.png"),
+            "--image-width", "640", "--image-height", "480"});
         QCOMPARE(r.exitCode, 0);
         QImage image(path("phase.png"));
         QVERIFY(!image.isNull());
-        // The PNG is written at twice the size (high-DPI export), with the requested aspect.
-        QCOMPARE(image.width() * 480, image.height() * 640);
+        // Exactly the requested pixels (it wrote 1280×960 for 640×480), also at a high-DPI scale.
+        QCOMPARE(image.size(), QSize(640, 480));
+        r = runCli({"render", "phase", "--output", path("phase2.png"), "--image-width", "1201", "--image-height", "800",
+            "--scale", "2", "--json"});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(QImage(path("phase2.png")).size(), QSize(1201, 800));
+        QCOMPARE(r.json()["scale"].toDouble(), 2.0);
         // Not a blank image: the colour map has many colours.
         QSet<QRgb> colours;
         for (int y = 0; y < image.height(); y += 7)
@@ -70,6 +75,12 @@ private slots:
             path("fresh.pdf")});
         QCOMPARE(r.exitCode, 0);
         QVERIFY(head(path("fresh.pdf"), 5) == "%PDF-");
+        // --width is the hidden width p here as everywhere ("render spectrum --width 20" failed with "must be
+        // between 50 and 20000"): the run is trained at p = 4.
+        r = runCli({"render", "spectrum", "--model", "quadratic", "--d", "6", "--width", "4", "--samples", "80",
+            "--output", path("narrow.png"), "--image-width", "500", "--image-height", "300"});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(QImage(path("narrow.png")).size(), QSize(500, 300));
         r = runCli(
             {"render", "spectrum", "--store", path("store.sqlite"), "--hash", "0000", "--output", path("none.png")});
         QCOMPARE(r.exitCode, 2);

@@ -2,6 +2,7 @@
 // runExperiment end to end on tiny problems. The value check is DIGEST §2's equivalence: the diagonal network
 // trained by L-BFGS and the LASSO solved by coordinate descent (the "convex" solver) reach the same θ, hence the
 // same excess risk and the same spectrum {|θ_i|}.
+#include "app/presets/preset_library.h"
 #include "app/runner/experiment_execution.h"
 #include "tests/core/common/random_cancel.h"
 
@@ -38,6 +39,35 @@ class TestExperimentExecution : public QObject {
     Q_OBJECT
 
 private slots:
+    void phaseFourPresetTailFitStaysAboveTheBulkEdge()
+    {
+        // The Figure 2 phase IV preset as the GUI runs it: the trained net's "zero" eigenvalues are numerical
+        // noise, and the tail fit chose xmin = 1.69e-15 with n_tail = 60 (KS 0.30) among them. Now they are the
+        // point mass at 0 and the fit stays above the noise bulk (core/spectrum/trained_spectrum.h).
+        Q_INIT_RESOURCE(resources);
+        const sl::app::PresetLibrary library;
+        const sl::app::Preset* preset = library.find(QStringLiteral("fig2-phase-IV"));
+        QVERIFY(preset);
+        const RunResult r = runExperiment(preset->experiment);
+        QVERIFY2(r.status == sl::Status::Converged || r.status == sl::Status::MaxIterations, qPrintable(r.message));
+        QVERIFY(r.tailFit.computed);
+        QVERIFY2(r.tailFit.nZero > 0, qPrintable(r.tailFit.message));
+        int belowThreshold = 0;
+        for (const double x : r.eigenvalues)
+            belowThreshold += std::abs(x) <= r.tailFit.zeroThreshold;
+        QCOMPARE(r.tailFit.nZero, belowThreshold);
+        QVERIFY(std::isfinite(r.tailFit.bulkEdge));
+        if (r.tailFit.status == QLatin1String("converged"))
+            QVERIFY2(r.tailFit.xmin > r.tailFit.bulkEdge,
+                qPrintable(QString("xmin %1, bulk edge %2").arg(r.tailFit.xmin).arg(r.tailFit.bulkEdge)));
+        else
+            QVERIFY2(r.tailFit.message.contains(QStringLiteral("above the bulk edge")), qPrintable(r.tailFit.message));
+        // The stored JSON keeps what was left out.
+        const QJsonObject tail = r.toJson()[QStringLiteral("tail_fit")].toObject();
+        QCOMPARE(tail[QStringLiteral("n_zero")].toInt(), r.tailFit.nZero);
+        QCOMPARE(tail[QStringLiteral("bulk_edge")].toDouble(), r.tailFit.bulkEdge);
+    }
+
     void diagonalNetworkMatchesLasso()
     {
         const RunResult net = runExperiment(diagonal(Solver::Lbfgs));
@@ -133,13 +163,22 @@ private slots:
 
     void tailFitOfFinalSpectrum()
     {
-        // d = 120 diagonal LASSO (convex route), λ small: most |θ_i| are nonzero, enough for a tail (≥ 50 points).
+        // d = 120 diagonal LASSO (convex route), λ small, n = 600. At γ = 1 this is phase VIa (n_eff < d^(2γ)):
+        // a noise bulk with ~11 spikes above it, which the fit no longer reaches into.
         ExperimentConfig c = diagonal(Solver::Convex);
         c.problem.dimension = 120;
         c.problem.samples = 600;
         c.problem.weightDecay = 0.01;
         c.problem.amplitudes = sl::TeacherAmplitudes::Deterministic;
         c.tailFit = true;
+        const RunResult bulkPlusSpikes = runExperiment(c);
+        QCOMPARE(bulkPlusSpikes.tailFit.status, QString("invalid"));
+        QVERIFY2(bulkPlusSpikes.tailFit.aboveBulkEdge
+                && bulkPlusSpikes.tailFit.message.contains(QStringLiteral("above the bulk edge")),
+            qPrintable(bulkPlusSpikes.tailFit.message));
+        // At γ = 0.6 the same n is phase VIb (n_eff > d^(2γ) ≈ 313): every feature stands above the noise and the
+        // spectrum is a heavy tail, enough for a fit (≥ 50 points).
+        c.problem.gamma = 0.6;
         const RunResult r = runExperiment(c);
         QVERIFY2(r.status == sl::Status::Converged, qPrintable(r.message));
         QVERIFY(r.tailFit.computed);
