@@ -286,9 +286,14 @@ PredictedDecomposition predictDiagonalDecomposition(const LassoStateEvolutionCon
     out.delta = result.delta;
     out.threshold = t;
 
-    // The law's bulk edge: the same detector on draws of η(θ* + δg; t), averaged (common random numbers).
+    // Per draw of η(θ* + δg; t) (common random numbers): the same detector gives an edge e_k and K_k spikes; given
+    // them, every term is a closed form expectation over g, and those add up to the state evolution's risk for any
+    // e_k and K_k. Averaging over the draws keeps the spread of the edge and of K (the terms are not linear in K).
+    std::vector<TruncatedMoments> all(static_cast<std::size_t>(d));
+    for (Eigen::Index i = 0; i < d; ++i)
+        all[std::size_t(i)] = softThresholdTruncatedMoments(theta[i], delta, t, t);
     Rng rng(seed);
-    double edgeSum = 0;
+    double over = 0, under = 0, approx = 0, pruned = 0, edgeSum = 0, spikeSum = 0;
     for (int k = 0; k < edgeSamples; ++k) {
         Eigen::VectorXd draw(d);
         for (Eigen::Index i = 0; i < d; ++i) {
@@ -296,41 +301,36 @@ PredictedDecomposition predictDiagonalDecomposition(const LassoStateEvolutionCon
             draw[i] = std::copysign(std::max(std::abs(y) - t, 0.0), y);
         }
         const EdgeSplit edge = findEdge(draw, decomposition);
-        edgeSum += edge.found ? edge.edge : 0.0;
-    }
-    const double edge = edgeSum / edgeSamples;
-    const double level = t + edge;  // |η| > edge ⟺ |Y| > t + edge
-    out.bulkEdge = edge;
-
-    // Expected number of spikes, and the recovered teacher directions: that many largest |θ*_i|.
-    double expectedSpikes = 0;
-    std::vector<TruncatedMoments> all(static_cast<std::size_t>(d)), above(static_cast<std::size_t>(d));
-    for (Eigen::Index i = 0; i < d; ++i) {
-        const double th = std::abs(theta[i]);
-        expectedSpikes += upperTail((level - th) / delta) + lowerTail((-level - th) / delta);
-        all[std::size_t(i)] = softThresholdTruncatedMoments(theta[i], delta, t, t);
-        above[std::size_t(i)] = softThresholdTruncatedMoments(theta[i], delta, t, level);
-    }
-    out.spikes = expectedSpikes;
-    const std::vector<char> recovered = topMagnitudes(theta, int(std::lround(expectedSpikes)));
-    double over = 0, under = 0, approx = 0;
-    for (Eigen::Index i = 0; i < d; ++i) {
-        const double th = theta[i];
-        const TruncatedMoments& s = above[std::size_t(i)];
-        const double bulkSecond = all[std::size_t(i)].second - s.second;
-        const double bulkFirst = all[std::size_t(i)].first - s.first;
-        approx += s.second - 2 * th * s.first;
-        over += bulkSecond;
-        if (recovered[std::size_t(i)]) {
-            approx += th * th - 2 * th * bulkFirst;
-        } else {
-            under += th * th;
-            over -= 2 * th * bulkFirst;
+        int spikes = 0;
+        for (Eigen::Index i = 0; i < d; ++i)
+            spikes += std::abs(draw[i]) > edge.edge;
+        const double bulkEdge = edge.found ? edge.edge : 0.0;
+        edgeSum += bulkEdge;
+        spikeSum += spikes;
+        const double level = t + bulkEdge;  // |η| > edge ⟺ |Y| > t + edge
+        const std::vector<char> recovered = topMagnitudes(theta, spikes);
+        for (Eigen::Index i = 0; i < d; ++i) {
+            const double th = theta[i];
+            const TruncatedMoments above = softThresholdTruncatedMoments(th, delta, t, level);
+            const double bulkSecond = all[std::size_t(i)].second - above.second;
+            const double bulkFirst = all[std::size_t(i)].first - above.first;
+            approx += above.second - 2 * th * above.first;
+            over += bulkSecond;
+            if (recovered[std::size_t(i)]) {
+                approx += th * th - 2 * th * bulkFirst;
+            } else {
+                under += th * th;
+                over -= 2 * th * bulkFirst;
+            }
         }
+        pruned += lassoMoments(theta, LassoTeacherMode::Amplitudes, delta, level).mse;
     }
-    out.terms = {over / double(d), under / double(d), approx / double(d)};
+    const double norm = double(d) * edgeSamples;
+    out.terms = {over / norm, under / norm, approx / norm};
     out.excessRisk = result.risk;
-    out.prunedExcessRisk = lassoMoments(theta, LassoTeacherMode::Amplitudes, delta, level).mse;
+    out.bulkEdge = edgeSum / edgeSamples;
+    out.spikes = spikeSum / edgeSamples;
+    out.prunedExcessRisk = pruned / edgeSamples;
 
     // Asymptotic (inferred analogue of eq. 17): coordinates with |θ*_i| > δ are the learned spikes.
     double aOver = 0, aUnder = 0, aApprox = 0;
@@ -350,8 +350,8 @@ PredictedDecomposition predictDiagonalDecomposition(const LassoStateEvolutionCon
     out.asymptoticSpikes = k;
     out.status = Status::Converged;
     std::ostringstream msg;
-    msg << "LASSO state evolution δ = " << result.delta << ", λε = " << t << "; bulk edge " << edge << " (mean of "
-        << edgeSamples << " draws), " << expectedSpikes << " spikes expected";
+    msg << "LASSO state evolution δ = " << result.delta << ", λε = " << t << "; mean bulk edge " << out.bulkEdge
+        << " and " << out.spikes << " spikes over " << edgeSamples << " draws";
     out.message = msg.str();
     return out;
 }

@@ -98,9 +98,9 @@ struct PredictedDecomposition {
 };
 
 // Diagonal network: the LASSO state evolution in amplitude mode at this teacher (`result` must be converged, with
-// `config` the configuration that produced it). The bulk edge of the law is the mean detected edge over
-// `edgeSamples` draws of η(θ* + δg; λε) (common random numbers from `seed`); given that edge every term is a closed
-// form, so the terms add up to result.risk to rounding.
+// `config` the configuration that produced it). The detector runs on `edgeSamples` draws of η(θ* + δg; λε)
+// (common random numbers from `seed`); given each draw's edge and spike count every term is a closed-form
+// expectation, so the terms (averaged over the draws) add up to result.risk to rounding.
 PredictedDecomposition predictDiagonalDecomposition(const LassoStateEvolutionConfig& config,
     const LassoStateEvolutionResult& result, int edgeSamples = 32, std::uint64_t seed = 1,
     const DecompositionConfig& decomposition = {});
