@@ -187,7 +187,7 @@ void decompose(const sl::Problem& problem, const sl::TrainResult& trained, Decom
         se.lambda = p.weightDecay;
         se.noise = p.noise;
         const sl::LassoStateEvolutionResult r = sl::LassoStateEvolution(se).run({}, cancel);
-        predicted = sl::predictDiagonalDecomposition(se, r, 32, p.seed);
+        predicted = sl::predictDiagonalDecomposition(se, r, 256, p.seed);
     }
     out.predictedMessage = QString::fromStdString(predicted.message);
     if (!predicted.ok())

@@ -31,7 +31,7 @@ struct ErrorTerms {
 struct DecompositionConfig {
     double gapFactor = 4.0;
     int window = 2;
-    double relativeZeroTolerance = 1e-9;
+    double relativeZeroTolerance = 1e-6;
     void validate() const;  // throws sl::ValidationError naming the parameter
 };
 
@@ -98,11 +98,11 @@ struct PredictedDecomposition {
 };
 
 // Diagonal network: the LASSO state evolution in amplitude mode at this teacher (`result` must be converged, with
-// `config` the configuration that produced it). The detector runs on `edgeSamples` draws of η(θ* + δg; λε)
-// (common random numbers from `seed`); given each draw's edge and spike count every term is a closed-form
-// expectation, so the terms (averaged over the draws) add up to result.risk to rounding.
+// `config` the configuration that produced it). The measured split is applied to `draws` draws of η(θ* + δg; λε)
+// (common random numbers from `seed`) and averaged, with the draws' risk as a control variate whose mean is the
+// state evolution's risk (docs/theory/decomposition.md §4): the terms add up to result.risk to rounding.
 PredictedDecomposition predictDiagonalDecomposition(const LassoStateEvolutionConfig& config,
-    const LassoStateEvolutionResult& result, int edgeSamples = 32, std::uint64_t seed = 1,
+    const LassoStateEvolutionResult& result, int draws = 256, std::uint64_t seed = 1,
     const DecompositionConfig& decomposition = {});
 
 // Quadratic network: the matrix state evolution's own K samples ReLU(diag(s) + δZ_k − λεI) at its fixed point,

@@ -2,6 +2,7 @@
 // The error decomposition and pruning of a run as the app computes, stores and reads it back
 // (docs/theory/decomposition.md §6).
 #include "app/experiment/run_result.h"
+#include "app/presets/preset_library.h"
 #include "app/runner/experiment_execution.h"
 #include "app/store/result_store.h"
 
@@ -142,6 +143,20 @@ private slots:
         QVERIFY(json["pruned_excess_risk"].isNull());
         QVERIFY(json["decomposition"].toObject()["message"].toString().contains("diverged"));
         QVERIFY(RunResult::fromJson(json).has_value());
+    }
+
+    // The shipped preset asks for the decomposition along one n_eff sweep at λ = 1/d, 1 and √d.
+    void presetShowsThePapersMessage()
+    {
+        const sl::app::PresetLibrary library;
+        const sl::app::Preset* p = library.find(QStringLiteral("decomposition-diagonal"));
+        QVERIFY(p);
+        QVERIFY(p->experiment.decompose && p->experiment.prune);
+        const int d = p->experiment.problem.dimension;
+        QCOMPARE(p->experiment.weightDecays(), (std::vector<double>{1.0 / d, 1.0, std::sqrt(double(d))}));
+        QVERIFY(p->experiment.sampleGrid().size() >= 5);
+        for (const ExperimentConfig& point : p->experiment.points())
+            QVERIFY(point.decompose && point.prune);
     }
 
     // A cancelled run is not decomposed either.
