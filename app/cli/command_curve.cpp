@@ -19,6 +19,87 @@
 
 namespace sl::cli {
 
+namespace {
+
+// Mean and standard error of the finite values (NaN mean when there are none).
+struct MeanError {
+    double mean = std::nan("");
+    double stderr_ = std::nan("");
+    int count = 0;
+};
+MeanError meanError(const std::vector<double>& values)
+{
+    MeanError out;
+    double sum = 0, sumSq = 0;
+    for (double v : values) {
+        if (std::isfinite(v)) {
+            sum += v;
+            sumSq += v * v;
+            ++out.count;
+        }
+    }
+    if (out.count > 0)
+        out.mean = sum / out.count;
+    if (out.count > 1)
+        out.stderr_ = std::sqrt(
+            std::max(sumSq / out.count - out.mean * out.mean, 0.0) * out.count / (out.count - 1) / out.count);
+    return out;
+}
+
+// Per-point decomposition (docs/theory/decomposition.md §6): the seed means of the measured terms with their
+// standard errors, the pruned risk, and the seed means of the state evolution's predictions.
+QJsonObject decompositionAtPoint(const QVector<sl::app::RunResult>& runs, bool decompose, bool prune)
+{
+    std::vector<double> over, under, approx, pruned, pOver, pUnder, pApprox, pRisk, pPruned, aOver, aUnder, aApprox;
+    for (const sl::app::RunResult& r : runs) {
+        const sl::app::DecompositionSummary& d = r.decomposition;
+        if (d.computed) {
+            over.push_back(d.measured.overfitting);
+            under.push_back(d.measured.underfitting);
+            approx.push_back(d.measured.approximation);
+            pruned.push_back(d.prunedExcessRisk);
+        }
+        if (d.predictedComputed) {
+            pOver.push_back(d.predicted.overfitting);
+            pUnder.push_back(d.predicted.underfitting);
+            pApprox.push_back(d.predicted.approximation);
+            pRisk.push_back(d.predictedExcessRisk);
+            pPruned.push_back(d.predictedPrunedExcessRisk);
+            aOver.push_back(d.asymptotic.overfitting);
+            aUnder.push_back(d.asymptotic.underfitting);
+            aApprox.push_back(d.asymptotic.approximation);
+        }
+    }
+    QJsonObject out, se{{"excess_risk", jsonNumber(meanError(pRisk).mean)}};
+    auto put = [](QJsonObject& o, const char* key, const std::vector<double>& v, bool withError) {
+        const MeanError m = meanError(v);
+        o.insert(QLatin1String(key), jsonNumber(m.mean));
+        if (withError)
+            o.insert(QLatin1String(key) + QStringLiteral("_stderr"), jsonNumber(m.stderr_));
+    };
+    if (decompose) {
+        put(out, "overfitting", over, true);
+        put(out, "underfitting", under, true);
+        put(out, "approximation", approx, true);
+        put(se, "overfitting", pOver, false);
+        put(se, "underfitting", pUnder, false);
+        put(se, "approximation", pApprox, false);
+        QJsonObject asymptotic;
+        put(asymptotic, "overfitting", aOver, false);
+        put(asymptotic, "underfitting", aUnder, false);
+        put(asymptotic, "approximation", aApprox, false);
+        se.insert(QStringLiteral("asymptotic"), asymptotic);
+    }
+    if (prune) {
+        put(out, "pruned_excess_risk", pruned, true);
+        put(se, "pruned_excess_risk", pPruned, false);
+    }
+    out.insert(QStringLiteral("state_evolution"), se);
+    return out;
+}
+
+}  // namespace
+
 void addCurveGridOptions(Options& o)
 {
     o.value(QStringLiteral("samples-from"), QStringLiteral("N"), QStringLiteral("Smallest n."));
@@ -171,15 +252,43 @@ CurveComputation computeCurve(const Options& o)
     QJsonArray pointsJson;
     QList<QStringList> rows{{QStringLiteral("n"), QStringLiteral("n_eff"), QStringLiteral("runs"),
         QStringLiteral("mean"), QStringLiteral("stderr"), QStringLiteral("theory")}};
+    const bool decompose = config->decompose, prune = config->prune;
+    if (decompose)
+        rows.front() << QStringLiteral("over") << QStringLiteral("under") << QStringLiteral("approx")
+                     << QStringLiteral("SE over") << QStringLiteral("SE under") << QStringLiteral("SE approx");
+    if (prune)
+        rows.front() << QStringLiteral("pruned") << QStringLiteral("SE pruned");
     for (size_t i = 0; i < summary.size(); ++i) {
         const sl::app::AggregatePoint& s = summary[i];
         const int failures = failed[s.samples];
-        pointsJson.append(QJsonObject{{QStringLiteral("samples"), double(s.samples)}, {QStringLiteral("n_eff"), s.nEff},
+        QJsonObject point{{QStringLiteral("samples"), double(s.samples)}, {QStringLiteral("n_eff"), s.nEff},
             {QStringLiteral("mean"), jsonNumber(s.mean)}, {QStringLiteral("stderr"), jsonNumber(s.standardError)},
             {QStringLiteral("theory"), jsonNumber(theory[i])}, {QStringLiteral("runs"), s.count},
-            {QStringLiteral("failed"), failures}});
-        rows.append({QString::number(s.samples), formatNumber(s.nEff, 5), QString::number(s.count),
-            formatNumber(s.mean), formatNumber(s.standardError, 3), formatNumber(theory[i])});
+            {QStringLiteral("failed"), failures}};
+        QStringList row{QString::number(s.samples), formatNumber(s.nEff, 5), QString::number(s.count),
+            formatNumber(s.mean), formatNumber(s.standardError, 3), formatNumber(theory[i])};
+        if (decompose || prune) {
+            QVector<sl::app::RunResult> atN;
+            for (const sl::app::RunResult& r : results) {
+                if (r.config.problem.samples == s.samples
+                    && (r.status == sl::Status::Converged || r.status == sl::Status::MaxIterations))
+                    atN.append(r);
+            }
+            const QJsonObject dec = decompositionAtPoint(atN, decompose, prune);
+            for (auto it = dec.begin(); it != dec.end(); ++it)
+                point.insert(it.key(), it.value());
+            const QJsonObject se = dec.value(QStringLiteral("state_evolution")).toObject();
+            auto cell = [](const QJsonObject& o, const char* key) {
+                return formatNumber(o.value(QLatin1String(key)).toDouble(std::nan("")), 4);
+            };
+            if (decompose)
+                row << cell(dec, "overfitting") << cell(dec, "underfitting") << cell(dec, "approximation")
+                    << cell(se, "overfitting") << cell(se, "underfitting") << cell(se, "approximation");
+            if (prune)
+                row << cell(dec, "pruned_excess_risk") << cell(se, "pruned_excess_risk");
+        }
+        pointsJson.append(point);
+        rows.append(row);
     }
     QJsonObject out;
     out[QStringLiteral("config")] = config->toJson();

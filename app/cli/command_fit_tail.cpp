@@ -85,7 +85,7 @@ int runFitTail(const QStringList& arguments)
         "File formats: text with one number per line, CSV/whitespace tables (a non-numeric first line is a header;\n"
         "lines starting with # are skipped), NumPy .npy (float32/float64, C or Fortran order, 1-D or 2-D).\n"
         "Non-positive values are dropped before the fit (zeros are the ESD's rank-deficiency spike); with --matrix,\n"
-        "eigenvalues at most 1e-7 × the largest are numerical zeros and are left out too (reported as n_zero)."));
+        "eigenvalues at most 1e-6 × the largest are numerical zeros and are left out too (reported as n_zero)."));
     o.parse(arguments);
     if (o.helpRequested()) {
         writeOutput(o, o.helpText().toUtf8());
@@ -132,7 +132,7 @@ int runFitTail(const QStringList& arguments)
         values = readNumbers(path, o.text(QStringLiteral("column")));
         source = QStringLiteral("%1 numbers").arg(values.size());
     }
-    // A spectrum's numerical zeros (|x| ≤ 1e-7 × the largest) are its point mass at 0, never part of a tail, as in
+    // A spectrum's numerical zeros (|x| ≤ 1e-6 × the largest) are its point mass at 0, never part of a tail, as in
     // `train` (core/spectrum/trained_spectrum.h). The user's own numbers are fitted as given.
     sl::ZeroSplit zeros;
     if (o.has(QStringLiteral("matrix"))) {

@@ -62,6 +62,45 @@ QString describeRun(const sl::app::RunResult& r)
                     formatNumber(r.tailFit.xmin, 4), formatNumber(r.tailFit.ks, 3))
                 .arg(r.tailFit.nTail)
                 .arg(r.tailFit.status)});
+    const sl::app::DecompositionSummary& dec = r.decomposition;
+    if (r.config.decompose || r.config.prune) {
+        auto terms = [](const sl::app::ErrorTermsSummary& t) {
+            return QStringLiteral("overfitting %1, underfitting %2, approximation %3")
+                .arg(formatNumber(t.overfitting, 5), formatNumber(t.underfitting, 5), formatNumber(t.approximation, 5));
+        };
+        if (!dec.computed) {
+            pairs.append({QStringLiteral("decomposition"), dec.message});
+        } else {
+            if (r.config.decompose)
+                pairs.append({QStringLiteral("decomposition"), terms(dec.measured)});
+            pairs.append({QStringLiteral("bulk edge"),
+                QStringLiteral("%1 with %2 spikes above it [inferred]")
+                    .arg(formatNumber(dec.bulkEdge, 5))
+                    .arg(dec.spikes)});
+            if (r.config.prune)
+                pairs.append({QStringLiteral("pruned excess risk"), formatNumber(dec.prunedExcessRisk, 6)});
+        }
+        if (!dec.predictedComputed) {
+            pairs.append({QStringLiteral("SE prediction"), dec.predictedMessage});
+        } else {
+            pairs.append({QStringLiteral("SE excess risk"),
+                QStringLiteral("%1 (δ = %2, λε = %3)")
+                    .arg(formatNumber(dec.predictedExcessRisk, 6), formatNumber(dec.delta, 5),
+                        formatNumber(dec.threshold, 5))});
+            if (r.config.decompose) {
+                pairs.append({QStringLiteral("SE decomposition"), terms(dec.predicted)});
+                pairs.append({QStringLiteral("asymptotic"),
+                    terms(dec.asymptotic)
+                        + (p.model == sl::ModelKind::Quadratic ? QStringLiteral(" [eq. 17, constants uncertain]")
+                                                               : QStringLiteral(" [inferred]"))});
+            }
+            pairs.append({QStringLiteral("SE bulk edge"),
+                QStringLiteral("%1 with %2 spikes")
+                    .arg(formatNumber(dec.predictedBulkEdge, 5), formatNumber(dec.predictedSpikes, 4))});
+            if (r.config.prune)
+                pairs.append({QStringLiteral("SE pruned excess risk"), formatNumber(dec.predictedPrunedExcessRisk, 6)});
+        }
+    }
     pairs.append({QStringLiteral("phase"),
         r.phase.isEmpty() ? QStringLiteral("-")
                           : r.phase + (r.phaseInferred ? QStringLiteral(" [inferred]") : QString())});

@@ -41,6 +41,10 @@ void addSolverOptions(Options& o)
     o.value(QStringLiteral("lbfgs-memory"), QStringLiteral("M"), QStringLiteral("L-BFGS history length."));
     o.flag(QStringLiteral("certificate"), QStringLiteral("Also solve the convex problem and report the gap."));
     o.flag(QStringLiteral("no-tail-fit"), QStringLiteral("Skip the power-law tail fit of the final spectrum."));
+    o.flag(QStringLiteral("decompose"),
+        QStringLiteral("Split the excess risk: overfitting, underfitting, approximation (measured, SE)."));
+    o.flag(QStringLiteral("prune"),
+        QStringLiteral("Excess risk after pruning at the bulk edge (measured, SE; Corollary 2)."));
 }
 
 sl::ModelKind modelKind(const QString& name)
@@ -123,6 +127,10 @@ QJsonObject experimentJson(const Options& o, const QJsonObject& base)
         e[QStringLiteral("certificate")] = true;
     if (o.has(QStringLiteral("no-tail-fit")))
         e[QStringLiteral("tail_fit")] = false;
+    if (o.has(QStringLiteral("decompose")))
+        e[QStringLiteral("decompose")] = true;
+    if (o.has(QStringLiteral("prune")))
+        e[QStringLiteral("prune")] = true;
     return e;
 }
 

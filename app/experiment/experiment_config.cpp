@@ -384,6 +384,8 @@ std::optional<ExperimentConfig> ExperimentConfig::fromJson(const QJsonObject& js
 
         c.certificate = top.boolean(QStringLiteral("certificate"), c.certificate);
         c.tailFit = top.boolean(QStringLiteral("tail_fit"), c.tailFit);
+        c.decompose = top.boolean(QStringLiteral("decompose"), c.decompose);
+        c.prune = top.boolean(QStringLiteral("prune"), c.prune);
         top.rejectUnknown();
         c.validate();
         return c;
@@ -445,6 +447,11 @@ QJsonObject ExperimentConfig::toJson() const
         }
         json.insert(QStringLiteral("sweep"), s);
     }
+    // Written only when on, so every configuration without them keeps the hash it had before they existed.
+    if (decompose)
+        json.insert(QStringLiteral("decompose"), true);
+    if (prune)
+        json.insert(QStringLiteral("prune"), true);
     return json;
 }
 

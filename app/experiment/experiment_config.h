@@ -66,7 +66,10 @@ struct ConfigError {
 //              "adam_beta2", "adam_epsilon", "divergence_factor"},
 //    "seeds": [1, 2, 3] | 3,                      (a count c means problem.seed, ..., problem.seed + c − 1)
 //    "sweep": {"n" | "n_eff": {"from", "to", "points", "log"}, "weight_decays": [...]},
-//    "certificate": false, "tail_fit": true}
+//    "certificate": false, "tail_fit": true, "decompose": true, "prune": true}
+//
+// "decompose" and "prune" (the error decomposition and post-hoc pruning of docs/theory/decomposition.md) are
+// written only when true, so configurations without them keep their hash.
 //
 // Missing train fields take TrainConfig::defaults(solver) (the "[S7] defaults", DIGEST §6); the optimiser is set
 // by "solver" alone, so the two can never disagree. For "convex", train.max_iterations bounds the convex solver's
@@ -83,6 +86,8 @@ struct ExperimentConfig {
     SweepSpec sweep;
     bool certificate = false;
     bool tailFit = true;
+    bool decompose = false;  // measured + predicted error decomposition (docs/theory/decomposition.md)
+    bool prune = false;  // post-hoc pruned excess risk, measured + predicted
 
     // Throws sl::ValidationError whose parameter() is the JSON key path.
     void validate() const;

@@ -56,6 +56,51 @@ struct Reader {
 
 }  // namespace
 
+namespace {
+
+void insertTerms(QJsonObject& json, const ErrorTermsSummary& t)
+{
+    json.insert(QStringLiteral("overfitting"), number(t.overfitting));
+    json.insert(QStringLiteral("underfitting"), number(t.underfitting));
+    json.insert(QStringLiteral("approximation"), number(t.approximation));
+}
+
+ErrorTermsSummary readTerms(Reader& in)
+{
+    ErrorTermsSummary t;
+    t.overfitting = in.number(QStringLiteral("overfitting"));
+    t.underfitting = in.number(QStringLiteral("underfitting"));
+    t.approximation = in.number(QStringLiteral("approximation"));
+    return t;
+}
+
+// docs/theory/decomposition.md §6: the measured terms at the top level (the keys the issue names), the pruned risk,
+// the state evolution's prediction under "state_evolution", and how the split was made under "decomposition".
+void insertDecomposition(QJsonObject& json, const DecompositionSummary& d, bool decompose, bool prune)
+{
+    if (decompose)
+        insertTerms(json, d.measured);
+    if (prune)
+        json.insert(QStringLiteral("pruned_excess_risk"), number(d.prunedExcessRisk));
+    QJsonObject se{{"computed", d.predictedComputed}, {"message", d.predictedMessage},
+        {"excess_risk", number(d.predictedExcessRisk)}, {"delta", number(d.delta)}, {"threshold", number(d.threshold)},
+        {"bulk_edge", number(d.predictedBulkEdge)}, {"spikes", number(d.predictedSpikes)}};
+    if (decompose) {
+        insertTerms(se, d.predicted);
+        QJsonObject asymptotic{{"bulk_edge", number(d.asymptoticEdge)}, {"spikes", d.asymptoticSpikes}};
+        insertTerms(asymptotic, d.asymptotic);
+        se.insert(QStringLiteral("asymptotic"), asymptotic);
+    }
+    if (prune)
+        se.insert(QStringLiteral("pruned_excess_risk"), number(d.predictedPrunedExcessRisk));
+    json.insert(QStringLiteral("state_evolution"), se);
+    json.insert(QStringLiteral("decomposition"),
+        QJsonObject{{"computed", d.computed}, {"message", d.message}, {"bulk_edge", number(d.bulkEdge)},
+            {"spikes", d.spikes}, {"bulk_edge_inferred", true}});
+}
+
+}  // namespace
+
 QJsonObject RunResult::toJson() const
 {
     QJsonArray spectrum;
@@ -72,7 +117,7 @@ QJsonObject RunResult::toJson() const
             {"status", tailFit.status}, {"message", tailFit.message}, {"n_zero", tailFit.nZero},
             {"zero_threshold", number(tailFit.zeroThreshold)}, {"bulk_edge", number(tailFit.bulkEdge)},
             {"above_bulk_edge", tailFit.aboveBulkEdge}};
-    return QJsonObject{
+    QJsonObject json{
         {"config", config.toJson()},
         {"config_hash", configHash},
         {"status", QLatin1String(sl::toString(status))},
@@ -93,6 +138,9 @@ QJsonObject RunResult::toJson() const
         {"duration_ms", double(durationMs)},
         {"software_version", softwareVersion},
     };
+    if (config.decompose || config.prune)
+        insertDecomposition(json, decomposition, config.decompose, config.prune);
+    return json;
 }
 
 std::optional<RunResult> RunResult::fromJson(const QJsonObject& json, QString* error)
@@ -160,6 +208,41 @@ std::optional<RunResult> RunResult::fromJson(const QJsonObject& json, QString* e
     r.phaseInferred = json.value(QStringLiteral("phase_inferred")).toBool();
     r.durationMs = qint64(in.integer(QStringLiteral("duration_ms"), 9007199254740992.0));
     r.softwareVersion = in.string(QStringLiteral("software_version"));
+    if (r.config.decompose || r.config.prune) {
+        DecompositionSummary& d = r.decomposition;
+        d.requested = true;
+        if (r.config.decompose)
+            d.measured = readTerms(in);
+        if (r.config.prune)
+            d.prunedExcessRisk = in.number(QStringLiteral("pruned_excess_risk"));
+        const QJsonObject meta = json.value(QStringLiteral("decomposition")).toObject();
+        Reader metaIn{meta, error};
+        d.computed = meta.value(QStringLiteral("computed")).toBool();
+        d.message = meta.value(QStringLiteral("message")).toString();
+        d.bulkEdge = metaIn.number(QStringLiteral("bulk_edge"));
+        d.spikes = meta.value(QStringLiteral("spikes")).toInt();
+        const QJsonObject se = json.value(QStringLiteral("state_evolution")).toObject();
+        Reader sin{se, error};
+        d.predictedComputed = se.value(QStringLiteral("computed")).toBool();
+        d.predictedMessage = se.value(QStringLiteral("message")).toString();
+        d.predictedExcessRisk = sin.number(QStringLiteral("excess_risk"));
+        d.delta = sin.number(QStringLiteral("delta"));
+        d.threshold = sin.number(QStringLiteral("threshold"));
+        d.predictedBulkEdge = sin.number(QStringLiteral("bulk_edge"));
+        d.predictedSpikes = sin.number(QStringLiteral("spikes"));
+        if (r.config.decompose) {
+            d.predicted = readTerms(sin);
+            const QJsonObject a = se.value(QStringLiteral("asymptotic")).toObject();
+            Reader ain{a, error};
+            d.asymptotic = readTerms(ain);
+            d.asymptoticEdge = ain.number(QStringLiteral("bulk_edge"));
+            d.asymptoticSpikes = a.value(QStringLiteral("spikes")).toInt();
+            in.ok = in.ok && ain.ok;
+        }
+        if (r.config.prune)
+            d.predictedPrunedExcessRisk = sin.number(QStringLiteral("pruned_excess_risk"));
+        in.ok = in.ok && metaIn.ok && sin.ok;
+    }
     if (!in.ok)
         return std::nullopt;
     return r;

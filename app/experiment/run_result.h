@@ -42,12 +42,46 @@ struct TailFitSummary {
     bool aboveBulkEdge = false;
 };
 
+// Three error terms (docs/theory/decomposition.md §2) in the units of excess_risk; NaN when not computed.
+struct ErrorTermsSummary {
+    double overfitting = kNaN;
+    double underfitting = kNaN;
+    double approximation = kNaN;
+};
+
+// The error decomposition and post-hoc pruning of a run (docs/theory/decomposition.md), present when the
+// configuration asked for them ("decompose", "prune"). `message` says why the numbers are missing when they are
+// (a diverged run, a state evolution that did not converge).
+struct DecompositionSummary {
+    bool requested = false;
+    bool computed = false;  // the measured part
+    QString message;
+    ErrorTermsSummary measured;
+    double bulkEdge = kNaN;  // inferred: the trained spectrum's bulk edge, = the pruning threshold 2δ − λε
+    int spikes = 0;
+    double prunedExcessRisk = kNaN;
+    // The state evolution's prediction at the same finite d (the run's own teacher).
+    bool predictedComputed = false;
+    QString predictedMessage;
+    ErrorTermsSummary predicted;
+    double predictedExcessRisk = kNaN;
+    double predictedPrunedExcessRisk = kNaN;
+    double predictedBulkEdge = kNaN;
+    double predictedSpikes = kNaN;
+    double delta = kNaN;
+    double threshold = kNaN;  // λε
+    ErrorTermsSummary asymptotic;  // closed forms (quadratic: the paper's eq. 17; diagonal: inferred analogue)
+    double asymptoticEdge = kNaN;
+    int asymptoticSpikes = 0;
+};
+
 // Everything one run produces. Its JSON is the CLI's contract; the keys are
 //   config, config_hash, status, message, stop_reason, iterations, train_loss, objective, excess_risk, matrix_mse,
 //   gradient_norm, n_eff, convex_gap {relative_objective_gap, solution_distance}, eigenvalues,
 //   tail_fit {alpha, sigma, xmin, ks, n_tail, status, message, n_zero, zero_threshold, bulk_edge, above_bulk_edge},
-//   phase, phase_inferred, duration_ms,
-//   software_version.
+//   phase, phase_inferred, duration_ms, software_version; with "decompose"/"prune" in the config also
+//   overfitting, underfitting, approximation, pruned_excess_risk, state_evolution {...} and decomposition {...}
+//   (docs/theory/decomposition.md §6).
 // Numbers that do not apply (matrix_mse of the diagonal model, a certificate that was off) are JSON null.
 struct RunResult {
     ExperimentConfig config;
@@ -72,6 +106,7 @@ struct RunResult {
     bool phaseInferred = false;  // the classifier's answer rests on an (inferred) part of the digest
     qint64 durationMs = 0;
     QString softwareVersion;
+    DecompositionSummary decomposition;
 
     QJsonObject toJson() const;
     // nullopt with *error set when a key is missing or has the wrong type, or the config does not validate.

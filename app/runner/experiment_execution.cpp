@@ -5,6 +5,7 @@
 #include "core/convex/certificate.h"
 #include "core/convex/lasso_solver.h"
 #include "core/convex/nuclear_norm_solver.h"
+#include "core/decomposition/error_decomposition.h"
 #include "core/model/problem.h"
 #include "core/spectrum/spectrum.h"
 #include "core/spectrum/tail_fit.h"
@@ -129,6 +130,82 @@ bool certify(const sl::Problem& problem, const sl::TrainResult& trained, ConvexG
     return true;
 }
 
+ErrorTermsSummary summary(const sl::ErrorTerms& t)
+{
+    return {t.overfitting, t.underfitting, t.approximation};
+}
+
+// docs/theory/decomposition.md: the measured split of the trained weights, then the state evolution's prediction
+// at this run's own teacher and the same finite d. A run that diverged gets a message, not numbers.
+void decompose(const sl::Problem& problem, const sl::TrainResult& trained, DecompositionSummary& out,
+    const sl::CancelToken& cancel)
+{
+    out.requested = true;
+    if (trained.status == sl::Status::Diverged) {
+        out.message = QStringLiteral("not computed: the run diverged, its weights are not a trained network");
+        out.predictedMessage = out.message;
+        return;
+    }
+    const sl::ProblemConfig& p = problem.config;
+    const bool quadratic = p.model == sl::ModelKind::Quadratic;
+    if ((quadratic && trained.S.size() == 0) || (!quadratic && trained.theta.size() == 0)) {
+        out.message = QStringLiteral("not computed: the solver returned no weights");
+        out.predictedMessage = out.message;
+        return;
+    }
+    const sl::ErrorDecomposition measured = quadratic
+        ? sl::decomposeQuadratic(trained.S, problem.teacher.spectrum, problem.teacher.rotation)
+        : sl::decomposeDiagonal(trained.theta, problem.teacher.spectrum);
+    out.message = QString::fromStdString(measured.message);
+    if (measured.ok()) {
+        out.computed = true;
+        out.measured = summary(measured.terms);
+        out.bulkEdge = measured.bulkEdge;
+        out.spikes = measured.spikes;
+        out.prunedExcessRisk = measured.prunedExcessRisk;
+    }
+    if (cancel.isCancelled())
+        return;
+
+    sl::PredictedDecomposition predicted;
+    const double alpha = p.nEff() / p.dimension;  // α = n/d, α_q = n/d², both n_eff/d
+    if (quadratic) {
+        if (!(p.weightDecay > 0)) {
+            out.predictedMessage = QStringLiteral("not computed: the quadratic state evolution needs λ > 0");
+            return;
+        }
+        sl::MatrixStateEvolutionConfig se;
+        se.spectrum = problem.teacher.spectrum;
+        se.alphaQ = alpha;
+        se.lambda = p.weightDecay;
+        se.noise = p.noise;
+        const sl::MatrixStateEvolutionResult r = sl::MatrixStateEvolution(se).run({}, cancel);
+        predicted = sl::predictQuadraticDecomposition(se, r, {}, cancel);
+    } else {
+        sl::LassoStateEvolutionConfig se;
+        se.teacher = problem.teacher.spectrum;  // the run's own draw θ*, amplitude mode
+        se.alpha = alpha;
+        se.lambda = p.weightDecay;
+        se.noise = p.noise;
+        const sl::LassoStateEvolutionResult r = sl::LassoStateEvolution(se).run({}, cancel);
+        predicted = sl::predictDiagonalDecomposition(se, r, 256, p.seed);
+    }
+    out.predictedMessage = QString::fromStdString(predicted.message);
+    if (!predicted.ok())
+        return;
+    out.predictedComputed = true;
+    out.predicted = summary(predicted.terms);
+    out.predictedExcessRisk = predicted.excessRisk;
+    out.predictedPrunedExcessRisk = predicted.prunedExcessRisk;
+    out.predictedBulkEdge = predicted.bulkEdge;
+    out.predictedSpikes = predicted.spikes;
+    out.delta = predicted.delta;
+    out.threshold = predicted.threshold;
+    out.asymptotic = summary(predicted.asymptotic);
+    out.asymptoticEdge = predicted.asymptoticEdge;
+    out.asymptoticSpikes = predicted.asymptoticSpikes;
+}
+
 }  // namespace
 
 QVector<double> weightSpectrum(sl::ModelKind model, const Eigen::MatrixXd& weights)
@@ -166,6 +243,11 @@ RunResult runExperiment(const ExperimentConfig& config, const RunObserver& obser
         result.message = QStringLiteral("this experiment is a sweep of %1 runs; run it with the sweep runner")
                              .arg(config.points().size());
         return finish();
+    }
+    if (config.decompose || config.prune) {
+        result.decomposition.requested = true;
+        result.decomposition.message = QStringLiteral("not computed: the run did not finish");
+        result.decomposition.predictedMessage = result.decomposition.message;
     }
     try {
         config.validate();
@@ -231,6 +313,9 @@ RunResult runExperiment(const ExperimentConfig& config, const RunObserver& obser
             result.phase = QString::fromStdString(phase.label);
             result.phaseInferred = phase.inferred;
         }
+
+        if (config.decompose || config.prune)
+            decompose(problem, trained, result.decomposition, cancel);
     } catch (const sl::ValidationError& e) {
         result.status = sl::Status::Invalid;
         result.message = QString::fromUtf8(e.what());

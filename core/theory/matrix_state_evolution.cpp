@@ -321,6 +321,31 @@ MatrixStateEvolutionResult MatrixStateEvolution::run(
     return finish(Status::MaxIterations, msg.str());
 }
 
+std::vector<MatrixStateEvolutionSample> matrixStateEvolutionSamples(
+    const MatrixStateEvolutionConfig& config, double delta, const CancelToken& cancel)
+{
+    config.validate();
+    requirePositive("delta", delta);
+    const int d = int(config.spectrum.size());
+    const GoeEnsemble ensemble(d, config.samples, config.seed);
+    std::vector<MatrixStateEvolutionSample> out(std::size_t(ensemble.size()));
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic)
+#endif
+    for (int k = 0; k < ensemble.size(); ++k) {
+        if (cancel.isCancelled())
+            continue;
+        Eigen::MatrixXd y = delta * ensemble.goe(k);
+        y.diagonal() += config.spectrum;
+        Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(y, Eigen::ComputeEigenvectors);
+        out[std::size_t(k)].eigenvalues = eig.eigenvalues();
+        out[std::size_t(k)].eigenvectors = eig.eigenvectors();
+    }
+    if (cancel.isCancelled())
+        return {};
+    return out;
+}
+
 InterpolationThresholdResult matrixInterpolationThreshold(
     const Eigen::VectorXd& spectrum, double noise, int samples, std::uint64_t seed, const CancelToken& cancel)
 {

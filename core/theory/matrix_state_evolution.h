@@ -9,6 +9,7 @@
 #include <Eigen/Dense>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace sl {
 
@@ -83,6 +84,17 @@ public:
 private:
     MatrixStateEvolutionConfig m_config;
 };
+
+// The K samples Y_k = diag(s) + δZ_k of the law of Ŝ before the threshold, with the same common random numbers
+// (config.seed, config.samples) as MatrixStateEvolution::run(): at the fixed point's δ they are exactly the
+// samples its risk was averaged over. Eigenvalues ascending, eigenvectors as columns (in the teacher's basis).
+// Returns an empty vector when cancelled.
+struct MatrixStateEvolutionSample {
+    Eigen::VectorXd eigenvalues;
+    Eigen::MatrixXd eigenvectors;
+};
+std::vector<MatrixStateEvolutionSample> matrixStateEvolutionSamples(
+    const MatrixStateEvolutionConfig& config, double delta, const CancelToken& cancel = CancelToken());
 
 struct InterpolationThresholdResult {
     Status status = Status::Invalid;

@@ -13,7 +13,7 @@ private slots:
     {
         const sl::app::PresetLibrary library;
         QVERIFY2(library.errors().isEmpty(), qPrintable(library.errors().join("; ")));
-        QCOMPARE(library.presets().size(), 11);
+        QCOMPARE(library.presets().size(), 12);
         for (const auto& p : library.presets()) {
             QVERIFY(!p.description.isEmpty());
             QVERIFY(!p.differsFromPaper.isEmpty());

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The error decomposition and pruning of a run as the app computes, stores and reads it back
+// (docs/theory/decomposition.md §6).
+#include "app/experiment/run_result.h"
+#include "app/presets/preset_library.h"
+#include "app/runner/experiment_execution.h"
+#include "app/store/result_store.h"
+
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <cmath>
+
+using sl::app::ExperimentConfig;
+using sl::app::RunResult;
+using sl::app::Solver;
+
+namespace {
+
+ExperimentConfig diagonalPeak()
+{
+    ExperimentConfig c;
+    c.problem.model = sl::ModelKind::Diagonal;
+    c.problem.dimension = 60;
+    c.problem.samples = 60;
+    c.problem.weightDecay = 0.02;
+    c.solver = Solver::Convex;
+    c.tailFit = false;
+    c.decompose = true;
+    c.prune = true;
+    return c;
+}
+
+double relative(double a, double b)
+{
+    return std::abs(a - b) / std::max(std::abs(b), 1e-300);
+}
+
+}  // namespace
+
+class TestDecompositionExecution : public QObject {
+    Q_OBJECT
+
+private slots:
+    // The measured terms add up to the run's own excess risk and the predicted ones to the state evolution's, for
+    // both models; the JSON carries them under the documented keys and reads back unchanged.
+    void termsAddUpAndSurviveJson_data()
+    {
+        QTest::addColumn<bool>("quadraticModel");
+        QTest::newRow("diagonal") << false;
+        QTest::newRow("quadratic") << true;
+    }
+    void termsAddUpAndSurviveJson()
+    {
+        QFETCH(bool, quadraticModel);
+        ExperimentConfig c = diagonalPeak();
+        if (quadraticModel) {
+            c.problem.model = sl::ModelKind::Quadratic;
+            c.problem.dimension = 12;
+            c.problem.samples = 60;
+            c.problem.weightDecay = 0.05;
+        }
+        const RunResult r = sl::app::runExperiment(c);
+        QCOMPARE(r.status, sl::Status::Converged);
+        const sl::app::DecompositionSummary& d = r.decomposition;
+        QVERIFY2(d.computed, qPrintable(d.message));
+        QVERIFY2(d.predictedComputed, qPrintable(d.predictedMessage));
+        QVERIFY(relative(d.measured.overfitting + d.measured.underfitting + d.measured.approximation, r.excessRisk)
+            < 1e-10);
+        QVERIFY(relative(d.predicted.overfitting + d.predicted.underfitting + d.predicted.approximation,
+                    d.predictedExcessRisk)
+            < 1e-10);
+        QVERIFY(std::isfinite(d.prunedExcessRisk) && std::isfinite(d.predictedPrunedExcessRisk));
+
+        const QJsonObject json = r.toJson();
+        QCOMPARE(json["overfitting"].toDouble(), d.measured.overfitting);
+        QCOMPARE(json["underfitting"].toDouble(), d.measured.underfitting);
+        QCOMPARE(json["approximation"].toDouble(), d.measured.approximation);
+        QCOMPARE(json["pruned_excess_risk"].toDouble(), d.prunedExcessRisk);
+        const QJsonObject se = json["state_evolution"].toObject();
+        QCOMPARE(se["overfitting"].toDouble(), d.predicted.overfitting);
+        QCOMPARE(se["pruned_excess_risk"].toDouble(), d.predictedPrunedExcessRisk);
+        QVERIFY(se["asymptotic"].toObject()["overfitting"].isDouble());
+
+        QString error;
+        const auto back = RunResult::fromJson(json, &error);
+        QVERIFY2(back.has_value(), qPrintable(error));
+        QCOMPARE(back->decomposition.measured.approximation, d.measured.approximation);
+        QCOMPARE(back->decomposition.predicted.underfitting, d.predicted.underfitting);
+        QCOMPARE(back->decomposition.asymptotic.overfitting, d.asymptotic.overfitting);
+        QCOMPARE(back->decomposition.predictedPrunedExcessRisk, d.predictedPrunedExcessRisk);
+        QCOMPARE(back->toJson(), json);
+
+        // The results store keeps them (it stores the run's JSON).
+        QTemporaryDir dir;
+        sl::app::ResultStore store;
+        QVERIFY(store.open(dir.filePath("results.sqlite")));
+        QVERIFY(store.save(json) >= 0);
+        const auto stored = store.findByHash(r.configHash);
+        QVERIFY(stored.has_value());
+        QCOMPARE(stored->result["overfitting"].toDouble(), d.measured.overfitting);
+        QCOMPARE(stored->result["state_evolution"].toObject()["approximation"].toDouble(), d.predicted.approximation);
+    }
+
+    // Without "decompose"/"prune" nothing is added: the configuration's JSON (and so its hash) and the result's
+    // JSON are what they were before the decomposition existed.
+    void offByDefaultChangesNothing()
+    {
+        ExperimentConfig c = diagonalPeak();
+        c.decompose = false;
+        c.prune = false;
+        QVERIFY(!c.toJson().contains("decompose"));
+        QVERIFY(!c.toJson().contains("prune"));
+        const RunResult r = sl::app::runExperiment(c);
+        const QJsonObject json = r.toJson();
+        for (const char* key : {"overfitting", "pruned_excess_risk", "state_evolution", "decomposition"})
+            QVERIFY2(!json.contains(key), key);
+        ExperimentConfig on = c;
+        on.decompose = true;
+        QVERIFY(on.hash() != c.hash());
+        const auto parsed = ExperimentConfig::fromJson(on.toJson());
+        QVERIFY(parsed.has_value() && parsed->decompose && !parsed->prune);
+    }
+
+    // A diverged run gets a message, not numbers.
+    void divergedRunHasNoDecomposition()
+    {
+        ExperimentConfig c;
+        c.problem.model = sl::ModelKind::Quadratic;
+        c.problem.dimension = 8;
+        c.problem.samples = 100;
+        c.solver = Solver::GradientDescent;
+        c.train = sl::TrainConfig::defaults(sl::Optimizer::GradientDescent);
+        c.train.learningRate = 1.0;
+        c.decompose = true;
+        c.prune = true;
+        const RunResult r = sl::app::runExperiment(c);
+        QCOMPARE(r.status, sl::Status::Diverged);
+        QVERIFY(!r.decomposition.computed);
+        QVERIFY2(r.decomposition.message.contains("diverged"), qPrintable(r.decomposition.message));
+        const QJsonObject json = r.toJson();
+        QVERIFY(json["overfitting"].isNull());
+        QVERIFY(json["pruned_excess_risk"].isNull());
+        QVERIFY(json["decomposition"].toObject()["message"].toString().contains("diverged"));
+        QVERIFY(RunResult::fromJson(json).has_value());
+    }
+
+    // The shipped preset asks for the decomposition along one n_eff sweep at λ = 1/d, 1 and √d.
+    void presetShowsThePapersMessage()
+    {
+        const sl::app::PresetLibrary library;
+        const sl::app::Preset* p = library.find(QStringLiteral("decomposition-diagonal"));
+        QVERIFY(p);
+        QVERIFY(p->experiment.decompose && p->experiment.prune);
+        const int d = p->experiment.problem.dimension;
+        QCOMPARE(p->experiment.weightDecays(), (std::vector<double>{1.0 / d, 1.0, std::sqrt(double(d))}));
+        QVERIFY(p->experiment.sampleGrid().size() >= 5);
+        for (const ExperimentConfig& point : p->experiment.points())
+            QVERIFY(point.decompose && point.prune);
+    }
+
+    // A cancelled run is not decomposed either.
+    void cancelledRunHasNoDecomposition()
+    {
+        sl::CancelToken cancel;
+        cancel.cancel();
+        const RunResult r = sl::app::runExperiment(diagonalPeak(), {}, cancel);
+        QCOMPARE(r.status, sl::Status::Cancelled);
+        QVERIFY(!r.decomposition.computed);
+        QVERIFY(r.decomposition.message.contains("not computed"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDecompositionExecution)
+#include "test_decomposition_execution.moc"

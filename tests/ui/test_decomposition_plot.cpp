@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The decomposition view (ui/decomposition_plot), offscreen: it reads the JSON of `curve --decompose --prune`,
+// stacks the predicted terms so the top level is the predicted risk, and exports what it shows.
+#include "ui/decomposition_plot.h"
+
+#include <QJsonArray>
+#include <QtTest>
+#include <cmath>
+
+namespace {
+
+QJsonObject curveJson()
+{
+    QJsonArray points;
+    const double nEff[] = {30, 100, 300};
+    const double over[] = {0.4, 3.5, -0.05}, under[] = {0.4, 0.3, 0.16}, approx[] = {0.1, 0.2, 0.01};
+    for (int i = 0; i < 3; ++i) {
+        const QJsonObject se{{"overfitting", over[i] * 0.9}, {"underfitting", under[i]}, {"approximation", approx[i]},
+            {"pruned_excess_risk", 0.5}};
+        QJsonObject p{{"n_eff", nEff[i]}, {"overfitting", over[i]}, {"underfitting", under[i]},
+            {"approximation", approx[i]}, {"pruned_excess_risk", 0.6}, {"state_evolution", se}};
+        if (i == 2)
+            p.remove("pruned_excess_risk");  // a point without the number: NaN, not a crash
+        points.append(p);
+    }
+    return QJsonObject{{"points", points}};
+}
+
+QStringList legendNames(const QCustomPlot& plot)
+{
+    QStringList names;
+    for (int i = 0; i < plot.legend->itemCount(); ++i)
+        if (auto* item = qobject_cast<QCPPlottableLegendItem*>(plot.legend->item(i)))
+            names << item->plottable()->name();
+    return names;
+}
+
+}  // namespace
+
+class TestDecompositionPlot : public QObject {
+    Q_OBJECT
+
+private slots:
+    void stacksThePredictionAndExports()
+    {
+        const sl::ui::DecompositionSeries s = sl::ui::DecompositionSeries::fromCurveJson(curveJson());
+        QCOMPARE(s.nEff.size(), 3);
+        QVERIFY(std::isnan(s.pruned[2]));
+        sl::ui::DecompositionPlot plot;
+        plot.setSeries(s);
+        const QStringList names = legendNames(plot);
+        QVERIFY2(names.contains("+ overfitting (SE) = SE risk"), qPrintable(names.join("; ")));
+        QVERIFY(names.contains("pruned (measured)"));
+        // The top stacked level at n_eff = 100 is the predicted risk 0.9·3.5 + 0.3 + 0.2.
+        QCPGraph* top = nullptr;
+        for (int i = 0; i < plot.graphCount(); ++i)
+            if (plot.graph(i)->name() == "+ overfitting (SE) = SE risk")
+                top = plot.graph(i);
+        QVERIFY(top);
+        QCOMPARE(top->data()->at(1)->value, 0.9 * 3.5 + 0.3 + 0.2);
+        QVERIFY(top->channelFillGraph() != nullptr);
+
+        const QStringList csv = plot.dataCsv().trimmed().split('\n');
+        QCOMPARE(csv.size(), 4);
+        QVERIFY(csv[1].startsWith("30,0.4,0.4,0.1,0.6,"));
+        QCOMPARE(plot.dataJson()["state_evolution"].toObject()["underfitting"].toArray().size(), 3);
+
+        plot.setPrunedVisible(false);
+        QVERIFY(!legendNames(plot).contains("pruned (measured)"));
+        QVERIFY(!plot.toPixmap(400, 300).isNull());
+    }
+};
+
+QTEST_MAIN(TestDecompositionPlot)
+#include "test_decomposition_plot.moc"
