@@ -308,8 +308,10 @@ int runAnalyzeWeights(const QStringList& arguments)
                 formatNumber(a.mp.edge, 4),
                 a.mp.status == sl::Status::Converged ? QString::number(a.mp.numSpikes) : QStringLiteral("-"),
                 formatNumber(a.stableRank, 4),
-                QLatin1String(sl::toString(a.phase.phase)) + QStringLiteral(" (phases ")
-                    + QString::fromStdString(a.paperPhases) + QStringLiteral(")")});
+                QLatin1String(sl::toString(a.phase.phase))
+                    + (a.phase.phase == sl::SpectralPhase::Undetermined ? QString()
+                                                                        : QStringLiteral(" (phases ")
+                                + QString::fromStdString(a.paperPhases) + QStringLiteral(")"))});
         }
         QString text = QStringLiteral("%1 (%2, %3 tensors)\n")
                            .arg(path, QLatin1String(sl::io::toString(file.format())))
