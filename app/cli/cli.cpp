@@ -69,7 +69,7 @@ QString usage()
          "\n"
          "Commands:\n";
     for (const Command& c : registry())
-        s << "  " << c.name.leftJustified(16) << c.summary << '\n';
+        s << "  " << c.name.leftJustified(17) << c.summary << '\n';
     s << "\n"
          "Every command takes --help, --json (machine-readable output), --output FILE and --store PATH.\n"
          "Exit codes: 0 success, 1 failed run, 2 bad usage or input. Ctrl-C stops cleanly, keeping finished results.\n"
