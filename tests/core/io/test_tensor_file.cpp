@@ -124,6 +124,32 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(ReadError, file.matrix(*file.find("conv")));
     }
 
+    // A 1.5 GB safetensors file (sparse on disk) is listed from its header: mapped, not read (the 1 GiB guard of
+    // readFileBytes would refuse it), and a matrix is converted only when asked for.
+    void largeFileIsMappedNotRead()
+    {
+        const std::uint64_t rows = 20000, cols = 20000;  // F32: 1.6e9 bytes
+        std::string header;
+        std::string head = sl::test::safetensorsFile({{"big", "F32", {rows, cols}, std::string()}}, &header);
+        const std::string fixed = "\"data_offsets\":[0," + std::to_string(rows * cols * 4) + "]";
+        header.replace(header.find("\"data_offsets\":[0,0]"), std::strlen("\"data_offsets\":[0,0]"), fixed);
+        head.clear();
+        sl::test::putLE(head, header.size(), 8);
+        head += header;
+        const std::string path = m_dir.filePath("big.safetensors").toStdString();
+        {
+            std::ofstream out(path, std::ios::binary);
+            out << head;
+            out.seekp(std::streamoff(head.size() + rows * cols * 4 - 1));
+            out.put('\0');
+        }
+        const TensorFile f = TensorFile::open(path);
+        QCOMPARE(f.tensors()[0].rows(), rows);
+        QCOMPARE(f.tensors()[0].cols(), cols);
+        QVERIFY(f.tensors()[0].isMatrix());
+        QVERIFY_THROWS_EXCEPTION(ReadError, sl::io::readFileBytes(path));
+    }
+
     void safetensorsRefusals_data()
     {
         QTest::addColumn<QByteArray>("bytes");
