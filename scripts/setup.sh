@@ -7,6 +7,7 @@ SCALINGLAB_PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   qt6-base-dev qt6-svg-dev libqt6sql6-sqlite libgl-dev
   libqcustomplot-dev libeigen3-dev libplfit-dev liblbfgspp-dev libbenchmark-dev liblapack-dev libopenblas0-pthread
+  zlib1g-dev python3-numpy
   clang-format parallel
 )
 

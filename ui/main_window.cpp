@@ -10,6 +10,7 @@
 #include "ui/plot_export.h"
 #include "ui/risk_plot.h"
 #include "ui/spectrum_plot.h"
+#include "ui/weights_view.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -65,6 +66,7 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent) : QMainWindow(
 
     buildPlots();
     buildActions();
+    installWeightsSupport(this);  // File → Open weights…, and weight files dropped on the window
     buildStatusBar();
 
     m_liveRunner = new app::LiveRunner(this);

@@ -135,7 +135,7 @@ void SpectrumPlot::rebuild()
         addDensity(
             m_data.teacher, edges, tr("teacher spectrum"), QPen(QColor(255, 127, 14), 1.5, Qt::DashLine), Qt::NoBrush);
     if (m_data.predicted.size() > 0) {
-        QString name = tr("state evolution ReLU(S*+δZ−λε)");
+        QString name = m_data.predictedLabel.isEmpty() ? tr("state evolution ReLU(S*+δZ−λε)") : m_data.predictedLabel;
         if (std::isfinite(m_data.predictedWeightAtZero))
             name += tr(", %1% at 0").arg(100 * m_data.predictedWeightAtZero, 0, 'f', 0);
         addDensity(m_data.predicted, edges, name, QPen(QColor(148, 103, 189), 2), Qt::NoBrush);

@@ -16,6 +16,8 @@ struct SpectrumViewData {
     Eigen::VectorXd teacher;  // the teacher's spectrum s_i or |θ*_i|
     Eigen::VectorXd predicted;  // samples of the state-evolution spectrum ReLU(S* + δZ − λεI) (DIGEST §5.1)
     double predictedWeightAtZero = std::numeric_limits<double>::quiet_NaN();
+    // Legend name for `predicted` when it is not the state evolution (e.g. a Marchenko–Pastur fit of user weights).
+    QString predictedLabel;
     std::optional<TailFit> tail;
     std::optional<BulkEdge> bulk;
     double predictedAlpha = std::numeric_limits<double>::quiet_NaN();  // α_WW = 1 + 1/γ (inferred, DIGEST §5.3)

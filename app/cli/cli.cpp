@@ -34,6 +34,9 @@ std::vector<Command>& registry()
             runPhase},
         {QStringLiteral("fit-tail"), QStringLiteral("Power-law tail fit of numbers or of a matrix's spectrum."),
             runFitTail},
+        {QStringLiteral("analyze-weights"),
+            QStringLiteral("Spectrum, tail fit and phase reading of the weight matrices in your file."),
+            runAnalyzeWeights},
         {QStringLiteral("solve"), QStringLiteral("LASSO or nuclear-norm sensing on your own data."), runSolve},
         {QStringLiteral("sweep"), QStringLiteral("A grid of experiments: locally, or as jobs for GNU parallel/Slurm."),
             runSweep},
@@ -66,7 +69,7 @@ QString usage()
          "\n"
          "Commands:\n";
     for (const Command& c : registry())
-        s << "  " << c.name.leftJustified(10) << c.summary << '\n';
+        s << "  " << c.name.leftJustified(17) << c.summary << '\n';
     s << "\n"
          "Every command takes --help, --json (machine-readable output), --output FILE and --store PATH.\n"
          "Exit codes: 0 success, 1 failed run, 2 bad usage or input. Ctrl-C stops cleanly, keeping finished results.\n"

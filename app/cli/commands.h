@@ -12,6 +12,7 @@ int runCurve(const QStringList& arguments);
 int runTheory(const QStringList& arguments);
 int runPhase(const QStringList& arguments);
 int runFitTail(const QStringList& arguments);
+int runAnalyzeWeights(const QStringList& arguments);
 int runSolve(const QStringList& arguments);
 int runSweep(const QStringList& arguments);
 int runMerge(const QStringList& arguments);

@@ -179,10 +179,10 @@ std::vector<std::uint64_t> parseShape(const std::string& tuple, const std::strin
 
 }  // namespace
 
-Eigen::MatrixXd parseNpy(const std::string& bytes, const std::string& sourceName)
+NpyHeader parseNpyHeader(const char* bytes, std::size_t size, const std::string& sourceName)
 {
     static const char kMagic[] = "\x93NUMPY";
-    if (bytes.size() < 10 || bytes.compare(0, 6, kMagic, 6) != 0)
+    if (size < 10 || std::memcmp(bytes, kMagic, 6) != 0)
         throw ReadError(sourceName + ": not a NumPy .npy file");
     const auto major = static_cast<unsigned char>(bytes[6]);
     std::size_t headerLength, headerStart;
@@ -190,7 +190,7 @@ Eigen::MatrixXd parseNpy(const std::string& bytes, const std::string& sourceName
         headerLength = static_cast<unsigned char>(bytes[8]) | (static_cast<unsigned char>(bytes[9]) << 8);
         headerStart = 10;
     } else if (major == 2 || major == 3) {
-        if (bytes.size() < 12)
+        if (size < 12)
             throw ReadError(sourceName + ": truncated .npy header");
         headerLength = 0;
         for (int i = 0; i < 4; ++i)
@@ -199,18 +199,31 @@ Eigen::MatrixXd parseNpy(const std::string& bytes, const std::string& sourceName
     } else {
         throw ReadError(sourceName + ": unsupported .npy format version " + std::to_string(major));
     }
-    if (headerLength > bytes.size() - headerStart)
+    if (headerLength > size - headerStart)
         throw ReadError(sourceName + ": truncated .npy header");
-    const std::string header = bytes.substr(headerStart, headerLength);
-    const std::string descr = headerValue(header, "descr", sourceName);
+    const std::string header(bytes + headerStart, headerLength);
+    NpyHeader out;
+    out.descr = headerValue(header, "descr", sourceName);
     const std::string fortran = headerValue(header, "fortran_order", sourceName);
-    const std::vector<std::uint64_t> shape = parseShape(headerValue(header, "shape", sourceName), sourceName);
+    out.shape = parseShape(headerValue(header, "shape", sourceName), sourceName);
+    if (fortran != "True" && fortran != "False")
+        throw ReadError(sourceName + ": .npy fortran_order must be True or False");
+    out.fortranOrder = fortran == "True";
+    out.dataOffset = headerStart + headerLength;
+    return out;
+}
+
+Eigen::MatrixXd parseNpy(const std::string& bytes, const std::string& sourceName)
+{
+    const NpyHeader parsed = parseNpyHeader(bytes.data(), bytes.size(), sourceName);
+    const std::string& descr = parsed.descr;
+    const std::vector<std::uint64_t>& shape = parsed.shape;
+    const std::size_t headerStart = 0, headerLength = parsed.dataOffset;
+    const std::string fortran = parsed.fortranOrder ? "True" : "False";
 
     if (descr.size() != 3 || (descr[0] != '<' && descr[0] != '>' && descr[0] != '=') || descr[1] != 'f'
         || (descr[2] != '4' && descr[2] != '8'))
         throw ReadError(sourceName + ": .npy dtype '" + descr + "' is not supported (need float32 or float64)");
-    if (fortran != "True" && fortran != "False")
-        throw ReadError(sourceName + ": .npy fortran_order must be True or False");
     if (shape.empty() || shape.size() > 2)
         throw ReadError(sourceName + ": .npy array has " + std::to_string(shape.size()) + " dimensions (need 1 or 2)");
     const std::uint64_t rows = shape[0];

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace sl::io {
 
@@ -25,6 +26,16 @@ struct DelimitedTable {
     std::vector<std::string> header;  // empty when the text has none
 };
 DelimitedTable parseDelimited(const std::string& text, const std::string& sourceName);
+
+// The header of a NumPy .npy file (format versions 1-3): checked for magic, version and length, the three keys
+// read but not judged (callers decide which dtypes and ranks they take). dataOffset is where the array starts.
+struct NpyHeader {
+    std::string descr;  // e.g. "<f8"
+    bool fortranOrder = false;
+    std::vector<std::uint64_t> shape;
+    std::size_t dataOffset = 0;
+};
+NpyHeader parseNpyHeader(const char* bytes, std::size_t size, const std::string& sourceName);
 
 // NumPy .npy (format versions 1-3): float32 or float64, either byte order, C or Fortran order, 1-D (read as a
 // column) or 2-D. Anything else is refused with the reason.

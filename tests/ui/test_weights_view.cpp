@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The weights window (ui/weights_view.h), offscreen: a safetensors file written here from a Wishart matrix (known
+// Marchenko–Pastur edge) and a bias vector; the list, the analysis shown in the spectrum plot, the log-log toggle,
+// a bad file, a dropped file, and the main window's File → Open weights… hook.
+#include "core/common/rng.h"
+#include "tests/core/io/weight_files.h"
+#include "ui/spectrum_plot.h"
+#include "ui/weights_view.h"
+
+#include <QCheckBox>
+#include <QFile>
+#include <QLabel>
+#include <QMainWindow>
+#include <QMenuBar>
+#include <QMimeData>
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+
+class TestWeightsView : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    Eigen::MatrixXd m_w;
+
+    QString write(const QString& name, const std::string& bytes)
+    {
+        const QString path = m_dir.filePath(name);
+        QFile f(path);
+        if (f.open(QIODevice::WriteOnly))
+            f.write(bytes.data(), qint64(bytes.size()));
+        return path;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        sl::Rng rng(4);
+        m_w = rng.normalMatrix(240, 160);
+        write(QStringLiteral("net.safetensors"),
+            sl::test::safetensorsFile({{"fc.bias", "F32", {4}, sl::test::f32Bytes(Eigen::MatrixXd::Ones(1, 4))},
+                {"fc.weight", "F32", {240, 160}, sl::test::f32Bytes(m_w)}}));
+        const std::string good
+            = sl::test::safetensorsFile({{"w", "F64", {3, 3}, sl::test::f64Bytes(m_w.topLeftCorner(3, 3))}});
+        write(QStringLiteral("cut.safetensors"), good.substr(0, good.size() - 8));
+    }
+
+    void listsTensorsAndShowsTheAnalysis()
+    {
+        sl::ui::WeightsView view;
+        QSignalSpy finished(&view, &sl::ui::WeightsView::analysisFinished);
+        QString error;
+        QVERIFY(view.openFile(m_dir.filePath("net.safetensors"), &error));
+        QCOMPARE(view.tensorTable()->rowCount(), 2);
+        QCOMPARE(view.tensorTable()->item(0, 0)->text(), QStringLiteral("fc.bias"));
+        QVERIFY(!(view.tensorTable()->item(0, 0)->flags() & Qt::ItemIsEnabled));  // not a matrix: greyed out
+        QVERIFY(view.tensorTable()->item(0, 3)->text().contains(QLatin1String("1-D")));
+        QCOMPARE(view.tensorTable()->item(1, 1)->text(), QStringLiteral("240×160"));
+        QVERIFY(finished.wait(30000));  // the first matrix is analysed on opening
+        QCOMPARE(finished.first().at(1).toString(), QString());
+        QCOMPARE(view.analysedName(), QStringLiteral("fc.weight"));
+        QVERIFY(view.analysis());
+        const double q = 160.0 / 240.0, edge = 240 * std::pow(1 + std::sqrt(q), 2);
+        QVERIFY(std::abs(view.analysis()->mp.edge / edge - 1) < 0.03);
+
+        const sl::ui::SpectrumViewData& data = view.spectrumPlot()->data();
+        QCOMPARE(data.eigenvalues.size(), Eigen::Index(160));
+        QVERIFY(data.bulk && std::abs(data.bulk->edge - view.analysis()->mp.edge) < 1e-9);
+        QVERIFY(data.predictedLabel.contains(QLatin1String("Marchenko")));
+        QVERIFY(data.predicted.size() > 100);  // the MP law's quantiles
+        QVERIFY(data.spectralPhase.contains(QLatin1String("random-like")));
+        QVERIFY(view.numbersLabel()->text().contains(QLatin1String("stable rank")));
+        QVERIFY(view.numbersLabel()->text().contains(QLatin1String("inferred")));
+
+        view.logAxesBox()->setChecked(true);
+        QVERIFY(view.spectrumPlot()->logView());
+        // Picking the bias row does nothing (it is not a matrix).
+        view.selectTensor(0);
+        QVERIFY(!view.isBusy());
+    }
+
+    void badFileIsRefusedWithTheReason()
+    {
+        sl::ui::WeightsView view;
+        QString error;
+        QVERIFY(!view.openFile(m_dir.filePath("cut.safetensors"), &error));
+        QVERIFY2(error.contains(QLatin1String("run past the end")), qPrintable(error));
+        QCOMPARE(view.tensorTable()->rowCount(), 0);
+    }
+
+    void droppedFileIsOpened()
+    {
+        sl::ui::WeightsView view;
+        QSignalSpy opened(&view, &sl::ui::WeightsView::fileOpened);
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(m_dir.filePath("net.safetensors"))});
+        QDragEnterEvent enter(QPoint(5, 5), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(&view, &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(5, 5), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(&view, &drop);
+        QCOMPARE(opened.count(), 1);
+        QCOMPARE(view.filePath(), m_dir.filePath("net.safetensors"));
+        QMimeData text;
+        text.setText(QStringLiteral("not a file"));
+        QDragEnterEvent refused(QPoint(5, 5), Qt::CopyAction, &text, Qt::LeftButton, Qt::NoModifier);
+        refused.setAccepted(false);
+        QCoreApplication::sendEvent(&view, &refused);
+        QVERIFY(!refused.isAccepted());
+    }
+
+    void mainWindowHookAddsMenuActionAndAcceptsDrops()
+    {
+        QMainWindow window;
+        QMenu* file = window.menuBar()->addMenu(QStringLiteral("&File"));
+        file->addAction(QStringLiteral("&Open session..."));
+        file->addAction(QStringLiteral("&Save session..."));
+        sl::ui::installWeightsSupport(&window);
+        QVERIFY(window.acceptDrops());
+        auto* action = window.findChild<QAction*>(QStringLiteral("openWeightsAction"));
+        QVERIFY(action);
+        QCOMPARE(file->actions().indexOf(action), 1);  // right after "Open session..."
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(m_dir.filePath("net.safetensors"))});
+        QDragEnterEvent enter(QPoint(5, 5), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(&window, &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(5, 5), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(&window, &drop);
+        auto* view = window.findChild<sl::ui::WeightsView*>();
+        QVERIFY(view);  // a weights window, parented to the main window
+        QCOMPARE(view->filePath(), m_dir.filePath("net.safetensors"));
+        QVERIFY(view->isWindow());
+        QSignalSpy finished(view, &sl::ui::WeightsView::analysisFinished);
+        if (view->isBusy())
+            QVERIFY(finished.wait(30000));
+    }
+};
+
+QTEST_MAIN(TestWeightsView)
+#include "test_weights_view.moc"
