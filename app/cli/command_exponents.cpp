@@ -5,6 +5,7 @@
 #include "app/cli/cli.h"
 #include "app/cli/cli_common.h"
 #include "app/cli/commands.h"
+#include "app/cli/exponents_command.h"
 #include "app/store/result_store.h"
 #include "core/theory/exponent_map.h"
 
@@ -14,28 +15,24 @@
 
 namespace sl::cli {
 
-int runExponents(const QStringList& arguments)
+void addExponentGridOptions(Options& o, bool standalone)
 {
-    Options o(QStringLiteral("exponents"), QStringLiteral("[options]"),
-        QStringLiteral(
-            "Measures the exponent e of R ~ d^(−e) at n_eff = d^a, λ = d^b from the state evolution on a ladder of\n"
-            "dimensions d (log-spaced, --ladder-points per decade up to --d-max) and fits −log R against log d over\n"
-            "the top --fit-decades, with a 95% interval; compares with Result 1 of arXiv:2509.24882 (the phase\n"
-            "classifier of `phase`). Cells whose slope still bends across the window are flagged curved.\n"
-            "Diagonal model: the LASSO state evolution averaged over θ*_i ~ N(0, d·i^(−2γ)) (or deterministic\n"
-            "amplitudes), its sum over i by quadrature beyond i = 512, so d = 10^6 costs what d = 10^3 does.\n"
-            "Quadratic model: the d → ∞ state evolution, μ_δ from Pastur's equation (outliers as point masses).\n"
-            "With --store PATH the map is cached: the same parameters are read back, not recomputed.\n"
-            "See docs/theory/exponents.md."));
-    o.value(QStringLiteral("model"), QStringLiteral("diagonal|quadratic"), QStringLiteral("Model (default diagonal)."));
-    o.value(QStringLiteral("gamma"), QStringLiteral("G"), QStringLiteral("Teacher exponent γ > 1/2 (default 1.5)."));
-    o.value(QStringLiteral("noise"), QStringLiteral("DELTA"), QStringLiteral("Label noise Δ >= 0 (default 0.5)."));
+    if (standalone) {
+        o.value(
+            QStringLiteral("model"), QStringLiteral("diagonal|quadratic"), QStringLiteral("Model (default diagonal)."));
+        o.value(
+            QStringLiteral("gamma"), QStringLiteral("G"), QStringLiteral("Teacher exponent γ > 1/2 (default 1.5)."));
+        o.value(QStringLiteral("noise"), QStringLiteral("DELTA"), QStringLiteral("Label noise Δ >= 0 (default 0.5)."));
+        o.value(QStringLiteral("points"), QStringLiteral("K"), QStringLiteral("Grid points per axis (default 21)."));
+        o.value(QStringLiteral("amplitudes"), QStringLiteral("gaussian|deterministic"),
+            QStringLiteral("Diagonal teacher: averaged over Gaussian θ* (default) or |θ*_i| = √d·i^(−γ)."));
+        o.value(QStringLiteral("threads"), QStringLiteral("T"), QStringLiteral("Worker threads (default: all cores)."));
+    }
     o.value(
         QStringLiteral("a-from"), QStringLiteral("A"), QStringLiteral("Smallest a = log n_eff / log d (default 0)."));
     o.value(QStringLiteral("a-to"), QStringLiteral("A"), QStringLiteral("Largest a (default 4)."));
     o.value(QStringLiteral("b-from"), QStringLiteral("B"), QStringLiteral("Smallest b = log λ / log d (default -1)."));
     o.value(QStringLiteral("b-to"), QStringLiteral("B"), QStringLiteral("Largest b (default 3)."));
-    o.value(QStringLiteral("points"), QStringLiteral("K"), QStringLiteral("Grid points per axis (default 21)."));
     o.value(QStringLiteral("d-min"), QStringLiteral("D"), QStringLiteral("Smallest d of the ladder (default 100)."));
     o.value(QStringLiteral("d-max"), QStringLiteral("D"),
         QStringLiteral("Largest d (default 1e5 diagonal, 1e4 quadratic; at most 1e9 / 1e5)."));
@@ -45,18 +42,10 @@ int runExponents(const QStringList& arguments)
         QStringLiteral("fit-decades"), QStringLiteral("F"), QStringLiteral("Decades fitted at the top (default 1)."));
     o.value(QStringLiteral("curvature"), QStringLiteral("C"),
         QStringLiteral("Flag a cell curved when its half-window slopes differ by more (default 0.05)."));
-    o.value(QStringLiteral("amplitudes"), QStringLiteral("gaussian|deterministic"),
-        QStringLiteral("Diagonal teacher: averaged over Gaussian θ* (default) or |θ*_i| = √d·i^(−γ)."));
-    o.value(QStringLiteral("threads"), QStringLiteral("T"), QStringLiteral("Worker threads (default: all cores)."));
-    o.value(QStringLiteral("format"), QStringLiteral("json|csv|table"),
-        QStringLiteral("Output format (default: table, json with --json, csv for an --output *.csv)."));
-    o.flag(QStringLiteral("ladder"), QStringLiteral("JSON: include every cell's R(d) along the ladder."));
-    o.parse(arguments);
-    if (o.helpRequested()) {
-        writeOutput(o, o.helpText().toUtf8());
-        return kSuccess;
-    }
-    o.requirePositional(0, QString());
+}
+
+sl::ExponentMapConfig exponentMapConfigFromOptions(const Options& o)
+{
     sl::ExponentMapConfig config;
     const QString model
         = o.choice(QStringLiteral("model"), {QStringLiteral("diagonal"), QStringLiteral("quadratic")}, "diagonal");
@@ -87,6 +76,69 @@ int runExponents(const QStringList& arguments)
     config.lassoMode = amplitudes == QLatin1String("gaussian") ? sl::LassoTeacherMode::VarianceProfile
                                                                : sl::LassoTeacherMode::Amplitudes;
     config.threads = int(o.integer(QStringLiteral("threads"), 0, 0, 4096));
+    config.validate();  // e.g. a fit window with fewer than 3 ladder points: exit code 2 before any work
+    return config;
+}
+
+ExponentMapComputation computeExponentMap(const Options& o, const sl::ExponentMapConfig& config)
+{
+    ExponentMapComputation out;
+    out.key = sl::app::exponentMapKey(config);
+    sl::app::ResultStore store;
+    if (!o.storePath().isEmpty() && !store.open(o.storePath()))
+        throw UsageError{QStringLiteral("cannot open the store: %1").arg(store.lastError())};
+    if (store.isOpen()) {
+        if (const auto cached = store.findCached(QLatin1String(sl::app::kExponentMapCacheKind), out.key)) {
+            // The cache holds the map with its ladders, so --ladder or not can both be served.
+            out.json = *cached;
+            out.fromStore = true;
+        }
+    }
+    if (!out.fromStore) {
+        ProgressBar bar(o, QStringLiteral("exponents"), config.cellCount());
+        const sl::ExponentMapResult result = sl::ExponentMap(config).run(
+            [&](const sl::ExponentMapProgress& p) { bar.update(p.done); }, interruptToken());
+        bar.finish();
+        if (result.status == sl::Status::Cancelled)
+            throw RunError{
+                QStringLiteral("interrupted: %1 (nothing written)").arg(QString::fromStdString(result.message))};
+        out.json = sl::app::exponentMapJson(result, true);
+        if (store.isOpen()
+            && !store.saveCached(
+                QLatin1String(sl::app::kExponentMapCacheKind), out.key, out.json, QLatin1String(sl::kVersion)))
+            throw RunError{QStringLiteral("saving to the store failed: %1").arg(store.lastError())};
+    }
+    out.json[QStringLiteral("from_store")] = out.fromStore;
+    out.json[QStringLiteral("key")] = out.key;
+    return out;
+}
+
+int runExponents(const QStringList& arguments)
+{
+    Options o(QStringLiteral("exponents"), QStringLiteral("[options]"),
+        QStringLiteral(
+            "Measures the exponent e of R ~ d^(−e) at n_eff = d^a, λ = d^b from the state evolution on a ladder of\n"
+            "dimensions d (log-spaced, --ladder-points per decade up to --d-max) and fits −log R against log d over\n"
+            "the top --fit-decades, with a 95% interval; compares with Result 1 of arXiv:2509.24882 (the phase\n"
+            "classifier of `phase`). Cells whose slope still bends across the window are flagged curved.\n"
+            "Diagonal model: the LASSO state evolution averaged over θ*_i ~ N(0, d·i^(−2γ)) (or deterministic\n"
+            "amplitudes), its sum over i by quadrature beyond i = 512, so d = 10^6 costs what d = 10^3 does.\n"
+            "Quadratic model: the d → ∞ state evolution, μ_δ from Pastur's equation (outliers as point masses).\n"
+            "With --store PATH the map is cached: the same parameters are read back, not recomputed.\n"
+            "See docs/theory/exponents.md."));
+    addExponentGridOptions(o, true);
+    o.value(QStringLiteral("format"), QStringLiteral("json|csv|table"),
+        QStringLiteral("Output format (default: table, json with --json, csv for an --output *.csv)."));
+    o.flag(QStringLiteral("ladder"), QStringLiteral("JSON: include every cell's R(d) along the ladder."));
+    o.parse(arguments);
+    if (o.helpRequested()) {
+        writeOutput(o, o.helpText().toUtf8());
+        return kSuccess;
+    }
+    o.requirePositional(0, QString());
+    const sl::ExponentMapConfig config = exponentMapConfigFromOptions(o);
+    const QString model
+        = config.model == sl::ModelKind::Quadratic ? QStringLiteral("quadratic") : QStringLiteral("diagonal");
     QString format = QStringLiteral("table");
     if (o.json())
         format = QStringLiteral("json");
@@ -96,39 +148,11 @@ int runExponents(const QStringList& arguments)
         QStringLiteral("format"), {QStringLiteral("json"), QStringLiteral("csv"), QStringLiteral("table")}, format);
     if (o.json() && format != QLatin1String("json"))
         throw UsageError{QStringLiteral("--json and --format %1 disagree").arg(format)};
-    config.validate();  // e.g. a fit window with fewer than 3 ladder points: exit code 2 before any work
 
-    const QString key = sl::app::exponentMapKey(config);
     const bool ladderDetail = o.has(QStringLiteral("ladder"));
-    sl::app::ResultStore store;
-    if (!o.storePath().isEmpty() && !store.open(o.storePath()))
-        throw UsageError{QStringLiteral("cannot open the store: %1").arg(store.lastError())};
-
-    sl::ExponentMapResult result;
-    QJsonObject json;
-    bool fromStore = false;
-    if (store.isOpen()) {
-        if (const auto cached = store.findCached(QLatin1String(sl::app::kExponentMapCacheKind), key)) {
-            // The cache holds the map with its ladders, so --ladder or not can both be served.
-            json = *cached;
-            fromStore = true;
-        }
-    }
-    if (!fromStore) {
-        ProgressBar bar(o, QStringLiteral("exponents"), config.cellCount());
-        result = sl::ExponentMap(config).run(
-            [&](const sl::ExponentMapProgress& p) { bar.update(p.done); }, interruptToken());
-        bar.finish();
-        if (result.status == sl::Status::Cancelled)
-            throw RunError{
-                QStringLiteral("interrupted: %1 (nothing written)").arg(QString::fromStdString(result.message))};
-        json = sl::app::exponentMapJson(result, true);
-        if (store.isOpen()
-            && !store.saveCached(QLatin1String(sl::app::kExponentMapCacheKind), key, json, QLatin1String(sl::kVersion)))
-            throw RunError{QStringLiteral("saving to the store failed: %1").arg(store.lastError())};
-    }
-    json[QStringLiteral("from_store")] = fromStore;
-    json[QStringLiteral("key")] = key;
+    ExponentMapComputation computed = computeExponentMap(o, config);
+    QJsonObject& json = computed.json;
+    const bool fromStore = computed.fromStore;
     if (!ladderDetail) {
         QJsonArray cells = json.value(QStringLiteral("cells")).toArray();
         for (int i = 0; i < cells.size(); ++i) {

@@ -37,8 +37,14 @@ struct DeformedSemicircleLaw {
     double delta = 0;
     int outliers = 0;  // separated teacher eigenvalues (point masses)
     double bulkLeft = 0, bulkRight = 0;  // edges of the bulk
-    double bulkMass = 0;  // quadrature mass of the bulk (should be 1 − outliers/d)
+    double bulkMass = 0;  // mass of the bulk, 1 − outliers/d (the quadrature weights are scaled to it)
+    double bulkQuadratureError = 0;  // relative error of the bulk quadrature's mass before that scaling
     bool needsMoreExact = false;  // every exact eigenvalue separated: the quadrature tail may hide more outliers
+    // The same points split by origin, for E_mat without cancellation (lawMatrixMse): the bulk nodes, the teacher's
+    // Σρs² over the eigenvalues in the bulk, and per outlier point its teacher eigenvalue and shift x − s.
+    std::vector<double> bulkX, bulkW;
+    double bulkTeacherSecondMoment = 0;
+    std::vector<double> outlierTeacher, outlierShift, outlierWeight;
     double totalMass() const;
     double mean() const;
     double secondMoment() const;
@@ -53,6 +59,9 @@ double lawJ(const DeformedSemicircleLaw& law, double tau);
 double lawMeanExcess(const DeformedSemicircleLaw& law, double tau);
 double lawMassBelow(const DeformedSemicircleLaw& law, double tau);
 double lawDivergence(const DeformedSemicircleLaw& law, double tau);
+// E_mat = Q* − J − 2τr̄ + 2δ²D (Stein's identity), summed per outlier as s² − x² + τ² = τ² − (x − s)(x + s) (or s²
+// when cut), so a risk far below Q* (phase VIb: E_mat ~ 10⁻⁸) does not drown in the cancellation of Q* against J.
+double lawMatrixMse(const DeformedSemicircleLaw& law, double tau, double divergence);
 
 struct AsymptoticMatrixStateEvolutionConfig {
     // Teacher: `spectrum` when given, else the power law of (dimension, gamma) with Q* = 1.
@@ -91,6 +100,9 @@ struct AsymptoticMatrixStateEvolutionResult {
     double divergence = 0;  // D(δ, λε)
     int outliers = 0;
     int exactTerms = 0;  // exact eigenvalues used in the end
+    // What the bulk quadrature may misplace in E_mat (its mass error times the bulk's second moment); a fixed point
+    // with E_mat < 50 × this is reported NotConverged.
+    double riskResolution = 0;
     double seconds = 0;
 
     bool ok() const { return status == Status::Converged; }
