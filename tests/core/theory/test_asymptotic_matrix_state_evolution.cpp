@@ -46,6 +46,13 @@ private slots:
                     QVERIFY(std::abs(law.secondMoment() - (1 + delta * delta)) < tol);
                     QVERIFY(law.outliers > 0);
                     QVERIFY(std::abs(law.bulkMass + double(law.outliers) / double(d) - 1) < tol);
+                    // lawMatrixMse is Q* − J − 2τr̄ + 2δ²D summed without the cancellation.
+                    for (double tau : {0.0, 0.2, 1.5}) {
+                        const double D = sl::lawDivergence(law, tau);
+                        const double direct
+                            = 1 - sl::lawJ(law, tau) - 2 * tau * sl::lawMeanExcess(law, tau) + 2 * delta * delta * D;
+                        QVERIFY(std::abs(sl::lawMatrixMse(law, tau, D) - direct) < 1e-12);
+                    }
                 }
             }
         }
