@@ -535,7 +535,7 @@ AsymptoticMatrixStateEvolutionResult AsymptoticMatrixStateEvolution::run(
             havePrevious = true;
             delta = next;
         }
-    } catch (const std::runtime_error& e) {
+    } catch (const std::exception& e) {  // the law at a δ its root finders cannot resolve (e.g. δ → 0 at Δ = 0)
         return finish(Status::NotConverged, e.what());
     }
     result.iterations = c.maxIterations;

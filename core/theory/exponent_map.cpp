@@ -224,53 +224,58 @@ ExponentCell ExponentMap::runCell(double a, double b, const CancelToken& cancel)
             cell.ladder.push_back(p);
             continue;
         }
-        if (c.model == ModelKind::Diagonal) {
-            const IndexQuadrature q = powerLawIndexQuadrature((long long)d, c.exactTerms);
-            LassoStateEvolutionConfig lc;
-            lc.mode = c.lassoMode;
-            lc.teacher.resize(q.index.size());
-            for (Eigen::Index j = 0; j < q.index.size(); ++j)
-                lc.teacher[j] = c.lassoMode == LassoTeacherMode::VarianceProfile
-                    ? d * std::pow(q.index[j], -2 * c.gamma)
-                    : std::sqrt(d) * std::pow(q.index[j], -c.gamma);
-            lc.weights = q.weight;
-            lc.alpha = alpha;
-            lc.lambda = p.lambda;
-            lc.noise = c.noise;
-            lc.tolerance = c.lassoTolerance;
-            lc.maxIterations = c.lassoMaxIterations;
-            lc.secantAcceleration = true;
-            lc.initialRisk = extrapolate(logD, risks, logDNext);
-            LassoStateEvolutionResult r = LassoStateEvolution(lc).run({}, cancel);
-            if (!r.ok() && r.status != Status::Cancelled && lc.initialRisk >= 0) {
-                lc.initialRisk = -1;  // a warm start that failed: once more from R(0)
-                r = LassoStateEvolution(lc).run({}, cancel);
+        try {
+            if (c.model == ModelKind::Diagonal) {
+                const IndexQuadrature q = powerLawIndexQuadrature((long long)d, c.exactTerms);
+                LassoStateEvolutionConfig lc;
+                lc.mode = c.lassoMode;
+                lc.teacher.resize(q.index.size());
+                for (Eigen::Index j = 0; j < q.index.size(); ++j)
+                    lc.teacher[j] = c.lassoMode == LassoTeacherMode::VarianceProfile
+                        ? d * std::pow(q.index[j], -2 * c.gamma)
+                        : std::sqrt(d) * std::pow(q.index[j], -c.gamma);
+                lc.weights = q.weight;
+                lc.alpha = alpha;
+                lc.lambda = p.lambda;
+                lc.noise = c.noise;
+                lc.tolerance = c.lassoTolerance;
+                lc.maxIterations = c.lassoMaxIterations;
+                lc.secantAcceleration = true;
+                lc.initialRisk = extrapolate(logD, risks, logDNext);
+                LassoStateEvolutionResult r = LassoStateEvolution(lc).run({}, cancel);
+                if (!r.ok() && r.status != Status::Cancelled && lc.initialRisk >= 0) {
+                    lc.initialRisk = -1;  // a warm start that failed: once more from R(0)
+                    r = LassoStateEvolution(lc).run({}, cancel);
+                }
+                p.status = r.status;
+                p.iterations = r.iterations;
+                p.risk = r.risk;
+            } else {
+                AsymptoticMatrixStateEvolutionConfig mc;
+                mc.dimension = (long long)d;
+                mc.gamma = c.gamma;
+                mc.alphaQ = alpha;
+                mc.lambda = p.lambda;
+                mc.noise = c.noise;
+                mc.tolerance = c.matrixTolerance;
+                mc.maxIterations = c.matrixMaxIterations;
+                mc.bulkNodes = c.bulkNodes;
+                mc.initialDelta = extrapolate(logD, deltas, logDNext);
+                mc.initialEpsilon = extrapolate(logD, epsilons, logDNext);
+                AsymptoticMatrixStateEvolutionResult r = AsymptoticMatrixStateEvolution(mc).run({}, cancel);
+                if (!r.ok() && r.status != Status::Cancelled && mc.initialDelta > 0) {
+                    mc.initialDelta = mc.initialEpsilon = -1;
+                    r = AsymptoticMatrixStateEvolution(mc).run({}, cancel);
+                }
+                p.status = r.status;
+                p.iterations = r.iterations;
+                p.risk = r.testExcessRisk;
+                pointDelta = r.delta;
+                pointEpsilon = r.epsilon;
             }
-            p.status = r.status;
-            p.iterations = r.iterations;
-            p.risk = r.risk;
-        } else {
-            AsymptoticMatrixStateEvolutionConfig mc;
-            mc.dimension = (long long)d;
-            mc.gamma = c.gamma;
-            mc.alphaQ = alpha;
-            mc.lambda = p.lambda;
-            mc.noise = c.noise;
-            mc.tolerance = c.matrixTolerance;
-            mc.maxIterations = c.matrixMaxIterations;
-            mc.bulkNodes = c.bulkNodes;
-            mc.initialDelta = extrapolate(logD, deltas, logDNext);
-            mc.initialEpsilon = extrapolate(logD, epsilons, logDNext);
-            AsymptoticMatrixStateEvolutionResult r = AsymptoticMatrixStateEvolution(mc).run({}, cancel);
-            if (!r.ok() && r.status != Status::Cancelled && mc.initialDelta > 0) {
-                mc.initialDelta = mc.initialEpsilon = -1;
-                r = AsymptoticMatrixStateEvolution(mc).run({}, cancel);
-            }
-            p.status = r.status;
-            p.iterations = r.iterations;
-            p.risk = r.testExcessRisk;
-            pointDelta = r.delta;
-            pointEpsilon = r.epsilon;
+        } catch (const std::exception&) {
+            // A solver that throws on a worker thread would end the program: the point is reported as failed.
+            p.status = Status::NotConverged;
         }
         if (p.status == Status::Cancelled) {
             cell.status = Status::Cancelled;
