@@ -34,6 +34,8 @@ QJsonObject exponentMapConfigJson(const ExponentMapConfig& c)
         {QStringLiteral("noise"), c.noise}, {QStringLiteral("d_min"), c.dMin}, {QStringLiteral("d_max"), c.dMax},
         {QStringLiteral("ladder_points_per_decade"), c.ladderPointsPerDecade},
         {QStringLiteral("fit_decades"), c.fitDecades}, {QStringLiteral("curvature_threshold"), c.curvatureThreshold}};
+    if (c.nEffFactor != 1)
+        o[QStringLiteral("n_eff_factor")] = c.nEffFactor;
     if (c.cellA.empty()) {
         o[QStringLiteral("a_from")] = c.aFrom;
         o[QStringLiteral("a_to")] = c.aTo;

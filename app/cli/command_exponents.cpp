@@ -42,6 +42,8 @@ void addExponentGridOptions(Options& o, bool standalone)
         QStringLiteral("fit-decades"), QStringLiteral("F"), QStringLiteral("Decades fitted at the top (default 1)."));
     o.value(QStringLiteral("curvature"), QStringLiteral("C"),
         QStringLiteral("Flag a cell curved when its half-window slopes differ by more (default 0.05)."));
+    o.value(QStringLiteral("n-eff-factor"), QStringLiteral("C"),
+        QStringLiteral("n_eff = C·d^a (default 1; e.g. the quadratic peak's α_interp)."));
 }
 
 sl::ExponentMapConfig exponentMapConfigFromOptions(const Options& o)
@@ -71,6 +73,7 @@ sl::ExponentMapConfig exponentMapConfigFromOptions(const Options& o)
     config.ladderPointsPerDecade = int(o.integer(QStringLiteral("ladder-points"), 4, 1, 100));
     config.fitDecades = o.number(QStringLiteral("fit-decades"), 1, 0.01, 20);
     config.curvatureThreshold = o.number(QStringLiteral("curvature"), 0.05, 0, 100);
+    config.nEffFactor = o.number(QStringLiteral("n-eff-factor"), 1, 1e-12, 1e12);
     const QString amplitudes = o.choice(QStringLiteral("amplitudes"),
         {QStringLiteral("gaussian"), QStringLiteral("deterministic")}, QStringLiteral("gaussian"));
     config.lassoMode = amplitudes == QLatin1String("gaussian") ? sl::LassoTeacherMode::VarianceProfile

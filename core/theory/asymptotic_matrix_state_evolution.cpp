@@ -447,6 +447,7 @@ AsymptoticMatrixStateEvolutionResult AsymptoticMatrixStateEvolution::run(
     double epsGuess = c.initialEpsilon > 0 ? c.initialEpsilon : 1 / (4 * c.alphaQ);
     double previousDelta = 0, previousF = 0;
     bool havePrevious = false;
+    double bracketLo = 0, bracketHi = std::numeric_limits<double>::infinity();
     try {
         for (int iter = 1; iter <= c.maxIterations; ++iter) {
             if (cancel.isCancelled()) {
@@ -494,7 +495,13 @@ AsymptoticMatrixStateEvolutionResult AsymptoticMatrixStateEvolution::run(
             result.residualDelta = change;
             if (observer)
                 observer(AsymptoticMatrixStateEvolutionSnapshot{iter, delta, eps, eMat, change});
-            if (change <= c.tolerance) {
+            // Bracket of the fixed point of G(δ) = δ: G(δ) > δ below it, < δ above. The discretised law moves in
+            // small jumps with δ (an eigenvalue joining the outliers), so |G(δ) − δ| may stall near 1e-5 of δ at
+            // d = 10⁵; a bracket narrower than the tolerance then locates the fixed point as well as the law can.
+            (deltaNew > delta ? bracketLo : bracketHi) = delta;
+            const bool bracketed
+                = bracketLo > 0 && std::isfinite(bracketHi) && bracketHi - bracketLo <= c.tolerance * delta;
+            if (change <= c.tolerance || bracketed) {
                 // The bulk quadrature's mass error (before its weights were scaled) times the bulk's second moment
                 // bounds what it can misplace in E_mat; where the risk is smaller than that (E_mat ~ δ², phase VIb
                 // of the quadratic model at large d) the fixed point is not trusted (docs/theory/exponents.md §3).
@@ -519,8 +526,9 @@ AsymptoticMatrixStateEvolutionResult AsymptoticMatrixStateEvolution::run(
                 result.outliers = law.outliers;
                 result.exactTerms = explicitTeacher ? teacher.exact : exact;
                 std::ostringstream msg;
-                msg << "converged in " << iter << " iterations (relative change of δ " << formatNumber(change) << ", "
-                    << law.outliers << " outliers)";
+                msg << "converged in " << iter << " iterations (relative change of δ " << formatNumber(change)
+                    << (change > c.tolerance ? ", fixed point bracketed to the tolerance" : "") << ", " << law.outliers
+                    << " outliers)";
                 return finish(Status::Converged, msg.str());
             }
             const double f = deltaNew - delta;
@@ -530,6 +538,8 @@ AsymptoticMatrixStateEvolutionResult AsymptoticMatrixStateEvolution::run(
                 if (std::isfinite(secant) && secant > 0.5 * delta && secant < 2 * delta)
                     next = secant;
             }
+            if (!(next > bracketLo && next < bracketHi) && bracketLo > 0 && std::isfinite(bracketHi))
+                next = 0.5 * (bracketLo + bracketHi);
             previousDelta = delta;
             previousF = f;
             havePrevious = true;

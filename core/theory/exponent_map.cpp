@@ -98,6 +98,7 @@ void ExponentMapConfig::validate() const
         requireFinite("cellA", cellA[i]);
         requireFinite("cellB", cellB[i]);
     }
+    requirePositive("nEffFactor", nEffFactor);
     requireFinite("dMin", dMin);
     requireFinite("dMax", dMax);
     if (!(dMin >= 2))
@@ -215,7 +216,7 @@ ExponentCell ExponentMap::runCell(double a, double b, const CancelToken& cancel)
         }
         ExponentLadderPoint p;
         p.d = d;
-        p.nEff = std::pow(d, a);
+        p.nEff = c.nEffFactor * std::pow(d, a);
         p.lambda = std::pow(d, b);
         const double alpha = p.nEff / d;
         const double logDNext = std::log(d);

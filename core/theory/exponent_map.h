@@ -26,6 +26,9 @@ struct ExponentMapConfig {
     std::vector<double> cellA, cellB;
     // Ladder of dimensions: log-spaced from dMin to dMax with ladderPointsPerDecade points per decade (rounded to
     // integers, dMax always included); the fit uses the points with d >= dMax / 10^fitDecades.
+    // n_eff = nEffFactor·d^a: a constant prefactor, e.g. the quadratic model's interpolation peak n_eff = α_interp·d
+    // (docs/theory/exponents.md §5); it changes no predicted exponent.
+    double nEffFactor = 1;
     double dMin = 100;
     double dMax = 1e5;
     int ladderPointsPerDecade = 4;
