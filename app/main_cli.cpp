@@ -4,6 +4,7 @@
 #include "app/cli/cli.h"
 #include "app/cli/cli_common.h"
 #include "app/cli/curve_command.h"
+#include "app/cli/exponents_command.h"
 #include "app/cli/problem_options.h"
 #include "app/experiment/run_result.h"
 #include "app/runner/experiment_execution.h"
@@ -174,6 +175,38 @@ std::unique_ptr<sl::ui::PlotView> phasePlot(const Options& o)
     config.validate();
     auto plot = std::make_unique<sl::ui::PhaseDiagramView>();
     plot->setDiagram(config);
+    const QString mode = o.choice(QStringLiteral("exponents"),
+        {QStringLiteral("slope"), QStringLiteral("predicted"), QStringLiteral("measured"),
+            QStringLiteral("difference")},
+        QStringLiteral("slope"));
+    using Mode = sl::ui::PhaseDiagramView::ColourMode;
+    if (mode == QLatin1String("measured") || mode == QLatin1String("difference")) {
+        // The map from a file (`exponents --json`), else computed now (or read from --store) for the same γ, Δ.
+        QJsonObject json;
+        QString source = QStringLiteral("the exponent map");
+        if (o.has(QStringLiteral("exponent-map"))) {
+            source = o.text(QStringLiteral("exponent-map"));
+            json = readJsonObject(source);
+        } else {
+            json = sl::cli::computeExponentMap(o, sl::cli::exponentMapConfigFromOptions(o)).json;
+        }
+        QString error;
+        const auto data = sl::app::exponentMapDataFromJson(json, &error);
+        if (!data)
+            throw UsageError{QStringLiteral("%1: %2").arg(source, error)};
+        if (std::abs(data->gamma - config.gamma) > 1e-12 || std::abs(data->noise - config.noise) > 1e-12)
+            throw UsageError{QStringLiteral("%1 was measured at γ = %2, Δ = %3, not the diagram's γ = %4, Δ = %5")
+                                 .arg(source)
+                                 .arg(data->gamma)
+                                 .arg(data->noise)
+                                 .arg(config.gamma)
+                                 .arg(config.noise)};
+        plot->setExponentMap(*data);
+    }
+    plot->setColourMode(mode == QLatin1String("slope") ? Mode::PredictedSlope
+            : mode == QLatin1String("predicted")       ? Mode::PredictedExponent
+            : mode == QLatin1String("measured")        ? Mode::MeasuredExponent
+                                                       : Mode::ExponentDifference);
     return plot;
 }
 
@@ -187,7 +220,11 @@ int runRender(const QStringList& arguments)
             "  spectrum  the trained weights' eigenvalue density with the teacher's spectrum, tail fit and bulk edge,\n"
             "            from --result FILE (the output of `train --json`), a stored run (--store PATH --hash H), or\n"
             "            a run of the given configuration (--config FILE and/or the train options);\n"
-            "  phase     the phase diagram for --d --gamma --noise."));
+            "  phase     the phase diagram for --d --gamma --noise; --exponents predicted|measured|difference colours\n"
+            "            it by the exponent e of R ~ d^(−e) instead of the slope in n_eff: Result 1's, the one "
+            "measured\n"
+            "            from the state evolution (from --exponent-map FILE, the output of `exponents --json`, or\n"
+            "            computed now with the exponents options, cached with --store), or their difference."));
     // The image size has its own names: --width is the network's hidden width p, as in every other command.
     o.value(QStringLiteral("image-width"), QStringLiteral("W"),
         QStringLiteral("Image width in pixels (default 900); a PNG is exactly this wide."));
@@ -201,6 +238,11 @@ int runRender(const QStringList& arguments)
     o.value(QStringLiteral("hash"), QStringLiteral("H"), QStringLiteral("spectrum: config hash of a stored run."));
     o.value(QStringLiteral("config"), QStringLiteral("FILE"), QStringLiteral("spectrum: experiment JSON to run."));
     o.flag(QStringLiteral("log"), QStringLiteral("spectrum: log-log view."));
+    o.value(QStringLiteral("exponents"), QStringLiteral("slope|predicted|measured|difference"),
+        QStringLiteral("phase: what the colours show (default slope)."));
+    o.value(
+        QStringLiteral("exponent-map"), QStringLiteral("FILE"), QStringLiteral("phase: an `exponents --json` output."));
+    sl::cli::addExponentGridOptions(o, false);
     sl::cli::addProblemOptions(o, true);
     sl::cli::addSolverOptions(o);
     sl::cli::addCurveGridOptions(o);

@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/phase_diagram_view.h"
 
+#include <QComboBox>
 #include <QJsonArray>
 #include <QMap>
+#include <QPushButton>
 #include <QToolTip>
+#include <QtConcurrent/QtConcurrentRun>
+#include <algorithm>
 #include <cmath>
+#include <set>
 
 namespace sl::ui {
 namespace {
@@ -43,7 +48,110 @@ PhaseDiagramView::PhaseDiagramView(QWidget* parent)
     axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
     m_scale->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
     legend->setVisible(false);
+    // The colour-mode switch and the measuring button live in the view itself (top right corner).
+    m_modeBox = new QComboBox(this);
+    m_modeBox->setObjectName("phaseColourMode");
+    m_modeBox->addItems({tr("predicted slope in n_eff"), tr("predicted exponents"), tr("measured exponents (SE)"),
+        tr("difference (measured − predicted)")});
+    connect(m_modeBox, &QComboBox::currentIndexChanged, this, [this](int index) {
+        if (index >= 0 && ColourMode(index) != m_mode)
+            setColourMode(ColourMode(index));
+    });
+    m_measureButton = new QPushButton(tr("Measure exponents (SE)"), this);
+    m_measureButton->setObjectName("phaseMeasureExponents");
+    m_measureButton->setToolTip(tr("Solve the state evolution on a ladder of d up to 10⁵ for a 21×21 grid of (a, b) "
+                                   "and fit R ~ d^(−e) (docs/theory/exponents.md). Click again to cancel."));
+    connect(m_measureButton, &QPushButton::clicked, this, [this] {
+        if (m_watcher.isRunning()) {
+            cancelExponentMap();
+            return;
+        }
+        const double logD = std::log10(m_diagram.config().d);
+        ExponentMapConfig c;
+        c.model = m_exponentModel;
+        c.aFrom = std::max(-1.0, std::floor(4 * m_xMin / logD) / 4);
+        c.aTo = std::ceil(4 * m_xMax / logD) / 4;
+        c.bFrom = std::floor(4 * m_yMin / logD) / 4;
+        c.bTo = std::ceil(4 * m_yMax / logD) / 4;
+        c.dMax = m_exponentModel == ModelKind::Quadratic ? 3000 : 1e5;
+        computeExponentMap(c);
+    });
+    connect(&m_watcher, &QFutureWatcher<ExponentMapResult>::finished, this, [this] {
+        m_measureButton->setText(tr("Measure exponents (SE)"));
+        const ExponentMapResult r = m_watcher.result();
+        if (r.status == Status::Cancelled) {
+            emit exponentMapFinished(false, tr("exponent map cancelled"));
+            return;
+        }
+        setExponentMap(app::exponentMapData(r));
+        setColourMode(ColourMode::MeasuredExponent);
+        emit exponentMapFinished(true, QString::fromStdString(r.message));
+    });
     setDiagram(PhaseDiagramConfig{});
+}
+
+PhaseDiagramView::~PhaseDiagramView()
+{
+    m_cancel.cancel();
+    m_watcher.waitForFinished();
+}
+
+void PhaseDiagramView::resizeEvent(QResizeEvent* event)
+{
+    PlotView::resizeEvent(event);
+    const int margin = 4;
+    m_modeBox->adjustSize();
+    m_measureButton->adjustSize();
+    m_modeBox->move(width() - m_modeBox->width() - margin, margin);
+    m_measureButton->move(m_modeBox->x() - m_measureButton->width() - margin, margin);
+}
+
+void PhaseDiagramView::setColourMode(ColourMode mode)
+{
+    m_mode = mode;
+    {
+        const QSignalBlocker block(m_modeBox);
+        m_modeBox->setCurrentIndex(int(mode));
+    }
+    rebuild();
+}
+
+void PhaseDiagramView::setExponentMap(const app::ExponentMapData& map)
+{
+    m_exponents = map;
+    rebuild();
+}
+
+void PhaseDiagramView::computeExponentMap(ExponentMapConfig config)
+{
+    if (m_watcher.isRunning())
+        return;
+    config.gamma = m_diagram.config().gamma;
+    config.noise = m_diagram.config().noise;
+    config.validate();
+    m_cancel = CancelToken();
+    const CancelToken token = m_cancel;
+    m_measureButton->setText(tr("Cancel (0/%1)").arg(config.cellCount()));
+    QPointer<PhaseDiagramView> self(this);
+    m_watcher.setFuture(QtConcurrent::run([config, token, self] {
+        return ExponentMap(config).run(
+            [self](const ExponentMapProgress& p) {
+                // Worker thread: hand the count to the GUI thread; dropped if the view is gone.
+                QMetaObject::invokeMethod(
+                    self,
+                    [self, done = p.done, total = p.total] {
+                        if (self && self->m_watcher.isRunning())
+                            self->m_measureButton->setText(tr("Cancel (%1/%2)").arg(done).arg(total));
+                    },
+                    Qt::QueuedConnection);
+            },
+            token);
+    }));
+}
+
+void PhaseDiagramView::cancelExponentMap()
+{
+    m_cancel.cancel();
 }
 
 void PhaseDiagramView::setDiagram(const PhaseDiagramConfig& config)
@@ -56,6 +164,7 @@ void PhaseDiagramView::rebuild()
 {
     clearItems();
     clearGraphs();
+    m_curvedCells = nullptr;  // removed with the other graphs
     if (m_map)
         removePlottable(m_map);
     const PhaseDiagramConfig& c = m_diagram.config();
@@ -77,13 +186,16 @@ void PhaseDiagramView::rebuild()
             m_map->data()->cellToCoord(i, j, &x, &y);
             const double a = x / logD, b = y / logD;
             const QString label = QString::fromStdString(m_diagram.pureLabel(a, b));
-            m_map->data()->setCell(i, j, m_diagram.exponentN(label.toStdString()));
+            m_map->data()->setCell(i, j,
+                m_mode == ColourMode::PredictedSlope ? m_diagram.exponentN(label.toStdString())
+                                                     : m_diagram.exponentE(label.toStdString(), a, b));
             auto& centre = centres[label];
             centre.first += QPointF(x, y);
             centre.second += 1;
         }
     }
     m_map->setInterpolate(false);
+    drawExponentCells();
 
     drawLine("L1: λ = √(n_eff/d)", QColor(20, 20, 20), 0.80, [this](double n) { return m_diagram.lineL1(n); });
     drawLine("L2: λ = n_eff/√d", QColor(255, 255, 255), 0.12, [this](double n) { return m_diagram.lineL2(n); });
@@ -116,11 +228,17 @@ void PhaseDiagramView::rebuild()
     yAxis->setRange(m_yMin, m_yMax);
     xAxis->setTicker(powerOfTenTicker(m_xMin, m_xMax));
     yAxis->setTicker(powerOfTenTicker(m_yMin, m_yMax));
-    setTitle(tr("Phase diagram, d = %1, γ = %2, Δ = %3%4")
+    const QString what = m_mode == ColourMode::PredictedSlope ? QString()
+        : m_mode == ColourMode::PredictedExponent             ? tr(", predicted e of R ~ d^(−e)")
+        : m_exponents.cells.isEmpty()                         ? tr(", no measured map yet (Measure exponents)")
+        : m_mode == ColourMode::MeasuredExponent
+        ? tr(", e measured from the SE (%1, d ≤ %2)").arg(m_exponents.model).arg(m_exponents.dMax)
+        : tr(", measured − predicted e (%1, d ≤ %2)").arg(m_exponents.model).arg(m_exponents.dMax);
+    setTitle(tr("Phase diagram, d = %1, γ = %2, Δ = %3%4%5")
                  .arg(c.d)
                  .arg(c.gamma)
                  .arg(c.noise)
-                 .arg(c.noise == 0 ? tr(" (noiseless diagram: inferred)") : QString()));
+                 .arg(c.noise == 0 ? tr(" (noiseless diagram: inferred)") : QString(), what));
     scheduleReplot();
 }
 
@@ -174,7 +292,10 @@ void PhaseDiagramView::plotMeasurement(const Measurement& m)
 {
     auto* graph = addGraph();
     graph->setLineStyle(QCPGraph::lsNone);
-    const QColor colour = m_scale->gradient().color(m.slope, QCPRange(kSlopeMin, kSlopeMax));
+    // The dots are slopes in n_eff: coloured on that scale only where the map shows it, white elsewhere.
+    const QColor colour = m_mode == ColourMode::PredictedSlope
+        ? m_scale->gradient().color(m.slope, QCPRange(kSlopeMin, kSlopeMax))
+        : QColor(Qt::white);
     graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::black, 1.5), colour, 11));
     graph->addData(std::log10(m.nEff), std::log10(m.lambda));
     graph->setName(QStringLiteral("measured slope %1").arg(m.slope, 0, 'f', 2));
@@ -227,7 +348,121 @@ QString PhaseDiagramView::describe(double nEff, double lambda) const
                        .arg(info.exponentN, 0, 'f', 2);
     if (info.inferred)
         text += tr(" (inferred: %1)").arg(QString::fromStdString(info.note));
+    text += tr("; predicted e = %1").arg(info.e, 0, 'f', 3);
+    if (const app::ExponentMapCell* cell = nearestCell(info.a, info.b)) {
+        if (cell->converged)
+            text += tr("; cell (a, b) = (%1, %2): measured e = %3 [%4, %5], predicted %6, difference %7%8")
+                        .arg(cell->a, 0, 'g', 3)
+                        .arg(cell->b, 0, 'g', 3)
+                        .arg(cell->measured, 0, 'f', 3)
+                        .arg(cell->intervalLow, 0, 'f', 3)
+                        .arg(cell->intervalHigh, 0, 'f', 3)
+                        .arg(cell->predicted, 0, 'f', 3)
+                        .arg(cell->measured - cell->predicted, 0, 'f', 3)
+                        .arg(cell->curved ? tr(" (curved: crossover in progress)") : QString());
+        else
+            text += tr("; cell (a, b) = (%1, %2): not converged (%3)")
+                        .arg(cell->a, 0, 'g', 3)
+                        .arg(cell->b, 0, 'g', 3)
+                        .arg(cell->message);
+    }
     return text;
+}
+
+const app::ExponentMapCell* PhaseDiagramView::nearestCell(double a, double b) const
+{
+    const app::ExponentMapCell* best = nullptr;
+    double bestDistance = 0;
+    for (const app::ExponentMapCell& cell : m_exponents.cells) {
+        const double distance = std::hypot(cell.a - a, cell.b - b);
+        if (!best || distance < bestDistance) {
+            best = &cell;
+            bestDistance = distance;
+        }
+    }
+    return best;
+}
+
+void PhaseDiagramView::drawExponentCells()
+{
+    // The measured map lies on a regular (a, b) grid; in this view's coordinates x = a·log10 d, y = b·log10 d.
+    if (m_cells) {
+        removePlottable(m_cells);
+        m_cells = nullptr;
+    }
+    const bool measuredMode = m_mode == ColourMode::MeasuredExponent || m_mode == ColourMode::ExponentDifference;
+    const bool show = measuredMode && !m_exponents.cells.isEmpty();
+    m_map->setVisible(!show);
+    double lo = 0, hi = 0;
+    if (show) {
+        std::set<double> as, bs;
+        for (const app::ExponentMapCell& cell : m_exponents.cells) {
+            as.insert(cell.a);
+            bs.insert(cell.b);
+        }
+        const std::vector<double> av(as.begin(), as.end()), bv(bs.begin(), bs.end());
+        const double logD = std::log10(m_diagram.config().d);
+        m_cells = new QCPColorMap(xAxis, yAxis);
+        m_cells->setColorScale(m_scale);
+        m_cells->data()->setSize(int(av.size()), int(bv.size()));
+        m_cells->data()->setRange(
+            QCPRange(av.front() * logD, av.back() * logD), QCPRange(bv.front() * logD, bv.back() * logD));
+        for (int i = 0; i < int(av.size()); ++i)
+            for (int j = 0; j < int(bv.size()); ++j)
+                m_cells->data()->setCell(i, j, std::nan(""));
+        bool first = true;
+        for (const app::ExponentMapCell& cell : m_exponents.cells) {
+            const int i = int(std::lower_bound(av.begin(), av.end(), cell.a) - av.begin());
+            const int j = int(std::lower_bound(bv.begin(), bv.end(), cell.b) - bv.begin());
+            const double v = !cell.converged             ? std::nan("")
+                : m_mode == ColourMode::MeasuredExponent ? cell.measured
+                                                         : cell.measured - cell.predicted;
+            m_cells->data()->setCell(i, j, v);
+            if (std::isfinite(v)) {
+                lo = first ? v : std::min(lo, v);
+                hi = first ? v : std::max(hi, v);
+                first = false;
+            }
+        }
+        m_cells->setInterpolate(false);
+        m_cells->setLayer(QStringLiteral("main"));
+    } else if (m_mode != ColourMode::PredictedSlope) {
+        m_map->data()->recalculateDataBounds();
+        const QCPRange r = m_map->data()->dataBounds();
+        lo = r.lower;
+        hi = r.upper;
+    }
+    QCPColorGradient gradient(QCPColorGradient::gpJet);
+    QString label = tr("predicted d log R / d log n_eff");
+    QCPRange range(kSlopeMin, kSlopeMax);
+    if (m_mode == ColourMode::ExponentDifference && show) {
+        gradient = QCPColorGradient(QCPColorGradient::gpPolar);
+        const double m = std::clamp(std::max(std::abs(lo), std::abs(hi)), 0.05, 1.0);
+        range = QCPRange(-m, m);
+        label = tr("measured − predicted exponent e");
+    } else if (m_mode != ColourMode::PredictedSlope) {
+        range = QCPRange(std::clamp(lo, -2.0, 0.0), std::clamp(hi, 0.5, 6.0));
+        label = show ? tr("measured exponent e (R ~ d^(−e))") : tr("predicted exponent e (R ~ d^(−e))");
+    }
+    gradient.setLevelCount(40);
+    gradient.setNanHandling(QCPColorGradient::nhTransparent);
+    m_scale->setGradient(gradient);
+    m_scale->setDataRange(range);
+    m_scale->setLabel(label);
+    if (m_curvedCells) {
+        removeGraph(m_curvedCells);
+        m_curvedCells = nullptr;
+    }
+    if (show) {
+        // Cells whose slope still bends across the fit window: a crossover in progress.
+        m_curvedCells = addGraph();
+        m_curvedCells->setLineStyle(QCPGraph::lsNone);
+        m_curvedCells->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCross, QPen(Qt::black, 1), Qt::NoBrush, 5));
+        const double logD = std::log10(m_diagram.config().d);
+        for (const app::ExponentMapCell& cell : m_exponents.cells)
+            if (cell.converged && cell.curved)
+                m_curvedCells->addData(cell.a * logD, cell.b * logD);
+    }
 }
 
 void PhaseDiagramView::mouseMoveEvent(QMouseEvent* event)
@@ -288,9 +523,14 @@ QJsonObject PhaseDiagramView::dataJson() const
     QJsonArray measured;
     for (const Measurement& m : m_measured)
         measured.append(QJsonObject{{"n_eff", m.nEff}, {"lambda", m.lambda}, {"measured_slope", m.slope}});
+    QJsonArray cells;
+    for (const app::ExponentMapCell& cell : m_exponents.cells)
+        cells.append(QJsonObject{{"a", cell.a}, {"b", cell.b}, {"phase", cell.phase}, {"predicted", cell.predicted},
+            {"measured", cell.converged ? QJsonValue(cell.measured) : QJsonValue()}, {"curved", cell.curved}});
+    static const char* const modes[] = {"predicted_slope", "predicted_exponent", "measured_exponent", "difference"};
     return QJsonObject{{"plot", "phase_diagram"}, {"d", c.d}, {"gamma", c.gamma}, {"noise", c.noise}, {"lines", lines},
         {"vertical_lines", QJsonArray{m_diagram.firstFeatureNEff(), m_diagram.peakNEff(), m_diagram.heavyTailNEff()}},
-        {"measurements", measured}};
+        {"measurements", measured}, {"colour_mode", modes[int(m_mode)]}, {"exponent_cells", cells}};
 }
 
 }  // namespace sl::ui

@@ -1,10 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "app/analysis/exponent_map_json.h"
+#include "core/common/cancel_token.h"
+#include "core/theory/exponent_map.h"
 #include "core/theory/phase_diagram.h"
 #include "ui/plot_view.h"
 
+#include <QFutureWatcher>
 #include <QVector>
+
+class QComboBox;
+class QPushButton;
 
 namespace sl::ui {
 
@@ -16,6 +23,7 @@ class PhaseDiagramView : public PlotView {
 
 public:
     explicit PhaseDiagramView(QWidget* parent = nullptr);
+    ~PhaseDiagramView() override;
 
     void setDiagram(const PhaseDiagramConfig& config);
     const PhaseDiagram& diagram() const { return m_diagram; }
@@ -42,10 +50,27 @@ public:
 
     static constexpr int kGridSize = 160;
 
+    // What the colour map shows; the combo box in the view's corner switches it. The exponent modes colour by
+    // e of R ~ d^(−e) in log_d units (n_eff = d^a, λ = d^b, docs/theory/exponents.md): Result 1's prediction, the
+    // exponent measured from the state evolution (setExponentMap / computeExponentMap), or their difference.
+    enum class ColourMode { PredictedSlope, PredictedExponent, MeasuredExponent, ExponentDifference };
+    void setColourMode(ColourMode mode);
+    ColourMode colourMode() const { return m_mode; }
+    void setExponentMap(const app::ExponentMapData& map);
+    const app::ExponentMapData& exponentMap() const { return m_exponents; }
+    // Measures the map for the diagram's γ and Δ off the GUI thread (grid and ladder from `config`; its gamma/noise
+    // are overwritten); progress in the button, a second click cancels. Emits exponentMapFinished.
+    void computeExponentMap(ExponentMapConfig config);
+    void cancelExponentMap();
+    bool exponentMapRunning() const { return m_watcher.isRunning(); }
+    // The model the "Measure exponents" button measures (diagonal by default; both share one diagram).
+    void setExponentModel(ModelKind model) { m_exponentModel = model; }
+
 signals:
     // Emitted on a click inside the diagram; `sweep` is true with Shift held (a sweep over n_eff through the point).
     void pointActivated(double nEff, double lambda, bool sweep);
     void hovered(const QString& description);
+    void exponentMapFinished(bool ok, const QString& message);
 
 protected:
     void mouseMoveEvent(QMouseEvent* event) override;
@@ -57,6 +82,9 @@ private:
     void drawLine(
         const QString& name, const QColor& colour, double labelAt, const std::function<double(double)>& lambdaOf);
     void drawVertical(double nEff, const QString& label);
+    void drawExponentCells();
+    const app::ExponentMapCell* nearestCell(double a, double b) const;
+    void resizeEvent(QResizeEvent* event) override;
 
     PhaseDiagram m_diagram;
     QCPColorMap* m_map = nullptr;
@@ -65,6 +93,15 @@ private:
     QVector<Measurement> m_measured;
     QVector<QCPGraph*> m_measurementGraphs;
     double m_xMin = 0, m_xMax = 0, m_yMin = 0, m_yMax = 0;  // log10 ranges
+    ColourMode m_mode = ColourMode::PredictedSlope;
+    app::ExponentMapData m_exponents;
+    QCPColorMap* m_cells = nullptr;  // the measured map, one rectangle per grid cell
+    QComboBox* m_modeBox = nullptr;
+    QPushButton* m_measureButton = nullptr;
+    QFutureWatcher<ExponentMapResult> m_watcher;
+    CancelToken m_cancel;
+    ModelKind m_exponentModel = ModelKind::Diagonal;
+    QCPGraph* m_curvedCells = nullptr;
 };
 
 }  // namespace sl::ui

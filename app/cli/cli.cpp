@@ -41,6 +41,9 @@ std::vector<Command>& registry()
         {QStringLiteral("sweep"), QStringLiteral("A grid of experiments: locally, or as jobs for GNU parallel/Slurm."),
             runSweep},
         {QStringLiteral("merge"), QStringLiteral("Load result JSON files (from sweep jobs) into the store."), runMerge},
+        {QStringLiteral("exponents"),
+            QStringLiteral("Exponents of R in d measured from the state evolution vs Result 1, on a grid."),
+            runExponents},
     };
     return commands;
 }

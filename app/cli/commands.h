@@ -16,5 +16,6 @@ int runAnalyzeWeights(const QStringList& arguments);
 int runSolve(const QStringList& arguments);
 int runSweep(const QStringList& arguments);
 int runMerge(const QStringList& arguments);
+int runExponents(const QStringList& arguments);
 
 }  // namespace sl::cli

@@ -111,6 +111,11 @@ const char* const kCreateV1[] = {
 // SQL for "the status is a finished one", the same set as ResultStore::isFinishedStatus.
 const char kFinishedStatusSql[] = "status IN ('converged', 'max-iterations')";
 
+// Not part of the versioned schema: an additive table that readers of version 1 ignore, created on every open.
+const char kCreateCache[] = "CREATE TABLE IF NOT EXISTS cached_results ("
+                            " kind TEXT NOT NULL, key TEXT NOT NULL, result_json TEXT NOT NULL,"
+                            " software_version TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (kind, key))";
+
 }  // namespace
 
 bool ResultStore::isFinishedStatus(const QString& status)
@@ -293,6 +298,8 @@ bool ResultStore::migrate()
         }
         query.exec(QStringLiteral("PRAGMA application_id=%1").arg(kApplicationId));
     }
+    if (!query.exec(QString::fromLatin1(kCreateCache)))
+        return rollback(QStringLiteral("Cannot create the cache table: %1").arg(query.lastError().text()));
     // Future versions: `if (version < 2) { ALTER TABLE ... }` here, each step idempotent.
     if (version < kSchemaVersion) {
         if (!query.exec(QStringLiteral("DELETE FROM scalinglab_schema"))
@@ -421,6 +428,41 @@ StoredRun ResultStore::readRow(const QSqlQuery& query)
 namespace {
 const char kSelectRuns[] = "SELECT id, config_hash, result_json, spectrum, status, excess_risk, duration_ms,"
                            " software_version, created_at FROM runs ";
+}
+
+bool ResultStore::saveCached(
+    const QString& kind, const QString& key, const QJsonObject& value, const QString& softwareVersion)
+{
+    if (!isOpen())
+        return fail(QStringLiteral("The results store is not open."));
+    QSqlQuery query(QSqlDatabase::database(m_connection, false));
+    query.prepare(QStringLiteral("INSERT OR REPLACE INTO cached_results (kind, key, result_json, software_version,"
+                                 " created_at) VALUES (?, ?, ?, ?, ?)"));
+    query.addBindValue(kind);
+    query.addBindValue(key);
+    query.addBindValue(QString::fromUtf8(QJsonDocument(value).toJson(QJsonDocument::Compact)));
+    query.addBindValue(softwareVersion);
+    query.addBindValue(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
+    if (!query.exec())
+        return fail(
+            QStringLiteral("Cannot save to the results store '%1': %2").arg(m_path, sqliteMessage(query.lastError())));
+    return true;
+}
+
+std::optional<QJsonObject> ResultStore::findCached(const QString& kind, const QString& key)
+{
+    if (!isOpen())
+        return std::nullopt;
+    QSqlQuery query(QSqlDatabase::database(m_connection, false));
+    query.prepare(QStringLiteral("SELECT result_json FROM cached_results WHERE kind = ? AND key = ?"));
+    query.addBindValue(kind);
+    query.addBindValue(key);
+    if (!query.exec() || !query.next())
+        return std::nullopt;
+    const QJsonDocument doc = QJsonDocument::fromJson(query.value(0).toString().toUtf8());
+    if (!doc.isObject())
+        return std::nullopt;
+    return doc.object();
 }
 
 std::optional<StoredRun> ResultStore::findByHash(const QString& configHash)

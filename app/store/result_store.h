@@ -77,6 +77,14 @@ public:
     QVector<QString> hashes();
     // Hashes of the configurations with a finished run.
     QVector<QString> finishedHashes();
+
+    // Derived results cached by the hash of their parameters (e.g. the exponent maps of `scalinglab-cli exponents`),
+    // in their own table `cached_results` (kind, key) -> JSON, beside the runs. Saving the same (kind, key) again
+    // replaces the entry. The table is created on open when missing, so older stores gain it and older builds,
+    // which never read it, still open the file.
+    bool saveCached(const QString& kind, const QString& key, const QJsonObject& value, const QString& softwareVersion);
+    std::optional<QJsonObject> findCached(const QString& kind, const QString& key);
+
     // PRAGMA integrity_check; true when SQLite answers "ok".
     bool integrityCheck(QString* message = nullptr);
     // PRAGMA journal_mode as SQLite reports it ("wal" once open).

@@ -86,10 +86,24 @@ void LassoStateEvolutionConfig::validate() const
     if (damping > 1)
         throw ValidationError("damping", "must be in (0, 1]");
     requireFinite("initialRisk", initialRisk);
+    if (weights.size() > 0) {
+        if (weights.size() != teacher.size())
+            throw ValidationError("weights", "must have one entry per teacher entry (or be empty)");
+        for (Eigen::Index i = 0; i < weights.size(); ++i)
+            if (!std::isfinite(weights[i]) || !(weights[i] > 0))
+                throw ValidationError("weights", "must be finite and > 0");
+    }
 }
 
 LassoMoments lassoMoments(const Eigen::VectorXd& teacher, LassoTeacherMode mode, double delta, double threshold)
 {
+    return lassoMoments(teacher, mode, delta, threshold, Eigen::VectorXd());
+}
+
+LassoMoments lassoMoments(const Eigen::VectorXd& teacher, LassoTeacherMode mode, double delta, double threshold,
+    const Eigen::VectorXd& weights)
+{
+    const bool weighted = weights.size() > 0;
     // DIGEST §4.1: closed forms per coordinate, soft threshold η(θ + δg; t). Never quadrature (the indicator
     // makes Gauss–Hermite badly wrong when t ≪ δ, DIGEST §4.1).
     const double dl = std::max(delta, kDeltaFloor), t = threshold;
@@ -101,9 +115,11 @@ LassoMoments lassoMoments(const Eigen::VectorXd& teacher, LassoTeacherMode mode,
             const double a = (t - th) / dl, b = (-t - th) / dl;
             const double qa = upperTail(a), pb = lowerTail(b), fa = pdf(a), fb = pdf(b);
             const double on = qa + pb;
-            active += on;
-            mse += dl * dl * (a * fa + on - b * fb) - 2 * dl * t * (fa + fb) + t * t * on
-                + th * th * cdfDifference(a, b);
+            const double w = weighted ? weights[i] : 1.0;
+            active += w * on;
+            mse += w
+                * (dl * dl * (a * fa + on - b * fb) - 2 * dl * t * (fa + fb) + t * t * on
+                    + th * th * cdfDifference(a, b));
         }
     } else {
         // (inferred, exact) θ* ~ N(0, v): Y = θ* + δg ~ N(0, s²), s² = v + δ², and E[Y − θ*|Y] = (δ²/s²)Y.
@@ -114,11 +130,13 @@ LassoMoments lassoMoments(const Eigen::VectorXd& teacher, LassoTeacherMode mode,
             const double v = teacher[i];
             const double s = std::sqrt(v + dl * dl), u = t / s;
             const double q = upperTail(u), inside = std::erf(u * kInvSqrt2);  // inside = 1 − 2Q
-            active += 2 * q;
-            mse += dl * dl + inside * (v - dl * dl) + 2 * q * t * t - 2 * s * t * pdf(u);
+            const double w = weighted ? weights[i] : 1.0;
+            active += w * 2 * q;
+            mse += w * (dl * dl + inside * (v - dl * dl) + 2 * q * t * t - 2 * s * t * pdf(u));
         }
     }
-    return {mse / double(d), active / double(d)};
+    const double total = weighted ? weights.sum() : double(d);
+    return {mse / total, active / total};
 }
 
 LassoStateEvolution::LassoStateEvolution(LassoStateEvolutionConfig config) : m_config(std::move(config))
@@ -129,7 +147,8 @@ LassoStateEvolution::LassoStateEvolution(LassoStateEvolutionConfig config) : m_c
 double LassoStateEvolution::solveThreshold(double delta, double* residual) const
 {
     const double alpha = m_config.alpha, lambda = m_config.lambda;
-    auto kappa = [&](double t) { return lassoMoments(m_config.teacher, m_config.mode, delta, t).active; };
+    auto kappa
+        = [&](double t) { return lassoMoments(m_config.teacher, m_config.mode, delta, t, m_config.weights).active; };
     // λ > 0: t(α − κ(t)) = λ, increasing in t where positive, so the root is unique (DIGEST §4.1).
     // λ = 0: α − κ(t) = 0 (min-ℓ1 interpolation, needs α < 1).
     auto f = [&](double t) { return lambda > 0 ? t * (alpha - kappa(t)) - lambda : alpha - kappa(t); };
@@ -176,8 +195,11 @@ LassoStateEvolutionResult LassoStateEvolution::run(
     const auto& c = m_config;
     LassoStateEvolutionResult result;
     // R(0), the risk of θ̂ = 0: (1/d)Σ θ*² (or Σ v / d).
-    const double riskZero = c.mode == LassoTeacherMode::Amplitudes ? c.teacher.squaredNorm() / double(c.teacher.size())
-                                                                   : c.teacher.sum() / double(c.teacher.size());
+    const bool weighted = c.weights.size() > 0;
+    const double totalWeight = weighted ? c.weights.sum() : double(c.teacher.size());
+    const double riskZero = c.mode == LassoTeacherMode::Amplitudes
+        ? (weighted ? c.weights.dot(c.teacher.cwiseAbs2()) : c.teacher.squaredNorm()) / totalWeight
+        : (weighted ? c.weights.dot(c.teacher) : c.teacher.sum()) / totalWeight;
 
     // λ = 0 with α >= 1: the threshold is 0 (κ = 1), ε = 1/(α − 1): ordinary least squares.
     // DIGEST §4.1 limits: αδ² = Δ + δ² gives R = δ² = Δ/(α − 1) in closed form, no iteration needed.
@@ -201,6 +223,8 @@ LassoStateEvolutionResult LassoStateEvolution::run(
     // Absolute floor on the convergence test, so a risk that tends to 0 (Δ = 0, perfect recovery) converges.
     const double floor = 1e-14 * std::max(riskZero, 1e-300);
     double t = 0, delta = 0, kappa = 0, residualInner = 0, residualOuter = 0;
+    double previousRisk = 0, previousF = 0;
+    bool havePrevious = false;
     for (int iter = 1; iter <= c.maxIterations; ++iter) {
         if (cancel.isCancelled()) {
             result.status = Status::Cancelled;
@@ -217,7 +241,7 @@ LassoStateEvolutionResult LassoStateEvolution::run(
             result.iterations = iter;
             return result;
         }
-        const LassoMoments m = lassoMoments(c.teacher, c.mode, delta, t);
+        const LassoMoments m = lassoMoments(c.teacher, c.mode, delta, t, c.weights);
         kappa = m.active;
         const double riskNew = m.mse;
         if (!std::isfinite(riskNew)) {
@@ -229,7 +253,19 @@ LassoStateEvolutionResult LassoStateEvolution::run(
         const double change = std::abs(riskNew - risk);
         residualOuter = change / std::max(riskNew, 1e-300);
         const bool done = change <= c.tolerance * (riskNew + floor);
-        risk = done ? riskNew : (1 - c.damping) * risk + c.damping * riskNew;
+        double next = (1 - c.damping) * risk + c.damping * riskNew;
+        if (!done && c.secantAcceleration) {
+            const double f = riskNew - risk;
+            if (havePrevious && f != previousF) {
+                const double secant = risk - f * (risk - previousRisk) / (f - previousF);
+                if (std::isfinite(secant) && secant > 0.5 * risk && secant < 2 * risk)
+                    next = secant;
+            }
+            previousRisk = risk;
+            previousF = f;
+            havePrevious = true;
+        }
+        risk = done ? riskNew : next;
         if (observer)
             observer(LassoStateEvolutionSnapshot{iter, risk, delta, t, residualOuter});
         if (done) {

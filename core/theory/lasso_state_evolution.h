@@ -34,6 +34,13 @@ struct LassoStateEvolutionConfig {
     int maxIterations = 100000;
     double damping = 0.5;  // weight of the new R in the outer update (DIGEST §4.1: 0.3–0.5)
     double initialRisk = -1;  // warm start; < 0 means R(0) = (1/d)Σ E θ*_i²
+    // Optional multiplicities of the teacher entries (same length, > 0): the moments become Σ w_i f_i / Σ w_i, so
+    // a long power-law teacher can be given as a quadrature of its index (core/theory/power_law_quadrature.h).
+    // Empty: every entry counts once.
+    Eigen::VectorXd weights;
+    // Secant steps on F(R) − R through the last two iterates when they stay within a factor 2 of R (the same guard
+    // as the matrix state evolution); false: the plain damped iteration.
+    bool secantAcceleration = false;
 
     void validate() const;  // throws sl::ValidationError naming the parameter
 };
@@ -67,6 +74,9 @@ struct LassoMoments {
     double active = 0;  // κ = (1/d) Σ P(|θ* + δg| > t)
 };
 LassoMoments lassoMoments(const Eigen::VectorXd& teacher, LassoTeacherMode mode, double delta, double threshold);
+// The same with multiplicities w_i (empty: all 1): Σ w_i f_i / Σ w_i.
+LassoMoments lassoMoments(const Eigen::VectorXd& teacher, LassoTeacherMode mode, double delta, double threshold,
+    const Eigen::VectorXd& weights);
 
 // LASSO state evolution (DIGEST §4.1): damped outer iteration on R, inner bisection for t.
 class LassoStateEvolution {
