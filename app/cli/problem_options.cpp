@@ -24,7 +24,7 @@ void addProblemOptions(Options& o, bool withSampleSize)
     o.value(
         QStringLiteral("seed"), QStringLiteral("S"), QStringLiteral("Random seed (teacher, data, initialisation)."));
     o.value(QStringLiteral("amplitudes"), QStringLiteral("gaussian|deterministic"),
-        QStringLiteral("Diagonal teacher amplitudes (deterministic is (inferred), DIGEST App. A)."));
+        QStringLiteral("Diagonal teacher amplitudes (deterministic is (inferred), docs/theory/models.md §6)."));
 }
 
 void addSolverOptions(Options& o)

@@ -16,7 +16,7 @@
 namespace sl::app {
 
 // What trains the model: one of the network optimisers, or the convex problem the network is equivalent to
-// (DIGEST §2: LASSO for the diagonal network, nuclear-norm sensing for the quadratic one).
+// (docs/theory/convex.md §1–§2: LASSO for the diagonal network, nuclear-norm sensing for the quadratic one).
 enum class Solver { Lbfgs, GradientDescent, Adam, Convex };
 const char* toString(Solver solver);
 bool fromString(const QString& name, Solver& out);
@@ -33,8 +33,8 @@ struct GridSpec {
     }
 };
 
-// The optional sweep: a grid over n (samples) or over n_eff (DIGEST §1c), times a list of weight decays λ.
-// The seeds are the experiment's own seed list.
+// The optional sweep: a grid over n (samples) or over n_eff (docs/theory/models.md §5), times a list of weight decays
+// λ. The seeds are the experiment's own seed list.
 struct SweepSpec {
     enum class Axis { None, Samples, EffectiveSamples };
     Axis axis = Axis::None;
@@ -68,9 +68,9 @@ struct ConfigError {
 //    "sweep": {"n" | "n_eff": {"from", "to", "points", "log"}, "weight_decays": [...]},
 //    "certificate": false, "tail_fit": true}
 //
-// Missing train fields take TrainConfig::defaults(solver) (the "[S7] defaults", DIGEST §6); the optimiser is set
-// by "solver" alone, so the two can never disagree. For "convex", train.max_iterations bounds the convex solver's
-// sweeps (a choice of ours, (inferred)).
+// Missing train fields take TrainConfig::defaults(solver) (the "follow-up code defaults", docs/theory/models.md §7);
+// the optimiser is set by "solver" alone, so the two can never disagree. For "convex", train.max_iterations bounds the
+// convex solver's sweeps (a choice of ours, (inferred)).
 struct ExperimentConfig {
     static constexpr const char* kSchema = "scalinglab.experiment";
     static constexpr int kVersion = 1;

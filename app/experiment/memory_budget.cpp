@@ -123,7 +123,8 @@ MemoryEstimate estimateMemory(const ExperimentConfig& config)
         const double squares = 2.0 * d * d + d * d;  // teacher S* and its eigenbasis; final spectrum workspace
         dimensionTerm += squares;
         if (config.solver == Solver::Convex || config.certificate) {
-            dimensionTerm += 8.0 * d * d;  // FISTA iterates, gradient, eigendecomposition (DIGEST §2 certificate)
+            // FISTA iterates, gradient, eigendecomposition (docs/theory/convex.md §6 certificate).
+            dimensionTerm += 8.0 * d * d;
             samplesTerm += n * d;  // the adjoint's diag(r)·X
             breakdown += ", convex d×d iterates = " + formatBytes(8.0 * 8.0 * d * d);
         }

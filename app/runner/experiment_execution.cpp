@@ -27,8 +27,8 @@ QVector<double> toDescending(const Eigen::VectorXd& values)
     return out;
 }
 
-// Convex route for the diagonal net: the LASSO it is equivalent to (DIGEST §2), in the net's units (DIGEST §1a).
-// The convex solver's observer reports no weights, so its snapshots carry none.
+// Convex route for the diagonal net: the LASSO it is equivalent to (docs/theory/convex.md §1), in the net's units
+// (docs/theory/models.md §2). The convex solver's observer reports no weights, so its snapshots carry none.
 sl::TrainResult runLasso(const sl::Problem& problem, const ExperimentConfig& config, const RunObserver& observer,
     const sl::CancelToken& cancel)
 {
@@ -60,18 +60,20 @@ sl::TrainResult runLasso(const sl::Problem& problem, const ExperimentConfig& con
     out.objective = r.objective;
     out.trainLoss = r.objective - r.lambda * r.theta.lpNorm<1>();
     const int d = problem.config.dimension;
-    out.excessRisk = (r.theta - problem.teacher.spectrum).squaredNorm() / d;  // R = (1/d)‖θ−θ*‖², DIGEST §1a
+    // R = (1/d)‖θ−θ*‖², docs/theory/models.md §2.
+    out.excessRisk = (r.theta - problem.teacher.spectrum).squaredNorm() / d;
     out.matrixMse = std::nan("");
     out.gradientNorm = r.kktViolation;
     out.theta = r.theta;
-    out.W.resize(d, 2);  // [a w] at the balanced point |a| = |w| (DIGEST §2)
+    out.W.resize(d, 2);  // [a w] at the balanced point |a| = |w| (docs/theory/convex.md §1)
     out.W.col(0) = r.theta.cwiseAbs().cwiseSqrt().cwiseProduct(r.theta.cwiseSign());
     out.W.col(1) = r.theta.cwiseAbs().cwiseSqrt();
     return out;
 }
 
-// Convex route for the quadratic net: nuclear-norm PSD sensing in the net's units (DIGEST §1b, §2), solved by
-// FISTA from S = 0. W is the balanced factor V·diag(√s) of S (width d, always wide enough, DIGEST §2).
+// Convex route for the quadratic net: nuclear-norm PSD sensing in the net's units (docs/theory/models.md §3,
+// docs/theory/convex.md §2), solved by FISTA from S = 0. W is the balanced factor V·diag(√s) of S (width d, always wide
+// enough, docs/theory/convex.md §3).
 sl::TrainResult runNuclearNorm(const sl::Problem& problem, const ExperimentConfig& config, const RunObserver& observer,
     const sl::CancelToken& cancel)
 {
@@ -106,14 +108,15 @@ sl::TrainResult runNuclearNorm(const sl::Problem& problem, const ExperimentConfi
     const int d = problem.config.dimension;
     out.S = r.S;
     out.trainLoss = r.objective - solver.penaltyWeight() * r.S.trace();
-    out.matrixMse = (r.S - problem.teacher.matrix).squaredNorm() / d;  // E_mat, DIGEST §1b
-    out.excessRisk = 2.0 * out.matrixMse;  // test excess risk = 2·E_mat (DIGEST §1b), as the trainer reports it
+    out.matrixMse = (r.S - problem.teacher.matrix).squaredNorm() / d;  // E_mat, docs/theory/models.md §4
+    // Test excess risk = 2·E_mat (docs/theory/models.md §4), as the trainer reports it.
+    out.excessRisk = 2.0 * out.matrixMse;
     Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(0.5 * (r.S + r.S.transpose()));
     out.W = eig.eigenvectors() * eig.eigenvalues().cwiseMax(0.0).cwiseSqrt().asDiagonal();
     return out;
 }
 
-// The convex certificate of DIGEST §2 (core/convex), solved from zero.
+// The convex certificate of docs/theory/convex.md §6 (core/convex), solved from zero.
 bool certify(const sl::Problem& problem, const sl::TrainResult& trained, ConvexGap& gap, const sl::CancelToken& cancel,
     QString& note)
 {

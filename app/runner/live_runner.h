@@ -52,7 +52,7 @@ private:
     qint64 m_last = -1;
 };
 
-// The live runner (ARCHITECTURE.md data flow; after Qt's Mandelbrot example): one worker thread that runs one
+// The live runner (docs/architecture.md, data flow; after Qt's Mandelbrot example): one worker thread that runs one
 // experiment at a time. request() copies the configuration under a mutex and starts it, or, while a run is going,
 // cancels that run (its CancelToken) and starts the new one as soon as the solver returns; the superseded run
 // emits nothing more. The destructor aborts the run and joins the thread.

@@ -13,9 +13,11 @@
 namespace sl::app {
 namespace {
 
-// Monte Carlo draws per coordinate of the diagonal network's predicted |θ̂_i| (DIGEST §5.1, inferred analogue).
+// Monte Carlo draws per coordinate of the diagonal network's predicted |θ̂_i| (docs/theory/spectra.md §2, inferred
+// analogue).
 constexpr int kLassoSpectrumDraws = 16;
-// GOE samples of the quadratic state evolution in the GUI overlay (DIGEST §4.2; K = 32 is the default of the CLI).
+// GOE samples of the quadratic state evolution in the GUI overlay (docs/theory/state-evolution.md §7; K = 32 is the
+// default of the CLI).
 constexpr int kOverlayGoeSamples = 16;
 
 Eigen::VectorXd sortedDescending(Eigen::VectorXd v)
@@ -24,7 +26,7 @@ Eigen::VectorXd sortedDescending(Eigen::VectorXd v)
     return v;
 }
 
-// The fields both state evolutions report (DIGEST §4.1, §4.2).
+// The fields both state evolutions report (docs/theory/state-evolution.md §2, §6).
 template <class Result>
 void takePoint(TheoryOverlay& overlay, const Result& result, double testExcessRisk)
 {
@@ -141,7 +143,8 @@ TheoryOverlay TheoryRunner::compute(
             const auto result = sl::LassoStateEvolution(se).run({}, cancel);
             takePoint(overlay, result, result.risk);
             if (result.ok()) {
-                // DIGEST §5.1 (inferred analogue): θ̂_i ~ η(θ*_i + δg; t), so |θ̂_i| = max(|θ*_i + δg| − t, 0).
+                // docs/theory/spectra.md §2 (inferred analogue): θ̂_i ~ η(θ*_i + δg; t), so |θ̂_i| = max(|θ*_i + δg| − t,
+                // 0).
                 sl::Rng noise(p.seed ^ 0x5eedULL);
                 const Eigen::Index d = teacher.spectrum.size();
                 overlay.predictedSpectrum.resize(d * kLassoSpectrumDraws);

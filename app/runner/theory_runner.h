@@ -15,8 +15,9 @@
 namespace sl::app {
 
 // What the theory says about one experiment, for the GUI's overlays: the teacher's spectrum, the state-evolution
-// prediction at the experiment's point (risk and the spectrum of the trained weights, DIGEST §4, §5.1), and the
-// state-evolution risk curve over an n_eff range (DIGEST §4, "non-asymptotic SE" at the same finite d).
+// prediction at the experiment's point (risk and the spectrum of the trained weights,
+// docs/theory/state-evolution.md §1, docs/theory/spectra.md §1), and the state-evolution risk curve over an n_eff range
+// (docs/theory/state-evolution.md §9, "non-asymptotic SE" at the same finite d).
 struct TheoryOverlay {
     QString configHash;
     Eigen::VectorXd teacherSpectrum;  // s_i (quadratic) or |θ*_i| (diagonal), descending

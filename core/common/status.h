@@ -5,7 +5,7 @@
 
 namespace sl {
 
-// How a solver ended. Non-convergence is a status, never an exception (ARCHITECTURE.md, solver shape).
+// How a solver ended. Non-convergence is a status, never an exception (docs/architecture.md, solver shape).
 enum class Status {
     Converged,
     MaxIterations,

@@ -11,11 +11,12 @@
 
 namespace sl {
 
-// Which objective the solver minimises (DIGEST §1a, §2).
+// Which objective the solver minimises (docs/theory/models.md §2, docs/theory/convex.md §1).
 enum class LassoUnits {
     // ½‖y − Xθ‖² + λ‖θ‖₁: user data as given.
     Plain,
-    // ½Σ_μ(y_μ − θᵀx_μ/√d)² + λ‖θ‖₁: the diagonal network's units (DIGEST §1a, eq. 5 repaired), i.e. X scaled by 1/√d.
+    // ½Σ_μ(y_μ − θᵀx_μ/√d)² + λ‖θ‖₁: the diagonal network's units (docs/theory/models.md §2, paper eq. 5 corrected),
+    // i.e. X scaled by 1/√d.
     Experiment,
 };
 

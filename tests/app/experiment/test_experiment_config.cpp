@@ -115,7 +115,7 @@ private slots:
 
     void defaultsFollowSolver()
     {
-        // Missing train fields take the [S7] defaults of the chosen optimiser (DIGEST §6).
+        // Missing train fields take the follow-up code defaults of the chosen optimiser (docs/theory/models.md §7).
         const auto gd = ExperimentConfig::fromJson(with(minimal(), "solver", "gd"));
         QVERIFY(gd.has_value());
         const sl::TrainConfig expected = sl::TrainConfig::defaults(sl::Optimizer::GradientDescent);
@@ -260,7 +260,7 @@ private slots:
         }
         QCOMPARE(hashes.size(), 18);
 
-        // n_eff grid: quadratic n = n_eff·d (DIGEST §1c), linear spacing.
+        // n_eff grid: quadratic n = n_eff·d (docs/theory/models.md §5), linear spacing.
         c.sweep.axis = SweepSpec::Axis::EffectiveSamples;
         c.sweep.grid = {1.0, 3.0, 3, false};
         QCOMPARE(c.sampleGrid(), (std::vector<long long>{10, 20, 30}));

@@ -23,7 +23,7 @@ private slots:
 
     void figureThreePresetsUseThePapersLambdas()
     {
-        // DIGEST §6: Figure 3 has the columns λ ∈ {1/d, 1, √d} at Δ = 0.5.
+        // docs/theory/models.md §8: Figure 3 has the columns λ ∈ {1/d, 1, √d} at Δ = 0.5.
         const sl::app::PresetLibrary library;
         for (const char* model : {"diagonal", "quadratic"}) {
             const QString m(model);
