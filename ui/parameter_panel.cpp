@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/parameter_panel.h"
 
+#include "app/experiment/solver_table.h"
 #include "ui/slider_spin_box.h"
 
 #include <QComboBox>
@@ -91,10 +92,10 @@ ParameterPanel::ParameterPanel(QWidget* parent) : QWidget(parent)
     auto* solverForm = new QFormLayout(solverBox);
     m_solver = new QComboBox(solverBox);
     m_solver->setObjectName("solver");
-    m_solver->addItem(tr("L-BFGS (paper)"), "lbfgs");
-    m_solver->addItem(tr("Gradient descent + momentum"), "gd");
-    m_solver->addItem(tr("Adam"), "adam");
-    m_solver->addItem(tr("Convex solver (LASSO / nuclear norm)"), "convex");
+    for (const app::SolverInfo& row : app::solverTable()) {
+        m_solver->addItem(tr(row.label), QLatin1String(row.name));
+        m_solver->setItemData(m_solver->count() - 1, tr(row.optimises), Qt::ToolTipRole);
+    }
     m_solver->setToolTip(
         tr("L-BFGS is the paper's optimiser; defaults follow the group's code (follow-up code defaults, "
            "docs/theory/models.md §7). The convex solver finds the global minimum the network should reach."));
@@ -174,8 +175,8 @@ void ParameterPanel::updateDerived()
     const bool quadratic = p.model == ModelKind::Quadratic;
     m_width->setEnabled(quadratic);
     m_amplitudes->setEnabled(!quadratic);
-    m_learningRate->setEnabled(
-        m_solver->currentData().toString() == "gd" || m_solver->currentData().toString() == "adam");
+    const app::SolverInfo* solver = app::findSolver(m_solver->currentData().toString());
+    m_learningRate->setEnabled(solver && solver->usesLearningRate);
     m_derived->setText(tr("n = %1 samples (n_eff = %2)%3")
                            .arg(p.samples)
                            .arg(p.nEff(), 0, 'g', 4)
@@ -263,11 +264,7 @@ app::ExperimentConfig ParameterPanel::experiment() const
     config.problem = problem();
     const SolverSettings s = solver();
     app::fromString(s.solver, config.solver);
-    sl::Optimizer optimizer = sl::Optimizer::Lbfgs;
-    if (config.solver == app::Solver::GradientDescent)
-        optimizer = sl::Optimizer::GradientDescent;
-    else if (config.solver == app::Solver::Adam)
-        optimizer = sl::Optimizer::Adam;
+    const sl::Optimizer optimizer = app::solverInfo(config.solver).trainDefaults;
     config.train = sl::TrainConfig::defaults(optimizer);
     config.train.maxIterations = s.maxIterations;
     if (s.learningRate > 0 && optimizer != sl::Optimizer::Lbfgs)

@@ -180,28 +180,6 @@ QJsonObject gridJson(const GridSpec& g)
 
 }  // namespace
 
-const char* toString(Solver solver)
-{
-    switch (solver) {
-    case Solver::Lbfgs: return "lbfgs";
-    case Solver::GradientDescent: return "gd";
-    case Solver::Adam: return "adam";
-    case Solver::Convex: return "convex";
-    }
-    return "unknown";
-}
-
-bool fromString(const QString& name, Solver& out)
-{
-    for (Solver s : {Solver::Lbfgs, Solver::GradientDescent, Solver::Adam, Solver::Convex}) {
-        if (name == QLatin1String(toString(s))) {
-            out = s;
-            return true;
-        }
-    }
-    return false;
-}
-
 void ExperimentConfig::validate() const
 {
     prefixed(QStringLiteral("problem."), [&] { problem.validate(); });
@@ -288,7 +266,7 @@ std::optional<ExperimentConfig> ExperimentConfig::fromJson(const QJsonObject& js
             const QString name = top.string(QStringLiteral("solver"), QString());
             if (!fromString(name, c.solver))
                 invalid(QStringLiteral("solver"),
-                    QStringLiteral("must be lbfgs, gd, adam or convex (got \"%1\")").arg(name));
+                    QStringLiteral("must be %1 (got \"%2\")").arg(solverNamesInWords(), name));
         }
 
         {
@@ -314,9 +292,7 @@ std::optional<ExperimentConfig> ExperimentConfig::fromJson(const QJsonObject& js
         }
 
         {
-            const sl::Optimizer optimizer = c.solver == Solver::GradientDescent ? sl::Optimizer::GradientDescent
-                : c.solver == Solver::Adam                                      ? sl::Optimizer::Adam
-                                                                                : sl::Optimizer::Lbfgs;
+            const sl::Optimizer optimizer = solverInfo(c.solver).trainDefaults;
             sl::TrainConfig& t = c.train;
             t = sl::TrainConfig::defaults(optimizer);
             ObjectReader r(top.object(QStringLiteral("train")), QStringLiteral("train"));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "app/experiment/solver_table.h"
 #include "core/model/problem_config.h"
 #include "core/train/train_config.h"
 
@@ -14,12 +15,6 @@
 #include <vector>
 
 namespace sl::app {
-
-// What trains the model: one of the network optimisers, or the convex problem the network is equivalent to
-// (docs/theory/convex.md §1–§2: LASSO for the diagonal network, nuclear-norm sensing for the quadratic one).
-enum class Solver { Lbfgs, GradientDescent, Adam, Convex };
-const char* toString(Solver solver);
-bool fromString(const QString& name, Solver& out);
 
 // A grid of sample sizes: `points` values from `from` to `to`, log-spaced (default) or linear.
 struct GridSpec {
@@ -60,7 +55,7 @@ struct ConfigError {
 //
 //   {"schema": "scalinglab.experiment", "version": 1,
 //    "problem": {"model", "dimension", "width", "samples", "weight_decay", "gamma", "noise", "amplitudes", "seed"},
-//    "solver": "lbfgs" | "gd" | "adam" | "convex",
+//    "solver": "lbfgs" | "gd" | "adam" | "convex",   (the names of the solver table, solver_table.h)
 //    "train": {"max_iterations", "gradient_tolerance", "loss_change_tolerance", "learning_rate", "momentum",
 //              "snapshot_interval", "init_scale", "lbfgs_memory", "lbfgs_max_line_search", "adam_beta1",
 //              "adam_beta2", "adam_epsilon", "divergence_factor"},

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "app/experiment/solver_table.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -31,6 +33,11 @@ struct MemoryEstimate {
     std::string breakdown;  // the main terms, in words
 };
 MemoryEstimate estimateMemory(const ExperimentConfig& config);
+// The solver table's memory estimators (solver_table.h): the network optimisers' share (the quadratic net's n×p
+// product, per-block partials and optimiser vectors) and the convex solver's (FISTA's d×d iterates and the adjoint's
+// n×d product, or the LASSO's Gram matrix); the certificate adds the convex share to a network run.
+MemoryTerms networkMemory(const MemoryShape& shape);
+MemoryTerms convexMemory(const MemoryShape& shape);
 
 // The matrix state evolution of docs/theory/state-evolution.md §7 holds K GOE samples of size d×d (K·d² doubles) plus
 // d×d workspaces.
