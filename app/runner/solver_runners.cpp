@@ -2,6 +2,7 @@
 #include "app/runner/solver_runners.h"
 
 #include "app/experiment/experiment_config.h"
+#include "core/common/format.h"
 #include "core/convex/lasso_solver.h"
 #include "core/convex/nuclear_norm_solver.h"
 #include "core/model/problem.h"
@@ -40,7 +41,7 @@ sl::TrainResult runLasso(const sl::Problem& problem, const ExperimentConfig& con
     sl::TrainResult out;
     out.status = r.status;
     out.message = r.message;
-    out.stopReason = "duality gap " + std::to_string(r.relativeGap);
+    out.stopReason = "duality gap " + sl::formatNumber(r.relativeGap);
     out.iterations = r.iterations;
     out.objective = r.objective;
     out.trainLoss = r.objective - r.lambda * r.theta.lpNorm<1>();
@@ -84,7 +85,7 @@ sl::TrainResult runNuclearNorm(const sl::Problem& problem, const ExperimentConfi
     sl::TrainResult out;
     out.status = r.status;
     out.message = r.message;
-    out.stopReason = "optimality " + std::to_string(r.optimality);
+    out.stopReason = "optimality " + sl::formatNumber(r.optimality);
     out.iterations = r.iterations;
     out.objective = r.objective;
     out.gradientNorm = r.optimality;

@@ -11,10 +11,9 @@
 namespace sl {
 
 // Does a trained network sit at the global minimum its convex twin predicts (docs/theory/convex.md §6)?
-struct ConvexCertificate {
-    // The convex solve's status: Converged means the comparison is meaningful.
-    Status status = Status::NotConverged;
-    std::string message;
+// The status is the convex solve's: Converged means the comparison is meaningful.
+struct ConvexCertificate : ResultStatus {
+    ConvexCertificate() : ResultStatus(Status::NotConverged) { }
     // Network objective at the trained weights, recomputed on the problem's data: quadratic
     // (1/d²)Σ(y − ŷ)² + (λ/d)‖W‖_F² (= F_convex(WWᵀ)); diagonal ½Σ(y − f)² + (λ/2)(‖a‖² + ‖w‖²) (≥ LASSO(a⊙w),
     // with equality only at balance).

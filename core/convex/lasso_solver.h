@@ -61,11 +61,10 @@ struct LassoSnapshot {
     int activeCount = 0;
 };
 
-struct LassoResult {
-    Status status = Status::NotConverged;
-    std::string message;
+// iterations: coordinate sweeps.
+struct LassoResult : ResultStatus {
+    LassoResult() : ResultStatus(Status::NotConverged) { }
     double lambda = 0.0;
-    int iterations = 0;  // coordinate sweeps
     double objective = 0.0;  // primal objective in the chosen units
     double dualObjective = 0.0;  // dual value at ν = r·min(1, λ/‖X̃ᵀr‖_∞)
     double dualityGap = 0.0;  // objective − dualObjective ≥ 0

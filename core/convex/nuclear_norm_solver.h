@@ -41,10 +41,8 @@ struct NuclearNormSnapshot {
     double lipschitz = 0.0;
 };
 
-struct NuclearNormResult {
-    Status status = Status::NotConverged;
-    std::string message;
-    int iterations = 0;
+struct NuclearNormResult : ResultStatus {
+    NuclearNormResult() : ResultStatus(Status::NotConverged) { }
     double objective = 0.0;
     // First-order optimality of the returned S: with G = ∇f(S) + c_pen·I, the natural residual
     // ‖S − Π_PSD(S − G)‖_F (zero iff the KKT conditions hold), divided by the gradient scale at the origin.

@@ -94,9 +94,7 @@ struct BulkEdgeConfig {
     void validate() const;
 };
 
-struct BulkEdge {
-    Status status = Status::Invalid;
-    std::string message;
+struct BulkEdge : ResultStatus {
     double edge = std::numeric_limits<double>::quiet_NaN();
     int nOutliers = 0;
     int nPositive = 0;

@@ -70,9 +70,7 @@ struct LikelihoodRatio {
     std::string preferred;
 };
 
-struct TailFit {
-    Status status = Status::Invalid;
-    std::string message;
+struct TailFit : ResultStatus {
     double alpha = std::numeric_limits<double>::quiet_NaN();
     double sigma = std::numeric_limits<double>::quiet_NaN();  // standard error of alpha
     double xmin = std::numeric_limits<double>::quiet_NaN();

@@ -47,10 +47,7 @@ struct LassoStateEvolutionSnapshot {
     double residualOuter = 0;
 };
 
-struct LassoStateEvolutionResult {
-    Status status = Status::Invalid;
-    std::string message;
-    int iterations = 0;
+struct LassoStateEvolutionResult : ResultStatus {
     double residualOuter = 0;  // |R_new − R|/R at the last iteration (fixed-point equation αδ² = Δ + R)
     double residualInner = 0;  // |t(α − κ(t)) − λ|/λ of the threshold equation (|α − κ| when λ = 0)
     double risk = 0;  // R = excess risk (1/d)‖θ̂ − θ*‖²
@@ -58,8 +55,6 @@ struct LassoStateEvolutionResult {
     double epsilon = 0;  // ε = 1/(α − κ); +inf for λ = 0, α < 1 (min-ℓ1 interpolation)
     double threshold = 0;  // t = λε
     double activeFraction = 0;  // κ
-
-    bool ok() const { return status == Status::Converged; }
 };
 
 // Per-coordinate closed-form moments of docs/theory/state-evolution.md §3 (no quadrature). Exposed for tests and the

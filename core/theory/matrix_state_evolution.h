@@ -42,10 +42,7 @@ struct MatrixStateEvolutionSnapshot {
     double residual = 0;
 };
 
-struct MatrixStateEvolutionResult {
-    Status status = Status::Invalid;
-    std::string message;
-    int iterations = 0;
+struct MatrixStateEvolutionResult : ResultStatus {
     double residualA = 0;  // |4α_q − 1/ε − 2D(δ, λε)| / (4α_q), equation (A) after the ε bisection
     double residualB = 0;  // |LHS − RHS| / RHS of identity (B) at the fixed point (a Monte Carlo consistency check)
     // Monte Carlo standard error of LHS − RHS, relative to RHS: (B) is Stein's identity E Tr(Z F(Y))/d = δ D in
@@ -67,8 +64,6 @@ struct MatrixStateEvolutionResult {
     long eigenDecompositions = 0;
     double eigenSeconds = 0;
     double totalSeconds = 0;
-
-    bool ok() const { return status == Status::Converged; }
 };
 
 // Non-asymptotic, finite-d state evolution of the quadratic network (docs/theory/state-evolution.md §6): for each δ,
@@ -87,12 +82,9 @@ private:
     MatrixStateEvolutionConfig m_config;
 };
 
-struct InterpolationThresholdResult {
-    Status status = Status::Invalid;
-    std::string message;
+struct InterpolationThresholdResult : ResultStatus {
     double alphaInterp = 0;  // α_interp = D(δ̄, 0)/2 (<= 1/2)
     double deltaBar = 0;  // δ̄ solving Q* + Δ/2 = J(δ̄, 0) − (δ̄/2)∂₁J(δ̄, 0)
-    int iterations = 0;
     double residual = 0;  // |equation for δ̄| / (Q* + Δ/2)
 };
 

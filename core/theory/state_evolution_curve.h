@@ -46,13 +46,10 @@ struct StateEvolutionCurveConfig {
     void validate() const;  // throws sl::ValidationError naming the parameter
 };
 
-struct CurvePoint {
+struct CurvePoint : ResultStatus {
     double nEff = 0;
     double n = 0;  // samples: n_eff (diagonal) or n_eff·d (quadratic)
     double alpha = 0;  // n/d (diagonal) or α_q = n/d² (quadratic), both = n_eff/d
-    Status status = Status::Invalid;
-    std::string message;
-    int iterations = 0;
     // Test excess risk: R = (1/d)‖θ̂ − θ*‖² for LASSO, 2·E_mat for the quadratic model (docs/theory/models.md §4). Only
     // meaningful when status == Converged.
     double excessRisk = 0;
@@ -73,9 +70,8 @@ struct CurveProgress {
     CurvePoint point;
 };
 
-struct StateEvolutionCurveResult {
-    Status status = Status::Invalid;  // Converged when every point converged
-    std::string message;
+// status: Converged when every point converged.
+struct StateEvolutionCurveResult : ResultStatus {
     std::vector<CurvePoint> points;  // in grid order; on cancellation only those finished
     int failedPoints = 0;
     // Cost accounting (quadratic model): eigen-decompositions and their share of the run time.

@@ -22,11 +22,9 @@ struct TrainSnapshot {
     Eigen::MatrixXd weights;  // W (d×p, quadratic) or [a w] (d×2, diagonal)
 };
 
-struct TrainResult {
-    Status status = Status::NotConverged;
-    std::string message;  // human-readable summary
+struct TrainResult : ResultStatus {
+    TrainResult() : ResultStatus(Status::NotConverged) { }
     std::string stopReason;  // short: which test ended the run
-    int iterations = 0;
     double trainLoss = 0;  // the data term: (1/d²)Σ(y−ŷ)² (quadratic) or (1/2)Σ(y−f)² (diagonal)
     double objective = 0;  // data term + weight decay
     // Test excess risk: 2·E_mat (quadratic, docs/theory/models.md §4) or R = (1/d)‖θ−θ*‖² (diagonal).
