@@ -158,10 +158,7 @@ CurveComputation computeCurve(const Options& o)
     }
     const sl::app::SlopeFit fit
         = sl::app::fitLogLogSlope(fitX, fitY, 0.0, std::numeric_limits<double>::infinity(), 0.95);
-    sl::PhaseDiagramConfig diagramConfig;
-    diagramConfig.d = problem.dimension;
-    diagramConfig.gamma = problem.gamma;
-    diagramConfig.noise = problem.noise;
+    const sl::PhaseDiagramConfig diagramConfig = sl::PhaseDiagramConfig::forProblem(problem);
     QJsonValue phase, predicted;
     if (problem.weightDecay > 0 && !summary.empty()) {
         const double centre = std::sqrt(summary.front().nEff * summary.back().nEff);

@@ -123,11 +123,8 @@ RunResult runExperiment(const ExperimentConfig& config, const RunObserver& obser
         }
 
         if (config.problem.weightDecay > 0 && result.nEff > 0) {
-            sl::PhaseDiagramConfig diagram;
-            diagram.d = config.problem.dimension;
-            diagram.gamma = config.problem.gamma;
-            diagram.noise = config.problem.noise;
-            const sl::PhaseInfo phase = sl::PhaseDiagram(diagram).classify(result.nEff, config.problem.weightDecay);
+            const sl::PhaseDiagram diagram(sl::PhaseDiagramConfig::forProblem(config.problem));
+            const sl::PhaseInfo phase = diagram.classify(result.nEff, config.problem.weightDecay);
             result.phase = QString::fromStdString(phase.label);
             result.phaseInferred = phase.inferred;
         }

@@ -46,6 +46,19 @@ struct PhaseDiagramConfig {
     double peakNEffFactor = 1.0;
 
     void validate() const;  // throws sl::ValidationError
+
+    // The diagram of one problem instance: its d, γ and Δ (core/model's ProblemConfig: dimension, gamma, noise);
+    // the crossover and peak settings keep their defaults. A template so that core/theory keeps depending on
+    // core/common only.
+    template <class Problem>
+    static PhaseDiagramConfig forProblem(const Problem& problem)
+    {
+        PhaseDiagramConfig config;
+        config.d = problem.dimension;
+        config.gamma = problem.gamma;
+        config.noise = problem.noise;
+        return config;
+    }
 };
 
 // A point where two boundary lines meet, in natural units.

@@ -2,6 +2,7 @@
 #include "core/theory/phase_diagram.h"
 
 #include "core/common/validation.h"
+#include "core/model/problem_config.h"
 
 #include <QtTest>
 #include <cmath>
@@ -220,6 +221,27 @@ private slots:
         QCOMPARE(pd.peakNEff(), 0.27 * 400);
         QCOMPARE(pd.classifySamples(sl::ModelKind::Quadratic, 0.27 * 400 * 400, 1e-3).label, std::string("V"));
         QCOMPARE(pd.classifySamples(sl::ModelKind::Diagonal, 0.27 * 400 * 400, 1e-3).label, std::string("VIa"));
+    }
+
+    void forProblemTakesTheProblemsDimensionGammaAndNoise()
+    {
+        sl::ProblemConfig problem;
+        problem.dimension = 300;
+        problem.gamma = 0.75;
+        problem.noise = 0;  // the noiseless diagram: every answer inferred, no V band
+        const sl::PhaseDiagramConfig c = sl::PhaseDiagramConfig::forProblem(problem);
+        QCOMPARE(c.d, 300.0);
+        QCOMPARE(c.gamma, 0.75);
+        QCOMPARE(c.noise, 0.0);
+        QCOMPARE(c.crossoverMargin, sl::PhaseDiagramConfig{}.crossoverMargin);
+        // Same answers as the diagram written by hand, e.g. III at n_eff = d², λ = d^0.6: above L1 (b > (a − 1)/2 =
+        // 0.5), below L3 (b ≤ a − γ − 1/2 = 0.75).
+        const sl::PhaseDiagram fromProblem(c), byHand = diagram(300, 0.75, 0.0);
+        for (double a : {0.5, 1.0, 2.0})
+            for (double b : {-1.0, 0.6, 1.0})
+                QCOMPARE(fromProblem.classifyLog(a, b).label, byHand.classifyLog(a, b).label);
+        QCOMPARE(fromProblem.pureLabel(2.0, 0.6), std::string("III"));
+        QVERIFY(fromProblem.classifyLog(1.0, -1.0).inferred);
     }
 
     void validation()
