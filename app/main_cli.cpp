@@ -89,7 +89,8 @@ std::unique_ptr<sl::ui::PlotView> spectrumPlot(const Options& o)
         // The teacher is redrawn from the run's own configuration (bit-reproducible from the seed, core/model).
         data.teacher = sl::makeProblem(run.config.problem).teacher.spectrum.cwiseAbs();
     } else {
-        // The GUI's own overlay: the teacher and the state-evolution law of the trained spectrum (DIGEST §5.1).
+        // The GUI's own overlay: the teacher and the state-evolution law of the trained spectrum
+        // (docs/theory/spectra.md §1).
         const double nEff = run.config.problem.nEff();
         const sl::app::TheoryOverlay theory
             = sl::app::TheoryRunner::compute(run.config, nEff, nEff, 0, sl::cli::interruptToken());
@@ -103,7 +104,8 @@ std::unique_ptr<sl::ui::PlotView> spectrumPlot(const Options& o)
     const sl::TrainedSpectrumFit spectrumFit = sl::fitTrainedSpectrum(data.eigenvalues);
     data.tail = spectrumFit.tail;
     data.bulk = spectrumFit.bulk;
-    data.predictedAlpha = sl::predictedTailExponent(run.config.problem.gamma).value;  // DIGEST §5.3 (inferred)
+    // α_WW = 1 + 1/γ (inferred, docs/theory/spectra.md §5).
+    data.predictedAlpha = sl::predictedTailExponent(run.config.problem.gamma).value;
     sl::PhaseRuleConfig zeros;
     zeros.zeroTolerance = spectrumFit.zeros.threshold;
     data.spectralPhase

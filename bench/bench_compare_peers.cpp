@@ -306,7 +306,7 @@ void tailFit(benchmark::State& state)
     state.counters["candidates"] = fit.candidates;
 }
 
-// --- Quadratic state-evolution curve (DIGEST §4.2), d = 200 --------------------------------------------------------
+// --- Quadratic state-evolution curve (docs/theory/state-evolution.md §6), d = 200 ------------------------------------
 
 sl::StateEvolutionCurveConfig seCurveConfig()
 {

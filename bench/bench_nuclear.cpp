@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Nuclear-norm FISTA in the quadratic network's units (DIGEST §1b) at d = 100, n = 20000 (n_eff = 200 = 2d):
-// the cost of one iteration (one A, one A*, one d×d eigendecomposition) and of its parts.
+// Nuclear-norm FISTA in the quadratic network's units (docs/theory/models.md §3) at d = 100, n = 20000 (n_eff = 200 =
+// 2d): the cost of one iteration (one A, one A*, one d×d eigendecomposition) and of its parts.
 #include "core/common/rng.h"
 #include "core/convex/nuclear_norm_solver.h"
 

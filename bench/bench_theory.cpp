@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Cost of the state evolutions (DIGEST §4): one quadratic SE point and a 30-point quadratic curve at d = 200,
-// K = 32 (dominated by the K eigen-decompositions per δ iteration), and a 40-point LASSO curve at d = 2000.
-// Counters: eigFraction = time in eigen-decompositions / total, decompositions, SE iterations.
+// Cost of the state evolutions (docs/theory/state-evolution.md §7, §9): one quadratic SE point and a 30-point quadratic
+// curve at d = 200, K = 32 (dominated by the K eigen-decompositions per δ iteration), and a 40-point LASSO curve at d =
+// 2000. Counters: eigFraction = time in eigen-decompositions / total, decompositions, SE iterations.
 #include "core/theory/lasso_state_evolution.h"
 #include "core/theory/matrix_state_evolution.h"
 #include "core/theory/state_evolution_curve.h"

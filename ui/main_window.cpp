@@ -394,7 +394,7 @@ void MainWindow::requestTheory(const app::ExperimentConfig* sweep)
         }
     }
     if (config.sweep.axis != app::SweepSpec::Axis::None) {
-        // A grid over n is converted to n_eff (DIGEST §1c).
+        // A grid over n is converted to n_eff (docs/theory/models.md §5).
         const bool overSamples = config.sweep.axis == app::SweepSpec::Axis::Samples;
         const double perSample
             = overSamples && config.problem.model == ModelKind::Quadratic ? 1.0 / config.problem.dimension : 1.0;
@@ -489,7 +489,7 @@ void MainWindow::refreshSpectrum(const QVector<double>& eigenvalues, const app::
         data.predictedWeightAtZero = m_overlay.predictedWeightAtZero;
     }
     const ProblemConfig p = m_panel->problem();
-    data.predictedAlpha = 1.0 + 1.0 / p.gamma;  // DIGEST §5.3, inferred
+    data.predictedAlpha = 1.0 + 1.0 / p.gamma;  // docs/theory/spectra.md §5, inferred
     if (finalResult && finalResult->tailFit.computed) {
         TailFit fit;
         fit.status = Status::Invalid;
@@ -553,7 +553,7 @@ void MainWindow::refreshRiskSeries()
             }
             s.fitFrom = lo;
             s.fitTo = hi;
-            // The phase and its predicted slope at the window's geometric centre (DIGEST §3.2b).
+            // The phase and its predicted slope at the window's geometric centre (docs/theory/phase-diagram.md §5).
             const double centre = std::sqrt(lo * hi);
             const PhaseInfo info = diagram.classify(centre, lambda);
             s.phase = QString::fromStdString(
@@ -714,8 +714,9 @@ void MainWindow::showAbout()
         tr("<h3>Scaling Lab %1</h3>"
            "<p>Explore neural scaling laws and weight spectra of shallow networks in the "
            "feature-learning regime.</p><p>Implements: %2</p>"
-           "<p>Labels marked <i>inferred</i> are choices the paper does not state (see the digest's "
-           "tags); <i>[S7] defaults</i> are the optimiser settings of the authors' follow-up code.</p>"
+           "<p>Labels marked <i>inferred</i> are choices the paper does not state (the theory document, "
+           "docs/theory/, says for each choice whether it is read, inferred or unknown); <i>follow-up code "
+           "defaults</i> are the optimiser settings of the authors' follow-up code.</p>"
            "<p>Licensed under the GNU GPL, version 3 or later.</p>")
             .arg(kVersion, QString(kPaperReference).toHtmlEscaped()));
 }

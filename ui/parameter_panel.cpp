@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/parameter_panel.h"
 
+#include "app/experiment/solver_table.h"
 #include "ui/slider_spin_box.h"
 
 #include <QComboBox>
@@ -26,8 +27,9 @@ ParameterPanel::ParameterPanel(QWidget* parent) : QWidget(parent)
     m_model->addItem(tr("Quadratic network"), "quadratic");
     m_model->addItem(tr("Diagonal network"), "diagonal");
     m_model->setToolTip(tr("Quadratic: f(x) = (‖Wᵀx‖² − ‖W‖²_F)/√d with W ∈ R^{d×p}; equivalent to nuclear-norm "
-                           "matrix sensing (DIGEST §1b, §2).\nDiagonal: f(x) = Σ a_i w_i x_i/√d; equivalent to the "
-                           "LASSO (DIGEST §1a, §2)."));
+                           "matrix sensing (docs/theory/models.md §3, docs/theory/convex.md §2).\n"
+                           "Diagonal: f(x) = Σ a_i w_i x_i/√d; equivalent to the LASSO (docs/theory/models.md §2, "
+                           "docs/theory/convex.md §1)."));
     form->addRow(tr("Model"), m_model);
 
     m_dimension = new SliderSpinBox(2, 4000, 40, Scale::Log, 0, problemBox);
@@ -41,30 +43,32 @@ ParameterPanel::ParameterPanel(QWidget* parent) : QWidget(parent)
     m_width->setObjectName("width");
     m_width->setIntegral(true);
     m_width->setToolTip(tr("Width p of the quadratic network (number of hidden units). p ≥ d always reaches the "
-                           "convex optimum; smaller p may not (DIGEST §2 width condition)."));
+                           "convex optimum; smaller p may not (docs/theory/convex.md §3 width condition)."));
     form->addRow(tr("width p"), m_width);
 
     m_nEff = new SliderSpinBox(0.01, 1e6, 2.0, Scale::Log, 3, problemBox);
     m_nEff->setObjectName("nEff");
     m_nEff->setToolTip(tr("Effective sample size n_eff = n/d for the quadratic network, n for the diagonal one "
-                          "(DIGEST §1c, eq. 10)."));
+                          "(docs/theory/models.md §5, eq. 10)."));
     form->addRow(tr("n_eff"), m_nEff);
 
     m_weightDecay = new SliderSpinBox(1e-6, 1e4, 1.0, Scale::Log, 6, problemBox);
     m_weightDecay->setObjectName("weightDecay");
-    m_weightDecay->setToolTip(tr("Weight decay λ: penalty (λ/d)‖W‖²_F (quadratic) or (λ/2)(‖a‖²+‖w‖²) (diagonal), "
-                                 "DIGEST §1. The phase boundaries are λ = √(n_eff/d), n_eff/√d, n_eff/d^(γ+1/2)."));
+    m_weightDecay->setToolTip(
+        tr("Weight decay λ: penalty (λ/d)‖W‖²_F (quadratic) or (λ/2)(‖a‖²+‖w‖²) (diagonal), "
+           "docs/theory/models.md §1. The phase boundaries are λ = √(n_eff/d), n_eff/√d, n_eff/d^(γ+1/2)."));
     form->addRow(tr("λ"), m_weightDecay);
 
     m_gamma = new SliderSpinBox(0.51, 5.0, 1.0, Scale::Linear, 3, problemBox);
     m_gamma->setObjectName("gamma");
     m_gamma->setToolTip(tr("Power-law exponent γ > 1/2 of the teacher: eigenvalues s_i ∝ i^(−γ) (quadratic), "
-                           "variances d·i^(−2γ) (diagonal), DIGEST §1."));
+                           "variances d·i^(−2γ) (diagonal), docs/theory/models.md §1."));
     form->addRow(tr("γ"), m_gamma);
 
     m_noise = new SliderSpinBox(0.0, 10.0, 0.5, Scale::Linear, 4, problemBox);
     m_noise->setObjectName("noise");
-    m_noise->setToolTip(tr("Label-noise variance Δ: y = f*(x) + √Δ ξ (DIGEST §1). The paper's figures use Δ = 0.5."));
+    m_noise->setToolTip(
+        tr("Label-noise variance Δ: y = f*(x) + √Δ ξ (docs/theory/models.md §1). The paper's figures use Δ = 0.5."));
     form->addRow(tr("Δ"), m_noise);
 
     m_amplitudes = new QComboBox(problemBox);
@@ -72,7 +76,7 @@ ParameterPanel::ParameterPanel(QWidget* parent) : QWidget(parent)
     m_amplitudes->addItem(tr("Gaussian (paper)"), "gaussian");
     m_amplitudes->addItem(tr("Deterministic ± (inferred)"), "deterministic");
     m_amplitudes->setToolTip(tr("Diagonal teacher: θ*_i = √d i^(−γ) g_i (the paper's Gaussian draw) or √d i^(−γ) with "
-                                "random signs (inferred, for smooth curves; DIGEST Appendix A)."));
+                                "random signs (inferred, for smooth curves; docs/theory/models.md §6)."));
     form->addRow(tr("Teacher"), m_amplitudes);
 
     m_seed = new QSpinBox(problemBox);
@@ -88,12 +92,13 @@ ParameterPanel::ParameterPanel(QWidget* parent) : QWidget(parent)
     auto* solverForm = new QFormLayout(solverBox);
     m_solver = new QComboBox(solverBox);
     m_solver->setObjectName("solver");
-    m_solver->addItem(tr("L-BFGS (paper)"), "lbfgs");
-    m_solver->addItem(tr("Gradient descent + momentum"), "gd");
-    m_solver->addItem(tr("Adam"), "adam");
-    m_solver->addItem(tr("Convex solver (LASSO / nuclear norm)"), "convex");
-    m_solver->setToolTip(tr("L-BFGS is the paper's optimiser; defaults follow the group's code ([S7] defaults, "
-                            "DIGEST §6). The convex solver finds the global minimum the network should reach."));
+    for (const app::SolverInfo& row : app::solverTable()) {
+        m_solver->addItem(tr(row.label), QLatin1String(row.name));
+        m_solver->setItemData(m_solver->count() - 1, tr(row.optimises), Qt::ToolTipRole);
+    }
+    m_solver->setToolTip(
+        tr("L-BFGS is the paper's optimiser; defaults follow the group's code (follow-up code defaults, "
+           "docs/theory/models.md §7). The convex solver finds the global minimum the network should reach."));
     solverForm->addRow(tr("Solver"), m_solver);
     m_maxIterations = new QSpinBox(solverBox);
     m_maxIterations->setObjectName("maxIterations");
@@ -102,7 +107,7 @@ ParameterPanel::ParameterPanel(QWidget* parent) : QWidget(parent)
     solverForm->addRow(tr("Max iterations"), m_maxIterations);
     m_learningRate = new SliderSpinBox(0.0, 1.0, 0.0, Scale::Linear, 5, solverBox);
     m_learningRate->setObjectName("learningRate");
-    m_learningRate->setToolTip(tr("Step size of GD/Adam; 0 uses the [S7] default (GD 1e-2, Adam 1e-3)."));
+    m_learningRate->setToolTip(tr("Step size of GD/Adam; 0 uses the follow-up code default (GD 1e-2, Adam 1e-3)."));
     solverForm->addRow(tr("Learning rate"), m_learningRate);
     m_seeds = new QSpinBox(solverBox);
     m_seeds->setObjectName("seeds");
@@ -170,8 +175,8 @@ void ParameterPanel::updateDerived()
     const bool quadratic = p.model == ModelKind::Quadratic;
     m_width->setEnabled(quadratic);
     m_amplitudes->setEnabled(!quadratic);
-    m_learningRate->setEnabled(
-        m_solver->currentData().toString() == "gd" || m_solver->currentData().toString() == "adam");
+    const app::SolverInfo* solver = app::findSolver(m_solver->currentData().toString());
+    m_learningRate->setEnabled(solver && solver->usesLearningRate);
     m_derived->setText(tr("n = %1 samples (n_eff = %2)%3")
                            .arg(p.samples)
                            .arg(p.nEff(), 0, 'g', 4)
@@ -259,11 +264,7 @@ app::ExperimentConfig ParameterPanel::experiment() const
     config.problem = problem();
     const SolverSettings s = solver();
     app::fromString(s.solver, config.solver);
-    sl::Optimizer optimizer = sl::Optimizer::Lbfgs;
-    if (config.solver == app::Solver::GradientDescent)
-        optimizer = sl::Optimizer::GradientDescent;
-    else if (config.solver == app::Solver::Adam)
-        optimizer = sl::Optimizer::Adam;
+    const sl::Optimizer optimizer = app::solverInfo(config.solver).trainDefaults;
     config.train = sl::TrainConfig::defaults(optimizer);
     config.train.maxIterations = s.maxIterations;
     if (s.learningRate > 0 && optimizer != sl::Optimizer::Lbfgs)

@@ -20,7 +20,7 @@ class SliderSpinBox;
 struct SolverSettings {
     QString solver = QStringLiteral("lbfgs");
     int maxIterations = 2000;
-    double learningRate = 0.0;  // 0: the solver's default ([S7] defaults, DIGEST §6)
+    double learningRate = 0.0;  // 0: the solver's default (follow-up code defaults, docs/theory/models.md §7)
     int seeds = 3;
 };
 
@@ -44,7 +44,7 @@ public:
     double nEff() const;
 
     // The panel as an experiment description (one run: no sweep), and back. The round trip keeps every field
-    // the panel shows; solver settings it does not show take their [S7] defaults (DIGEST §6).
+    // the panel shows; solver settings it does not show take their follow-up code defaults (docs/theory/models.md §7).
     app::ExperimentConfig experiment() const;
     void setExperiment(const app::ExperimentConfig& config);
     // The n_eff window of the risk plot's slope fit; 0 means unbounded on that side. Display only: it does not

@@ -14,7 +14,7 @@
 namespace sl::ui {
 namespace {
 
-// The colour scale covers the slopes the phases predict: III's −2 to the plateaus' 0 (DIGEST §3.2b).
+// The colour scale covers the slopes the phases predict: III's −2 to the plateaus' 0 (docs/theory/phase-diagram.md §5).
 constexpr double kSlopeMin = -2.0;
 constexpr double kSlopeMax = 0.0;
 

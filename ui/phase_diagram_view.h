@@ -16,8 +16,8 @@ class QPushButton;
 namespace sl::ui {
 
 // The (n_eff, λ) plane for one d and γ as a colour map of the predicted exponent of R against n_eff
-// (DIGEST §3.2b), with the boundary lines and region labels. Axes are log10 of the natural units, labelled as
-// powers of ten. Hovering names the phase and its rate; a click asks for that point's experiment.
+// (docs/theory/phase-diagram.md §5), with the boundary lines and region labels. Axes are log10 of the natural units,
+// labelled as powers of ten. Hovering names the phase and its rate; a click asks for that point's experiment.
 class PhaseDiagramView : public PlotView {
     Q_OBJECT
 

@@ -14,13 +14,15 @@ namespace sl::ui {
 struct SpectrumViewData {
     Eigen::VectorXd eigenvalues;  // of the trained weights: eig(S) (quadratic) or |θ_i| (diagonal)
     Eigen::VectorXd teacher;  // the teacher's spectrum s_i or |θ*_i|
-    Eigen::VectorXd predicted;  // samples of the state-evolution spectrum ReLU(S* + δZ − λεI) (DIGEST §5.1)
+    // Samples of the state-evolution spectrum ReLU(S* + δZ − λεI) (docs/theory/spectra.md §1).
+    Eigen::VectorXd predicted;
     double predictedWeightAtZero = std::numeric_limits<double>::quiet_NaN();
     // Legend name for `predicted` when it is not the state evolution (e.g. a Marchenko–Pastur fit of user weights).
     QString predictedLabel;
     std::optional<TailFit> tail;
     std::optional<BulkEdge> bulk;
-    double predictedAlpha = std::numeric_limits<double>::quiet_NaN();  // α_WW = 1 + 1/γ (inferred, DIGEST §5.3)
+    // α_WW = 1 + 1/γ (inferred, docs/theory/spectra.md §5).
+    double predictedAlpha = std::numeric_limits<double>::quiet_NaN();
     QString spectralPhase;
 };
 

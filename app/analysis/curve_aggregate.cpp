@@ -220,11 +220,7 @@ std::vector<TheoryPoint> theoryForCurve(const ExperimentConfig& experiment, cons
     bool stateEvolution, const sl::CancelToken& cancel)
 {
     const sl::ProblemConfig& problem = experiment.problem;
-    sl::PhaseDiagramConfig diagramConfig;
-    diagramConfig.d = problem.dimension;
-    diagramConfig.gamma = problem.gamma;
-    diagramConfig.noise = problem.noise;
-    const sl::PhaseDiagram diagram(diagramConfig);
+    const sl::PhaseDiagram diagram(sl::PhaseDiagramConfig::forProblem(problem));
 
     std::vector<TheoryPoint> out;
     std::map<double, std::vector<std::size_t>> byLambda;

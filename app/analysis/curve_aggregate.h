@@ -14,7 +14,7 @@ namespace sl::app {
 // One run's contribution to a risk curve.
 struct RiskSample {
     long long samples = 0;  // n
-    double nEff = kNaN;  // DIGEST §1c
+    double nEff = kNaN;  // docs/theory/models.md §5
     double weightDecay = kNaN;  // λ
     double value = kNaN;  // usually the excess risk
 };
@@ -62,20 +62,22 @@ double studentTQuantile(double p, double dof);
 // Its distribution function, through the regularised incomplete beta function.
 double studentTCdf(double t, double dof);
 
-// What the theory says at the same points (DIGEST §3.2b classifier, §4 state evolution).
+// What the theory says at the same points (docs/theory/phase-diagram.md §5 classifier,
+// docs/theory/state-evolution.md §9 curve).
 struct TheoryPoint {
     double nEff = kNaN;
     double weightDecay = kNaN;
     QString phase;  // classifier label, or "crossover"
     double exponentN = kNaN;  // predicted d log R / d log n_eff at fixed λ
-    bool inferred = false;  // the classifier's answer rests on an (inferred) part of the digest
+    // The classifier's answer rests on an (inferred) part of the theory (docs/theory/phase-diagram.md §5).
+    bool inferred = false;
     double stateEvolutionRisk = kNaN;  // NaN when not computed or not converged
     QString stateEvolutionStatus;
 };
 
 // Theory for the points of a curve, using the model, d, γ and Δ of `experiment`. With stateEvolution, runs the
 // non-asymptotic state evolution (core/theory StateEvolutionCurve) per λ at the curve's n_eff values. The LASSO SE
-// uses deterministic amplitudes √d·i^(−γ) ((inferred): DIGEST Appendix A's note; the paper's choice is unknown),
+// uses deterministic amplitudes √d·i^(−γ) ((inferred): docs/theory/models.md §6; the paper's choice is unknown),
 // so for Gaussian-amplitude experiments it is the curve of the typical teacher, not of the drawn one.
 std::vector<TheoryPoint> theoryForCurve(const ExperimentConfig& experiment, const std::vector<AggregatePoint>& curve,
     bool stateEvolution, const sl::CancelToken& cancel = sl::CancelToken{});

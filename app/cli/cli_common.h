@@ -128,10 +128,4 @@ private:
     bool m_drawn = false;
 };
 
-// Runs `work(i)` for i < count on `threads` worker threads (0: every core), in index order of taking, stopping
-// the hand-out of new indices when `cancel` is set. `finished(i)` is called on the calling thread after each item,
-// in completion order. Returns the number of items that were run.
-int runParallel(int count, int threads, const sl::CancelToken& cancel, const std::function<void(int)>& work,
-    const std::function<void(int)>& finished);
-
 }  // namespace sl::cli

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // scalinglab-cli curve: excess risk against n (or n_eff) averaged over seeds, its fitted log-log slope, the
-// state-evolution curve (DIGEST §4) and the phase's predicted slope (DIGEST §3.2b) for the same set-up.
+// state-evolution curve (docs/theory/state-evolution.md §9) and the phase's predicted slope
+// (docs/theory/phase-diagram.md §5) for the same set-up.
 #include "app/analysis/curve_aggregate.h"
 #include "app/cli/cli.h"
 #include "app/cli/cli_common.h"
@@ -185,7 +186,7 @@ CurveComputation computeCurve(const Options& o)
         sl::ProblemConfig atN = problem;
         atN.samples = n;
         point.samples = n;
-        point.nEff = atN.nEff();  // DIGEST §1c
+        point.nEff = atN.nEff();  // docs/theory/models.md §5
         point.weightDecay = problem.weightDecay;
         for (const sl::app::AggregatePoint& a : aggregated) {
             if (a.samples == n)
@@ -211,7 +212,7 @@ CurveComputation computeCurve(const Options& o)
             for (const sl::app::AggregatePoint& s : summary)
                 se.nEffValues.push_back(s.nEff);
             // The SE teacher matches the experiment's: Gaussian amplitudes are averaged over in closed form (the
-            // variance profile d·i^(−2γ), DIGEST §1a); deterministic ones are used as they are.
+            // variance profile d·i^(−2γ), docs/theory/models.md §2); deterministic ones are used as they are.
             const bool gaussian = problem.amplitudes == sl::TeacherAmplitudes::Gaussian;
             if (model == sl::ModelKind::Diagonal && gaussian) {
                 se.lassoTeacher = sl::lassoPowerLawVariances(problem.dimension, problem.gamma);
@@ -223,9 +224,10 @@ CurveComputation computeCurve(const Options& o)
                     theory[i] = r.points[i].excessRisk;
             }
             theoryNote = problem.model == sl::ModelKind::Quadratic
-                ? QStringLiteral("matrix SE, K GOE samples (DIGEST §4.2); excess risk = 2·E_mat")
-                : gaussian ? QStringLiteral("LASSO SE averaged over θ*_i ~ N(0, d·i^(−2γ)) (DIGEST §4.1)")
-                           : QStringLiteral("LASSO SE, deterministic amplitudes √d·i^(−γ) (inferred, DIGEST App. A)");
+                ? QStringLiteral("matrix SE, K GOE samples (docs/theory/state-evolution.md §7); excess risk = 2·E_mat")
+                : gaussian
+                ? QStringLiteral("LASSO SE averaged over θ*_i ~ N(0, d·i^(−2γ)) (docs/theory/state-evolution.md §5)")
+                : QStringLiteral("LASSO SE, deterministic amplitudes √d·i^(−γ) (inferred, docs/theory/models.md §6)");
         }
     }
 
@@ -237,10 +239,7 @@ CurveComputation computeCurve(const Options& o)
     }
     const sl::app::SlopeFit fit
         = sl::app::fitLogLogSlope(fitX, fitY, 0.0, std::numeric_limits<double>::infinity(), 0.95);
-    sl::PhaseDiagramConfig diagramConfig;
-    diagramConfig.d = problem.dimension;
-    diagramConfig.gamma = problem.gamma;
-    diagramConfig.noise = problem.noise;
+    const sl::PhaseDiagramConfig diagramConfig = sl::PhaseDiagramConfig::forProblem(problem);
     QJsonValue phase, predicted;
     if (problem.weightDecay > 0 && !summary.empty()) {
         const double centre = std::sqrt(summary.front().nEff * summary.back().nEff);

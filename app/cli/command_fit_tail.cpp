@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// scalinglab-cli fit-tail: the power-law tail fit of DIGEST §5.3 (core/spectrum/tail_fit.h) on user numbers.
+// scalinglab-cli fit-tail: the power-law tail fit of docs/theory/spectra.md §6 (core/spectrum/tail_fit.h) on user
+// numbers.
 #include "app/cli/cli.h"
 #include "app/cli/cli_common.h"
 #include "app/cli/commands.h"
@@ -60,7 +61,8 @@ QString ratioLine(const sl::LikelihoodRatio& r)
 int runFitTail(const QStringList& arguments)
 {
     Options o(QStringLiteral("fit-tail"), QStringLiteral("FILE [options]"),
-        QStringLiteral("Power-law tail fit (Clauset–Shalizi–Newman, continuous; DIGEST §5.3) of the numbers in FILE,\n"
+        QStringLiteral("Power-law tail fit (Clauset–Shalizi–Newman, continuous; docs/theory/spectra.md §6) of the "
+                       "numbers in FILE,\n"
                        "or with --matrix of the spectrum of the matrix W in FILE: the eigenvalues of WᵀW (squared\n"
                        "singular values, WeightWatcher's ESD), or of W itself with --symmetric."));
     o.value(QStringLiteral("column"), QStringLiteral("NAME|K"),

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// scalinglab-cli phase: the closed-form phase diagram (DIGEST §3.2, §3.2b) on a log grid, with its boundary lines.
+// scalinglab-cli phase: the closed-form phase diagram (docs/theory/phase-diagram.md §4, §5) on a log grid, with its
+// boundary lines.
 #include "app/cli/cli.h"
 #include "app/cli/cli_common.h"
 #include "app/cli/commands.h"
@@ -27,10 +28,11 @@ std::vector<double> logGrid(double from, double to, int points)
 int runPhase(const QStringList& arguments)
 {
     Options o(QStringLiteral("phase"), QStringLiteral("[options]"),
-        QStringLiteral("The phase diagram (DIGEST §3.2b, inferred from §3.1/§3.2) on a log grid of (n_eff, λ):\n"
-                       "phase label and rate exponents at every point, and the boundary lines L1 λ = √(n_eff/d),\n"
-                       "L2 λ = n_eff/√d, L3 λ = n_eff/d^(γ+1/2) with the vertical lines n_eff = 1, d, d^(2γ).\n"
-                       "Default ranges: n_eff from 1/10 to 10·d^(2γ), λ from 1/d to 10·d."));
+        QStringLiteral(
+            "The phase diagram (docs/theory/phase-diagram.md §5, inferred from §2-§4) on a log grid of (n_eff, λ):\n"
+            "phase label and rate exponents at every point, and the boundary lines L1 λ = √(n_eff/d),\n"
+            "L2 λ = n_eff/√d, L3 λ = n_eff/d^(γ+1/2) with the vertical lines n_eff = 1, d, d^(2γ).\n"
+            "Default ranges: n_eff from 1/10 to 10·d^(2γ), λ from 1/d to 10·d."));
     o.value(QStringLiteral("d"), QStringLiteral("D"), QStringLiteral("Dimension d (default 400)."));
     o.value(QStringLiteral("gamma"), QStringLiteral("G"), QStringLiteral("Teacher exponent γ > 1/2 (default 1)."));
     o.value(QStringLiteral("noise"), QStringLiteral("DELTA"), QStringLiteral("Δ (default 0.5; 0: noiseless diagram)."));
@@ -141,13 +143,15 @@ int runPhase(const QStringList& arguments)
         intersections.append(QJsonObject{{QStringLiteral("name"), QString::fromStdString(p.name)},
             {QStringLiteral("n_eff"), p.nEff}, {QStringLiteral("lambda"), p.lambda}});
     json[QStringLiteral("intersections")] = intersections;
-    json[QStringLiteral("inferred")] = true;  // the classifier is DIGEST §3.2b, (inferred) from §3.1/§3.2
+    // The classifier is docs/theory/phase-diagram.md §5, (inferred) from §2–§4.
+    json[QStringLiteral("inferred")] = true;
 
     QStringList header{QStringLiteral("λ \\ n_eff")};
     for (double n : nGrid)
         header.append(formatNumber(n, 3));
     map.prepend(header);
-    QString human = QStringLiteral("Phase diagram, d = %1, γ = %2, Δ = %3 (~ = crossover; DIGEST §3.2b, inferred)\n")
+    QString human = QStringLiteral(
+                        "Phase diagram, d = %1, γ = %2, Δ = %3 (~ = crossover; inferred: theory/phase-diagram.md §5)\n")
                         .arg(config.d)
                         .arg(config.gamma)
                         .arg(config.noise)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// scalinglab-cli solve: the convex problems of DIGEST §2 on user data (core/convex).
+// scalinglab-cli solve: the convex problems of docs/theory/convex.md §1-§2 on user data (core/convex).
 #include "app/cli/cli.h"
 #include "app/cli/cli_common.h"
 #include "app/cli/commands.h"
@@ -178,7 +178,7 @@ int solveNuclear(
 int runSolve(const QStringList& arguments)
 {
     Options o(QStringLiteral("solve"), QStringLiteral("lasso|nuclear --X FILE --y FILE --lambda L [options]"),
-        QStringLiteral("The convex solvers on your data (DIGEST §2):\n"
+        QStringLiteral("The convex solvers on your data (docs/theory/convex.md §1-§2):\n"
                        "  lasso    minimise ½‖y − Xθ‖² + λ‖θ‖₁ (coordinate descent, duality-gap stop); X is n×d.\n"
                        "  nuclear  minimise Σ_μ (y_μ − Tr[S A_μ])² + λ Tr S over PSD S (FISTA); the symmetric\n"
                        "           sensing matrices A_μ (d×d) are the rows of the --X file, each row holding A_μ's\n"

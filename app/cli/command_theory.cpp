@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// scalinglab-cli theory: the closed-form phase and rates (DIGEST §3.2b) and the state-evolution prediction
-// (DIGEST §4.1 for the diagonal model, §4.2 for the quadratic one) at one point.
+// scalinglab-cli theory: the closed-form phase and rates (docs/theory/phase-diagram.md §5) and the state-evolution
+// prediction (docs/theory/state-evolution.md §2 for the diagonal model, §6 for the quadratic one) at one point.
 #include "app/cli/cli.h"
 #include "app/cli/cli_common.h"
 #include "app/cli/commands.h"
@@ -17,10 +17,11 @@ int runTheory(const QStringList& arguments)
 {
     Options o(QStringLiteral("theory"), QStringLiteral("[options]"),
         QStringLiteral(
-            "Phase (DIGEST §3.2b), rate exponents and the state-evolution prediction (DIGEST §4) at one\n"
-            "point (n or n_eff, λ). The diagonal model's SE follows --amplitudes: gaussian (default, as in train)\n"
-            "averages over θ*_i ~ N(0, d·i^(−2γ)); deterministic uses |θ*_i| = √d·i^(−γ) ((inferred), DIGEST\n"
-            "App. A). The quadratic SE uses K GOE samples (DIGEST §4.2)."));
+            "Phase (docs/theory/phase-diagram.md §5), rate exponents and the state-evolution prediction\n"
+            "(docs/theory/state-evolution.md §1) at one point (n or n_eff, λ). The diagonal model's SE follows\n"
+            "--amplitudes: gaussian (default, as in train) averages over θ*_i ~ N(0, d·i^(−2γ)); deterministic uses\n"
+            "|θ*_i| = √d·i^(−γ) ((inferred), docs/theory/models.md §6). The quadratic SE uses K GOE samples\n"
+            "(docs/theory/state-evolution.md §7)."));
     addProblemOptions(o, true);
     o.value(
         QStringLiteral("se-samples"), QStringLiteral("K"), QStringLiteral("Quadratic SE: GOE samples (default 32)."));
@@ -103,7 +104,7 @@ int runTheory(const QStringList& arguments)
     json[QStringLiteral("bayes_optimal_rate")] = jsonNumber(diagram.bayesOptimalRate(nEff));
     json[QStringLiteral("lambda_opt")] = jsonNumber(diagram.lambdaOpt(nEff));
     const sl::InferredValue alphaWW = sl::predictedTailExponent(gamma);
-    json[QStringLiteral("predicted_tail_alpha")] = alphaWW.value;  // DIGEST §5.3 (inferred)
+    json[QStringLiteral("predicted_tail_alpha")] = alphaWW.value;  // docs/theory/spectra.md §5 (inferred)
     json[QStringLiteral("predicted_tail_alpha_inferred")] = true;
     human.append({QStringLiteral("λ_opt (≍ √(n_eff/d))"), formatNumber(diagram.lambdaOpt(nEff))});
     human.append({QStringLiteral("tail α_WW = 1+1/γ"), formatNumber(alphaWW.value) + QStringLiteral(" [inferred]")});

@@ -4,7 +4,7 @@
 #include "app/cli/cli.h"
 
 #include "app/runner/experiment_execution.h"
-#include "app/store/result_store.h"
+#include "app/runner/point_scheduler.h"
 
 #include <memory>
 #include <optional>
@@ -129,54 +129,33 @@ QString runTable(const QVector<sl::app::RunResult>& results)
 QVector<sl::app::RunResult> runPoints(const Options& options, const std::vector<sl::app::ExperimentConfig>& points,
     int threads, const QString& storePath, const QString& label, bool resume, int* fromStore, QString* storeErrorOut)
 {
-    std::unique_ptr<sl::app::ResultStore> store;
-    if (!storePath.isEmpty()) {
-        store = std::make_unique<sl::app::ResultStore>();
-        if (!store->open(storePath))
-            throw UsageError{QStringLiteral("cannot open the store: %1").arg(store->lastError())};
-    }
+    // The sweep policy of app/runner/point_scheduler.h; with resume, points already stored are read back.
+    sl::app::PointScheduler::Plan plan;
+    QString openError;
+    if (!sl::app::PointScheduler::plan(points, storePath, resume, plan, &openError))
+        throw UsageError{QStringLiteral("cannot open the store: %1").arg(openError)};
     std::vector<std::optional<sl::app::RunResult>> outcomes(points.size());
-    // With resume, points whose configuration hash is already stored are read back instead of run again.
-    std::vector<size_t> toRun;
-    int reused = 0;
-    for (size_t i = 0; i < points.size(); ++i) {
-        if (resume && store) {
-            // Only a finished run stands for its point: a failed or cancelled row is run again.
-            if (const auto stored = store->findFinishedByHash(points[i].hash())) {
-                if (auto r = sl::app::RunResult::fromJson(stored->result)) {
-                    outcomes[i] = *r;
-                    ++reused;
-                    continue;
-                }
-            }
-        }
-        toRun.push_back(i);
-    }
+    for (const auto& served : plan.served)
+        outcomes[served.first] = served.second;
     if (fromStore)
-        *fromStore = reused;
+        *fromStore = int(plan.served.size());
     ProgressBar bar(options, label, (long long)points.size());
-    int done = reused;
+    int done = int(plan.served.size());
     QString storeError;
-    const sl::CancelToken& cancel = interruptToken();
-    runParallel(
-        int(toRun.size()), threads, cancel,
-        [&](int k) {
-            const size_t i = toRun[size_t(k)];
-            outcomes[i] = sl::app::runExperiment(points[i], {}, cancel);
-        },
-        [&](int k) {
-            const size_t i = toRun[size_t(k)];
-            ++done;
-            const sl::app::RunResult& r = *outcomes[i];
-            // A run cut short by Ctrl-C is not a result: it is neither saved nor reported.
-            if (r.status == sl::Status::Cancelled) {
-                outcomes[i].reset();
-                return;
-            }
-            if (store && store->save(r.toJson()) < 0 && storeError.isEmpty())
-                storeError = store->lastError();
-            bar.update(done);
-        });
+    sl::app::PointScheduler scheduler;
+    scheduler.setMaxThreadCount(threads);
+    sl::app::PointScheduler::Callbacks callbacks;
+    callbacks.finished = [&](std::size_t i, const sl::app::RunResult& r, const QString& saveError) {
+        ++done;
+        outcomes[i] = r;
+        if (!saveError.isEmpty() && storeError.isEmpty())
+            storeError = saveError;
+        bar.update(done);
+    };
+    // A run cut short by Ctrl-C is not a result: it is neither saved nor reported.
+    callbacks.dropped = [&](std::size_t) { ++done; };
+    scheduler.run(points, plan.pending, storePath, interruptToken(), std::move(callbacks));
+    scheduler.waitForDone();
     bar.finish();
     if (storeErrorOut)
         *storeErrorOut = storeError;

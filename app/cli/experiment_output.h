@@ -22,7 +22,8 @@ QString describeRun(const sl::app::RunResult& result);
 // One table row per run: n, n_eff, λ, seed, status, iterations, excess risk, phase.
 QString runTable(const QVector<sl::app::RunResult>& results);
 
-// Runs the experiment's points on `threads` threads (0: all cores) with a progress bar and Ctrl-C; each finished
+// Runs the experiment's points by the sweep policy of app/runner/point_scheduler.h, on `threads` threads (0: all
+// cores), with a progress bar and Ctrl-C; each finished
 // point is saved at once when `storePath` is not empty (so an interrupted sweep keeps what finished). Returns the
 // finished results in the points' order (unfinished points are left out). With `resume`, points with a finished run in
 // the store (same configuration hash) are read back instead of run; *fromStore counts them. A store that cannot be

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/cli/problem_options.h"
 
+#include "app/experiment/solver_table.h"
 #include "core/model/problem_config.h"
 
 #include <QJsonDocument>
@@ -24,12 +25,12 @@ void addProblemOptions(Options& o, bool withSampleSize)
     o.value(
         QStringLiteral("seed"), QStringLiteral("S"), QStringLiteral("Random seed (teacher, data, initialisation)."));
     o.value(QStringLiteral("amplitudes"), QStringLiteral("gaussian|deterministic"),
-        QStringLiteral("Diagonal teacher amplitudes (deterministic is (inferred), DIGEST App. A)."));
+        QStringLiteral("Diagonal teacher amplitudes (deterministic is (inferred), docs/theory/models.md §6)."));
 }
 
 void addSolverOptions(Options& o)
 {
-    o.value(QStringLiteral("solver"), QStringLiteral("lbfgs|gd|adam|convex"),
+    o.value(QStringLiteral("solver"), sl::app::solverNames().join(QLatin1Char('|')),
         QStringLiteral("Optimiser, or the equivalent convex problem (default lbfgs)."));
     o.value(QStringLiteral("max-iterations"), QStringLiteral("K"), QStringLiteral("Iteration limit."));
     o.value(QStringLiteral("gradient-tolerance"), QStringLiteral("T"), QStringLiteral("Stop when ‖∇‖ ≤ T."));
@@ -94,8 +95,7 @@ QJsonObject experimentJson(const Options& o, const QJsonObject& base)
         e[QStringLiteral("version")] = sl::app::ExperimentConfig::kVersion;
     e[QStringLiteral("problem")] = problemJson(o, e.value(QStringLiteral("problem")).toObject());
     if (o.has(QStringLiteral("solver"))) {
-        const QString solver = o.choice(QStringLiteral("solver"),
-            {QStringLiteral("lbfgs"), QStringLiteral("gd"), QStringLiteral("adam"), QStringLiteral("convex")}, {});
+        const QString solver = o.choice(QStringLiteral("solver"), sl::app::solverNames(), {});
         if (solver != e.value(QStringLiteral("solver")).toString())
             e.remove(QStringLiteral("train"));  // another optimiser's settings do not carry over
         e[QStringLiteral("solver")] = solver;

@@ -16,7 +16,7 @@ void addProblemOptions(Options& options, bool withSampleSize);
 void addSolverOptions(Options& options);
 
 // The "problem" object of an ExperimentConfig JSON from the options (only the ones given), merged over `base`.
-// --n-eff is turned into n by DIGEST §1c (n = n_eff, or n_eff·d for the quadratic model).
+// --n-eff is turned into n by docs/theory/models.md §5 (n = n_eff, or n_eff·d for the quadratic model).
 QJsonObject problemJson(const Options& options, const QJsonObject& base = {});
 // The whole experiment JSON: `base` (a --config file, or empty) with the options laid over it.
 QJsonObject experimentJson(const Options& options, const QJsonObject& base = {});

@@ -12,6 +12,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <type_traits>
 
 namespace sl::app {
 namespace {
@@ -178,29 +180,110 @@ QJsonObject gridJson(const GridSpec& g)
     return QJsonObject{{"from", g.from}, {"to", g.to}, {"points", g.points}, {"log", g.log}};
 }
 
+// --- The field table of the experiment JSON's "problem" and "train" objects ------------------------------------
+// One row per key: how it is read (with ObjectReader's checks and messages) and written. fromJson reads the rows in
+// order, so the first bad field reported is the first in the table; toJson writes them with the same JSON types
+// as always (whole numbers as JSON integers, n and the seed as doubles), so the canonical JSON and hash are stable.
+template <class Struct>
+struct JsonField {
+    const char* key;
+    std::function<void(ObjectReader&, Struct&)> read;
+    std::function<QJsonValue(const Struct&)> write;
+};
+
+// A whole number in [minimum, maximum], stored as int, long long or uint64 (the latter two written as doubles).
+template <class Struct, class T>
+JsonField<Struct> wholeNumber(const char* key, T Struct::*member, double minimum, double maximum)
+{
+    return {key,
+        [=](ObjectReader& r, Struct& s) {
+            s.*member = T(r.integer(QLatin1String(key), (long long)(s.*member), minimum, maximum));
+        },
+        [=](const Struct& s) {
+            return std::is_same_v<T, int> ? QJsonValue(int(s.*member)) : QJsonValue(double(s.*member));
+        }};
+}
+
+// Any JSON number (the range is the core validate()'s to check, with its own message).
+template <class Struct>
+JsonField<Struct> number(const char* key, double Struct::*member)
+{
+    return {key, [=](ObjectReader& r, Struct& s) { s.*member = r.number(QLatin1String(key), s.*member); },
+        [=](const Struct& s) { return QJsonValue(s.*member); }};
+}
+
+// An enum spelled by name (sl::toString / sl::fromString); `choices` names the accepted values for the message.
+template <class Struct, class E>
+JsonField<Struct> choice(const char* key, E Struct::*member, const char* choices)
+{
+    return {key,
+        [=](ObjectReader& r, Struct& s) {
+            const QString name = r.string(QLatin1String(key), QLatin1String(sl::toString(s.*member)));
+            if (!sl::fromString(name.toStdString(), s.*member))
+                invalid(r.key(QLatin1String(key)),
+                    QStringLiteral("must be %1 (got \"%2\")").arg(QLatin1String(choices), name));
+        },
+        [=](const Struct& s) { return QJsonValue(QLatin1String(sl::toString(s.*member))); }};
+}
+
+const std::vector<JsonField<sl::ProblemConfig>>& problemFields()
+{
+    using P = sl::ProblemConfig;
+    static const std::vector<JsonField<P>> fields = {
+        choice("model", &P::model, "quadratic or diagonal"),
+        wholeNumber("dimension", &P::dimension, 0, 1e6),
+        wholeNumber("width", &P::width, 0, 1e6),
+        wholeNumber("samples", &P::samples, 0, 1e12),
+        number("weight_decay", &P::weightDecay),
+        number("gamma", &P::gamma),
+        number("noise", &P::noise),
+        choice("amplitudes", &P::amplitudes, "gaussian or deterministic"),
+        wholeNumber("seed", &P::seed, 0, kMaxJsonInteger),
+    };
+    return fields;
+}
+
+const std::vector<JsonField<sl::TrainConfig>>& trainFields()
+{
+    using T = sl::TrainConfig;
+    static const std::vector<JsonField<T>> fields = {
+        wholeNumber("max_iterations", &T::maxIterations, 0, 2e9),
+        number("gradient_tolerance", &T::gradientTolerance),
+        number("loss_change_tolerance", &T::lossChangeTolerance),
+        number("learning_rate", &T::learningRate),
+        number("momentum", &T::momentum),
+        wholeNumber("snapshot_interval", &T::snapshotInterval, 0, 2e9),
+        number("init_scale", &T::initScale),
+        wholeNumber("lbfgs_memory", &T::lbfgsMemory, 0, 1e6),
+        wholeNumber("lbfgs_max_line_search", &T::lbfgsMaxLineSearch, 0, 1e6),
+        number("adam_beta1", &T::adamBeta1),
+        number("adam_beta2", &T::adamBeta2),
+        number("adam_epsilon", &T::adamEpsilon),
+        number("divergence_factor", &T::divergenceFactor),
+    };
+    return fields;
+}
+
+// Reads every row of `fields` from the object at `path` of `parent` into `target`, then refuses unknown keys.
+template <class Struct>
+void readFields(ObjectReader& parent, const QString& path, const std::vector<JsonField<Struct>>& fields, Struct& target)
+{
+    ObjectReader r(parent.object(path), path);
+    for (const JsonField<Struct>& field : fields)
+        field.read(r, target);
+    r.rejectUnknown();
+}
+
+template <class Struct>
+QJsonObject writeFields(const std::vector<JsonField<Struct>>& fields, const Struct& source)
+{
+    QJsonObject json;
+    for (const JsonField<Struct>& field : fields)
+        json.insert(QLatin1String(field.key), field.write(source));
+    return json;
+}
+
 }  // namespace
-
-const char* toString(Solver solver)
-{
-    switch (solver) {
-    case Solver::Lbfgs: return "lbfgs";
-    case Solver::GradientDescent: return "gd";
-    case Solver::Adam: return "adam";
-    case Solver::Convex: return "convex";
-    }
-    return "unknown";
-}
-
-bool fromString(const QString& name, Solver& out)
-{
-    for (Solver s : {Solver::Lbfgs, Solver::GradientDescent, Solver::Adam, Solver::Convex}) {
-        if (name == QLatin1String(toString(s))) {
-            out = s;
-            return true;
-        }
-    }
-    return false;
-}
 
 void ExperimentConfig::validate() const
 {
@@ -288,54 +371,13 @@ std::optional<ExperimentConfig> ExperimentConfig::fromJson(const QJsonObject& js
             const QString name = top.string(QStringLiteral("solver"), QString());
             if (!fromString(name, c.solver))
                 invalid(QStringLiteral("solver"),
-                    QStringLiteral("must be lbfgs, gd, adam or convex (got \"%1\")").arg(name));
+                    QStringLiteral("must be %1 (got \"%2\")").arg(solverNamesInWords(), name));
         }
 
-        {
-            ObjectReader r(top.object(QStringLiteral("problem")), QStringLiteral("problem"));
-            sl::ProblemConfig& p = c.problem;
-            const QString model = r.string(QStringLiteral("model"), QLatin1String(sl::toString(p.model)));
-            if (!sl::fromString(model.toStdString(), p.model))
-                invalid(r.key(QStringLiteral("model")),
-                    QStringLiteral("must be quadratic or diagonal (got \"%1\")").arg(model));
-            p.dimension = int(r.integer(QStringLiteral("dimension"), p.dimension, 0, 1e6));
-            p.width = int(r.integer(QStringLiteral("width"), p.width, 0, 1e6));
-            p.samples = r.integer(QStringLiteral("samples"), p.samples, 0, 1e12);
-            p.weightDecay = r.number(QStringLiteral("weight_decay"), p.weightDecay);
-            p.gamma = r.number(QStringLiteral("gamma"), p.gamma);
-            p.noise = r.number(QStringLiteral("noise"), p.noise);
-            const QString amplitudes
-                = r.string(QStringLiteral("amplitudes"), QLatin1String(sl::toString(p.amplitudes)));
-            if (!sl::fromString(amplitudes.toStdString(), p.amplitudes))
-                invalid(r.key(QStringLiteral("amplitudes")),
-                    QStringLiteral("must be gaussian or deterministic (got \"%1\")").arg(amplitudes));
-            p.seed = std::uint64_t(r.integer(QStringLiteral("seed"), (long long)p.seed, 0, kMaxJsonInteger));
-            r.rejectUnknown();
-        }
-
-        {
-            const sl::Optimizer optimizer = c.solver == Solver::GradientDescent ? sl::Optimizer::GradientDescent
-                : c.solver == Solver::Adam                                      ? sl::Optimizer::Adam
-                                                                                : sl::Optimizer::Lbfgs;
-            sl::TrainConfig& t = c.train;
-            t = sl::TrainConfig::defaults(optimizer);
-            ObjectReader r(top.object(QStringLiteral("train")), QStringLiteral("train"));
-            t.maxIterations = int(r.integer(QStringLiteral("max_iterations"), t.maxIterations, 0, 2e9));
-            t.gradientTolerance = r.number(QStringLiteral("gradient_tolerance"), t.gradientTolerance);
-            t.lossChangeTolerance = r.number(QStringLiteral("loss_change_tolerance"), t.lossChangeTolerance);
-            t.learningRate = r.number(QStringLiteral("learning_rate"), t.learningRate);
-            t.momentum = r.number(QStringLiteral("momentum"), t.momentum);
-            t.snapshotInterval = int(r.integer(QStringLiteral("snapshot_interval"), t.snapshotInterval, 0, 2e9));
-            t.initScale = r.number(QStringLiteral("init_scale"), t.initScale);
-            t.lbfgsMemory = int(r.integer(QStringLiteral("lbfgs_memory"), t.lbfgsMemory, 0, 1e6));
-            t.lbfgsMaxLineSearch
-                = int(r.integer(QStringLiteral("lbfgs_max_line_search"), t.lbfgsMaxLineSearch, 0, 1e6));
-            t.adamBeta1 = r.number(QStringLiteral("adam_beta1"), t.adamBeta1);
-            t.adamBeta2 = r.number(QStringLiteral("adam_beta2"), t.adamBeta2);
-            t.adamEpsilon = r.number(QStringLiteral("adam_epsilon"), t.adamEpsilon);
-            t.divergenceFactor = r.number(QStringLiteral("divergence_factor"), t.divergenceFactor);
-            r.rejectUnknown();
-        }
+        readFields(top, QStringLiteral("problem"), problemFields(), c.problem);
+        // Missing train fields take the defaults of the solver's optimiser (its row of the solver table).
+        c.train = sl::TrainConfig::defaults(solverInfo(c.solver).trainDefaults);
+        readFields(top, QStringLiteral("train"), trainFields(), c.train);
 
         if (top.has(QStringLiteral("seeds"))) {
             const QJsonValue seeds = top.value(QStringLiteral("seeds"));
@@ -403,23 +445,12 @@ std::optional<ExperimentConfig> ExperimentConfig::fromJson(const QJsonObject& js
 
 QJsonObject ExperimentConfig::toJson() const
 {
-    const sl::ProblemConfig& p = problem;
     QJsonObject json{
         {"schema", QLatin1String(kSchema)},
         {"version", kVersion},
         {"solver", QLatin1String(toString(solver))},
-        {"problem",
-            QJsonObject{{"model", QLatin1String(sl::toString(p.model))}, {"dimension", p.dimension}, {"width", p.width},
-                {"samples", double(p.samples)}, {"weight_decay", p.weightDecay}, {"gamma", p.gamma}, {"noise", p.noise},
-                {"amplitudes", QLatin1String(sl::toString(p.amplitudes))}, {"seed", double(p.seed)}}},
-        {"train",
-            QJsonObject{{"max_iterations", train.maxIterations}, {"gradient_tolerance", train.gradientTolerance},
-                {"loss_change_tolerance", train.lossChangeTolerance}, {"learning_rate", train.learningRate},
-                {"momentum", train.momentum}, {"snapshot_interval", train.snapshotInterval},
-                {"init_scale", train.initScale}, {"lbfgs_memory", train.lbfgsMemory},
-                {"lbfgs_max_line_search", train.lbfgsMaxLineSearch}, {"adam_beta1", train.adamBeta1},
-                {"adam_beta2", train.adamBeta2}, {"adam_epsilon", train.adamEpsilon},
-                {"divergence_factor", train.divergenceFactor}}},
+        {"problem", writeFields(problemFields(), problem)},
+        {"train", writeFields(trainFields(), train)},
         {"certificate", certificate},
         {"tail_fit", tailFit},
     };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "app/experiment/solver_table.h"
 #include "core/model/problem_config.h"
 #include "core/train/train_config.h"
 
@@ -15,12 +16,6 @@
 
 namespace sl::app {
 
-// What trains the model: one of the network optimisers, or the convex problem the network is equivalent to
-// (DIGEST §2: LASSO for the diagonal network, nuclear-norm sensing for the quadratic one).
-enum class Solver { Lbfgs, GradientDescent, Adam, Convex };
-const char* toString(Solver solver);
-bool fromString(const QString& name, Solver& out);
-
 // A grid of sample sizes: `points` values from `from` to `to`, log-spaced (default) or linear.
 struct GridSpec {
     double from = 0;
@@ -33,8 +28,8 @@ struct GridSpec {
     }
 };
 
-// The optional sweep: a grid over n (samples) or over n_eff (DIGEST §1c), times a list of weight decays λ.
-// The seeds are the experiment's own seed list.
+// The optional sweep: a grid over n (samples) or over n_eff (docs/theory/models.md §5), times a list of weight decays
+// λ. The seeds are the experiment's own seed list.
 struct SweepSpec {
     enum class Axis { None, Samples, EffectiveSamples };
     Axis axis = Axis::None;
@@ -60,7 +55,7 @@ struct ConfigError {
 //
 //   {"schema": "scalinglab.experiment", "version": 1,
 //    "problem": {"model", "dimension", "width", "samples", "weight_decay", "gamma", "noise", "amplitudes", "seed"},
-//    "solver": "lbfgs" | "gd" | "adam" | "convex",
+//    "solver": "lbfgs" | "gd" | "adam" | "convex",   (the names of the solver table, solver_table.h)
 //    "train": {"max_iterations", "gradient_tolerance", "loss_change_tolerance", "learning_rate", "momentum",
 //              "snapshot_interval", "init_scale", "lbfgs_memory", "lbfgs_max_line_search", "adam_beta1",
 //              "adam_beta2", "adam_epsilon", "divergence_factor"},
@@ -71,9 +66,9 @@ struct ConfigError {
 // "decompose" and "prune" (the error decomposition and post-hoc pruning of docs/theory/decomposition.md) are
 // written only when true, so configurations without them keep their hash.
 //
-// Missing train fields take TrainConfig::defaults(solver) (the "[S7] defaults", DIGEST §6); the optimiser is set
-// by "solver" alone, so the two can never disagree. For "convex", train.max_iterations bounds the convex solver's
-// sweeps (a choice of ours, (inferred)).
+// Missing train fields take TrainConfig::defaults(solver) (the "follow-up code defaults", docs/theory/models.md §7);
+// the optimiser is set by "solver" alone, so the two can never disagree. For "convex", train.max_iterations bounds the
+// convex solver's sweeps (a choice of ours, (inferred)).
 struct ExperimentConfig {
     static constexpr const char* kSchema = "scalinglab.experiment";
     static constexpr int kVersion = 1;

@@ -100,6 +100,36 @@ double estimateStateEvolutionBytes(int dimension, int samples)
     return 8.0 * (k * d * d + 4.0 * d * d);
 }
 
+MemoryTerms networkMemory(const MemoryShape& s)
+{
+    MemoryTerms t;
+    if (s.model != sl::ModelKind::Quadratic)
+        return t;  // the diagonal net's vectors of d are counted with the problem's
+    const double blocks = std::clamp(std::ceil(s.n / kQuadraticBlockRows), 1.0, kQuadraticMaxBlocks);
+    t.samples = s.n * s.p;  // XW
+    t.dimension = (6.0 + 2.0 * s.lbfgsMemory + blocks) * s.d * s.p;
+    t.breakdown = ", network n×p = " + formatBytes(8.0 * s.n * s.p) + ", weights/optimiser/partials "
+        + formatBytes(8.0 * (6.0 + 2.0 * s.lbfgsMemory + blocks) * s.d * s.p);
+    return t;
+}
+
+MemoryTerms convexMemory(const MemoryShape& s)
+{
+    MemoryTerms t;
+    const double d = s.d, n = s.n;
+    if (s.model == sl::ModelKind::Quadratic) {
+        // FISTA iterates, gradient, eigendecomposition (docs/theory/convex.md §5), and the adjoint's diag(r)·X.
+        t.dimension = 8.0 * d * d;
+        t.samples = n * d;
+        t.breakdown = ", convex d×d iterates = " + formatBytes(8.0 * 8.0 * d * d);
+    } else if (d <= 8192 && d <= 2.0 * n) {
+        // LASSO's Gram matrix (d×d) when d is small enough for it, see core/convex/lasso_solver.h.
+        t.dimension = d * d;
+        t.breakdown = ", LASSO Gram d×d = " + formatBytes(8.0 * d * d);
+    }
+    return t;
+}
+
 MemoryEstimate estimateMemory(const ExperimentConfig& config)
 {
     const sl::ProblemConfig& problem = config.problem;
@@ -119,31 +149,25 @@ MemoryEstimate estimateMemory(const ExperimentConfig& config)
     double samplesTerm = n * d + 3.0 * n;  // X, y, residuals
     double dimensionTerm = 0;
     std::string breakdown = "data X n×d = " + formatBytes(8.0 * n * d);
+    const SolverInfo& solver = solverInfo(config.solver);
+    const MemoryShape shape{problem.model, n, d, p, memory};
+    // The solver's own share (its row of the solver table), after the certificate's convex solve if there is one.
+    const auto addSolverTerms = [&] {
+        for (const MemoryTerms& t :
+            {config.certificate && solver.trainsNetwork ? convexMemory(shape) : MemoryTerms{}, solver.memory(shape)}) {
+            samplesTerm += t.samples;
+            dimensionTerm += t.dimension;
+            breakdown += t.breakdown;
+        }
+    };
     if (problem.model == sl::ModelKind::Quadratic) {
         const double squares = 2.0 * d * d + d * d;  // teacher S* and its eigenbasis; final spectrum workspace
         dimensionTerm += squares;
-        if (config.solver == Solver::Convex || config.certificate) {
-            dimensionTerm += 8.0 * d * d;  // FISTA iterates, gradient, eigendecomposition (DIGEST §2 certificate)
-            samplesTerm += n * d;  // the adjoint's diag(r)·X
-            breakdown += ", convex d×d iterates = " + formatBytes(8.0 * 8.0 * d * d);
-        }
-        if (config.solver != Solver::Convex) {
-            const double blocks = std::clamp(std::ceil(n / kQuadraticBlockRows), 1.0, kQuadraticMaxBlocks);
-            samplesTerm += n * p;  // XW
-            dimensionTerm += (6.0 + 2.0 * memory + blocks) * d * p;
-            breakdown += ", network n×p = " + formatBytes(8.0 * n * p) + ", weights/optimiser/partials "
-                + formatBytes(8.0 * (6.0 + 2.0 * memory + blocks) * d * p);
-        }
+        addSolverTerms();
         breakdown += ", teacher d×d = " + formatBytes(8.0 * squares);
     } else {
-        dimensionTerm += (10.0 + 2.0 * memory) * d;
-        if (config.solver == Solver::Convex || config.certificate) {
-            // LASSO's Gram matrix (d×d) when d is small enough for it, see core/convex/lasso_solver.h.
-            if (d <= 8192 && d <= 2.0 * n) {
-                dimensionTerm += d * d;
-                breakdown += ", LASSO Gram d×d = " + formatBytes(8.0 * d * d);
-            }
-        }
+        dimensionTerm += (10.0 + 2.0 * memory) * d;  // teacher, θ, a, w, gradients, optimiser history
+        addSolverTerms();
     }
     MemoryEstimate estimate;
     estimate.bytes = 8.0 * (samplesTerm + dimensionTerm);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "app/experiment/solver_table.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -24,15 +26,21 @@ std::uint64_t physicalMemoryBytes();
 // points run one per thread, each is checked alone). Counted in doubles: the data X (n×d) and labels, the teacher
 // (d×d, quadratic), the network's n×p product and its per-block d×p partial gradients, the optimiser's d×p
 // vectors (L-BFGS keeps 2·memory of them), the convex solver's d×d iterates (or LASSO's d×d Gram), the certificate
-// and the final spectrum (d×d). The constants are ours, (inferred) from the code, not from the digest.
+// and the final spectrum (d×d). The constants are ours, (inferred) from the code, not from the paper.
 struct MemoryEstimate {
     double bytes = 0;
     bool dominatedBySamples = false;  // the n-proportional terms are the larger part
     std::string breakdown;  // the main terms, in words
 };
 MemoryEstimate estimateMemory(const ExperimentConfig& config);
+// The solver table's memory estimators (solver_table.h): the network optimisers' share (the quadratic net's n×p
+// product, per-block partials and optimiser vectors) and the convex solver's (FISTA's d×d iterates and the adjoint's
+// n×d product, or the LASSO's Gram matrix); the certificate adds the convex share to a network run.
+MemoryTerms networkMemory(const MemoryShape& shape);
+MemoryTerms convexMemory(const MemoryShape& shape);
 
-// The matrix state evolution of DIGEST §5.1 holds K GOE samples of size d×d (K·d² doubles) plus d×d workspaces.
+// The matrix state evolution of docs/theory/state-evolution.md §7 holds K GOE samples of size d×d (K·d² doubles) plus
+// d×d workspaces.
 double estimateStateEvolutionBytes(int dimension, int samples);
 
 // The number of single runs a sweep expands to (grid points × weight decays × seeds), and the memory their list

@@ -16,15 +16,15 @@ namespace sl::app {
 
 inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// The convex certificate of a trained network (DIGEST §2): how far its objective and solution are from the
-// convex problem's. Absent (computed = false, JSON null) when the certificate was off or not available.
+// The convex certificate of a trained network (docs/theory/convex.md §6): how far its objective and solution are from
+// the convex problem's. Absent (computed = false, JSON null) when the certificate was off or not available.
 struct ConvexGap {
     bool computed = false;
     double relativeObjectiveGap = kNaN;
     double solutionDistance = kNaN;
 };
 
-// The power-law tail fit of the final spectrum (DIGEST §5.3), as sl::TailFit reports it.
+// The power-law tail fit of the final spectrum (docs/theory/spectra.md §6), as sl::TailFit reports it.
 struct TailFitSummary {
     bool computed = false;
     double alpha = kNaN;
@@ -96,14 +96,15 @@ struct RunResult {
     double excessRisk = kNaN;
     double matrixMse = kNaN;  // E_mat = (1/d)‖S−S*‖_F², quadratic only
     double gradientNorm = kNaN;
-    double nEff = kNaN;  // DIGEST §1c
+    double nEff = kNaN;  // docs/theory/models.md §5
     ConvexGap convexGap;
-    // Final spectrum, descending: eigenvalues of S = WWᵀ (quadratic) or |θ_i| (diagonal, DIGEST §2).
+    // Final spectrum, descending: eigenvalues of S = WWᵀ (quadratic) or |θ_i| (diagonal, docs/theory/convex.md §1–§2).
     QVector<double> eigenvalues;
     TailFitSummary tailFit;
-    // Phase label of the closed-form classifier (DIGEST §3.2b) at (n_eff, λ); empty when λ = 0.
+    // Phase label of the closed-form classifier (docs/theory/phase-diagram.md §5) at (n_eff, λ); empty when λ = 0.
     QString phase;
-    bool phaseInferred = false;  // the classifier's answer rests on an (inferred) part of the digest
+    // The classifier's answer rests on an (inferred) part of the theory (docs/theory/phase-diagram.md §5).
+    bool phaseInferred = false;
     qint64 durationMs = 0;
     QString softwareVersion;
     DecompositionSummary decomposition;

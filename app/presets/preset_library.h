@@ -9,7 +9,7 @@
 namespace sl::app {
 
 // A ready-made experiment reproducing one of the paper's figure set-ups at a size that runs here, with what
-// differs from the paper said in words (DIGEST §6).
+// differs from the paper said in words (docs/theory/models.md §8).
 struct Preset {
     QString id;  // file name without extension, e.g. "fig3-quadratic-unit"
     QString name;

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/runner/experiment_execution.h"
 
+#include "app/experiment/solver_table.h"
 #include "core/common/validation.h"
 #include "core/convex/certificate.h"
-#include "core/convex/lasso_solver.h"
-#include "core/convex/nuclear_norm_solver.h"
 #include "core/decomposition/error_decomposition.h"
 #include "core/model/problem.h"
 #include "core/spectrum/spectrum.h"
@@ -29,93 +28,7 @@ QVector<double> toDescending(const Eigen::VectorXd& values)
     return out;
 }
 
-// Convex route for the diagonal net: the LASSO it is equivalent to (DIGEST §2), in the net's units (DIGEST §1a).
-// The convex solver's observer reports no weights, so its snapshots carry none.
-sl::TrainResult runLasso(const sl::Problem& problem, const ExperimentConfig& config, const RunObserver& observer,
-    const sl::CancelToken& cancel)
-{
-    sl::LassoConfig lasso;
-    lasso.lambda = problem.config.weightDecay;
-    lasso.units = sl::LassoUnits::Experiment;
-    // (inferred) train.max_iterations bounds the coordinate sweeps; the gap tolerance is core's default.
-    lasso.maxSweeps = config.train.maxIterations;
-    lasso.observeEvery = config.train.snapshotInterval;
-    sl::LassoSolver solver(problem.data.X, problem.data.y, lasso);
-    sl::Observer<sl::LassoSnapshot> relay;
-    if (observer) {
-        relay = [&](const sl::LassoSnapshot& s) {
-            sl::TrainSnapshot t;
-            t.iteration = s.iteration;
-            t.objective = s.objective;
-            t.trainLoss = std::nan("");
-            t.excessRisk = std::nan("");
-            t.gradientNorm = std::nan("");
-            observer(t);
-        };
-    }
-    const sl::LassoResult r = solver.run(relay, cancel);
-    sl::TrainResult out;
-    out.status = r.status;
-    out.message = r.message;
-    out.stopReason = "duality gap " + std::to_string(r.relativeGap);
-    out.iterations = r.iterations;
-    out.objective = r.objective;
-    out.trainLoss = r.objective - r.lambda * r.theta.lpNorm<1>();
-    const int d = problem.config.dimension;
-    out.excessRisk = (r.theta - problem.teacher.spectrum).squaredNorm() / d;  // R = (1/d)‖θ−θ*‖², DIGEST §1a
-    out.matrixMse = std::nan("");
-    out.gradientNorm = r.kktViolation;
-    out.theta = r.theta;
-    out.W.resize(d, 2);  // [a w] at the balanced point |a| = |w| (DIGEST §2)
-    out.W.col(0) = r.theta.cwiseAbs().cwiseSqrt().cwiseProduct(r.theta.cwiseSign());
-    out.W.col(1) = r.theta.cwiseAbs().cwiseSqrt();
-    return out;
-}
-
-// Convex route for the quadratic net: nuclear-norm PSD sensing in the net's units (DIGEST §1b, §2), solved by
-// FISTA from S = 0. W is the balanced factor V·diag(√s) of S (width d, always wide enough, DIGEST §2).
-sl::TrainResult runNuclearNorm(const sl::Problem& problem, const ExperimentConfig& config, const RunObserver& observer,
-    const sl::CancelToken& cancel)
-{
-    sl::NuclearNormConfig nuclear;
-    nuclear.lambda = problem.config.weightDecay;
-    // (inferred) train.max_iterations bounds the FISTA iterations; tolerances are core's defaults.
-    nuclear.maxIterations = config.train.maxIterations;
-    nuclear.observeEvery = config.train.snapshotInterval;
-    sl::NuclearNormSolver solver(problem.data.X, problem.data.y, nuclear);
-    sl::Observer<sl::NuclearNormSnapshot> relay;
-    if (observer) {
-        relay = [&](const sl::NuclearNormSnapshot& s) {
-            sl::TrainSnapshot t;
-            t.iteration = s.iteration;
-            t.objective = s.objective;
-            t.trainLoss = std::nan("");
-            t.excessRisk = std::nan("");
-            t.gradientNorm = s.optimality;
-            observer(t);
-        };
-    }
-    const sl::NuclearNormResult r = solver.run(relay, cancel);
-    sl::TrainResult out;
-    out.status = r.status;
-    out.message = r.message;
-    out.stopReason = "optimality " + std::to_string(r.optimality);
-    out.iterations = r.iterations;
-    out.objective = r.objective;
-    out.gradientNorm = r.optimality;
-    if (r.S.size() == 0)
-        return out;
-    const int d = problem.config.dimension;
-    out.S = r.S;
-    out.trainLoss = r.objective - solver.penaltyWeight() * r.S.trace();
-    out.matrixMse = (r.S - problem.teacher.matrix).squaredNorm() / d;  // E_mat, DIGEST §1b
-    out.excessRisk = 2.0 * out.matrixMse;  // test excess risk = 2·E_mat (DIGEST §1b), as the trainer reports it
-    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(0.5 * (r.S + r.S.transpose()));
-    out.W = eig.eigenvectors() * eig.eigenvalues().cwiseMax(0.0).cwiseSqrt().asDiagonal();
-    return out;
-}
-
-// The convex certificate of DIGEST §2 (core/convex), solved from zero.
+// The convex certificate of docs/theory/convex.md §6 (core/convex), solved from zero.
 bool certify(const sl::Problem& problem, const sl::TrainResult& trained, ConvexGap& gap, const sl::CancelToken& cancel,
     QString& note)
 {
@@ -252,14 +165,8 @@ RunResult runExperiment(const ExperimentConfig& config, const RunObserver& obser
     try {
         config.validate();
         const sl::Problem problem = sl::makeProblem(config.problem);
-        sl::TrainResult trained;
-        if (config.solver == Solver::Convex) {
-            trained = config.problem.model == sl::ModelKind::Diagonal
-                ? runLasso(problem, config, observer, cancel)
-                : runNuclearNorm(problem, config, observer, cancel);
-        } else {
-            trained = sl::Trainer::run(problem, config.train, observer, cancel);
-        }
+        const SolverInfo& solver = solverInfo(config.solver);
+        const sl::TrainResult trained = solver.run(problem, config, observer, cancel);
         result.status = trained.status;
         result.message = QString::fromStdString(trained.message);
         result.stopReason = QString::fromStdString(trained.stopReason);
@@ -277,7 +184,7 @@ RunResult runExperiment(const ExperimentConfig& config, const RunObserver& obser
         // A diverged run keeps the spectrum of its exploded weights (what happened), but a convex certificate or a
         // tail fit of them means nothing, and the certificate's convex solve would cost seconds at large d.
         const bool diverged = trained.status == sl::Status::Diverged;
-        if (config.certificate && config.solver != Solver::Convex && !diverged) {
+        if (config.certificate && solver.trainsNetwork && !diverged) {
             QString note;
             if (!certify(problem, trained, result.convexGap, cancel, note))
                 result.message += note;
@@ -305,11 +212,8 @@ RunResult runExperiment(const ExperimentConfig& config, const RunObserver& obser
         }
 
         if (config.problem.weightDecay > 0 && result.nEff > 0) {
-            sl::PhaseDiagramConfig diagram;
-            diagram.d = config.problem.dimension;
-            diagram.gamma = config.problem.gamma;
-            diagram.noise = config.problem.noise;
-            const sl::PhaseInfo phase = sl::PhaseDiagram(diagram).classify(result.nEff, config.problem.weightDecay);
+            const sl::PhaseDiagram diagram(sl::PhaseDiagramConfig::forProblem(config.problem));
+            const sl::PhaseInfo phase = diagram.classify(result.nEff, config.problem.weightDecay);
             result.phase = QString::fromStdString(phase.label);
             result.phaseInferred = phase.inferred;
         }

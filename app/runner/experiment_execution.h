@@ -17,7 +17,7 @@ namespace sl::app {
 // What a run reports while it works: the trainer's own snapshot (weights included), on the run's thread.
 using RunObserver = sl::Observer<sl::TrainSnapshot>;
 
-// Runs one experiment end to end (ARCHITECTURE.md, data flow):
+// Runs one experiment end to end (docs/architecture.md, data flow of one run):
 //   makeProblem -> Trainer (or the convex solver) -> certificate (if on) -> final spectrum + tail fit (if on)
 //   -> phase (closed-form classifier at this (n_eff, λ)) -> RunResult.
 // The observer and the cancel token are passed to the solver. Never throws: an invalid configuration (or a
@@ -31,7 +31,7 @@ using ExperimentExecutor
 
 // The spectrum of a weight matrix as the trainer reports it, descending: the d eigenvalues of S = WWᵀ for the
 // quadratic net (W is d×p; computed as squared singular values), {|a_i w_i|} for the diagonal net (W = [a w],
-// DIGEST §2, inferred).
+// docs/theory/convex.md §1, inferred).
 QVector<double> weightSpectrum(sl::ModelKind model, const Eigen::MatrixXd& weights);
 
 }  // namespace sl::app

@@ -33,21 +33,15 @@ LiveRunner::LiveRunner(QObject* parent) : LiveRunner(&runExperiment, parent)
 {
 }
 
-LiveRunner::LiveRunner(ExperimentExecutor executor, QObject* parent) : QThread(parent), m_executor(std::move(executor))
+LiveRunner::LiveRunner(ExperimentExecutor executor, QObject* parent)
+    : RestartableWorker(parent), m_executor(std::move(executor))
 {
     registerRunnerMetaTypes();
 }
 
 LiveRunner::~LiveRunner()
 {
-    {
-        std::unique_lock<std::mutex> lock(m_mutex);
-        m_abort = true;
-        m_cancel.cancel();
-        m_condition.notify_one();
-        m_resumed.notify_all();
-    }
-    wait();
+    stopAndJoin();
 }
 
 quint64 LiveRunner::request(const ExperimentConfig& config)
@@ -59,14 +53,7 @@ quint64 LiveRunner::request(const ExperimentConfig& config)
     // request() could still say idle (and a caller waiting for "idle and finished" saw the previous run's
     // result; found by the soak test, tests/soak).
     m_busy = true;
-    if (!isRunning()) {
-        start(QThread::LowPriority);
-    } else {
-        m_restart = true;
-        m_cancel.cancel();
-        m_condition.notify_one();
-        m_resumed.notify_all();
-    }
+    startOrRestartLocked();
     return generation;
 }
 
@@ -150,59 +137,53 @@ void LiveRunner::observe(const sl::TrainSnapshot& s, quint64 generation, sl::Mod
     emit snapshot(out);
 }
 
-void LiveRunner::run()
+void LiveRunner::wakeLocked()
 {
-    forever
-    {
-        m_mutex.lock();
-        const ExperimentConfig config = m_request;
-        const quint64 generation = m_generation;
-        m_restart = false;
-        m_cancel = sl::CancelToken{};
-        const sl::CancelToken token = m_cancel;
-        const double rate = m_maxRate;
-        m_busy = true;
-        m_mutex.unlock();
+    m_resumed.notify_all();
+}
 
-        emit runStarted(generation, config);
-        SnapshotThrottle throttle(rate);
-        QElapsedTimer clock;
-        clock.start();
-        const sl::ModelKind model = config.problem.model;
-        const RunResult result = m_executor(
-            config, [&](const sl::TrainSnapshot& s) { observe(s, generation, model, throttle, clock, token); }, token);
+void LiveRunner::takeRequestLocked()
+{
+    m_taken = m_request;
+    m_takenGeneration = m_generation;
+    m_takenRate = m_maxRate;
+    m_busy = true;
+}
 
-        m_mutex.lock();
-        const bool superseded = m_restart;
-        const bool aborted = m_abort;
-        m_mutex.unlock();
-        if (aborted)
-            return;
-        if (!superseded) {
-            LiveSnapshot last;
-            last.generation = generation;
-            last.iteration = result.iterations;
-            last.objective = result.objective;
-            last.trainLoss = result.trainLoss;
-            last.excessRisk = result.excessRisk;
-            last.gradientNorm = result.gradientNorm;
-            last.eigenvalues = result.eigenvalues;
-            last.final = true;
-            emit snapshot(last);
-            emit finished(result);
-        }
+void LiveRunner::work(const sl::CancelToken& token)
+{
+    const ExperimentConfig& config = m_taken;
+    const quint64 generation = m_takenGeneration;
+    emit runStarted(generation, config);
+    SnapshotThrottle throttle(m_takenRate);
+    QElapsedTimer clock;
+    clock.start();
+    const sl::ModelKind model = config.problem.model;
+    const RunResult result = m_executor(
+        config, [&](const sl::TrainSnapshot& s) { observe(s, generation, model, throttle, clock, token); }, token);
 
-        bool stop;
-        {
-            std::unique_lock<std::mutex> lock(m_mutex);
-            m_busy = m_restart && !m_abort;  // a request that came in meanwhile keeps the runner busy
-            // Predicate wait: a spurious wake-up must not rerun the last request.
-            m_condition.wait(lock, [&] { return m_restart || m_abort; });
-            stop = m_abort;
-        }
-        if (stop)
-            return;
-    }
+    m_mutex.lock();
+    const bool superseded = m_restart;
+    const bool aborted = m_abort;
+    m_mutex.unlock();
+    if (aborted || superseded)
+        return;
+    LiveSnapshot last;
+    last.generation = generation;
+    last.iteration = result.iterations;
+    last.objective = result.objective;
+    last.trainLoss = result.trainLoss;
+    last.excessRisk = result.excessRisk;
+    last.gradientNorm = result.gradientNorm;
+    last.eigenvalues = result.eigenvalues;
+    last.final = true;
+    emit snapshot(last);
+    emit finished(result);
+}
+
+void LiveRunner::finishRoundLocked()
+{
+    m_busy = m_restart && !m_abort;  // a request that came in meanwhile keeps the runner busy
 }
 
 }  // namespace sl::app

@@ -4,15 +4,14 @@
 #include "app/experiment/experiment_config.h"
 #include "app/experiment/run_result.h"
 #include "app/runner/experiment_execution.h"
+#include "app/runner/restartable_worker.h"
 #include "core/common/cancel_token.h"
 
 #include <QElapsedTimer>
 #include <QMetaType>
-#include <QThread>
 #include <QVector>
 
 #include <condition_variable>
-#include <mutex>
 
 namespace sl::app {
 
@@ -52,16 +51,16 @@ private:
     qint64 m_last = -1;
 };
 
-// The live runner (ARCHITECTURE.md data flow; after Qt's Mandelbrot example): one worker thread that runs one
-// experiment at a time. request() copies the configuration under a mutex and starts it, or, while a run is going,
-// cancels that run (its CancelToken) and starts the new one as soon as the solver returns; the superseded run
-// emits nothing more. The destructor aborts the run and joins the thread.
+// The live runner (docs/architecture.md, data flow; after Qt's Mandelbrot example; the loop is RestartableWorker's):
+// one worker thread that runs one experiment at a time. request() copies the configuration under a mutex and starts it,
+// or, while a run is going, cancels that run (its CancelToken) and starts the new one as soon as the solver returns;
+// the superseded run emits nothing more. The destructor aborts the run and joins the thread.
 //
 // Signals are emitted from the worker thread; receivers in other threads get them queued (copies).
 // Snapshots are throttled to at most maxSnapshotRate() per second whatever the iteration rate, and the final
 // snapshot (from the result) is always emitted, before finished().
 // Pause takes effect at the solver's next observer call (every train.snapshot_interval iterations).
-class LiveRunner : public QThread {
+class LiveRunner : public RestartableWorker {
     Q_OBJECT
 
 public:
@@ -88,26 +87,26 @@ signals:
     void pausedChanged(bool paused);
 
 protected:
-    void run() override;
+    void takeRequestLocked() override;
+    void work(const sl::CancelToken& token) override;
+    void finishRoundLocked() override;
+    void wakeLocked() override;
 
 private:
     void observe(const sl::TrainSnapshot& s, quint64 generation, sl::ModelKind model, SnapshotThrottle& throttle,
         const QElapsedTimer& clock, const sl::CancelToken& token);
 
     const ExperimentExecutor m_executor;
-    // std:: primitives, not QMutex/QWaitCondition: the system's libQt6Core is not built with ThreadSanitizer, and
-    // QWaitCondition's unlock/relock inside it is invisible to TSan (false "double lock" reports, issue 11).
-    mutable std::mutex m_mutex;
-    std::condition_variable m_condition;  // wakes the idle worker (new request or abort)
     std::condition_variable m_resumed;  // wakes a paused run
     ExperimentConfig m_request;
     quint64 m_generation = 0;
-    sl::CancelToken m_cancel;
     double m_maxRate = 20.0;
-    bool m_restart = false;
-    bool m_abort = false;
     bool m_paused = false;
     bool m_busy = false;
+    // The round in progress, as takeRequestLocked() copied it (worker thread only).
+    ExperimentConfig m_taken;
+    quint64 m_takenGeneration = 0;
+    double m_takenRate = 20.0;
 };
 
 }  // namespace sl::app

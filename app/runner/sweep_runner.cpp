@@ -15,7 +15,6 @@ namespace sl::app {
 
 // State the workers share with the runner; held by shared_ptr so a worker never touches a destroyed runner.
 struct SweepRunner::Shared {
-    ExperimentExecutor executor;
     QString storePath;
     // std:: primitives, not QMutex/QWaitCondition: the system's libQt6Core is not built with ThreadSanitizer, and
     // QWaitCondition's unlock/relock inside it is invisible to TSan (false "double lock" reports, issue 11).
@@ -23,8 +22,6 @@ struct SweepRunner::Shared {
     std::condition_variable resumed;
     bool paused = false;
     sl::CancelToken cancel;
-    // Serialises the workers' saves, so none of them waits on SQLite's busy timeout.
-    std::mutex saveMutex;
 
     // Blocks while paused; false when the sweep was cancelled.
     bool waitWhilePaused()
@@ -40,18 +37,16 @@ SweepRunner::SweepRunner(QObject* parent) : SweepRunner(&runExperiment, parent)
 }
 
 SweepRunner::SweepRunner(ExperimentExecutor executor, QObject* parent)
-    : QObject(parent), m_shared(std::make_shared<Shared>())
+    : QObject(parent), m_shared(std::make_shared<Shared>()), m_scheduler(std::move(executor))
 {
     registerRunnerMetaTypes();
-    m_shared->executor = std::move(executor);
     m_shared->storePath = ResultStore::defaultPath();
-    m_pool.setMaxThreadCount(QThread::idealThreadCount());
 }
 
 SweepRunner::~SweepRunner()
 {
     cancel();
-    m_pool.waitForDone();
+    m_scheduler.waitForDone();
 }
 
 void SweepRunner::setStorePath(const QString& path)
@@ -68,17 +63,17 @@ QString SweepRunner::storePath() const
 
 void SweepRunner::setMaxThreadCount(int threads)
 {
-    m_pool.setMaxThreadCount(std::max(1, threads));
+    m_scheduler.setMaxThreadCount(std::max(1, threads));
 }
 
 int SweepRunner::maxThreadCount() const
 {
-    return m_pool.maxThreadCount();
+    return m_scheduler.maxThreadCount();
 }
 
 int SweepRunner::activeThreadCount() const
 {
-    return m_pool.activeThreadCount();
+    return m_scheduler.activeThreadCount();
 }
 
 bool SweepRunner::fail(const QString& message)
@@ -101,31 +96,18 @@ bool SweepRunner::start(const ExperimentConfig& experiment, bool rerun)
     const QString path = storePath();
 
     // Look the points up in the store on this thread (one connection, closed again before the workers start).
-    QVector<RunResult> cached;
-    std::vector<ExperimentConfig> pending;
-    {
-        ResultStore store;
-        if (!store.open(path))
-            return fail(store.lastError());
-        const QVector<QString> hashes = store.hashes();
-        const QSet<QString> known(hashes.begin(), hashes.end());
-        for (const ExperimentConfig& point : points) {
-            const QString hash = point.hash();
-            std::optional<RunResult> result;
-            if (!rerun && known.contains(hash)) {
-                if (const auto stored = store.findByHash(hash))
-                    result = RunResult::fromJson(stored->result);
-            }
-            if (result)
-                cached.append(*result);
-            else
-                pending.push_back(point);
-        }
-    }
+    if (path.isEmpty())
+        return fail(QStringLiteral("No results store path given."));
+    PointScheduler::Plan plan;
+    QString storeError;
+    if (!PointScheduler::plan(points, path, !rerun, plan, &storeError))
+        return fail(storeError);
 
+    sl::CancelToken cancel;
     {
         std::unique_lock<std::mutex> lock(m_shared->mutex);
         m_shared->cancel = sl::CancelToken{};
+        cancel = m_shared->cancel;
     }
     m_error.clear();
     m_running = true;
@@ -134,51 +116,22 @@ bool SweepRunner::start(const ExperimentConfig& experiment, bool rerun)
     m_dropped = 0;
     m_computed = 0;
     m_clock.start();
-    emit started(m_total, int(cached.size()));
+    emit started(m_total, int(plan.served.size()));
     // Served points are reported from the event loop, like the computed ones, after start() has returned.
-    for (const RunResult& result : cached)
+    for (const auto& served : plan.served) {
+        const RunResult result = served.second;
         QMetaObject::invokeMethod(
             this, [this, result] { onPointDone(result, true, false); }, Qt::QueuedConnection);
-    for (const ExperimentConfig& point : pending)
-        schedule(point);
-    if (m_total == 0)
-        QMetaObject::invokeMethod(
-            this, [this] { checkFinished(); }, Qt::QueuedConnection);
-    return true;
-}
-
-void SweepRunner::schedule(const ExperimentConfig& point)
-{
+    }
     std::shared_ptr<Shared> shared = m_shared;
-    const sl::CancelToken cancel = [&] {
-        std::unique_lock<std::mutex> lock(shared->mutex);
-        return shared->cancel;
-    }();
-    m_pool.start(QRunnable::create([this, shared, cancel, point] {
-        if (cancel.isCancelled() || !shared->waitWhilePaused()) {
-            QMetaObject::invokeMethod(
-                this, [this] { onPointDropped(); }, Qt::QueuedConnection);
-            return;
-        }
-        const RunObserver holdWhilePaused = [shared](const sl::TrainSnapshot&) { shared->waitWhilePaused(); };
-        const RunResult result = shared->executor(point, holdWhilePaused, cancel);
-        if (result.status == sl::Status::Cancelled) {
-            QMetaObject::invokeMethod(
-                this, [this] { onPointDropped(); }, Qt::QueuedConnection);
-            return;
-        }
-        QString saveError;
-        {
-            std::unique_lock<std::mutex> lock(shared->saveMutex);
-            QString path;
-            {
-                std::unique_lock<std::mutex> stateLock(shared->mutex);
-                path = shared->storePath;
-            }
-            ResultStore store;  // this thread's own connection
-            if (!store.open(path) || store.save(result.toJson()) < 0)
-                saveError = store.lastError();
-        }
+    PointScheduler::Callbacks callbacks;
+    // Pause holds every worker at its solver's next observer call and keeps queued points from starting.
+    callbacks.hold = [shared] { return shared->waitWhilePaused(); };
+    callbacks.dropped = [this](std::size_t) {
+        QMetaObject::invokeMethod(
+            this, [this] { onPointDropped(); }, Qt::QueuedConnection);
+    };
+    callbacks.finished = [this](std::size_t, const RunResult& result, const QString& saveError) {
         const bool saved = saveError.isEmpty();
         QMetaObject::invokeMethod(
             this,
@@ -189,7 +142,12 @@ void SweepRunner::schedule(const ExperimentConfig& point)
                 onPointDone(result, false, saved);
             },
             Qt::QueuedConnection);
-    }));
+    };
+    m_scheduler.run(points, plan.pending, path, cancel, std::move(callbacks));
+    if (m_total == 0)
+        QMetaObject::invokeMethod(
+            this, [this] { checkFinished(); }, Qt::QueuedConnection);
+    return true;
 }
 
 void SweepRunner::onPointDone(const RunResult& result, bool fromStore, bool /*saved*/)
@@ -246,7 +204,7 @@ void SweepRunner::cancel()
 
 bool SweepRunner::waitForFinished(int msecs)
 {
-    return m_pool.waitForDone(msecs);
+    return m_scheduler.waitForDone(msecs);
 }
 
 }  // namespace sl::app

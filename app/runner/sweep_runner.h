@@ -4,21 +4,22 @@
 #include "app/experiment/experiment_config.h"
 #include "app/experiment/run_result.h"
 #include "app/runner/experiment_execution.h"
+#include "app/runner/point_scheduler.h"
 
 #include <QElapsedTimer>
 #include <QObject>
 #include <QString>
-#include <QThreadPool>
 
 #include <memory>
 
 namespace sl::app {
 
-// Runs every point of a sweep (n grid × λ list × seeds, ExperimentConfig::points()) in parallel on a pool of
-// QThread::idealThreadCount() workers, each point single-threaded. Every finished point is saved to the results
-// store at once, from its worker, in its own transaction; cancelled points are not saved, so the store only ever
-// holds complete runs. A point whose configuration hash is already in the store is served from it (signalled with
-// fromStore = true) unless start() is asked to rerun.
+// Runs every point of a sweep (n grid × λ list × seeds, ExperimentConfig::points()) by the sweep policy of
+// PointScheduler (app/runner/point_scheduler.h), on its pool of QThread::idealThreadCount() workers, each point
+// single-threaded. Every finished point is saved to the results store at once, from its worker, in its own
+// transaction; cancelled points are not saved, so the store only ever holds complete runs. A point whose
+// configuration hash is already in the store is served from it (signalled with fromStore = true) unless start() is
+// asked to rerun.
 //
 // Signals are emitted on the thread that owns the SweepRunner (queued from the workers). Pause holds every worker
 // at its solver's next observer call and keeps queued points from starting; cancel ends running points through
@@ -63,7 +64,6 @@ signals:
 
 private:
     struct Shared;
-    void schedule(const ExperimentConfig& point);
     void onPointDone(const RunResult& result, bool fromStore, bool saved);
     void onPointDropped();
     void checkFinished();
@@ -77,7 +77,7 @@ private:
     int m_dropped = 0;
     int m_computed = 0;
     QElapsedTimer m_clock;
-    QThreadPool m_pool;  // last: destroyed (and joined) first
+    PointScheduler m_scheduler;  // last: destroyed (and joined) first
 };
 
 }  // namespace sl::app

@@ -13,9 +13,11 @@
 namespace sl::app {
 namespace {
 
-// Monte Carlo draws per coordinate of the diagonal network's predicted |θ̂_i| (DIGEST §5.1, inferred analogue).
+// Monte Carlo draws per coordinate of the diagonal network's predicted |θ̂_i| (docs/theory/spectra.md §2, inferred
+// analogue).
 constexpr int kLassoSpectrumDraws = 16;
-// GOE samples of the quadratic state evolution in the GUI overlay (DIGEST §4.2; K = 32 is the default of the CLI).
+// GOE samples of the quadratic state evolution in the GUI overlay (docs/theory/state-evolution.md §7; K = 32 is the
+// default of the CLI).
 constexpr int kOverlayGoeSamples = 16;
 
 Eigen::VectorXd sortedDescending(Eigen::VectorXd v)
@@ -24,7 +26,7 @@ Eigen::VectorXd sortedDescending(Eigen::VectorXd v)
     return v;
 }
 
-// The fields both state evolutions report (DIGEST §4.1, §4.2).
+// The fields both state evolutions report (docs/theory/state-evolution.md §2, §6).
 template <class Result>
 void takePoint(TheoryOverlay& overlay, const Result& result, double testExcessRisk)
 {
@@ -40,67 +42,39 @@ void takePoint(TheoryOverlay& overlay, const Result& result, double testExcessRi
 
 }  // namespace
 
-TheoryRunner::TheoryRunner(QObject* parent) : QThread(parent)
+TheoryRunner::TheoryRunner(QObject* parent) : RestartableWorker(parent)
 {
     qRegisterMetaType<sl::app::TheoryOverlay>();
 }
 
 TheoryRunner::~TheoryRunner()
 {
-    {
-        std::unique_lock<std::mutex> lock(m_mutex);
-        m_abort = true;
-        m_cancel.cancel();
-        m_condition.notify_one();
-    }
-    wait();
+    stopAndJoin();
 }
 
 void TheoryRunner::request(const ExperimentConfig& config, double nEffMin, double nEffMax, int points)
 {
     std::unique_lock<std::mutex> lock(m_mutex);
-    m_config = config;
-    m_nEffMin = nEffMin;
-    m_nEffMax = nEffMax;
-    m_points = points;
-    if (!isRunning()) {
-        start(QThread::LowPriority);
-    } else {
-        m_restart = true;
-        m_cancel.cancel();
-        m_condition.notify_one();
-    }
+    m_request = Request{config, nEffMin, nEffMax, points};
+    startOrRestartLocked();
 }
 
-void TheoryRunner::run()
+void TheoryRunner::takeRequestLocked()
 {
-    forever
-    {
-        m_mutex.lock();
-        const ExperimentConfig config = m_config;
-        const double lo = m_nEffMin, hi = m_nEffMax;
-        const int points = m_points;
-        m_cancel = sl::CancelToken{};
-        const sl::CancelToken cancel = m_cancel;
-        m_mutex.unlock();
+    m_taken = m_request;
+}
 
-        const TheoryOverlay overlay = compute(config, lo, hi, points, cancel);
+void TheoryRunner::work(const sl::CancelToken& token)
+{
+    const TheoryOverlay overlay = compute(m_taken.config, m_taken.nEffMin, m_taken.nEffMax, m_taken.points, token);
+    {
+        std::unique_lock<std::mutex> lock(m_mutex);
         if (m_abort)
             return;
-        if (!cancel.isCancelled())
-            emit overlayReady(overlay);
-
-        bool abort;
-        {
-            std::unique_lock<std::mutex> lock(m_mutex);
-            // Predicate wait: a spurious wake-up must not recompute the last request.
-            m_condition.wait(lock, [&] { return m_restart || m_abort.load(); });
-            m_restart = false;
-            abort = m_abort;
-        }
-        if (abort)
-            return;
     }
+    // A superseded request's token is cancelled: its overlay is stale.
+    if (!token.isCancelled())
+        emit overlayReady(overlay);
 }
 
 TheoryOverlay TheoryRunner::compute(
@@ -141,7 +115,8 @@ TheoryOverlay TheoryRunner::compute(
             const auto result = sl::LassoStateEvolution(se).run({}, cancel);
             takePoint(overlay, result, result.risk);
             if (result.ok()) {
-                // DIGEST §5.1 (inferred analogue): θ̂_i ~ η(θ*_i + δg; t), so |θ̂_i| = max(|θ*_i + δg| − t, 0).
+                // docs/theory/spectra.md §2 (inferred analogue): θ̂_i ~ η(θ*_i + δg; t), so |θ̂_i| = max(|θ*_i + δg| − t,
+                // 0).
                 sl::Rng noise(p.seed ^ 0x5eedULL);
                 const Eigen::Index d = teacher.spectrum.size();
                 overlay.predictedSpectrum.resize(d * kLassoSpectrumDraws);

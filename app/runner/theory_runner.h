@@ -2,21 +2,18 @@
 #pragma once
 
 #include "app/experiment/experiment_config.h"
+#include "app/runner/restartable_worker.h"
 #include "core/common/cancel_token.h"
 
 #include <Eigen/Dense>
-#include <QThread>
 #include <QVector>
-
-#include <atomic>
-#include <condition_variable>
-#include <mutex>
 
 namespace sl::app {
 
 // What the theory says about one experiment, for the GUI's overlays: the teacher's spectrum, the state-evolution
-// prediction at the experiment's point (risk and the spectrum of the trained weights, DIGEST §4, §5.1), and the
-// state-evolution risk curve over an n_eff range (DIGEST §4, "non-asymptotic SE" at the same finite d).
+// prediction at the experiment's point (risk and the spectrum of the trained weights,
+// docs/theory/state-evolution.md §1, docs/theory/spectra.md §1), and the state-evolution risk curve over an n_eff range
+// (docs/theory/state-evolution.md §9, "non-asymptotic SE" at the same finite d).
 struct TheoryOverlay {
     QString configHash;
     Eigen::VectorXd teacherSpectrum;  // s_i (quadratic) or |θ*_i| (diagonal), descending
@@ -30,9 +27,9 @@ struct TheoryOverlay {
     QString curveMessage;
 };
 
-// A Mandelbrot-style worker (Qt's threads example): request() copies the request under a lock and wakes the
-// thread; a newer request abandons the one in progress; destruction aborts and joins.
-class TheoryRunner : public QThread {
+// A Mandelbrot-style worker (Qt's threads example; the loop is RestartableWorker's): request() copies the request
+// under a lock and wakes the thread; a newer request abandons the one in progress; destruction aborts and joins.
+class TheoryRunner : public RestartableWorker {
     Q_OBJECT
 
 public:
@@ -50,19 +47,17 @@ signals:
     void overlayReady(const sl::app::TheoryOverlay& overlay);
 
 protected:
-    void run() override;
+    void takeRequestLocked() override;
+    void work(const sl::CancelToken& token) override;
 
 private:
-    // std:: primitives, not QMutex/QWaitCondition: the system's libQt6Core is not built with ThreadSanitizer, and
-    // QWaitCondition's unlock/relock inside it is invisible to TSan (false "double lock" reports, issue 11).
-    std::mutex m_mutex;
-    std::condition_variable m_condition;
-    ExperimentConfig m_config;
-    double m_nEffMin = 1, m_nEffMax = 100;
-    int m_points = 0;
-    bool m_restart = false;
-    std::atomic<bool> m_abort{false};
-    sl::CancelToken m_cancel;
+    struct Request {
+        ExperimentConfig config;
+        double nEffMin = 1, nEffMax = 100;
+        int points = 0;
+    };
+    Request m_request;  // the newest, under m_mutex
+    Request m_taken;  // the round in progress (worker thread only)
 };
 
 }  // namespace sl::app

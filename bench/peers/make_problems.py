@@ -3,7 +3,7 @@
 """Writes the problems of the peer comparisons (issue 10) into DATA_DIR, once, so that Scaling Lab
 (bench/bench_compare_peers.cpp, --data=DATA_DIR) and each peer read bit-identical inputs.
 
-  quad_X.npy, quad_y.npy, quad_W0.npy, quad_params.txt   quadratic network (DIGEST §1b), d = p = 100, n = 20 000
+  quad_X.npy, quad_y.npy, quad_W0.npy, quad_params.txt   quadratic network (docs/theory/models.md §3), d = p = 100, n = 20 000
   lasso_X.npy, lasso_y.npy, lasso_params.txt,
   lasso_path_lambdas.npy                                 LASSO, n = d = 2000, and its 50-point λ grid
   eig_200.npy, eig_800.npy                               symmetric matrices (sample covariance WWᵀ/d shape)
@@ -29,7 +29,7 @@ def main():
     os.makedirs(out, exist_ok=True)
     rng = np.random.default_rng(20260929)
 
-    # Quadratic network, DIGEST §1b: y = (xᵀS*x − Tr S*)/√d + √Δ ξ, S* = U diag(s) Uᵀ (Haar U),
+    # Quadratic network, docs/theory/models.md §3: y = (xᵀS*x − Tr S*)/√d + √Δ ξ, S* = U diag(s) Uᵀ (Haar U),
     # s_i ∝ i^(−γ) with Q* = (1/d)Σ s_i² = 1. Loss (1/d²)Σ(y − ŷ)² + (λ/d)‖W‖², ŷ = (‖Wᵀx‖² − ‖W‖²)/√d.
     d, p, n = (100, 100, 20000) if not small else (20, 20, 400)
     gamma, noise, lam = 1.0, 0.5, 0.1
@@ -45,7 +45,7 @@ def main():
     np.save(os.path.join(out, "quad_W0.npy"), w0)
     write_params(os.path.join(out, "quad_params.txt"), [d, p, n, lam, lr, momentum, steps])
 
-    # LASSO ½‖y − Xθ‖² + λ‖θ‖₁ with unit-scale columns, a power-law teacher (DIGEST §1a shape) and noise.
+    # LASSO ½‖y − Xθ‖² + λ‖θ‖₁ with unit-scale columns, a power-law teacher (docs/theory/models.md §2 shape) and noise.
     n, d = (2000, 2000) if not small else (200, 200)
     x = rng.standard_normal((n, d)) / np.sqrt(n)
     theta = rng.standard_normal(d) * np.arange(1, d + 1, dtype=float) ** -1.0
@@ -72,7 +72,7 @@ def main():
     np.save(os.path.join(out, "tail_values.npy"), values)
     np.savetxt(os.path.join(out, "tail_values.txt"), values, fmt="%.17g")
 
-    # Quadratic state-evolution curve (DIGEST §4.2): d γ λ Δ K seed tolerance maxIterations, and the n_eff grid.
+    # Quadratic state-evolution curve (docs/theory/state-evolution.md §7): d γ λ Δ K seed tolerance maxIterations, and the n_eff grid.
     d = 200 if not small else 40
     write_params(os.path.join(out, "se_params.txt"), [d, 1.0, 1.0, 0.5, 32, 1, 1e-6, 1000])
     np.save(os.path.join(out, "se_grid.npy"), np.logspace(np.log10(0.1 * d), np.log10(10 * d), 6))

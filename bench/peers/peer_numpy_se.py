@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""A straightforward numpy implementation of the quadratic network's finite-d state evolution (DIGEST §4.2) and of
+"""A straightforward numpy implementation of the quadratic network's finite-d state evolution (docs/theory/state-evolution.md §6) and of
 its n_eff curve, the peer of Scaling Lab's StateEvolutionCurve (issue 10). It implements the same equations with
 the same algorithm as core/theory/matrix_state_evolution.cpp and state_evolution_curve.cpp, so both sides do the
 same work and reach the same fixed points:
@@ -12,14 +12,14 @@ same work and reach the same fixed points:
              scipy.optimize.brentq with the same relative tolerance 1e-13), with
              D(δ, τ) = (1/d²) mean_k [ Σ_{i≠j} (r_i − r_j)/(y_i − y_j) + 2·#{y_i > τ} ],  r = (y − τ)₊;
          E_mat = Q* − 2m + q,  m = mean r·w,  q = mean r²;  δ_new = √((E_mat + Δ/2)/(2α_q));
-         stop when |δ_new − δ|/δ ≤ tolerance, else δ ← ½δ + ½δ_new (DIGEST §4.2), or, as Scaling Lab does by
+         stop when |δ_new − δ|/δ ≤ tolerance, else δ ← ½δ + ½δ_new (docs/theory/state-evolution.md §7), or, as Scaling Lab does by
          default, the secant step on F(δ) = δ_new − δ through the last two iterates when it stays within a
          factor 2 of δ;
   curve: n_eff on the given grid, α_q = n_eff/d, each point warm-started from the previous (δ, ε);
          at each converged point the (B) identity residual and the pooled ReLU spectrum are formed, as in C++.
 
 Cases: se_curve (with the secant step: the same algorithm as Scaling Lab's, so the same iterations) and
-se_curve_damped (the digest's plain damped iteration: what a straightforward implementation of §4.2 does).
+se_curve_damped (the plain damped iteration: what a straightforward implementation of docs/theory/state-evolution.md §7 does).
 The reported diagnostics (iterations, risks) are compared with Scaling Lab's by scripts/bench; Scaling Lab's own
 curve is also in FILE.curve.csv next to the GOE file.
 """
@@ -119,7 +119,7 @@ def state_evolution(s, z, alpha_q, lam, noise, tol, max_iter, secant, damping=0.
                         excess_risk=2 * e_mat, residual_a=residual_a, residual_b=abs(lhs_b - rhs_b) / abs(rhs_b),
                         residual_b_se=2 * np.std(gaps, ddof=1) / math.sqrt(len(gaps)) / abs(rhs_b),
                         spectrum_samples=spectrum.size, weight_at_zero=float(np.mean(y <= tau)))
-        # The damped update of DIGEST §4.2, or (secant=True) Scaling Lab's secant step on F(δ) = G(δ) − δ through
+        # The damped update of docs/theory/state-evolution.md §7, or (secant=True) Scaling Lab's secant step on F(δ) = G(δ) − δ through
         # the last two iterates when it stays within a factor 2 of δ (matrix_state_evolution.cpp).
         f = delta_new - delta
         step = (1 - damping) * delta + damping * delta_new

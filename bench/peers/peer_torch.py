@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """PyTorch (CPU, float64) peer of the quadratic-network comparison (issue 10), on make_problems.py's data.
 
-Same loss as core/model/quadratic_net.h (DIGEST §1b):
+Same loss as core/model/quadratic_net.h (docs/theory/models.md §3):
     objective(W) = (1/d²) Σ_μ (y_μ − ŷ_μ)² + (λ/d)‖W‖_F²,   ŷ_μ = (‖Wᵀx_μ‖² − ‖W‖_F²)/√d,
 the same optimiser (torch.optim.SGD with momentum: v ← μv + g, W ← W − lr·v, which is sl::Trainer's
 GradientDescent), the same start W0 and the same 50 full-batch steps. Like sl::Trainer, which evaluates the

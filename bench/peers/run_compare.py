@@ -56,9 +56,9 @@ ROWS = [
      None),
     ("Tail fit, 10 000 values", "tail_fit", "tail_fit_cli", "plfit CLI (sampled xmin, whole process)", None),
     ("Tail fit, 10 000 values", "tail_fit", "tail_fit_sampled", "libplfit sampled xmin (ctypes)", None),
-    # Issue 10's peer is "a straightforward numpy implementation of the same equations": the digest's damped
-    # δ-iteration (§4.2). The same-iteration peer (our secant δ-step ported to numpy) is shown as a stricter check.
-    ("Quadratic SE curve, d=200, 6 points", "se_curve", "se_curve_damped", "numpy, digest's damped iteration",
+    # Issue 10's peer is "a straightforward numpy implementation of the same equations": the plain damped
+    # δ-iteration (docs/theory/state-evolution.md §7). The same-iteration peer (our secant δ-step ported to numpy) is shown as a stricter check.
+    ("Quadratic SE curve, d=200, 6 points", "se_curve", "se_curve_damped", "numpy, plain damped iteration",
      ("ratio>=", 5.0)),
     ("Quadratic SE curve, d=200, 6 points", "se_curve", "se_curve", "numpy, same equations and our secant iteration",
      None),

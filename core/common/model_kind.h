@@ -5,9 +5,9 @@
 
 namespace sl {
 
-// The two teacher-student models of DIGEST §1: the quadratic network (§1b) and the diagonal linear network (§1a).
-// Lives in core/common so that core/theory (which may depend on common only) names the models with the same type
-// as core/model and the app.
+// The two teacher-student models of docs/theory/models.md §1: the quadratic network (§3) and the diagonal linear
+// network (§2). Lives in core/common so that core/theory (which may depend on common only) names the models with the
+// same type as core/model and the app.
 enum class ModelKind { Quadratic, Diagonal };
 
 // "quadratic" / "diagonal".

@@ -14,7 +14,7 @@ Eigen::VectorXd powerLawSpectrum(int dimension, double gamma)
     Eigen::VectorXd s(dimension);
     for (int i = 0; i < dimension; ++i)
         s[i] = std::pow(double(i + 1), -gamma);
-    // DIGEST §1b: Q* = (1/d) Σ s_i² = 1.
+    // docs/theory/models.md §3: Q* = (1/d) Σ s_i² = 1.
     s *= std::sqrt(double(dimension) / s.squaredNorm());
     return s;
 }

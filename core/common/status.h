@@ -5,7 +5,7 @@
 
 namespace sl {
 
-// How a solver ended. Non-convergence is a status, never an exception (ARCHITECTURE.md, solver shape).
+// How a solver ended. Non-convergence is a status, never an exception (docs/architecture.md, solver shape).
 enum class Status {
     Converged,
     MaxIterations,
@@ -27,6 +27,18 @@ inline const char* toString(Status status)
     }
     return "unknown";
 }
+
+// The header every solver result starts with: how the solver ended, in words, and after how many iterations (0
+// where a solver does not iterate). Results derive from it, so r.status, r.message, r.iterations and r.ok() read
+// the same on all of them. A result that starts out NotConverged (a solver that must prove convergence) says so
+// in its constructor; the others start Invalid (nothing computed yet).
+struct ResultStatus {
+    explicit ResultStatus(Status initial = Status::Invalid) : status(initial) { }
+    Status status;
+    std::string message;
+    int iterations = 0;
+    bool ok() const { return status == Status::Converged; }
+};
 
 // Inverse of toString; returns false for an unknown name.
 inline bool statusFromString(const std::string& name, Status& out)

@@ -24,7 +24,7 @@ std::string summary(const ConvexCertificate& c)
         "convex solve %s; F_net = %.12g, F_convex = %.12g, relative gap %.3g, solution distance %.3g, "
         "convex rank %d, width %d (%s)",
         toString(c.status), c.objectiveNetwork, c.objectiveConvex, c.relativeObjectiveGap, c.solutionDistance,
-        c.convexRank, c.width, c.widthSufficient ? "sufficient" : "too narrow: p < rank, DIGEST §2");
+        c.convexRank, c.width, c.widthSufficient ? "sufficient" : "too narrow: p < rank, docs/theory/convex.md §3");
     return buffer;
 }
 
@@ -53,7 +53,7 @@ ConvexCertificate certifyQuadratic(const Problem& problem, const TrainResult& tr
     NuclearNormSolver solver(problem.data.X, problem.data.y, config);
     const NuclearNormResult convex = solver.run({}, cancel);
     c.status = convex.status;
-    // DIGEST §1b: at S = WWᵀ the network objective equals F_convex(S) since ‖W‖_F² = Tr S.
+    // docs/theory/convex.md §2: at S = WWᵀ the network objective equals F_convex(S) since ‖W‖_F² = Tr S.
     c.objectiveNetwork = solver.objective(sNet);
     c.objectiveConvex = convex.objective;
     c.relativeObjectiveGap = relativeTo(c.objectiveNetwork - c.objectiveConvex, c.objectiveConvex);
@@ -81,7 +81,7 @@ ConvexCertificate certifyDiagonal(const Problem& problem, const TrainResult& tra
     const double lambda = problem.config.weightDecay;
     LassoConfig config;
     config.lambda = lambda;
-    config.units = LassoUnits::Experiment;  // DIGEST §1a: ½Σ(y − θᵀx/√d)² + λ‖θ‖₁
+    config.units = LassoUnits::Experiment;  // docs/theory/models.md §2: ½Σ(y − θᵀx/√d)² + λ‖θ‖₁
     config.gapTolerance = 1e-14;
     LassoSolver solver(problem.data.X, problem.data.y, config);
     const LassoResult convex = solver.run({}, cancel);
@@ -90,7 +90,7 @@ ConvexCertificate certifyDiagonal(const Problem& problem, const TrainResult& tra
     c.status = convex.status;
     c.width = int(d);
     if (hasLayers) {
-        // The network's own objective (DIGEST §1a): it exceeds LASSO(a⊙w) unless |a_i| = |w_i|.
+        // The network's own objective (docs/theory/models.md §2): it exceeds LASSO(a⊙w) unless |a_i| = |w_i|.
         c.objectiveNetwork = 0.5 * solver.residual(thetaNet).squaredNorm()
             + 0.5 * lambda * (trained.a.squaredNorm() + trained.w.squaredNorm());
     } else {

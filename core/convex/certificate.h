@@ -10,11 +10,10 @@
 
 namespace sl {
 
-// Does a trained network sit at the global minimum its convex twin predicts (DIGEST §2)?
-struct ConvexCertificate {
-    // The convex solve's status: Converged means the comparison is meaningful.
-    Status status = Status::NotConverged;
-    std::string message;
+// Does a trained network sit at the global minimum its convex twin predicts (docs/theory/convex.md §6)?
+// The status is the convex solve's: Converged means the comparison is meaningful.
+struct ConvexCertificate : ResultStatus {
+    ConvexCertificate() : ResultStatus(Status::NotConverged) { }
     // Network objective at the trained weights, recomputed on the problem's data: quadratic
     // (1/d²)Σ(y − ŷ)² + (λ/d)‖W‖_F² (= F_convex(WWᵀ)); diagonal ½Σ(y − f)² + (λ/2)(‖a‖² + ‖w‖²) (≥ LASSO(a⊙w),
     // with equality only at balance).
@@ -31,7 +30,7 @@ struct ConvexCertificate {
     int convexRank = 0;
     // p (quadratic; the trained W's column count) or d (diagonal: one hidden unit per coordinate).
     int width = 0;
-    // DIGEST §2 width condition: p ≥ rank(S_convex) makes the network's minimum the convex one.
+    // docs/theory/convex.md §3 width condition: p ≥ rank(S_convex) makes the network's minimum the convex one.
     bool widthSufficient = false;
     // Relative first-order optimality of the convex solution (NuclearNormResult::optimality, or the LASSO's
     // relative duality gap), so a reader can judge how sharp objectiveConvex is.
@@ -41,8 +40,9 @@ struct ConvexCertificate {
 // Relative eigenvalue threshold for convexRank.
 constexpr double kCertificateRankTolerance = 1e-6;
 
-// Solves the convex twin of problem (DIGEST §2) on problem.data at problem.config.weightDecay and compares it with
-// the trained network. Throws sl::ValidationError when trained does not match the problem (shapes, model).
+// Solves the convex twin of problem (docs/theory/convex.md §6) on problem.data at problem.config.weightDecay and
+// compares it with the trained network. Throws sl::ValidationError when trained does not match the problem
+// (shapes, model).
 ConvexCertificate certify(const Problem& problem, const TrainResult& trained, const CancelToken& cancel = {});
 
 }  // namespace sl

@@ -126,7 +126,7 @@ LassoSolver::LassoSolver(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, con
     requireAllFinite("warmStart", config.warmStart);
 
     const Eigen::Index n = X.rows(), d = X.cols();
-    // DIGEST §1a: the experiment's LASSO is ½Σ(y − θᵀx/√d)² + λ‖θ‖₁, i.e. the plain LASSO on X/√d.
+    // docs/theory/models.md §2: the experiment's LASSO is ½Σ(y − θᵀx/√d)² + λ‖θ‖₁, i.e. the plain LASSO on X/√d.
     m_scale = m_config.units == LassoUnits::Experiment ? 1.0 / std::sqrt(double(d)) : 1.0;
     m_y = y;
     m_yNormSq = m_y.squaredNorm();

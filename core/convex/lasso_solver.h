@@ -11,11 +11,12 @@
 
 namespace sl {
 
-// Which objective the solver minimises (DIGEST §1a, §2).
+// Which objective the solver minimises (docs/theory/models.md §2, docs/theory/convex.md §1).
 enum class LassoUnits {
     // ½‖y − Xθ‖² + λ‖θ‖₁: user data as given.
     Plain,
-    // ½Σ_μ(y_μ − θᵀx_μ/√d)² + λ‖θ‖₁: the diagonal network's units (DIGEST §1a, eq. 5 repaired), i.e. X scaled by 1/√d.
+    // ½Σ_μ(y_μ − θᵀx_μ/√d)² + λ‖θ‖₁: the diagonal network's units (docs/theory/models.md §2, paper eq. 5 corrected),
+    // i.e. X scaled by 1/√d.
     Experiment,
 };
 
@@ -60,11 +61,10 @@ struct LassoSnapshot {
     int activeCount = 0;
 };
 
-struct LassoResult {
-    Status status = Status::NotConverged;
-    std::string message;
+// iterations: coordinate sweeps.
+struct LassoResult : ResultStatus {
+    LassoResult() : ResultStatus(Status::NotConverged) { }
     double lambda = 0.0;
-    int iterations = 0;  // coordinate sweeps
     double objective = 0.0;  // primal objective in the chosen units
     double dualObjective = 0.0;  // dual value at ν = r·min(1, λ/‖X̃ᵀr‖_∞)
     double dualityGap = 0.0;  // objective − dualObjective ≥ 0

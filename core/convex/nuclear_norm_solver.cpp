@@ -55,7 +55,7 @@ NuclearNormSolver::NuclearNormSolver(
     validateCommon(y);
     m_gaussian = true;
     m_x = X;
-    // DIGEST §1b: network units, (1/d²)Σ(y − ŷ)² + (λ/d)‖W‖_F² with ‖W‖_F² = Tr S.
+    // docs/theory/models.md §3: network units, (1/d²)Σ(y − ŷ)² + (λ/d)‖W‖_F² with ‖W‖_F² = Tr S.
     m_lossWeight = 1.0 / (double(m_d) * double(m_d));
     m_penaltyWeight = config.lambda / double(m_d);
 }
@@ -282,8 +282,8 @@ NuclearNormResult NuclearNormSolver::run(const Observer<NuclearNormSnapshot>& ob
         }
         // The gradient mapping at the momentum point z is only a cheap proxy: it measures z, not the x we return,
         // and with step 1/L it differs from the reported natural residual (step 1) by up to a factor 1/L when
-        // L < 1 (network units: L ~ n_eff/d², DIGEST §1c). Stopping on the proxy alone reported "converged" with
-        // the returned optimality above the tolerance, so the measure we report must pass too.
+        // L < 1 (network units: L ~ n_eff/d², docs/theory/models.md §5). Stopping on the proxy alone reported
+        // "converged" with the returned optimality above the tolerance, so the measure we report must pass too.
         if (relativeChange <= m_config.tolerance && optimalityNow <= m_config.optimalityTolerance
             && optimality(x) <= m_config.optimalityTolerance) {
             result.status = Status::Converged;

@@ -41,10 +41,8 @@ struct NuclearNormSnapshot {
     double lipschitz = 0.0;
 };
 
-struct NuclearNormResult {
-    Status status = Status::NotConverged;
-    std::string message;
-    int iterations = 0;
+struct NuclearNormResult : ResultStatus {
+    NuclearNormResult() : ResultStatus(Status::NotConverged) { }
     double objective = 0.0;
     // First-order optimality of the returned S: with G = ∇f(S) + c_pen·I, the natural residual
     // ‖S − Π_PSD(S − G)‖_F (zero iff the KKT conditions hold), divided by the gradient scale at the origin.
@@ -62,7 +60,7 @@ struct NuclearNormResult {
 // The prox of τ·Tr S + ι_{S⪰0} is eigenvalue soft-thresholding followed by clipping at 0.
 class NuclearNormSolver {
 public:
-    // The quadratic network's convex twin in the network's units (DIGEST §1b, §2):
+    // The quadratic network's convex twin in the network's units (docs/theory/models.md §3, docs/theory/convex.md §2):
     //     F(S) = (1/d²) Σ_μ (y_μ − Tr[S Z_μ])² + (λ/d) Tr S,   Z_μ = (x_μx_μᵀ − I)/√d,
     // equal to the network objective (1/d²)Σ(y − ŷ)² + (λ/d)‖W‖_F² at S = WWᵀ. Z_μ is never formed:
     // A(S)_μ = (x_μᵀSx_μ − Tr S)/√d and A*(r) = (Xᵀdiag(r)X − (Σr)I)/√d.

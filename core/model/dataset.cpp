@@ -9,12 +9,12 @@ Eigen::VectorXd teacherOutput(const Teacher& teacher, const Eigen::MatrixXd& X)
 {
     const double sqrtD = std::sqrt(double(X.cols()));
     if (teacher.model == ModelKind::Quadratic) {
-        // DIGEST §1b: f*(x) = (xᵀS*x − Tr S*)/√d = Tr[S* Z] with Z = (xxᵀ − I)/√d.
+        // docs/theory/models.md §3: f*(x) = (xᵀS*x − Tr S*)/√d = Tr[S* Z] with Z = (xxᵀ − I)/√d.
         const Eigen::MatrixXd xs = X * teacher.matrix;
         const Eigen::VectorXd quadratic = (xs.array() * X.array()).rowwise().sum().matrix();
         return (quadratic.array() - teacher.matrix.trace()).matrix() / sqrtD;
     }
-    // DIGEST §1a: f*(x) = θ*ᵀx/√d.
+    // docs/theory/models.md §2: f*(x) = θ*ᵀx/√d.
     return X * teacher.spectrum / sqrtD;
 }
 

@@ -9,14 +9,15 @@
 
 namespace sl {
 
-// n samples of the teacher-student task (DIGEST §1).
+// n samples of the teacher-student task (docs/theory/models.md §1).
 struct Dataset {
     Eigen::MatrixXd X;  // n×d, rows x_μ ~ N(0, I_d)
     Eigen::VectorXd y;  // labels y_μ = f*(x_μ) + √Δ ξ_μ
 };
 
 // The teacher's noiseless output on each row of X:
-// quadratic f*(x) = (xᵀS*x − Tr S*)/√d (centred, DIGEST §1b); diagonal f*(x) = θ*ᵀx/√d (DIGEST §1a).
+// quadratic f*(x) = (xᵀS*x − Tr S*)/√d (centred, docs/theory/models.md §3); diagonal f*(x) = θ*ᵀx/√d
+// (docs/theory/models.md §2).
 Eigen::VectorXd teacherOutput(const Teacher& teacher, const Eigen::MatrixXd& X);
 
 // Draws X (n×d standard Gaussian, drawn first) then the noise ξ from rng.

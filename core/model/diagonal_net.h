@@ -8,10 +8,10 @@
 
 namespace sl {
 
-// The diagonal linear network of DIGEST §1a:
+// The diagonal linear network of docs/theory/models.md §2:
 //     f(x) = Σ_i a_i w_i x_i/√d,   objective(a, w) = (1/2) Σ_μ (y_μ − f(x_μ))² + (λ/2)(‖a‖² + ‖w‖²).
-// The 1/2 in front of the penalty (inferred; DIGEST §1a) makes the ERM exactly the LASSO
-// (1/2)Σ(y − θᵀx/√d)² + λ‖θ‖₁ with θ = a⊙w (DIGEST §2), attained at balance |a_i| = |w_i|.
+// The 1/2 in front of the penalty (inferred; docs/theory/models.md §2) makes the ERM exactly the LASSO
+// (1/2)Σ(y − θᵀx/√d)² + λ‖θ‖₁ with θ = a⊙w (docs/theory/convex.md §1), attained at balance |a_i| = |w_i|.
 // Parameters are packed as one vector [a; w] of length 2d. Holds references to the data (which must outlive the
 // net) and work buffers, so it is not thread-safe.
 class DiagonalNet {
@@ -28,7 +28,7 @@ public:
 
     // θ = a⊙w from packed [a; w].
     static Eigen::VectorXd theta(const Eigen::Ref<const Eigen::VectorXd>& params);
-    // The LASSO objective (1/2)Σ(y − θᵀx/√d)² + λ‖θ‖₁ (DIGEST §1a, eq. 5 repaired).
+    // The LASSO objective (1/2)Σ(y − θᵀx/√d)² + λ‖θ‖₁ (docs/theory/models.md §2, paper eq. 5 corrected).
     double lassoObjective(const Eigen::Ref<const Eigen::VectorXd>& theta) const;
 
     int dimension() const { return int(m_x.cols()); }
@@ -48,7 +48,7 @@ private:
     Eigen::VectorXd m_thetaGradient;  // d: ∂(data term)/∂θ
 };
 
-// R = (1/d)‖θ − θ*‖² (DIGEST §1a), the exact test excess risk E_x(f − f*)² for f = θᵀx/√d.
+// R = (1/d)‖θ − θ*‖² (docs/theory/models.md §2), the exact test excess risk E_x(f − f*)² for f = θᵀx/√d.
 double diagonalExcessRisk(const Eigen::VectorXd& theta, const Teacher& teacher);
 
 }  // namespace sl

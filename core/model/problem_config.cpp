@@ -38,7 +38,7 @@ void ProblemConfig::validate() const
     requireNonNegative("weightDecay", weightDecay);
     requireFinite("gamma", gamma);
     if (!(gamma > 0.5))
-        throw ValidationError("gamma", "must be > 1/2 (DIGEST §1) (got " + std::to_string(gamma) + ")");
+        throw ValidationError("gamma", "must be > 1/2 (docs/theory/models.md §1) (got " + std::to_string(gamma) + ")");
     requireNonNegative("noise", noise);
     if (amplitudes != TeacherAmplitudes::Gaussian && amplitudes != TeacherAmplitudes::Deterministic)
         throw ValidationError("amplitudes", "must be gaussian or deterministic");
@@ -46,7 +46,7 @@ void ProblemConfig::validate() const
 
 double ProblemConfig::nEff() const
 {
-    // DIGEST §1c (read, eq. 10).
+    // docs/theory/models.md §5 (read, eq. 10).
     return model == ModelKind::Quadratic ? double(samples) / double(dimension) : double(samples);
 }
 

@@ -61,7 +61,7 @@ double QuadraticNet::evaluateBlocks(const Eigen::Ref<const Eigen::MatrixXd>& W, 
         r.setZero();
         for (Eigen::Index j = 0; j < p; ++j)
             r.array() += xw.col(j).array().square();
-        // r = y − ŷ with ŷ = (‖Wᵀx‖² − ‖W‖_F²)/√d (DIGEST §1b).
+        // r = y − ŷ with ŷ = (‖Wᵀx‖² − ‖W‖_F²)/√d (docs/theory/models.md §3).
         r.array() = m_y.segment(start, rows).array() - (r.array() - offset) * invSqrtD;
         m_blockSquares(b) = r.squaredNorm();
         m_blockSums(b) = r.sum();
@@ -126,7 +126,7 @@ Eigen::VectorXd QuadraticNet::predict(const Eigen::Ref<const Eigen::MatrixXd>& W
 
 double matrixMse(const Eigen::MatrixXd& S, const Teacher& teacher)
 {
-    // DIGEST §1b: E_mat = (1/d)‖Ŝ − S*‖_F² = Q* − 2m + q.
+    // docs/theory/models.md §4: E_mat = (1/d)‖Ŝ − S*‖_F² = Q* − 2m + q.
     return (S - teacher.matrix).squaredNorm() / double(teacher.matrix.rows());
 }
 

@@ -8,7 +8,8 @@
 
 namespace sl {
 
-// The quadratic network in the canonical normalisation of DIGEST §1b (verified [V], identical to [S7]):
+// The quadratic network in the canonical normalisation of docs/theory/models.md §3 (checked; identical to the authors'
+// follow-up code):
 //     ŷ(x) = (‖Wᵀx‖² − ‖W‖_F²)/√d,   W ∈ R^{d×p},   S = WWᵀ,
 //     objective(W) = (1/d²) Σ_μ (y_μ − ŷ_μ)² + (λ/d) ‖W‖_F².
 // Holds references to the data (which must outlive the net) and preallocated work buffers, so it is not
@@ -57,8 +58,8 @@ private:
     Eigen::VectorXd m_blockSums;  // Σ_b r per block
 };
 
-// E_mat = (1/d)‖S − S*‖_F² (DIGEST §1b), closed form. The test excess risk E_x(f − f*)² is 2·E_mat, because
-// Var(xᵀAx) = 2‖A‖_F² for symmetric A and Gaussian x (DIGEST §1b, inferred).
+// E_mat = (1/d)‖S − S*‖_F² (docs/theory/models.md §4), closed form. The test excess risk E_x(f − f*)² is 2·E_mat,
+// because Var(xᵀAx) = 2‖A‖_F² for symmetric A and Gaussian x (docs/theory/models.md §4, inferred).
 double matrixMse(const Eigen::MatrixXd& S, const Teacher& teacher);
 
 }  // namespace sl

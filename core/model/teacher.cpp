@@ -7,7 +7,8 @@ namespace sl {
 
 double Teacher::riskAtZero() const
 {
-    // Both are (1/d)‖spectrum‖²: Q* = (1/d)Σ s_i² (DIGEST §1b) and R(0) = (1/d)‖θ*‖² (DIGEST §1a).
+    // Both are (1/d)‖spectrum‖²: Q* = (1/d)Σ s_i² (docs/theory/models.md §3) and R(0) = (1/d)‖θ*‖²
+    // (docs/theory/models.md §2).
     return spectrum.squaredNorm() / double(spectrum.size());
 }
 
@@ -18,8 +19,8 @@ Teacher makeTeacher(const ProblemConfig& config, Rng& rng)
     teacher.model = config.model;
     if (config.model == ModelKind::Quadratic) {
         teacher.spectrum = powerLawSpectrum(d, config.gamma);
-        // DIGEST §1b: S* = O diag(s) Oᵀ with O Haar. QR of a Gaussian matrix gives a Haar Q only once the signs of
-        // R's diagonal are fixed (Mezzadri 2007); Householder QR alone biases the signs of Q's columns.
+        // docs/theory/models.md §3: S* = O diag(s) Oᵀ with O Haar. QR of a Gaussian matrix gives a Haar Q only once the
+        // signs of R's diagonal are fixed (Mezzadri 2007); Householder QR alone biases the signs of Q's columns.
         const Eigen::HouseholderQR<Eigen::MatrixXd> qr(rng.normalMatrix(d, d));
         Eigen::MatrixXd q = qr.householderQ() * Eigen::MatrixXd::Identity(d, d);
         const Eigen::MatrixXd& r = qr.matrixQR();
@@ -31,7 +32,8 @@ Teacher makeTeacher(const ProblemConfig& config, Rng& rng)
         // Exactly symmetric, so later eigen-solvers and the closed-form risk see no round-off asymmetry.
         teacher.matrix = (0.5 * (teacher.matrix + teacher.matrix.transpose())).eval();
     } else {
-        // DIGEST §1a: θ*_i ~ N(0, d·i^-2γ) (read) or deterministic amplitudes with random signs (inferred).
+        // docs/theory/models.md §2: θ*_i ~ N(0, d·i^-2γ) (read) or deterministic amplitudes with random signs
+        // (inferred).
         teacher.spectrum.resize(d);
         const double sqrtD = std::sqrt(double(d));
         for (int i = 0; i < d; ++i) {

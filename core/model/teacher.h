@@ -9,11 +9,11 @@
 
 namespace sl {
 
-// The teacher of DIGEST §1: same architecture as the student, power-law spectrum with exponent γ.
+// The teacher of docs/theory/models.md §1: same architecture as the student, power-law spectrum with exponent γ.
 struct Teacher {
     ModelKind model = ModelKind::Quadratic;
-    // Quadratic: the eigenvalues s_i of S*, descending, s_i ∝ i^-γ with Q* = (1/d)Σ s_i² = 1 (DIGEST §1b).
-    // Diagonal: the coefficients θ*_i (DIGEST §1a).
+    // Quadratic: the eigenvalues s_i of S*, descending, s_i ∝ i^-γ with Q* = (1/d)Σ s_i² = 1
+    // (docs/theory/models.md §3). Diagonal: the coefficients θ*_i (docs/theory/models.md §2).
     Eigen::VectorXd spectrum;
     // S* = O diag(s) Oᵀ (quadratic only; empty for diagonal).
     Eigen::MatrixXd matrix;
@@ -27,9 +27,9 @@ struct Teacher {
 };
 
 // Draws a teacher from config (model, dimension, gamma, amplitudes) using rng.
-// Quadratic (DIGEST §1b): O from the QR decomposition of a d×d Gaussian matrix with R's diagonal made positive
-// (that sign fix is what makes O Haar-distributed), s_i = c·i^-γ with c fixed by Q* = 1.
-// Diagonal (DIGEST §1a): θ*_i = √d i^-γ g_i (Gaussian) or √d i^-γ · (random sign) (Deterministic).
+// Quadratic (docs/theory/models.md §3): O from the QR decomposition of a d×d Gaussian matrix with R's diagonal made
+// positive (that sign fix is what makes O Haar-distributed), s_i = c·i^-γ with c fixed by Q* = 1. Diagonal
+// (docs/theory/models.md §2): θ*_i = √d i^-γ g_i (Gaussian) or √d i^-γ · (random sign) (Deterministic).
 Teacher makeTeacher(const ProblemConfig& config, Rng& rng);
 
 }  // namespace sl

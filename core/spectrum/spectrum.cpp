@@ -306,8 +306,7 @@ SpectralPhaseLabel classifySpectrum(
     if (positive == 0) {
         label.phase = SpectralPhase::RankCollapse;
         label.reason = "all " + std::to_string(values.size())
-            + " eigenvalues are zero: everything was cut (DIGEST "
-              "§5.2 phase Ib)";
+            + " eigenvalues are zero: everything was cut (docs/theory/spectra.md §4 phase Ib)";
         return label;
     }
     if (positive < 3) {
@@ -320,7 +319,7 @@ SpectralPhaseLabel classifySpectrum(
         if (good && covers) {
             std::ostringstream msg;
             msg << "power-law tail (alpha " << tail->alpha << ") fits " << tail->nTail << " of " << positive
-                << " positive eigenvalues, no bulk below it (DIGEST §5.2 phases II/III/VIb)";
+                << " positive eigenvalues, no bulk below it (docs/theory/spectra.md §4 phases II/III/VIb)";
             label.phase = SpectralPhase::HeavyTailed;
             label.reason = msg.str();
             return label;
@@ -332,10 +331,11 @@ SpectralPhaseLabel classifySpectrum(
     }
     if (bulk.nOutliers == 0) {
         label.phase = SpectralPhase::RandomLike;
-        label.reason = "a bulk with no outliers above its edge (DIGEST §5.2 phase Ia, or V)";
+        label.reason = "a bulk with no outliers above its edge (docs/theory/spectra.md §4 phase Ia, or V)";
     } else {
         label.phase = SpectralPhase::BulkPlusSpikes;
-        label.reason = std::to_string(bulk.nOutliers) + " outliers above the bulk edge (DIGEST §5.2 phases IV/VIa)";
+        label.reason = std::to_string(bulk.nOutliers)
+            + " outliers above the bulk edge (docs/theory/spectra.md §4 phases IV/VIa)";
     }
     return label;
 }
@@ -345,7 +345,7 @@ InferredValue predictedTailExponent(double gamma)
     requirePositive("gamma", gamma);
     InferredValue v;
     v.value = 1.0 + 1.0 / gamma;
-    v.note = "alpha_WW = 1 + 1/gamma (DIGEST §5.3, inferred: not found in the paper's text)";
+    v.note = "alpha_WW = 1 + 1/gamma (docs/theory/spectra.md §5, inferred: not found in the paper's text)";
     return v;
 }
 

@@ -12,7 +12,7 @@
 
 namespace sl {
 
-// --- Eigenvalues (DIGEST §5.1) -----------------------------------------------------------------------------------
+// --- Eigenvalues (docs/theory/spectra.md §1) -------------------------------------------------------------------------
 
 // Eigenvalues of a symmetric matrix, ascending, values only, from its lower triangle.
 // Below kLapackEigenvalueCrossover rows: Eigen::SelfAdjointEigenSolver (EigenvaluesOnly), whose lower fixed cost
@@ -36,11 +36,13 @@ std::optional<Eigen::VectorXd> lapackSymmetricEigenvalues(const Eigen::MatrixXd&
 
 // Eigenvalues of WᵀW (cols(W) of them, ascending) as squared singular values of W (Eigen::BDCSVD, no vectors):
 // more accurate than forming WᵀW for small eigenvalues. When rows < cols the missing cols − rows are exact zeros.
-// This is WeightWatcher's ESD. For the quadratic net (DIGEST §1b canonical form, W ∈ R^(d×p), S = WWᵀ) the d
-// eigenvalues of S, zeros included, are gramEigenvalues(W.transpose()); WᵀW has the same nonzero ones (§5.1).
+// This is WeightWatcher's ESD. For the quadratic net (docs/theory/models.md §3 canonical form, W ∈ R^(d×p), S = WWᵀ)
+// the d eigenvalues of S, zeros included, are gramEigenvalues(W.transpose()); WᵀW has the same nonzero ones
+// (docs/theory/spectra.md §3).
 Eigen::VectorXd gramEigenvalues(const Eigen::MatrixXd& w);
 
-// The diagonal network's weight "spectrum" {|θ_i|} (= w_i² at the balanced minimiser), DIGEST §2 (inferred).
+// The diagonal network's weight "spectrum" {|θ_i|} (= w_i² at the balanced minimiser), docs/theory/convex.md §1
+// (inferred).
 Eigen::VectorXd diagonalSpectrum(const Eigen::VectorXd& theta);
 
 // Values sorted in decreasing order: entry i has rank i + 1 (the rank-ordered plot, value vs rank).
@@ -73,27 +75,26 @@ Histogram densityHistogram(const Eigen::VectorXd& samples, const std::vector<dou
 Histogram linearHistogram(const Eigen::VectorXd& samples, int bins);
 Histogram logHistogram(const Eigen::VectorXd& samples, int bins);
 
-// --- Bulk edge and outliers (DIGEST §5.1, §5.5; the method is inferred) -----------------------------------------
+// --- Bulk edge and outliers (docs/theory/spectra.md §7; the method is inferred) --------------------------------------
 
 // Method (inferred, not from the paper): the positive values (|x| ≤ zeroTolerance counts as zero: the rank-deficiency
 // spike) are sorted downwards and the bulk's typical spacing s is the mean spacing inside their interquartile range
 // (outliers are a minority, so it ignores them). Near a square-root edge (semicircle, Marchenko–Pastur) spacings
 // grow to ~ n^(1/3)·s, so a gap counts as a separation when it exceeds gapFactor · s · n^(1/3). Walking down from
 // the top, the bulk edge is the first value after which `window` consecutive gaps are all below that; the values
-// above it are the outliers (learned features, DIGEST §5.1). Without a hard edge (the diagonal net's Gaussian bulk)
-// the split is a convention; the app labels it inferred.
+// above it are the outliers (learned features, docs/theory/spectra.md §1). Without a hard edge (the diagonal net's
+// Gaussian bulk) the split is a convention; the app labels it inferred.
 struct BulkEdgeConfig {
     double gapFactor = 4.0;
     int window = 2;
     double zeroTolerance = 1e-10;
-    // λε when known: then δ = (edge + λε)/2 from edge = 2δ − λε (DIGEST §5.5, inferred); NaN leaves δ NaN.
+    // λε when known: then δ = (edge + λε)/2 from edge = 2δ − λε (docs/theory/spectra.md §7, inferred);
+    // NaN leaves δ NaN.
     double lambdaEpsilon = std::numeric_limits<double>::quiet_NaN();
     void validate() const;
 };
 
-struct BulkEdge {
-    Status status = Status::Invalid;
-    std::string message;
+struct BulkEdge : ResultStatus {
     double edge = std::numeric_limits<double>::quiet_NaN();
     int nOutliers = 0;
     int nPositive = 0;
@@ -105,9 +106,10 @@ struct BulkEdge {
 
 BulkEdge detectBulkEdge(const Eigen::VectorXd& values, const BulkEdgeConfig& config = {});
 
-// --- Spectral phase label (DIGEST §5.2, inferred) ------------------------------------------------------------------
+// --- Spectral phase label (docs/theory/spectra.md §4, inferred) ------------------------------------------------------
 
-// Martin–Mahoney-style label read off the ESD's shape. Rule, in order (inferred from the §5.2 table):
+// Martin–Mahoney-style label read off the ESD's shape. Rule, in order (inferred from the table of
+// docs/theory/spectra.md §4):
 //   RankCollapse   no value above zeroTolerance: everything was cut (phase Ib).
 //   Undetermined   fewer than 3 positive values, or no bulk edge.
 //   HeavyTailed    the tail fit converged, is a good fit (bootstrap p ≥ 0.1, or KS D ≤ goodKs when no p-value was
@@ -135,7 +137,7 @@ struct SpectralPhaseLabel {
 SpectralPhaseLabel classifySpectrum(
     const Eigen::VectorXd& values, const BulkEdge& bulk, const TailFit* tail, const PhaseRuleConfig& config = {});
 
-// --- Predicted tail exponent (DIGEST §5.3, inferred) ---------------------------------------------------------------
+// --- Predicted tail exponent (docs/theory/spectra.md §5, inferred) ---------------------------------------------------
 
 struct InferredValue {
     double value = std::numeric_limits<double>::quiet_NaN();
@@ -143,8 +145,8 @@ struct InferredValue {
     std::string note;
 };
 
-// α_WW = 1 + 1/γ for a teacher spectrum s_i ∝ i^(−γ) (DIGEST §5.3: inferred, not found in the paper's text).
-// Throws ValidationError("gamma", ...) unless γ > 0.
+// α_WW = 1 + 1/γ for a teacher spectrum s_i ∝ i^(−γ) (docs/theory/spectra.md §5: inferred, not found in the paper's
+// text). Throws ValidationError("gamma", ...) unless γ > 0.
 InferredValue predictedTailExponent(double gamma);
 
 }  // namespace sl

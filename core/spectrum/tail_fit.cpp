@@ -480,6 +480,204 @@ LikelihoodRatio compareCutoff(const Eigen::ArrayXd& logX, double logXmin, double
     return lr;
 }
 
+// --- The steps of TailFitter::run -------------------------------------------------------------------------------
+
+// Step 1, the guards (never a silent α): NaN/Inf anywhere, no value, no positive value, all values equal. On
+// success `s` holds the positive values, sorted and prepared, and out.nUsed/nDropped count them; otherwise
+// out.message says why and the result stays Invalid.
+bool preparePositiveSample(const Eigen::VectorXd& values, Sample& s, TailFit& out)
+{
+    const int total = int(values.size());
+    int nNaN = 0, nInf = 0;
+    for (int i = 0; i < total; ++i) {
+        nNaN += std::isnan(values[i]);
+        nInf += std::isinf(values[i]);
+    }
+    if (nNaN + nInf > 0) {
+        std::ostringstream msg;
+        msg << "the spectrum contains ";
+        if (nNaN > 0)
+            msg << nNaN << " NaN" << (nInf > 0 ? " and " : "");
+        if (nInf > 0)
+            msg << nInf << " infinite";
+        msg << " value" << (nNaN + nInf > 1 ? "s" : "") << " (of " << total << "); no tail fit";
+        out.message = msg.str();
+        return false;
+    }
+    if (total == 0) {
+        out.message = "the spectrum is empty; no tail fit";
+        return false;
+    }
+    s.x.reserve(total);
+    for (int i = 0; i < total; ++i)
+        if (values[i] > 0)
+            s.x.push_back(values[i]);
+    out.nUsed = int(s.x.size());
+    out.nDropped = total - out.nUsed;
+    if (s.x.empty()) {
+        const bool allZero = (values.array() == 0).all();
+        out.message = allZero ? "all " + std::to_string(total) + " values are zero (rank collapse); no tail to fit"
+                              : "no positive value (all " + std::to_string(total) + " are <= 0); no tail to fit";
+        return false;
+    }
+    std::sort(s.x.begin(), s.x.end());
+    if (s.x.front() == s.x.back() && out.nUsed > 1) {
+        std::ostringstream msg;
+        msg << "all " << out.nUsed << " positive values are equal (" << s.x.front()
+            << "), a constant spectrum has no tail to fit";
+        out.message = msg.str();
+        return false;
+    }
+    s.build();
+    return true;
+}
+
+// The fitted law on the chosen tail x[k, k + m), what the likelihood ratios and the bootstrap need of it.
+struct ChosenTail {
+    int k = 0, m = 0;
+    bool truncated = false;
+    double logXmin = 0, logR = 0, beta = 0;
+    TailModel model;
+    Eigen::ArrayXd logTail;  // log x over the tail
+    Eigen::ArrayXd logDensity;  // log p(x) of the fitted power law over the tail
+};
+
+// Step 3, the final numbers for the tail the xmin search chose, recomputed directly (not from prefix sums) for
+// accuracy: α, its standard error, xmin, the tail size, the KS distance and the log-likelihood.
+ChosenTail describeChosenTail(const Sample& s, const CoreFit& fit, const TailFitConfig& config, TailFit& out)
+{
+    ChosenTail t;
+    t.k = fit.k;
+    t.m = fit.hi - fit.k;
+    const int m = t.m;
+    t.truncated = std::isfinite(config.xmax);
+    t.logXmin = std::log(fit.xmin);
+    t.logTail = Eigen::Map<const Eigen::ArrayXd>(s.logX.data() + fit.k, m);
+    const double sumLog = (t.logTail - t.logXmin).sum();
+    t.logR = t.truncated ? std::log(config.xmax) - t.logXmin : std::numeric_limits<double>::infinity();
+    t.beta = t.truncated ? truncatedBeta(sumLog / m, t.logR) : m / sumLog;
+    out.alpha = 1 + t.beta;
+    out.xmin = fit.xmin;
+    out.nTail = m;
+    out.ks = ksDistance(s, fit.k, m, t.logXmin, makeModel(t.beta, t.logR), 2.0);
+    t.model = makeModel(t.beta, t.logR);
+    // log p(x) = log(β·scale) − log xmin − α log(x/xmin); the truncated β → 0 limit is 1/(x log r).
+    const double logNorm = t.model.linear ? -std::log(t.logR) : std::log(t.beta * t.model.scale);
+    t.logDensity = logNorm - t.logXmin - out.alpha * (t.logTail - t.logXmin);
+    out.logLikelihood = t.logDensity.sum();
+    out.sigma = t.truncated ? 1.0 / std::sqrt(m * truncatedInformation(t.beta, t.logR)) : t.beta / std::sqrt(double(m));
+    return t;
+}
+
+// Step 4, likelihood ratios of the power law against the exponential, the log-normal and the power law with
+// exponential cutoff on the tail (untruncated fits only: the alternatives are defined on [xmin, ∞)).
+void compareAlternatives(const ChosenTail& t, double xmin, TailFit& out)
+{
+    const double meanExcess = (t.logTail.exp() - xmin).mean();
+    if (meanExcess > 0) {
+        const double lambda = 1.0 / meanExcess;
+        const Eigen::ArrayXd expDensity = std::log(lambda) - lambda * (t.logTail.exp() - xmin);
+        out.vsExponential = vuong("exponential", t.logDensity, expDensity);
+        out.vsExponential.parameter1 = lambda;
+    }
+    out.vsLognormal = compareLognormal(t.logTail, t.logXmin, t.logDensity);
+    out.vsTruncatedPowerLaw = compareCutoff(t.logTail, t.logXmin, out.alpha, t.logDensity);
+}
+
+// Step 5, the semi-parametric bootstrap (Clauset 2009 §4.1): each replicate draws n points, each from the fitted
+// tail law with probability nTail/n and otherwise uniformly from the data outside the tail, then refits with the
+// same configuration (xmin re-estimated unless fixed). Fills out.pValue (the fraction of replicates whose D exceeds
+// the observed D) and out.replicatesUsed. Replicate i's draws come from seed ⊕ i alone, so the result does not
+// depend on the thread count.
+struct BootstrapOutcome {
+    bool cancelled = false;
+    int done = 0;  // replicates finished
+};
+
+BootstrapOutcome bootstrapPValue(const Sample& s, const CoreFit& fit, const ChosenTail& tail,
+    const TailFitConfig& config, const Observer<BootstrapProgress>& observer, const CancelToken& cancel, TailFit& out)
+{
+    const int replicates = config.bootstrapReplicates;
+    std::vector<double> body;
+    body.insert(body.end(), s.x.begin(), s.x.begin() + fit.k);
+    body.insert(body.end(), s.x.begin() + fit.hi, s.x.end());
+    const int n = out.nUsed;
+    const double pTail = double(tail.m) / n;
+    std::vector<double> repD(replicates, kNaN);
+    std::atomic<int> next{0}, done{0};
+    TailFitConfig repConfig = config;
+    repConfig.bootstrapReplicates = 0;
+    repConfig.likelihoodRatios = false;
+    // With xmin fixed the replicate's tail size is binomial; dropping replicates below minTail would bias the
+    // null distribution of D, so they keep every tail (the D statistic is defined for any size).
+    if (out.xminFixed)
+        repConfig.minTail = 2;
+    const double xminDraw = fit.xmin;
+    const double alpha = out.alpha;
+    const bool truncated = tail.truncated;
+    const TailModel& model = tail.model;
+    const double logR = tail.logR, beta = tail.beta;
+    auto work = [&](bool reporter) {
+        Sample r;
+        while (true) {
+            if (cancel.isCancelled())
+                return;
+            const int i = next.fetch_add(1);
+            if (i >= replicates)
+                return;
+            Rng rng(splitMix64(config.seed ^ splitMix64(std::uint64_t(i) + 1)));
+            r.x.resize(n);
+            for (int j = 0; j < n; ++j) {
+                const double u = rng.uniform();
+                if (u < pTail || body.empty()) {
+                    const double v = rng.uniform();
+                    // Inverse CDF of the fitted law; truncated: (1 − v(1 − r^(−β)))^(−1/β).
+                    if (!truncated)
+                        r.x[j] = xminDraw * std::pow(v, -1.0 / (alpha - 1));
+                    else if (model.linear)
+                        r.x[j] = xminDraw * std::exp(v * logR);
+                    else
+                        r.x[j] = xminDraw * std::exp(-std::log1p(-v / model.scale) / beta);
+                } else {
+                    r.x[j] = body[std::min<std::size_t>(body.size() - 1, std::size_t(rng.uniform() * body.size()))];
+                }
+            }
+            std::sort(r.x.begin(), r.x.end());
+            r.build();
+            const CoreFit rf = fitSorted(r, repConfig, false, 64);
+            if (rf.ok)
+                repD[i] = rf.ks;
+            const int d = done.fetch_add(1) + 1;
+            if (reporter && observer)
+                observer(BootstrapProgress{d, replicates});
+        }
+    };
+    const unsigned hardware = std::max(1u, std::thread::hardware_concurrency());
+    const int threads = std::min(replicates, config.threads > 0 ? config.threads : int(hardware));
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads; ++t)
+        pool.emplace_back(work, false);
+    work(true);
+    for (auto& t : pool)
+        t.join();
+    if (cancel.isCancelled()) {
+        out.pValue = kNaN;
+        return {true, done.load()};
+    }
+    if (observer)
+        observer(BootstrapProgress{replicates, replicates});
+    int valid = 0, larger = 0;
+    for (double d : repD) {
+        if (std::isnan(d))
+            continue;
+        ++valid;
+        larger += d > out.ks;
+    }
+    out.replicatesUsed = valid;
+    out.pValue = valid > 0 ? double(larger) / valid : kNaN;
+    return {false, replicates};
+}
+
 }  // namespace
 
 void TailFitConfig::validate() const
@@ -515,54 +713,14 @@ TailFit TailFitter::run(
         out.message = "cancelled before the fit";
         return out;
     }
-
-    // Guards: never a silent α.
-    int nNaN = 0, nInf = 0;
-    for (int i = 0; i < total; ++i) {
-        nNaN += std::isnan(values[i]);
-        nInf += std::isinf(values[i]);
-    }
-    if (nNaN + nInf > 0) {
-        std::ostringstream msg;
-        msg << "the spectrum contains ";
-        if (nNaN > 0)
-            msg << nNaN << " NaN" << (nInf > 0 ? " and " : "");
-        if (nInf > 0)
-            msg << nInf << " infinite";
-        msg << " value" << (nNaN + nInf > 1 ? "s" : "") << " (of " << total << "); no tail fit";
-        out.message = msg.str();
-        return out;
-    }
-    if (total == 0) {
-        out.message = "the spectrum is empty; no tail fit";
-        return out;
-    }
     Sample s;
-    s.x.reserve(total);
-    for (int i = 0; i < total; ++i)
-        if (values[i] > 0)
-            s.x.push_back(values[i]);
-    out.nUsed = int(s.x.size());
-    out.nDropped = total - out.nUsed;
-    if (s.x.empty()) {
-        const bool allZero = (values.array() == 0).all();
-        out.message = allZero ? "all " + std::to_string(total) + " values are zero (rank collapse); no tail to fit"
-                              : "no positive value (all " + std::to_string(total) + " are <= 0); no tail to fit";
+    if (!preparePositiveSample(values, s, out))
         return out;
-    }
-    std::sort(s.x.begin(), s.x.end());
-    if (s.x.front() == s.x.back() && out.nUsed > 1) {
-        std::ostringstream msg;
-        msg << "all " << out.nUsed << " positive values are equal (" << s.x.front()
-            << "), a constant spectrum has no tail to fit";
-        out.message = msg.str();
-        return out;
-    }
-    s.build();
     const std::string dropped = out.nDropped > 0 ? "; dropped " + std::to_string(out.nDropped) + " non-positive value"
             + (out.nDropped > 1 ? "s" : "") + " of " + std::to_string(total)
                                                  : std::string();
 
+    // Step 2, xmin: the KS minimum over every candidate (fitSorted).
     const CoreFit fit = fitSorted(s, m_config, true, m_config.maxCurvePoints);
     out.candidates = fit.candidates;
     out.ksCurve = fit.curve;
@@ -570,129 +728,27 @@ TailFit TailFitter::run(
         out.message = fit.message + dropped;
         return out;
     }
-
-    // The final numbers for the chosen tail, recomputed directly (not from prefix sums) for accuracy.
-    const int m = fit.hi - fit.k;
-    const bool truncated = std::isfinite(m_config.xmax);
-    const double logXmin = std::log(fit.xmin);
-    const Eigen::ArrayXd logTail = Eigen::Map<const Eigen::ArrayXd>(s.logX.data() + fit.k, m);
-    const double sumLog = (logTail - logXmin).sum();
-    const double logR = truncated ? std::log(m_config.xmax) - logXmin : std::numeric_limits<double>::infinity();
-    const double beta = truncated ? truncatedBeta(sumLog / m, logR) : m / sumLog;
-    out.alpha = 1 + beta;
-    out.xmin = fit.xmin;
-    out.nTail = m;
-    out.ks = ksDistance(s, fit.k, m, logXmin, makeModel(beta, logR), 2.0);
-    const TailModel model = makeModel(beta, logR);
-    // log p(x) = log(β·scale) − log xmin − α log(x/xmin); the truncated β → 0 limit is 1/(x log r).
-    const double logNorm = model.linear ? -std::log(logR) : std::log(beta * model.scale);
-    const Eigen::ArrayXd logDensity = logNorm - logXmin - out.alpha * (logTail - logXmin);
-    out.logLikelihood = logDensity.sum();
-    out.sigma = truncated ? 1.0 / std::sqrt(m * truncatedInformation(beta, logR)) : beta / std::sqrt(double(m));
-
-    // Likelihood ratios on the tail (untruncated fits only: the alternatives are defined on [xmin, ∞)).
-    if (m_config.likelihoodRatios && !truncated) {
-        const double meanExcess = (logTail.exp() - fit.xmin).mean();
-        if (meanExcess > 0) {
-            const double lambda = 1.0 / meanExcess;
-            const Eigen::ArrayXd expDensity = std::log(lambda) - lambda * (logTail.exp() - fit.xmin);
-            out.vsExponential = vuong("exponential", logDensity, expDensity);
-            out.vsExponential.parameter1 = lambda;
-        }
-        out.vsLognormal = compareLognormal(logTail, logXmin, logDensity);
-        out.vsTruncatedPowerLaw = compareCutoff(logTail, logXmin, out.alpha, logDensity);
-    }
+    const ChosenTail tail = describeChosenTail(s, fit, m_config, out);
+    if (m_config.likelihoodRatios && !tail.truncated)
+        compareAlternatives(tail, fit.xmin, out);
 
     out.status = Status::Converged;
     std::ostringstream msg;
-    msg << "alpha = " << out.alpha << " +/- " << out.sigma << " on " << m << " points above xmin = " << out.xmin;
-    if (truncated)
+    msg << "alpha = " << out.alpha << " +/- " << out.sigma << " on " << tail.m << " points above xmin = " << out.xmin;
+    if (tail.truncated)
         msg << " (truncated at xmax = " << m_config.xmax << ")";
     msg << ", KS D = " << out.ks << dropped;
 
-    // Semi-parametric bootstrap (Clauset 2009 §4.1): each replicate draws n points, each from the fitted tail law
-    // with probability nTail/n and otherwise uniformly from the data outside the tail, then refits with the same
-    // configuration (xmin re-estimated unless fixed). p = fraction of replicates whose D exceeds the observed D.
     const int replicates = m_config.bootstrapReplicates;
     if (replicates > 0) {
-        std::vector<double> body;
-        body.insert(body.end(), s.x.begin(), s.x.begin() + fit.k);
-        body.insert(body.end(), s.x.begin() + fit.hi, s.x.end());
-        const int n = out.nUsed;
-        const double pTail = double(m) / n;
-        std::vector<double> repD(replicates, kNaN);
-        std::atomic<int> next{0}, done{0};
-        TailFitConfig repConfig = m_config;
-        repConfig.bootstrapReplicates = 0;
-        repConfig.likelihoodRatios = false;
-        // With xmin fixed the replicate's tail size is binomial; dropping replicates below minTail would bias the
-        // null distribution of D, so they keep every tail (the D statistic is defined for any size).
-        if (out.xminFixed)
-            repConfig.minTail = 2;
-        const double xminDraw = fit.xmin;
-        const double alpha = out.alpha;
-        auto work = [&](bool reporter) {
-            Sample r;
-            while (true) {
-                if (cancel.isCancelled())
-                    return;
-                const int i = next.fetch_add(1);
-                if (i >= replicates)
-                    return;
-                Rng rng(splitMix64(m_config.seed ^ splitMix64(std::uint64_t(i) + 1)));
-                r.x.resize(n);
-                for (int j = 0; j < n; ++j) {
-                    const double u = rng.uniform();
-                    if (u < pTail || body.empty()) {
-                        const double v = rng.uniform();
-                        // Inverse CDF of the fitted law; truncated: (1 − v(1 − r^(−β)))^(−1/β).
-                        if (!truncated)
-                            r.x[j] = xminDraw * std::pow(v, -1.0 / (alpha - 1));
-                        else if (model.linear)
-                            r.x[j] = xminDraw * std::exp(v * logR);
-                        else
-                            r.x[j] = xminDraw * std::exp(-std::log1p(-v / model.scale) / beta);
-                    } else {
-                        r.x[j] = body[std::min<std::size_t>(body.size() - 1, std::size_t(rng.uniform() * body.size()))];
-                    }
-                }
-                std::sort(r.x.begin(), r.x.end());
-                r.build();
-                const CoreFit rf = fitSorted(r, repConfig, false, 64);
-                if (rf.ok)
-                    repD[i] = rf.ks;
-                const int d = done.fetch_add(1) + 1;
-                if (reporter && observer)
-                    observer(BootstrapProgress{d, replicates});
-            }
-        };
-        const unsigned hardware = std::max(1u, std::thread::hardware_concurrency());
-        const int threads = std::min(replicates, m_config.threads > 0 ? m_config.threads : int(hardware));
-        std::vector<std::thread> pool;
-        for (int t = 1; t < threads; ++t)
-            pool.emplace_back(work, false);
-        work(true);
-        for (auto& t : pool)
-            t.join();
-        if (cancel.isCancelled()) {
+        const BootstrapOutcome bootstrap = bootstrapPValue(s, fit, tail, m_config, observer, cancel, out);
+        if (bootstrap.cancelled) {
             out.status = Status::Cancelled;
-            out.pValue = kNaN;
-            out.message = msg.str() + "; bootstrap cancelled after " + std::to_string(done.load()) + " of "
+            out.message = msg.str() + "; bootstrap cancelled after " + std::to_string(bootstrap.done) + " of "
                 + std::to_string(replicates) + " replicates";
             return out;
         }
-        if (observer)
-            observer(BootstrapProgress{replicates, replicates});
-        int valid = 0, larger = 0;
-        for (double d : repD) {
-            if (std::isnan(d))
-                continue;
-            ++valid;
-            larger += d > out.ks;
-        }
-        out.replicatesUsed = valid;
-        out.pValue = valid > 0 ? double(larger) / valid : kNaN;
-        msg << ", bootstrap p = " << out.pValue << " (" << valid << " of " << replicates << " replicates)";
+        msg << ", bootstrap p = " << out.pValue << " (" << out.replicatesUsed << " of " << replicates << " replicates)";
     }
     out.message = msg.str();
     return out;

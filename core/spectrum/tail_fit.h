@@ -15,7 +15,8 @@
 namespace sl {
 
 // Power-law tail fit of a spectrum after Clauset, Shalizi & Newman (SIAM Review 51, 661 (2009)), continuous case.
-// DIGEST §5.3: the tail exponent of the trained weights' ESD is compared with the predicted α_WW = 1 + 1/γ.
+// The tail exponent of the trained weights' ESD is compared with the predicted α_WW = 1 + 1/γ
+// (docs/theory/spectra.md §5, §6).
 //
 // What is ours and what is plfit's (Debian libplfit 0.9.4): the xmin search, the D-versus-xmin curve, the minimum
 // tail size, the truncated fit on [xmin, xmax], the thread-parallel, seeded, cancellable bootstrap and the
@@ -69,9 +70,7 @@ struct LikelihoodRatio {
     std::string preferred;
 };
 
-struct TailFit {
-    Status status = Status::Invalid;
-    std::string message;
+struct TailFit : ResultStatus {
     double alpha = std::numeric_limits<double>::quiet_NaN();
     double sigma = std::numeric_limits<double>::quiet_NaN();  // standard error of alpha
     double xmin = std::numeric_limits<double>::quiet_NaN();
@@ -102,8 +101,8 @@ public:
 
     // Fits the tail of `values` (any order). Guards return status Invalid with a message, never a silent α:
     // NaN/Inf anywhere; no positive value; all values equal; fewer than minTail points in the tail. Non-positive
-    // values are dropped (zeros are the ESD's rank-deficiency spike, DIGEST §5.1) and counted in the message.
-    // The observer sees bootstrap progress on the calling thread; cancel is polled before every replicate.
+    // values are dropped (zeros are the ESD's rank-deficiency spike, docs/theory/spectra.md §1) and counted in the
+    // message. The observer sees bootstrap progress on the calling thread; cancel is polled before every replicate.
     TailFit run(const Eigen::VectorXd& values, const Observer<BootstrapProgress>& observer = {},
         const CancelToken& cancel = {}) const;
 

@@ -104,8 +104,8 @@ LassoMoments lassoMoments(const Eigen::VectorXd& teacher, LassoTeacherMode mode,
     const Eigen::VectorXd& weights)
 {
     const bool weighted = weights.size() > 0;
-    // DIGEST §4.1: closed forms per coordinate, soft threshold η(θ + δg; t). Never quadrature (the indicator
-    // makes Gauss–Hermite badly wrong when t ≪ δ, DIGEST §4.1).
+    // docs/theory/state-evolution.md §3: closed forms per coordinate, soft threshold η(θ + δg; t). Never quadrature
+    // (the indicator makes Gauss–Hermite badly wrong when t ≪ δ, docs/theory/state-evolution.md §3).
     const double dl = std::max(delta, kDeltaFloor), t = threshold;
     double mse = 0, active = 0;
     const Eigen::Index d = teacher.size();
@@ -149,8 +149,8 @@ double LassoStateEvolution::solveThreshold(double delta, double* residual) const
     const double alpha = m_config.alpha, lambda = m_config.lambda;
     auto kappa
         = [&](double t) { return lassoMoments(m_config.teacher, m_config.mode, delta, t, m_config.weights).active; };
-    // λ > 0: t(α − κ(t)) = λ, increasing in t where positive, so the root is unique (DIGEST §4.1).
-    // λ = 0: α − κ(t) = 0 (min-ℓ1 interpolation, needs α < 1).
+    // λ > 0: t(α − κ(t)) = λ, increasing in t where positive, so the root is unique
+    // (docs/theory/state-evolution.md §4). λ = 0: α − κ(t) = 0 (min-ℓ1 interpolation, needs α < 1).
     auto f = [&](double t) { return lambda > 0 ? t * (alpha - kappa(t)) - lambda : alpha - kappa(t); };
     const double scale = std::max(delta, kDeltaFloor);
     double lo = 0, flo = f(0.0);
@@ -202,11 +202,12 @@ LassoStateEvolutionResult LassoStateEvolution::run(
         : (weighted ? c.weights.dot(c.teacher) : c.teacher.sum()) / totalWeight;
 
     // λ = 0 with α >= 1: the threshold is 0 (κ = 1), ε = 1/(α − 1): ordinary least squares.
-    // DIGEST §4.1 limits: αδ² = Δ + δ² gives R = δ² = Δ/(α − 1) in closed form, no iteration needed.
+    // docs/theory/state-evolution.md §4 limits: αδ² = Δ + δ² gives R = δ² = Δ/(α − 1) in closed form,
+    // no iteration needed.
     if (c.lambda == 0 && c.alpha >= 1) {
         if (c.alpha == 1) {
             result.status = Status::Diverged;
-            result.message = "λ = 0 at α = 1: the interpolation peak, R = ∞ (DIGEST §3.1 phase V)";
+            result.message = "λ = 0 at α = 1: the interpolation peak, R = ∞ (docs/theory/phase-diagram.md §2 phase V)";
             return result;
         }
         result.status = Status::Converged;
@@ -232,7 +233,7 @@ LassoStateEvolutionResult LassoStateEvolution::run(
             result.iterations = iter - 1;
             return result;
         }
-        // DIGEST §4.1: αδ² = Δ + R.
+        // docs/theory/state-evolution.md §2: αδ² = Δ + R.
         delta = std::sqrt((c.noise + risk) / c.alpha);
         t = solveThreshold(delta, &residualInner);
         if (!std::isfinite(t)) {

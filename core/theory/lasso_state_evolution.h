@@ -10,7 +10,7 @@
 
 namespace sl {
 
-// How the teacher vector enters the moments of DIGEST §4.1.
+// How the teacher vector enters the moments of docs/theory/state-evolution.md §3 (modes: §5).
 enum class LassoTeacherMode {
     // `teacher` holds the amplitudes θ*_i themselves (an actual draw, or deterministic √d·i^(−γ)).
     Amplitudes,
@@ -19,20 +19,21 @@ enum class LassoTeacherMode {
     VarianceProfile,
 };
 
-// Deterministic amplitudes √d·i^(−γ), i = 1..d (DIGEST Appendix A2; signs do not matter).
+// Deterministic amplitudes √d·i^(−γ), i = 1..d; signs do not matter (docs/theory/models.md §6,
+// docs/theory/state-evolution.md §5).
 Eigen::VectorXd lassoDeterministicAmplitudes(int d, double gamma);
-// Variance profile d·i^(−2γ), i = 1..d (DIGEST §1a).
+// Variance profile d·i^(−2γ), i = 1..d (docs/theory/models.md §2).
 Eigen::VectorXd lassoPowerLawVariances(int d, double gamma);
 
 struct LassoStateEvolutionConfig {
     Eigen::VectorXd teacher;  // length d
     LassoTeacherMode mode = LassoTeacherMode::Amplitudes;
     double alpha = 1.0;  // n/d = n_eff/d
-    double lambda = 1.0;  // penalty λ‖θ‖₁ in the units of DIGEST §1a; λ = 0 is the ridgeless limit
+    double lambda = 1.0;  // penalty λ‖θ‖₁ in the units of docs/theory/models.md §2; λ = 0 is the ridgeless limit
     double noise = 0.5;  // Δ
     double tolerance = 1e-10;  // relative change of R between outer iterations
     int maxIterations = 100000;
-    double damping = 0.5;  // weight of the new R in the outer update (DIGEST §4.1: 0.3–0.5)
+    double damping = 0.5;  // weight of the new R in the outer update (docs/theory/state-evolution.md §4: 0.3–0.5)
     double initialRisk = -1;  // warm start; < 0 means R(0) = (1/d)Σ E θ*_i²
     // Optional multiplicities of the teacher entries (same length, > 0): the moments become Σ w_i f_i / Σ w_i, so
     // a long power-law teacher can be given as a quadrature of its index (core/theory/power_law_quadrature.h).
@@ -53,10 +54,7 @@ struct LassoStateEvolutionSnapshot {
     double residualOuter = 0;
 };
 
-struct LassoStateEvolutionResult {
-    Status status = Status::Invalid;
-    std::string message;
-    int iterations = 0;
+struct LassoStateEvolutionResult : ResultStatus {
     double residualOuter = 0;  // |R_new − R|/R at the last iteration (fixed-point equation αδ² = Δ + R)
     double residualInner = 0;  // |t(α − κ(t)) − λ|/λ of the threshold equation (|α − κ| when λ = 0)
     double risk = 0;  // R = excess risk (1/d)‖θ̂ − θ*‖²
@@ -64,11 +62,10 @@ struct LassoStateEvolutionResult {
     double epsilon = 0;  // ε = 1/(α − κ); +inf for λ = 0, α < 1 (min-ℓ1 interpolation)
     double threshold = 0;  // t = λε
     double activeFraction = 0;  // κ
-
-    bool ok() const { return status == Status::Converged; }
 };
 
-// Per-coordinate closed-form moments of DIGEST §4.1 (no quadrature). Exposed for tests and the spectrum view.
+// Per-coordinate closed-form moments of docs/theory/state-evolution.md §3 (no quadrature). Exposed for tests and the
+// spectrum view.
 struct LassoMoments {
     double mse = 0;  // (1/d) Σ E(η − θ*)²
     double active = 0;  // κ = (1/d) Σ P(|θ* + δg| > t)
@@ -78,7 +75,7 @@ LassoMoments lassoMoments(const Eigen::VectorXd& teacher, LassoTeacherMode mode,
 LassoMoments lassoMoments(const Eigen::VectorXd& teacher, LassoTeacherMode mode, double delta, double threshold,
     const Eigen::VectorXd& weights);
 
-// LASSO state evolution (DIGEST §4.1): damped outer iteration on R, inner bisection for t.
+// LASSO state evolution (docs/theory/state-evolution.md §4): damped outer iteration on R, inner bisection for t.
 class LassoStateEvolution {
 public:
     explicit LassoStateEvolution(LassoStateEvolutionConfig config);

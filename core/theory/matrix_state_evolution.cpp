@@ -43,7 +43,7 @@ public:
 
     int size() const { return int(m_seeds.size()); }
 
-    // DIGEST §4.2: Z = (G + Gᵀ)/√(2d), semicircle on [−2, 2].
+    // docs/theory/state-evolution.md §6: Z = (G + Gᵀ)/√(2d), semicircle on [−2, 2].
     Eigen::MatrixXd goe(int k) const
     {
         Rng rng(m_seeds[std::size_t(k)]);
@@ -89,7 +89,7 @@ private:
     std::vector<std::uint64_t> m_seeds;
 };
 
-// DIGEST §4.2: finite-d spectral divergence
+// docs/theory/state-evolution.md §6: finite-d spectral divergence
 //   D(δ, τ) ≈ (1/d²) E[ Σ_{i≠j} (r_i − r_j)/(y_i − y_j) + 2·#{y_i > τ} ],  r = (y − τ)₊.
 // Pairs both above τ contribute 1, both below 0, mixed (y_i − τ)/(y_i − y_j): no division by a tie.
 double divergence(const std::vector<SampleSpectrum>& spectra, double tau)
@@ -142,8 +142,8 @@ ThresholdMoments thresholdMoments(const std::vector<SampleSpectrum>& spectra, do
     return out;
 }
 
-// Solve (A) 4α_q − 1/ε − 2D(δ, λε) = 0 for ε; the left side increases with ε (DIGEST §4.2), from −∞ at ε → 0
-// to 4α_q at ε → ∞. Bracket in log ε from `guess`, then Brent in log ε. Returns NaN if no bracket is found.
+// Solve (A) 4α_q − 1/ε − 2D(δ, λε) = 0 for ε; the left side increases with ε (docs/theory/state-evolution.md §7), from
+// −∞ at ε → 0 to 4α_q at ε → ∞. Bracket in log ε from `guess`, then Brent in log ε. Returns NaN if no bracket is found.
 double solveEpsilon(
     const std::vector<SampleSpectrum>& spectra, double alphaQ, double lambda, double guess, double* residual)
 {
@@ -244,7 +244,7 @@ MatrixStateEvolutionResult MatrixStateEvolution::run(
         epsGuess = eps;
         const double tau = c.lambda * eps;
         const ThresholdMoments mom = thresholdMoments(spectra, tau);
-        // E_mat = Q* − 2m + q from ReLU(Y_k − λεI) − S* directly (DIGEST §4.2).
+        // E_mat = Q* − 2m + q from ReLU(Y_k − λεI) − S* directly (docs/theory/state-evolution.md §6).
         const double eMat = qStar - 2 * mom.m + mom.q;
         const double deltaNew = std::sqrt(std::max(eMat + c.noise / 2, 0.0) / (2 * c.alphaQ));
         if (!std::isfinite(deltaNew)) {
@@ -265,7 +265,8 @@ MatrixStateEvolutionResult MatrixStateEvolution::run(
             result.threshold = tau;
             result.overlapM = mom.m;
             result.overlapQ = mom.q;
-            // DIGEST §4.2 (B): Q* + Δ/2 + 2α_qδ² − δ²/ε = J − λε∂₂J, with ∂₂J = −2∫(x − τ)₊ μ_δ(dx).
+            // docs/theory/state-evolution.md §6 (B): Q* + Δ/2 + 2α_qδ² − δ²/ε = J − λε∂₂J,
+            // with ∂₂J = −2∫(x − τ)₊ μ_δ(dx).
             result.lhsB = qStar + c.noise / 2 + 2 * c.alphaQ * delta * delta - delta * delta / eps;
             result.rhsB = mom.q + 2 * tau * mom.meanR;
             result.residualB = std::abs(result.lhsB - result.rhsB) / std::abs(result.rhsB);
@@ -286,7 +287,7 @@ MatrixStateEvolutionResult MatrixStateEvolution::run(
                     = kCount > 1 ? std::max(sumSq / kCount - mean * mean, 0.0) * kCount / (kCount - 1) : 0.0;
                 result.residualBStandardError = 2 * std::sqrt(var / kCount) / std::abs(result.rhsB);
             }
-            // DIGEST §5.1: pooled eigenvalues of ReLU(S* + δZ − λεI) and the mass at zero.
+            // docs/theory/spectra.md §3: pooled eigenvalues of ReLU(S* + δZ − λεI) and the mass at zero.
             result.spectrumSamples.resize(Eigen::Index(spectra.size()) * d);
             for (std::size_t k = 0; k < spectra.size(); ++k)
                 result.spectrumSamples.segment(Eigen::Index(k) * d, d) = (spectra[k].y.array() - tau).max(0.0);
@@ -298,9 +299,9 @@ MatrixStateEvolutionResult MatrixStateEvolution::run(
         }
         result.residualDelta = change;
         result.residualA = residualA;
-        // DIGEST §4.2: damped update δ ← (1 − ω)δ + ωG(δ). With common random numbers G is a smooth,
-        // deterministic function of δ, so a secant step on F(δ) = G(δ) − δ through the last two iterates is
-        // taken instead when it stays within a factor 2 of δ (a guard, not from the digest): same fixed point,
+        // docs/theory/state-evolution.md §7: damped update δ ← (1 − ω)δ + ωG(δ). With common random numbers G is a
+        // smooth, deterministic function of δ, so a secant step on F(δ) = G(δ) − δ through the last two iterates is
+        // taken instead when it stays within a factor 2 of δ (a guard of ours, not from the paper): same fixed point,
         // ~3x fewer decompositions. secantAcceleration = false gives the plain damped iteration.
         const double f = deltaNew - delta;
         double next = (1 - c.damping) * delta + c.damping * deltaNew;
@@ -359,8 +360,8 @@ InterpolationThresholdResult matrixInterpolationThreshold(
     InterpolationThresholdResult result;
     long count = 0;
     double eigenSeconds = 0;
-    // DIGEST §4.2 (inferred): λ → 0⁺ in (A)/(B): δ̄ solves Q* + Δ/2 = J(δ̄, 0) − δ̄² D(δ̄, 0) (using ∂₁J = 2δD),
-    // then α_interp = D(δ̄, 0)/2. Eigenvalues suffice.
+    // docs/theory/state-evolution.md §8 (inferred): λ → 0⁺ in (A)/(B): δ̄ solves Q* + Δ/2 = J(δ̄, 0) − δ̄² D(δ̄, 0) (using
+    // ∂₁J = 2δD), then α_interp = D(δ̄, 0)/2. Eigenvalues suffice.
     double lastD = 0;
     bool cancelled = false;
     auto h = [&](double logDelta) {

@@ -10,7 +10,7 @@ namespace sl {
 
 double effectiveSampleSize(ModelKind model, double n, double d)
 {
-    // DIGEST §1c, eq. 10.
+    // docs/theory/models.md §5, eq. 10.
     return model == ModelKind::Quadratic ? n / d : n;
 }
 
@@ -21,7 +21,7 @@ void PhaseDiagramConfig::validate() const
         throw ValidationError("d", "must be > 1 (the diagram is in log_d units)");
     requireFinite("gamma", gamma);
     if (!(gamma > 0.5))
-        throw ValidationError("gamma", "must be > 1/2 (DIGEST §1)");
+        throw ValidationError("gamma", "must be > 1/2 (docs/theory/models.md §1)");
     requireNonNegative("noise", noise);
     requireNonNegative("crossoverMargin", crossoverMargin);
     requireNonNegative("peakHalfWidth", peakHalfWidth);
@@ -37,7 +37,7 @@ PhaseDiagram::PhaseDiagram(const PhaseDiagramConfig& config) : m_config(config),
 std::string PhaseDiagram::pureLabel(double a, double b) const
 {
     const double g = m_config.gamma;
-    // DIGEST §3.2b, literally.
+    // docs/theory/phase-diagram.md §5, literally.
     if (a <= 0)
         return b < a - 0.5 ? "Ia" : "Ib";
     if (b > a - 0.5)
@@ -47,8 +47,9 @@ std::string PhaseDiagram::pureLabel(double a, double b) const
     }
     // Under-regularised side of L1.
     if (noiseless()) {
-        // (inferred) DIGEST §3.5: no divergent peak at Δ = 0; below interpolation the best-k-term rate, above it
-        // the shrinkage bias of phase III form. The noiseless side of n_eff ~ d is labelled "VI" without a/b split.
+        // (inferred) docs/theory/phase-diagram.md §9: no divergent peak at Δ = 0; below interpolation the best-k-term
+        // rate, above it the shrinkage bias of phase III form. The noiseless side of n_eff ~ d is labelled "VI" without
+        // a/b split.
         return a < 1 ? "IV" : "VI";
     }
     const double eta = m_config.peakHalfWidth;
@@ -73,7 +74,7 @@ double PhaseDiagram::exponentE(const std::string& label, double a, double b) con
         return 2 * b / 3;
     if (label == "VIa" || label == "VIb")
         return a - 1;
-    if (label == "VI")  // Δ = 0 only: λ²d²/n_eff², DIGEST §3.5
+    if (label == "VI")  // Δ = 0 only: λ²d²/n_eff², docs/theory/phase-diagram.md §9
         return 2 * (a - b - 1);
     return 0;  // Ia, Ib
 }
@@ -154,22 +155,22 @@ PhaseInfo PhaseDiagram::describe(const std::string& label, double a, double b) c
     info.e = exponentE(label, a, b);
     info.exponentN = exponentN(label);
     info.exponentLambda = exponentLambda(label);
-    // Everything the classifier decides at a border is (inferred) from DIGEST §3.1/§3.2 (§3.2b); the pieces
-    // below are flagged individually so the UI can label them.
+    // Everything the classifier decides at a border is (inferred) from docs/theory/phase-diagram.md §2-§4 (§5); the
+    // pieces below are flagged individually so the UI can label them.
     if (label == "Ia" || label == "Ib") {
         info.inferred = true;
-        info.note = "Ia/Ib definitions and Θ(1) rate inferred (DIGEST §3.1 notes)";
+        info.note = "Ia/Ib definitions and Θ(1) rate inferred (docs/theory/phase-diagram.md §3)";
     } else if (label == "VIa" || label == "VIb") {
         info.inferred = true;
-        info.note = "VIa/VIb border n_eff = d^(2γ) inferred from Corollary 1 (DIGEST §3.1)";
+        info.note = "VIa/VIb border n_eff = d^(2γ) inferred from Corollary 1 (docs/theory/phase-diagram.md §3)";
     } else if (label == "IV") {
-        info.note = "ρ(n_eff/d) term dominates at moderate d (DIGEST §3.1)";
+        info.note = "ρ(n_eff/d) term dominates at moderate d (docs/theory/phase-diagram.md §3)";
     } else if (label == "II") {
-        info.note = "lower border n_eff/d^(γ+1/2) repaired (DIGEST §3.1)";
+        info.note = "lower border n_eff/d^(γ+1/2) corrected (docs/theory/phase-diagram.md §3)";
     }
     if (noiseless()) {
         info.inferred = true;
-        info.note = "Δ = 0: noiseless diagram inferred (DIGEST §3.5); " + info.note;
+        info.note = "Δ = 0: noiseless diagram inferred (docs/theory/phase-diagram.md §9); " + info.note;
     }
     return info;
 }
@@ -183,8 +184,8 @@ PhaseInfo PhaseDiagram::classifyLog(double a, double b) const
     const double margin = m_config.crossoverMargin;
     if (margin <= 0)
         return info;
-    // (inferred, DIGEST §3.2b) A point is a crossover when another phase lies within `margin` (log_d units).
-    // Probe outwards on rings of growing radius; the first different label found is the nearest neighbour.
+    // (inferred, docs/theory/phase-diagram.md §5) A point is a crossover when another phase lies within `margin` (log_d
+    // units). Probe outwards on rings of growing radius; the first different label found is the nearest neighbour.
     // Inside the thin peak band V only the ±b directions are probed: the band itself (width 2η ≤ margin) is
     // the IV→VI crossover, so its a-borders would otherwise make every V point a crossover.
     const int kRings = 16, kDirections = 32;
@@ -206,7 +207,8 @@ PhaseInfo PhaseDiagram::classifyLog(double a, double b) const
                 info.neighbourB = other;
                 info.inferred = true;
                 info.note = "within " + std::to_string(margin) + " (log_d) of the " + own + "/" + other
-                    + " border; rate and exponents are " + own + "'s (crossover margin inferred, DIGEST §3.2b)"
+                    + " border; rate and exponents are " + own
+                    + "'s (crossover margin inferred, docs/theory/phase-diagram.md §5)"
                     + (info.note.empty() ? "" : "; " + info.note);
                 return info;
             }
@@ -250,7 +252,7 @@ double PhaseDiagram::heavyTailNEff() const
 
 std::vector<DiagramPoint> PhaseDiagram::intersections() const
 {
-    // DIGEST §3.2: L1 ∩ L3 at n_eff = d^(2γ) (λ = d^(γ−1/2)); L1 ∩ L2 at n_eff = 1, λ = d^(−1/2).
+    // docs/theory/phase-diagram.md §4: L1 ∩ L3 at n_eff = d^(2γ) (λ = d^(γ−1/2)); L1 ∩ L2 at n_eff = 1, λ = d^(−1/2).
     // L2 and L3 are parallel and never meet.
     const double nTail = heavyTailNEff();
     return {
@@ -261,8 +263,9 @@ std::vector<DiagramPoint> PhaseDiagram::intersections() const
 
 double PhaseDiagram::bayesOptimalRate(double nEff) const
 {
-    // DIGEST §3.3: n_eff^(−1+1/(2γ)) for 1 ≪ n_eff ≪ d^(2γ), d/n_eff beyond; the two meet at d^(2γ), where
-    // each is the smaller one on its own side, so the rate is their minimum. Θ(1) before the first feature.
+    // docs/theory/phase-diagram.md §7: n_eff^(−1+1/(2γ)) for 1 ≪ n_eff ≪ d^(2γ), d/n_eff beyond; the two meet at
+    // d^(2γ), where each is the smaller one on its own side, so the rate is their minimum.
+    // Θ(1) before the first feature.
     if (nEff <= 1)
         return 1.0;
     const double g = m_config.gamma;

@@ -10,8 +10,8 @@ namespace detail {
 
 // Brent's bracketing root finder (inverse quadratic interpolation safeguarded by bisection) for the inner
 // equations of the state evolutions: the bracket is kept at every step, so it is as safe as the bisection
-// DIGEST §4.1/§4.2 asks for, in ~10 evaluations instead of ~50. Requires f(lo), f(hi) of opposite signs
-// (or zero). Returns the root, or NaN if the bracket is invalid. `evaluations` counts calls of f.
+// docs/theory/state-evolution.md §4, §7 asks for, in ~10 evaluations instead of ~50. Requires f(lo), f(hi) of opposite
+// signs (or zero). Returns the root, or NaN if the bracket is invalid. `evaluations` counts calls of f.
 template <class F>
 double brentRoot(
     F&& f, double lo, double flo, double hi, double fhi, double relTol, int maxIter, int* evaluations = nullptr)

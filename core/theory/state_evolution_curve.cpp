@@ -16,7 +16,7 @@ void StateEvolutionCurveConfig::validate() const
     requireAtLeast("d", d, 2);
     requireFinite("gamma", gamma);
     if (!(gamma > 0.5))
-        throw ValidationError("gamma", "must be > 1/2 (DIGEST §1)");
+        throw ValidationError("gamma", "must be > 1/2 (docs/theory/models.md §1)");
     if (model == ModelKind::Quadratic)
         requirePositive("lambda", lambda);
     else
@@ -91,7 +91,7 @@ StateEvolutionCurveResult StateEvolutionCurve::run(
         }
         CurvePoint p;
         p.nEff = nEffs[i];
-        p.alpha = p.nEff / d;  // DIGEST §1c: α = n/d = n_eff/d, α_q = n/d² = n_eff/d
+        p.alpha = p.nEff / d;  // docs/theory/models.md §5: α = n/d = n_eff/d, α_q = n/d² = n_eff/d
         p.n = quadratic ? p.nEff * d : p.nEff;
         if (quadratic) {
             MatrixStateEvolutionConfig mc;

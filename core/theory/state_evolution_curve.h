@@ -21,7 +21,7 @@ struct StateEvolutionCurveConfig {
     double gamma = 1.0;
     double lambda = 1.0;  // > 0 for the quadratic model; >= 0 for LASSO
     double noise = 0.5;  // Δ
-    // Log-spaced grid of n_eff (DIGEST §1c: n for the diagonal model, n/d for the quadratic one).
+    // Log-spaced grid of n_eff (docs/theory/models.md §5: n for the diagonal model, n/d for the quadratic one).
     double nEffMin = 1.0;
     double nEffMax = 1e4;
     int points = 30;
@@ -29,14 +29,14 @@ struct StateEvolutionCurveConfig {
     std::vector<double> nEffValues;
     bool warmStart = true;  // start each point from the previous converged one
 
-    // LASSO teacher: empty means deterministic amplitudes √d·i^(−γ) ((inferred) default: DIGEST Appendix A
+    // LASSO teacher: empty means deterministic amplitudes √d·i^(−γ) ((inferred) default: docs/theory/models.md §6
     // practical note; the paper's choice is unknown).
     Eigen::VectorXd lassoTeacher;
     LassoTeacherMode lassoMode = LassoTeacherMode::Amplitudes;
     double lassoTolerance = 1e-10;
     int lassoMaxIterations = 100000;
 
-    // Quadratic teacher spectrum: empty means s_i ∝ i^(−γ) with Q* = 1 (DIGEST §1b).
+    // Quadratic teacher spectrum: empty means s_i ∝ i^(−γ) with Q* = 1 (docs/theory/models.md §3).
     Eigen::VectorXd matrixSpectrum;
     int samples = 32;  // K GOE samples
     std::uint64_t seed = 1;
@@ -46,17 +46,15 @@ struct StateEvolutionCurveConfig {
     void validate() const;  // throws sl::ValidationError naming the parameter
 };
 
-struct CurvePoint {
+struct CurvePoint : ResultStatus {
     double nEff = 0;
     double n = 0;  // samples: n_eff (diagonal) or n_eff·d (quadratic)
     double alpha = 0;  // n/d (diagonal) or α_q = n/d² (quadratic), both = n_eff/d
-    Status status = Status::Invalid;
-    std::string message;
-    int iterations = 0;
-    // Test excess risk: R = (1/d)‖θ̂ − θ*‖² for LASSO, 2·E_mat for the quadratic model (DIGEST §1b). Only
+    // Test excess risk: R = (1/d)‖θ̂ − θ*‖² for LASSO, 2·E_mat for the quadratic model (docs/theory/models.md §4). Only
     // meaningful when status == Converged.
     double excessRisk = 0;
-    // E_mat = (1/d)‖Ŝ − S*‖² (quadratic only; what [S7] plots as "mse"; (unknown) which one the paper plots).
+    // E_mat = (1/d)‖Ŝ − S*‖² (quadratic only; what the authors' follow-up code plots as "mse"; (unknown) which one the
+    // paper plots).
     double matrixMse = 0;
     double delta = 0;
     double epsilon = 0;
@@ -72,9 +70,8 @@ struct CurveProgress {
     CurvePoint point;
 };
 
-struct StateEvolutionCurveResult {
-    Status status = Status::Invalid;  // Converged when every point converged
-    std::string message;
+// status: Converged when every point converged.
+struct StateEvolutionCurveResult : ResultStatus {
     std::vector<CurvePoint> points;  // in grid order; on cancellation only those finished
     int failedPoints = 0;
     // Cost accounting (quadratic model): eigen-decompositions and their share of the run time.
@@ -83,8 +80,8 @@ struct StateEvolutionCurveResult {
     double totalSeconds = 0;
 };
 
-// State-evolution risk against n_eff on a log grid for either model (DIGEST §4), warm-starting each point from
-// the previous one. Each point carries its own status; a failed point is reported, not dropped.
+// State-evolution risk against n_eff on a log grid for either model (docs/theory/state-evolution.md §9), warm-starting
+// each point from the previous one. Each point carries its own status; a failed point is reported, not dropped.
 class StateEvolutionCurve {
 public:
     explicit StateEvolutionCurve(StateEvolutionCurveConfig config);

@@ -28,7 +28,7 @@ bool fromString(const std::string& name, Optimizer& out)
 
 TrainConfig TrainConfig::defaults(Optimizer optimizer)
 {
-    // DIGEST §6, "[S7] defaults".
+    // docs/theory/models.md §7, the "follow-up code defaults".
     TrainConfig c;
     c.optimizer = optimizer;
     switch (optimizer) {

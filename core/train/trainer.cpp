@@ -59,7 +59,7 @@ public:
     {
         result.W = weights(x);
         result.S = gram(x);
-        // DIGEST §1b: the test excess risk of the centred quadratic model is 2·E_mat.
+        // docs/theory/models.md §4: the test excess risk of the centred quadratic model is 2·E_mat.
         result.matrixMse = matrixMse(result.S, m_problem.teacher);
         result.excessRisk = 2.0 * result.matrixMse;
     }
@@ -188,7 +188,8 @@ std::string divergedReason(const TrainConfig& config)
     return reason + "; try a smaller learning rate (now " + formatNumber(config.learningRate) + ")";
 }
 
-// GD with heavy-ball momentum (PyTorch's SGD form, [S7]) and Adam (Kingma & Ba, with bias correction).
+// GD with heavy-ball momentum (PyTorch's SGD form, as in the follow-up code) and Adam (Kingma & Ba, with bias
+// correction).
 Outcome runFirstOrder(Model& model, const TrainConfig& config, Loop& loop, Eigen::VectorXd x)
 {
     const Eigen::Index size = x.size();
@@ -331,10 +332,10 @@ double cubicMinimum(double x1, double f1, double g1, double x2, double f2, doubl
     return 0.5 * (lo + hi);
 }
 
-// Strong-Wolfe line search with cubic interpolation, a port of PyTorch's _strong_wolfe, the line search [S7] uses
-// (line_search='strong_wolfe'; DIGEST §6), written as an LBFGSpp line-search policy so LBFGSpp keeps the
-// two-loop recursion. LBFGSpp 0.1's own searches proved unusable here: Nocedal-Wright doubles the step without
-// bound and silently accepts its last trial point; backtracking with the strong-Wolfe test oscillates and ran
+// Strong-Wolfe line search with cubic interpolation, a port of PyTorch's _strong_wolfe, the line search the follow-up
+// code uses (line_search='strong_wolfe'; docs/theory/models.md §7), written as an LBFGSpp line-search policy so LBFGSpp
+// keeps the two-loop recursion. LBFGSpp 0.1's own searches proved unusable here: Nocedal-Wright doubles the step
+// without bound and silently accepts its last trial point; backtracking with the strong-Wolfe test oscillates and ran
 // out of evaluations on the first step of diagonal problems; More-Thuente (0.1) tests the wrong variable in one
 // branch. After each accepted step it calls f.accepted(), our per-iteration hook. A step that does not lower the
 // objective throws std::runtime_error (LBFGSpp's convention), which runLbfgs() turns into a restart or a status.
@@ -534,7 +535,7 @@ Eigen::MatrixXd Trainer::initialWeights(const Problem& problem, const TrainConfi
 {
     const ProblemConfig& c = problem.config;
     // A stream of its own, derived from the problem seed, so the start point is reproducible and independent of
-    // the teacher and data draws. W_ij ~ N(0, initScale²/d) ([S7], DIGEST §6).
+    // the teacher and data draws. W_ij ~ N(0, initScale²/d) (follow-up code defaults, docs/theory/models.md §7).
     Rng rng(splitMix64(c.seed ^ 0x7472616E696E6974ULL));
     const int columns = c.model == ModelKind::Quadratic ? c.effectiveWidth() : 2;
     return rng.normalMatrix(c.dimension, columns) * (config.initScale / std::sqrt(double(c.dimension)));

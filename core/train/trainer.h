@@ -22,22 +22,21 @@ struct TrainSnapshot {
     Eigen::MatrixXd weights;  // W (d×p, quadratic) or [a w] (d×2, diagonal)
 };
 
-struct TrainResult {
-    Status status = Status::NotConverged;
-    std::string message;  // human-readable summary
+struct TrainResult : ResultStatus {
+    TrainResult() : ResultStatus(Status::NotConverged) { }
     std::string stopReason;  // short: which test ended the run
-    int iterations = 0;
     double trainLoss = 0;  // the data term: (1/d²)Σ(y−ŷ)² (quadratic) or (1/2)Σ(y−f)² (diagonal)
     double objective = 0;  // data term + weight decay
-    double excessRisk = 0;  // test excess risk: 2·E_mat (quadratic, DIGEST §1b) or R = (1/d)‖θ−θ*‖² (diagonal)
-    double matrixMse = 0;  // E_mat = (1/d)‖S−S*‖_F² ([S7]'s "mse"); NaN for the diagonal model
+    // Test excess risk: 2·E_mat (quadratic, docs/theory/models.md §4) or R = (1/d)‖θ−θ*‖² (diagonal).
+    double excessRisk = 0;
+    double matrixMse = 0;  // E_mat = (1/d)‖S−S*‖_F² (the follow-up code's "mse"); NaN for the diagonal model
     double gradientNorm = 0;
     Eigen::MatrixXd W;  // quadratic: W (d×p); diagonal: [a w] (d×2), the warm-start format
     Eigen::VectorXd a, w, theta;  // diagonal only: layers and θ = a⊙w
     Eigen::MatrixXd S;  // quadratic only: S = WWᵀ
 };
 
-// Empirical risk minimisation of the problem's student network (DIGEST §1, §6).
+// Empirical risk minimisation of the problem's student network (docs/theory/models.md §1, §7).
 class Trainer {
 public:
     // Trains from the deterministic initialisation W_ij ~ N(0, initScale²/d), drawn from a seed derived from

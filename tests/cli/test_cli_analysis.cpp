@@ -147,7 +147,7 @@ private slots:
         QVERIFY(std::abs(s["delta"].toDouble() - se.delta) <= 1e-7 * se.delta);
         QVERIFY(std::abs(s["threshold"].toDouble() - se.threshold) <= 1e-7 * se.threshold);
         QVERIFY(s["matrix_mse"].isNull());
-        // The fixed point itself (DIGEST §4.1): αδ² = Δ + R.
+        // The fixed point itself (docs/theory/state-evolution.md §2): αδ² = Δ + R.
         const double delta = s["delta"].toDouble();
         QVERIFY(std::abs(config.alpha * delta * delta - (noise + s["excess_risk"].toDouble())) < 1e-6);
 
@@ -182,7 +182,7 @@ private slots:
             "0.4", "--noise", "0.25", "--se-samples", "8", "--seed", "5", "--json"});
         QCOMPARE(r.exitCode, 0);
         const QJsonObject j = r.json();
-        QCOMPARE(j["n_eff"].toDouble(), 8.0);  // n/d, DIGEST §1c
+        QCOMPARE(j["n_eff"].toDouble(), 8.0);  // n/d, docs/theory/models.md §5
         sl::MatrixStateEvolutionConfig config;
         config.spectrum = sl::powerLawSpectrum(d, 1.0);
         config.alphaQ = 96.0 / (d * d);
@@ -194,8 +194,9 @@ private slots:
         QVERIFY(se.ok());
         const QJsonObject s = j["state_evolution"].toObject();
         QVERIFY(std::abs(s["matrix_mse"].toDouble() - se.matrixMse) <= 1e-4 * se.matrixMse);
-        QVERIFY(std::abs(s["excess_risk"].toDouble() - 2 * s["matrix_mse"].toDouble()) < 1e-12);  // DIGEST §1b
-        // E_mat = 2α_qδ² − Δ/2 at the fixed point (DIGEST §4.2).
+        // docs/theory/models.md §4.
+        QVERIFY(std::abs(s["excess_risk"].toDouble() - 2 * s["matrix_mse"].toDouble()) < 1e-12);
+        // E_mat = 2α_qδ² − Δ/2 at the fixed point (docs/theory/state-evolution.md §6).
         const double delta = s["delta"].toDouble();
         QVERIFY(std::abs(2 * config.alphaQ * delta * delta - 0.125 - s["matrix_mse"].toDouble()) < 1e-3);
         // The quadratic SE needs λ > 0.
@@ -219,7 +220,7 @@ private slots:
             QCOMPARE(p["phase"].toString(), QString::fromStdString(info.label));
             QCOMPARE(p["exponent_n"].toDouble(), info.exponentN);
         }
-        // The lines in closed form (DIGEST §3.2).
+        // The lines in closed form (docs/theory/phase-diagram.md §4).
         const QJsonArray nEff = j["n_eff"].toArray();
         const QJsonObject lines = j["lines"].toObject();
         for (int i = 0; i < nEff.size(); ++i) {

@@ -84,7 +84,8 @@ private slots:
             QCOMPARE(j["objective"].toDouble(), trained.objective);
             if (config->problem.model == sl::ModelKind::Quadratic) {
                 QCOMPARE(j["matrix_mse"].toDouble(), trained.matrixMse);
-                // The test excess risk is 2·E_mat (DIGEST §1b), and E_mat = (1/d)‖WWᵀ − S*‖_F² from the weights.
+                // The test excess risk is 2·E_mat (docs/theory/models.md §4), and E_mat = (1/d)‖WWᵀ − S*‖_F² from the
+                // weights.
                 const Eigen::MatrixXd S = trained.W * trained.W.transpose();
                 const double emat = (S - problem.teacher.matrix).squaredNorm() / config->problem.dimension;
                 QVERIFY(std::abs(trained.matrixMse - emat) <= 1e-10 * emat);
@@ -134,8 +135,9 @@ private slots:
         std::vector<double> xs, ys;
         for (const QJsonValue& v : points) {
             const long long n = v["samples"].toInteger();
-            QCOMPARE(v["n_eff"].toDouble(), double(n));  // diagonal: n_eff = n (DIGEST §1c)
-            // Each seed recomputed here with core's LASSO in the network's units (DIGEST §1a, §2).
+            QCOMPARE(v["n_eff"].toDouble(), double(n));  // diagonal: n_eff = n (docs/theory/models.md §5)
+            // Each seed recomputed here with core's LASSO in the network's units (docs/theory/models.md §2,
+            // docs/theory/convex.md §1).
             std::vector<double> risks;
             for (int s = 0; s < 3; ++s) {
                 sl::ProblemConfig p;

@@ -100,7 +100,7 @@ private slots:
         sl::PhaseDiagramConfig config;
         config.d = 100;
         view.setDiagram(config);
-        // Phase II: between L1 and L2 (DIGEST §3.2b), e.g. n_eff = 30, λ = 1.
+        // Phase II: between L1 and L2 (docs/theory/phase-diagram.md §5), e.g. n_eff = 30, λ = 1.
         QVERIFY(view.describe(30, 1).contains("phase II"));
         view.setMeasurements({{30, 1, -0.8}, {300, 0.01, -1.0}});
         QCOMPARE(view.measurements().size(), 2);

@@ -26,8 +26,8 @@ private slots:
         config.problem.width = 0;
         config.problem.samples = 100 * 20;  // n_eff = 20
         config.problem.weightDecay = 0.5;
-        // Gradient descent with its [S7] defaults (lr 1e-2, momentum 0.5) takes thousands of steps here, so the
-        // run is still training when the measurement ends.
+        // Gradient descent with its follow-up code defaults (lr 1e-2, momentum 0.5) takes thousands of steps here, so
+        // the run is still training when the measurement ends.
         config.solver = sl::app::Solver::GradientDescent;
         config.train = sl::TrainConfig::defaults(sl::Optimizer::GradientDescent);
         window.parameterPanel()->setExperiment(config);

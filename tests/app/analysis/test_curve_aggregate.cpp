@@ -129,8 +129,8 @@ private slots:
 
     void theoryAtCurvePoints()
     {
-        // Diagonal model, d = 400, γ = 1, Δ = 0.5 at α = n/d = 3, λ = 0.1: DIGEST Appendix A2 gives the LASSO
-        // state evolution R = 0.204254 (deterministic amplitudes).
+        // Diagonal model, d = 400, γ = 1, Δ = 0.5 at α = n/d = 3, λ = 0.1: docs/theory/state-evolution.md §10 gives the
+        // LASSO state evolution R = 0.204254 (deterministic amplitudes).
         ExperimentConfig c;
         c.problem.model = sl::ModelKind::Diagonal;
         c.problem.dimension = 400;
@@ -142,8 +142,8 @@ private slots:
         QVERIFY2(std::abs(theory[0].stateEvolutionRisk - 0.204254) < 1e-5,
             qPrintable(QString::number(theory[0].stateEvolutionRisk, 'g', 10)));
         QVERIFY(std::abs(theory[1].stateEvolutionRisk - 0.039493) < 1e-5);  // α = 8, λ = 1
-        // The classifier at the same point (DIGEST §3.2b): a = log 1200/log 400 ≈ 1.18, b = log 0.1/log 400 ≈ −0.38,
-        // b < (a − 1)/2 (under-regularised), 1 + η < a < 2γ: VIa, slope −1 in n_eff.
+        // The classifier at the same point (docs/theory/phase-diagram.md §5): a = log 1200/log 400 ≈ 1.18, b = log
+        // 0.1/log 400 ≈ −0.38, b < (a − 1)/2 (under-regularised), 1 + η < a < 2γ: VIa, slope −1 in n_eff.
         QCOMPARE(theory[0].phase, QString("VIa"));
         QCOMPARE(theory[0].weightDecay, 0.1);
         QCOMPARE(theory[0].exponentN, -1.0);

@@ -115,7 +115,7 @@ private slots:
 
     void defaultsFollowSolver()
     {
-        // Missing train fields take the [S7] defaults of the chosen optimiser (DIGEST §6).
+        // Missing train fields take the follow-up code defaults of the chosen optimiser (docs/theory/models.md §7).
         const auto gd = ExperimentConfig::fromJson(with(minimal(), "solver", "gd"));
         QVERIFY(gd.has_value());
         const sl::TrainConfig expected = sl::TrainConfig::defaults(sl::Optimizer::GradientDescent);
@@ -231,6 +231,28 @@ private slots:
                         .toHex()));
     }
 
+    void hashesOfKnownRunsAreStable()
+    {
+        // Stored runs are found by these hashes, so the canonical JSON must never change: the hashes of two runs as
+        // the CLI printed them before the JSON reader and writer became a field table (train --json, config_hash).
+        ExperimentConfig diagonal;
+        diagonal.problem.model = sl::ModelKind::Diagonal;
+        diagonal.problem.dimension = 20;
+        diagonal.problem.samples = 60;
+        diagonal.problem.weightDecay = 0.5;
+        diagonal.problem.seed = 3;
+        diagonal.solver = Solver::Convex;
+        QCOMPARE(diagonal.hash(), QString("210b0f33891b06fb25179d73699acaf335e03d45a48f0f0e1a6f78e018ef1886"));
+        ExperimentConfig quadratic;
+        quadratic.problem.dimension = 8;
+        quadratic.problem.samples = 200;
+        quadratic.problem.weightDecay = 0.3;
+        quadratic.problem.seed = 2;
+        quadratic.train.maxIterations = 400;
+        quadratic.certificate = true;
+        QCOMPARE(quadratic.hash(), QString("4e74f27aa5281b44a0b5ad69c10913ad564c1e24dfca1283cbd4f53b741e73b6"));
+    }
+
     void sweepExpandsToPoints()
     {
         ExperimentConfig c;
@@ -260,7 +282,7 @@ private slots:
         }
         QCOMPARE(hashes.size(), 18);
 
-        // n_eff grid: quadratic n = n_eff·d (DIGEST §1c), linear spacing.
+        // n_eff grid: quadratic n = n_eff·d (docs/theory/models.md §5), linear spacing.
         c.sweep.axis = SweepSpec::Axis::EffectiveSamples;
         c.sweep.grid = {1.0, 3.0, 3, false};
         QCOMPARE(c.sampleGrid(), (std::vector<long long>{10, 20, 30}));

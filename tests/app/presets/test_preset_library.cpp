@@ -23,7 +23,7 @@ private slots:
 
     void figureThreePresetsUseThePapersLambdas()
     {
-        // DIGEST §6: Figure 3 has the columns λ ∈ {1/d, 1, √d} at Δ = 0.5.
+        // docs/theory/models.md §8: Figure 3 has the columns λ ∈ {1/d, 1, √d} at Δ = 0.5.
         const sl::app::PresetLibrary library;
         for (const char* model : {"diagonal", "quadratic"}) {
             const QString m(model);
@@ -52,11 +52,7 @@ private slots:
                 continue;
             const QString named = p.id.section('-', 2);
             const auto& problem = p.experiment.problem;
-            sl::PhaseDiagramConfig config;
-            config.d = problem.dimension;
-            config.gamma = problem.gamma;
-            config.noise = problem.noise;
-            const sl::PhaseDiagram diagram(config);
+            const sl::PhaseDiagram diagram(sl::PhaseDiagramConfig::forProblem(problem));
             const sl::PhaseInfo info = diagram.classify(problem.nEff(), problem.weightDecay);
             QVERIFY2(QString::fromStdString(info.label) == named
                     || (info.label == "crossover" && QString::fromStdString(info.neighbourA) == named),

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// runExperiment end to end on tiny problems. The value check is DIGEST §2's equivalence: the diagonal network
-// trained by L-BFGS and the LASSO solved by coordinate descent (the "convex" solver) reach the same θ, hence the
-// same excess risk and the same spectrum {|θ_i|}.
+// runExperiment end to end on tiny problems. The value check is docs/theory/convex.md §1's equivalence: the diagonal
+// network trained by L-BFGS and the LASSO solved by coordinate descent (the "convex" solver) reach the same θ, hence
+// the same excess risk and the same spectrum {|θ_i|}.
 #include "app/presets/preset_library.h"
 #include "app/runner/experiment_execution.h"
 #include "tests/core/common/random_cancel.h"
@@ -89,7 +89,7 @@ private slots:
         }
         QVERIFY(!net.phase.isEmpty());
         QVERIFY(std::isnan(net.matrixMse));
-        QCOMPARE(net.nEff, 40.0);  // n_eff = n for the diagonal net (DIGEST §1c)
+        QCOMPARE(net.nEff, 40.0);  // n_eff = n for the diagonal net (docs/theory/models.md §5)
     }
 
     void quadraticSpectrumHasDimensionEigenvalues()
@@ -108,15 +108,15 @@ private slots:
         for (int i = 4; i < 8; ++i)
             QCOMPARE(r.eigenvalues[i], 0.0);
         QVERIFY(r.eigenvalues[3] >= 0.0);
-        // Excess risk of the quadratic net is 2·E_mat (DIGEST §1b).
+        // Excess risk of the quadratic net is 2·E_mat (docs/theory/models.md §4).
         QVERIFY(std::abs(r.excessRisk - 2 * r.matrixMse) <= 1e-9 * r.excessRisk);
         QCOMPARE(r.nEff, 25.0);  // n/d
     }
 
     void quadraticNetworkMatchesNuclearNorm()
     {
-        // DIGEST §2: with p = d the quadratic net's minimum is the nuclear-norm problem's. The certificate checks it
-        // inside the run; the convex run checks it again from the outside.
+        // docs/theory/convex.md §6: with p = d the quadratic net's minimum is the nuclear-norm problem's. The
+        // certificate checks it inside the run; the convex run checks it again from the outside.
         ExperimentConfig c;
         c.problem.model = sl::ModelKind::Quadratic;
         c.problem.dimension = 8;

@@ -40,8 +40,8 @@ private slots:
         Eigen::VectorXd expected = sl::makeProblem(config.problem).teacher.spectrum.cwiseAbs();
         std::sort(expected.data(), expected.data() + expected.size(), std::greater<double>());
         QVERIFY(overlay.teacherSpectrum.isApprox(expected, 1e-15));
-        // DIGEST §5.1: the predicted mass at zero is (1/d)Σ P(|θ*_i + δg| ≤ t), a closed form; the overlay draws
-        // 16 samples per coordinate, so it matches within Monte Carlo error.
+        // docs/theory/spectra.md §2: the predicted mass at zero is (1/d)Σ P(|θ*_i + δg| ≤ t), a closed form; the
+        // overlay draws 16 samples per coordinate, so it matches within Monte Carlo error.
         double mass = 0;
         for (Eigen::Index i = 0; i < expected.size(); ++i) {
             const double a = (overlay.threshold - expected(i)) / overlay.delta;
@@ -57,7 +57,7 @@ private slots:
 
     void curveFollowsTheOlsLimitAtVanishingLambda()
     {
-        // DIGEST §4.1: λ → 0 with α = n/d > 1 is OLS, R = Δ/(α − 1).
+        // docs/theory/state-evolution.md §4: λ → 0 with α = n/d > 1 is OLS, R = Δ/(α − 1).
         auto config = diagonalConfig(1e-9);
         const auto overlay = sl::app::TheoryRunner::compute(config, 400, 2000, 5);
         QCOMPARE(overlay.curveNEff.size(), 5);

@@ -25,7 +25,7 @@ private slots:
 
     void ratiosAndNormalisation()
     {
-        // DIGEST §1b: s_i/s_1 = i^(−γ) and (1/d)Σ s_i² = 1, descending.
+        // docs/theory/models.md §3: s_i/s_1 = i^(−γ) and (1/d)Σ s_i² = 1, descending.
         for (const double gamma : {0.6, 1.0, 1.3, 2.5}) {
             const int d = 57;
             const Eigen::VectorXd s = sl::powerLawSpectrum(d, gamma);

@@ -18,7 +18,8 @@ struct Data {
     std::vector<Eigen::MatrixXd> Z;  // formed explicitly here, independently of the solver's operator
 };
 
-// Gaussian inputs, a PSD teacher of rank `rank` with decaying eigenvalues, centred labels with noise (DIGEST §1b).
+// Gaussian inputs, a PSD teacher of rank `rank` with decaying eigenvalues, centred labels with noise
+// (docs/theory/models.md §3).
 Data makeData(int n, int d, int rank, double noise, std::uint64_t seed)
 {
     sl::Rng rng(seed);
@@ -210,7 +211,7 @@ private slots:
         std::vector<Eigen::MatrixXd> A;
         for (int mu = 0; mu < n; ++mu) {
             const Eigen::MatrixXd g = rng.normalMatrix(d, d);
-            A.push_back((g + g.transpose()) / std::sqrt(2.0 * d));  // GOE (DIGEST §4.2)
+            A.push_back((g + g.transpose()) / std::sqrt(2.0 * d));  // GOE (docs/theory/state-evolution.md §6)
         }
         const Eigen::MatrixXd U = rng.normalMatrix(d, 2);
         const Eigen::MatrixXd teacher = U * U.transpose();
@@ -295,7 +296,8 @@ private slots:
         // Review regression: the runner's quadratic case (d = 8, n = 160, λ = 0.5, seed 5) was reported as
         // "converged, relative optimality 0.000774" under a 1e-9 tolerance, and the trained network then beat the
         // "convex optimum". Whatever the solver says must hold: Converged means the returned S is optimal to the
-        // tolerance, measured here independently; the network cannot go below the convex minimum (DIGEST §2).
+        // tolerance, measured here independently; the network cannot go below the convex minimum
+        // (docs/theory/convex.md §2).
         sl::ProblemConfig problemConfig;
         problemConfig.model = sl::ModelKind::Quadratic;
         problemConfig.dimension = 8;

@@ -90,7 +90,7 @@ private slots:
 
     void quadraticLabelsAreCentredWithVarianceTwoQStar()
     {
-        // E f* = 0 (centring) and E f*² = Var(xᵀS*x)/d = 2‖S*‖²/d = 2Q* = 2 (DIGEST §1b).
+        // E f* = 0 (centring) and E f*² = Var(xᵀS*x)/d = 2‖S*‖²/d = 2Q* = 2 (docs/theory/models.md §4).
         const sl::ProblemConfig c = config(sl::ModelKind::Quadratic, 12, 60000, 0.0);
         sl::Rng rng(21);
         const sl::Teacher t = sl::makeTeacher(c, rng);

@@ -71,7 +71,7 @@ private slots:
 
     void penaltyEqualsL1AtBalanceAndExceedsItElsewhere()
     {
-        // min_{a⊙w=θ} (‖a‖²+‖w‖²)/2 = ‖θ‖₁, attained at |a| = |w| (DIGEST §2).
+        // min_{a⊙w=θ} (‖a‖²+‖w‖²)/2 = ‖θ‖₁, attained at |a| = |w| (docs/theory/convex.md §1).
         const int d = 12;
         const sl::Problem p = problem(d, 40, 1.5, 5);
         sl::DiagonalNet net(p.data, 1.5);

@@ -59,8 +59,8 @@ private slots:
             config.validate();
             QFAIL("gamma = 1/2 accepted");
         } catch (const sl::ValidationError& error) {
-            QVERIFY2(QString(error.what()).contains("gamma must be > 1/2 (DIGEST §1)")
-                    || QString(error.what()).contains("must be > 1/2 (DIGEST §1)"),
+            QVERIFY2(QString(error.what()).contains("gamma must be > 1/2 (docs/theory/models.md §1)")
+                    || QString(error.what()).contains("must be > 1/2 (docs/theory/models.md §1)"),
                 error.what());
         }
     }

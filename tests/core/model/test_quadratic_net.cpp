@@ -18,7 +18,7 @@ sl::Problem problem(int d, long long n, double lambda, std::uint64_t seed)
     return sl::makeProblem(c);
 }
 
-// The objective of DIGEST §1b written sample by sample, independently of QuadraticNet's matrix form.
+// The objective of docs/theory/models.md §3 written sample by sample, independently of QuadraticNet's matrix form.
 double referenceObjective(const sl::Problem& p, const Eigen::MatrixXd& W)
 {
     const int d = p.config.dimension;
@@ -119,7 +119,8 @@ private slots:
 
     void twiceMatrixMseIsTheMonteCarloExcessRisk()
     {
-        // E_x (f − f*)² = 2 E_mat for the centred quadratic model (DIGEST §1b), checked against fresh samples.
+        // E_x (f − f*)² = 2 E_mat for the centred quadratic model (docs/theory/models.md §4), checked against fresh
+        // samples.
         const int d = 8;
         const sl::Problem p = problem(d, 5, 1.0, 7);
         sl::Rng rng(8);

@@ -28,7 +28,7 @@ private slots:
             const int d = 30;
             const sl::Teacher t = sl::makeTeacher(config(sl::ModelKind::Quadratic, d, gamma), rng);
             QCOMPARE(int(t.spectrum.size()), d);
-            // s_i · i^γ is the same constant for every i (DIGEST §1b).
+            // s_i · i^γ is the same constant for every i (docs/theory/models.md §3).
             const double c = t.spectrum(0);
             for (int i = 0; i < d; ++i) {
                 QVERIFY(std::abs(t.spectrum(i) * std::pow(i + 1.0, gamma) / c - 1.0) < 1e-12);
@@ -45,7 +45,7 @@ private slots:
 
     void largeDimensionMatchesZetaAsymptotics()
     {
-        // DIGEST §1b: s_i ≈ √d i^-γ / ζ(2γ)^(1/2) for large d; at γ = 1, ζ(2) = π²/6.
+        // docs/theory/models.md §3: s_i ≈ √d i^-γ / ζ(2γ)^(1/2) for large d; at γ = 1, ζ(2) = π²/6.
         const int d = 4000;
         const Eigen::VectorXd s = sl::powerLawSpectrum(d, 1.0);
         const double predicted = std::sqrt(double(d)) / std::sqrt(M_PI * M_PI / 6.0);
@@ -115,7 +115,7 @@ private slots:
         c.amplitudes = sl::TeacherAmplitudes::Gaussian;
         sl::Rng rng(9);
         const sl::Teacher t = sl::makeTeacher(c, rng);
-        // θ*_i ~ N(0, d i^-2γ) (DIGEST §1a): θ*_i / (√d i^-γ) must be standard normal.
+        // θ*_i ~ N(0, d i^-2γ) (docs/theory/models.md §2): θ*_i / (√d i^-γ) must be standard normal.
         double sum = 0, sum2 = 0;
         for (int i = 0; i < d; ++i) {
             const double g = t.spectrum(i) / (std::sqrt(double(d)) / (i + 1.0));

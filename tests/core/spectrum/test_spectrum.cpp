@@ -257,7 +257,7 @@ private slots:
 
     void bulkEdgeOfSpikedWigner()
     {
-        // S* + δZ with δ = 1: semicircle edge 2δ = 2, spikes s > δ at s + δ²/s (BBP; DIGEST §5.1).
+        // S* + δZ with δ = 1: semicircle edge 2δ = 2, spikes s > δ at s + δ²/s (BBP; docs/theory/spectra.md §1).
         const int n = 400;
         const double spikes[] = {3, 4, 6, 10, 20};
         for (std::uint64_t seed : {4, 5, 6}) {
@@ -277,8 +277,8 @@ private slots:
             for (int i = 0; i < 5; ++i)
                 QVERIFY(std::abs(ev[n - 5 + i] - (spikes[i] + 1 / spikes[i])) < 0.3);
 
-            // After soft-thresholding at λε = 0.5 (the trained spectrum's shape, DIGEST §5.1): a spike at 0, the
-            // bulk edge at 2δ − λε, and δ back from (edge + λε)/2 (DIGEST §5.5).
+            // After soft-thresholding at λε = 0.5 (the trained spectrum's shape, docs/theory/spectra.md §1): a spike at
+            // 0, the bulk edge at 2δ − λε, and δ back from (edge + λε)/2 (docs/theory/spectra.md §7).
             Eigen::VectorXd trained = (ev.array() - 0.5).max(0.0);
             config.lambdaEpsilon = 0.5;
             const sl::BulkEdge cut = sl::detectBulkEdge(trained, config);
@@ -323,7 +323,7 @@ private slots:
         QCOMPARE(sl::classifySpectrum(ev, bulk, nullptr).phase, sl::SpectralPhase::BulkPlusSpikes);
 
         // Heavy-tailed: a power-law spectrum (teacher-like s_i ∝ i^(−γ), γ = 1 → density tail α = 2 by
-        // DIGEST §5.3) whose tail fit covers all of it.
+        // docs/theory/spectra.md §6) whose tail fit covers all of it.
         const int d = 2000;
         Eigen::VectorXd s(d);
         for (int i = 0; i < d; ++i)

@@ -34,7 +34,7 @@ double phi(double x)
 }
 
 // ∫ f(g) φ(g) dg by the composite Simpson rule on [−12, 12] split at the kinks of the soft threshold, so the
-// check is independent of the closed forms (and of the Gauss–Hermite trap of DIGEST §4.1).
+// check is independent of the closed forms (and of the Gauss–Hermite trap of docs/theory/state-evolution.md §3).
 template <class F>
 double gaussianAverage(F&& f, std::vector<double> cuts)
 {
@@ -71,13 +71,15 @@ class TestLassoStateEvolution : public QObject {
     Q_OBJECT
 
 private slots:
-    // DIGEST Appendix A2: deterministic amplitudes √d·i^(−1), Δ = 0.5, d = 400. The main regression test.
+    // docs/theory/state-evolution.md §10: deterministic amplitudes √d·i^(−1), Δ = 0.5, d = 400. The main regression
+    // test.
     //
-    // Appendix A's first LASSO table is not used: its SE column belongs to one Gaussian draw θ*_i = √d i^(−1) g_i
-    // that cannot be reproduced, and its ERM column does not match the deterministic-amplitude SE within two
-    // standard deviations (row α = 0.3, λ = 0.05: ERM 0.490 ± 0.064 vs 0.6326 here, 2.2σ; rows α = 3, λ = 3 and
-    // α = 8, λ = 1 differ by 23% and 15%, without error bars). That draw had R(0) = 0.24 against ζ(2) ≈ 1.64 for
-    // the deterministic amplitudes, a different teacher. agreesWithErm below compares ERM and SE on one teacher.
+    // The ERM-against-SE LASSO table of docs/theory/state-evolution.md §10 is not used: its SE column belongs to one
+    // Gaussian draw θ*_i = √d i^(−1) g_i that cannot be reproduced, and its ERM column does not match the
+    // deterministic-amplitude SE within two standard deviations (row α = 0.3, λ = 0.05: ERM 0.490 ± 0.064 vs 0.6326
+    // here, 2.2σ; rows α = 3, λ = 3 and α = 8, λ = 1 differ by 23% and 15%, without error bars). That draw had R(0) =
+    // 0.24 against ζ(2) ≈ 1.64 for the deterministic amplitudes, a different teacher. agreesWithErm below compares ERM
+    // and SE on one teacher.
     void appendixA2_data()
     {
         QTest::addColumn<double>("alpha");
@@ -112,7 +114,8 @@ private slots:
         QVERIFY2(close(r.activeFraction, kappa), qPrintable(QString::number(r.activeFraction, 'g', 10)));
     }
 
-    // The closed-form moments of DIGEST §4.1 against numerical integration over g, including t ≪ δ.
+    // The closed-form moments of docs/theory/state-evolution.md §3 against numerical integration over g, including t ≪
+    // δ.
     void closedFormMomentsMatchIntegration()
     {
         for (double theta : {0.0, 0.3, 2.0, -5.0})
@@ -163,7 +166,8 @@ private slots:
                 }
     }
 
-    // DIGEST §4.1 limits: λ → 0 with α > 1 is OLS, R = Δ/(α − 1); λ = 0 exactly is solved directly.
+    // docs/theory/state-evolution.md §4 limits: λ → 0 with α > 1 is OLS, R = Δ/(α − 1); λ = 0 exactly is solved
+    // directly.
     void olsLimit()
     {
         for (double alpha : {1.5, 3.0, 8.0}) {
@@ -197,8 +201,8 @@ private slots:
         }
     }
 
-    // DIGEST §4.1: at α = 1 the peak grows as λ^(−2/3); the ratio R(λ/10)/R(λ) tends to 10^(2/3) and δ, t follow
-    // the noise-coordinate asymptotics δ³ ≈ Δ²/(4√(2/π)λ), tδ ≈ Δ/(2√(2/π)).
+    // docs/theory/state-evolution.md §4: at α = 1 the peak grows as λ^(−2/3); the ratio R(λ/10)/R(λ) tends to 10^(2/3)
+    // and δ, t follow the noise-coordinate asymptotics δ³ ≈ Δ²/(4√(2/π)λ), tδ ≈ Δ/(2√(2/π)).
     void peakScaling()
     {
         const double target = std::pow(10.0, 2.0 / 3.0);
@@ -216,8 +220,8 @@ private slots:
         QVERIFY(std::abs(r4.threshold * r4.delta / (noise / (2 * c)) - 1) < 0.02);
     }
 
-    // The state evolution predicts the ERM risk (DIGEST §4, conjecture [S5]): LASSO by coordinate descent
-    // (core/convex) at d = 200, deterministic amplitudes with random signs, averaged over seeds.
+    // The state evolution predicts the ERM risk (docs/theory/state-evolution.md §1, the paper's conjecture): LASSO by
+    // coordinate descent (core/convex) at d = 200, deterministic amplitudes with random signs, averaged over seeds.
     void agreesWithErm_data()
     {
         QTest::addColumn<double>("alpha");

@@ -31,7 +31,7 @@ class TestMatrixStateEvolution : public QObject {
     Q_OBJECT
 
 private slots:
-    // DIGEST Appendix A (quadratic): d = 40, γ = 1, Δ = 0.5, Q* = 1, SE with 100 GOE samples.
+    // docs/theory/state-evolution.md §10 (quadratic): d = 40, γ = 1, Δ = 0.5, Q* = 1, SE with 100 GOE samples.
     void appendixA_data()
     {
         QTest::addColumn<double>("alphaQ");
@@ -55,21 +55,23 @@ private slots:
         QFETCH(double, epsilon);
         const auto r = solve(40, alphaQ, lambda, 100);
         QVERIFY2(r.ok(), r.message.c_str());
-        // A different set of 100 GOE samples than the digest's: a few % of Monte Carlo and solver spread.
+        // A different set of 100 GOE samples than the reference's (docs/theory/state-evolution.md §10): a few % of
+        // Monte Carlo and solver spread.
         QVERIFY2(std::abs(r.matrixMse - eMat) < 0.05 * eMat, qPrintable(QString::number(r.matrixMse)));
         QVERIFY2(std::abs(r.delta - delta) < 0.03 * delta, qPrintable(QString::number(r.delta)));
         QVERIFY2(std::abs(r.epsilon - epsilon) < 0.03 * epsilon, qPrintable(QString::number(r.epsilon)));
         QVERIFY(std::abs(r.testExcessRisk - 2 * r.matrixMse) < 1e-15);
-        // The fixed point satisfies its own δ update: E_mat = 2α_qδ² − Δ/2 (DIGEST §4.2), to the tolerance.
+        // The fixed point satisfies its own δ update: E_mat = 2α_qδ² − Δ/2 (docs/theory/state-evolution.md §6), to the
+        // tolerance.
         QVERIFY(std::abs(2 * alphaQ * r.delta * r.delta - 0.25 - r.matrixMse) < 1e-4);
-        // (B) holds within its Monte Carlo error; the digest's own check at d = 40 shows up to 0.65%.
+        // (B) holds within its Monte Carlo error; the reference check at d = 40 shows up to 0.65%.
         QVERIFY2(r.residualB < 4 * r.residualBStandardError + 1e-4,
             qPrintable(QString("%1 vs SE %2").arg(r.residualB).arg(r.residualBStandardError)));
         QVERIFY(r.residualB < 1e-2);
     }
 
-    // DIGEST §4.2 (B) at the fixed point to 1e-3 relative, at d = 100 (its Monte Carlo error shrinks like
-    // 1/(d√K): at d = 40, K = 100 the digest itself reports up to 0.65%).
+    // docs/theory/state-evolution.md §6 (B) at the fixed point to 1e-3 relative, at d = 100 (its Monte Carlo error
+    // shrinks like 1/(d√K): at d = 40, K = 100 the reference values report up to 0.65%).
     void identityB()
     {
         for (auto point : {std::pair<double, double>{0.5, 0.5}, {1.5, 0.05}}) {
@@ -85,8 +87,8 @@ private slots:
         }
     }
 
-    // The pooled spectrum of DIGEST §5.1 is consistent with the overlaps: K·d values, zeros at weight F_μδ(λε),
-    // mean of squares q = J(δ, λε).
+    // The pooled spectrum of docs/theory/spectra.md §1 is consistent with the overlaps: K·d values, zeros at weight
+    // F_μδ(λε), mean of squares q = J(δ, λε).
     void spectrumSamples()
     {
         const int d = 40, k = 20;
@@ -122,7 +124,8 @@ private slots:
         const auto warm = sl::MatrixStateEvolution(c).run();
         QVERIFY(warm.ok());
         QVERIFY(std::abs(warm.delta - a.delta) < 1e-5 * a.delta);
-        // The digest's plain damped iteration reaches the same fixed point as the secant-accelerated one.
+        // The plain damped iteration (docs/theory/state-evolution.md §7) reaches the same fixed point as the
+        // secant-accelerated one.
         c.secantAcceleration = false;
         const auto plain = sl::MatrixStateEvolution(c).run();
         QVERIFY(plain.ok());
@@ -131,7 +134,8 @@ private slots:
         QVERIFY(plain.iterations > warm.iterations);
     }
 
-    // DIGEST §4.2: α_interp ≈ 0.27 at d = 200, γ = 1, Δ = 0.5 ([V] Monte Carlo), and ≤ 1/2.
+    // docs/theory/state-evolution.md §8: α_interp ≈ 0.27 at d = 200, γ = 1, Δ = 0.5 (checked by Monte Carlo), and ≤
+    // 1/2.
     void interpolationThreshold()
     {
         const auto r = sl::matrixInterpolationThreshold(sl::powerLawSpectrum(200, 1.0), 0.5, 8, 3);
@@ -160,7 +164,7 @@ private slots:
         for (int seed = 0; seed < seeds; ++seed) {
             sl::Rng rng(500 + seed);
             const Eigen::MatrixXd x = rng.normalMatrix(n, d);
-            // y = Tr[S* Z] + √Δ ξ with Z = (xxᵀ − I)/√d (DIGEST §1b).
+            // y = Tr[S* Z] + √Δ ξ with Z = (xxᵀ − I)/√d (docs/theory/models.md §3).
             const Eigen::VectorXd y
                 = ((x.array().square().rowwise() * s.transpose().array()).rowwise().sum() - s.sum()).matrix()
                     / std::sqrt(double(d))
@@ -276,7 +280,7 @@ private slots:
         bad = c;
         bad.spectrum = Eigen::VectorXd(1);
         QVERIFY(expectParameter(bad, "spectrum"));
-        // Q* = 1 normalisation of the default teacher (DIGEST §1b).
+        // Q* = 1 normalisation of the default teacher (docs/theory/models.md §3).
         QVERIFY(std::abs(sl::powerLawSpectrum(57, 1.3).squaredNorm() / 57 - 1) < 1e-12);
     }
 };

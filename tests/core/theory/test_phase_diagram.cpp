@@ -2,6 +2,7 @@
 #include "core/theory/phase_diagram.h"
 
 #include "core/common/validation.h"
+#include "core/model/problem_config.h"
 
 #include <QtTest>
 #include <cmath>
@@ -30,7 +31,7 @@ class TestPhaseDiagram : public QObject {
 
 private slots:
     // One point well inside each phase (≥ 0.25 in log_d units from every border), d = 1000, γ = 1, and the
-    // d-exponent e of DIGEST §3.1's table evaluated by hand.
+    // d-exponent e of docs/theory/phase-diagram.md §2's table evaluated by hand.
     void insideEachPhase_data()
     {
         QTest::addColumn<double>("a");
@@ -66,7 +67,7 @@ private slots:
         // The natural-unit entry point agrees.
         const sl::PhaseInfo again = pd.classify(std::pow(1000.0, a), std::pow(1000.0, b));
         QCOMPARE(again.label, info.label);
-        // Inferred pieces are flagged (DIGEST §3.1 notes: Ia/Ib, VIa/VIb split).
+        // Inferred pieces are flagged (docs/theory/phase-diagram.md §3: Ia/Ib, VIa/VIb split).
         const bool shouldBeInferred = label == "Ia" || label == "Ib" || label == "VIa" || label == "VIb";
         QCOMPARE(info.inferred, shouldBeInferred);
     }
@@ -95,7 +96,8 @@ private slots:
         }
     }
 
-    // DIGEST §3.2: the rates are continuous across the borders. Both formulas evaluated at points on each line.
+    // docs/theory/phase-diagram.md §4: the rates are continuous across the borders. Both formulas evaluated at points
+    // on each line.
     void continuityOnBorders()
     {
         for (double gamma : {0.6, 1.0, 1.5, 2.0}) {
@@ -173,7 +175,7 @@ private slots:
         QCOMPARE(info.neighbourB, std::string("V"));
     }
 
-    // DIGEST §3.3: λ_opt on L1 gives the Bayes-optimal rate; the rate is continuous at d^(2γ).
+    // docs/theory/phase-diagram.md §7: λ_opt on L1 gives the Bayes-optimal rate; the rate is continuous at d^(2γ).
     void bayesOptimal()
     {
         for (double gamma : {0.75, 1.0, 2.0}) {
@@ -194,18 +196,19 @@ private slots:
     void noiselessIsFlaggedInferred()
     {
         const auto pd = diagram(1000, 1.0, 0.0);
-        // No peak at Δ = 0 (DIGEST §3.5): a = 1, below L1 is not V.
+        // No peak at Δ = 0 (docs/theory/phase-diagram.md §9): a = 1, below L1 is not V.
         const sl::PhaseInfo info = pd.classifyLog(1.3, -1.0);
         QVERIFY(info.inferred);
         QCOMPARE(info.label, std::string("VI"));
-        QVERIFY(info.note.find("§3.5") != std::string::npos);
+        QVERIFY(info.note.find("phase-diagram.md §9") != std::string::npos);
         QCOMPARE(pd.classifyLog(0.5, -1.0).label, std::string("IV"));
         QVERIFY(std::abs(pd.classifyLog(0.5, -1.0).exponentN - (1 - 2 * 1.0)) < 1e-12);
         // The regularised phases keep their Δ > 0 rates.
         QCOMPARE(pd.classifyLog(1.5, 0.5).e, diagram(1000, 1.0).classifyLog(1.5, 0.5).e);
     }
 
-    // The quadratic model's peak at n_eff ≈ α_interp·d (DIGEST §4.2) can centre the V band; n → n_eff by model.
+    // The quadratic model's peak at n_eff ≈ α_interp·d (docs/theory/state-evolution.md §8) can centre the V band; n →
+    // n_eff by model.
     void peakLocationAndSamples()
     {
         sl::PhaseDiagramConfig c;
@@ -218,6 +221,27 @@ private slots:
         QCOMPARE(pd.peakNEff(), 0.27 * 400);
         QCOMPARE(pd.classifySamples(sl::ModelKind::Quadratic, 0.27 * 400 * 400, 1e-3).label, std::string("V"));
         QCOMPARE(pd.classifySamples(sl::ModelKind::Diagonal, 0.27 * 400 * 400, 1e-3).label, std::string("VIa"));
+    }
+
+    void forProblemTakesTheProblemsDimensionGammaAndNoise()
+    {
+        sl::ProblemConfig problem;
+        problem.dimension = 300;
+        problem.gamma = 0.75;
+        problem.noise = 0;  // the noiseless diagram: every answer inferred, no V band
+        const sl::PhaseDiagramConfig c = sl::PhaseDiagramConfig::forProblem(problem);
+        QCOMPARE(c.d, 300.0);
+        QCOMPARE(c.gamma, 0.75);
+        QCOMPARE(c.noise, 0.0);
+        QCOMPARE(c.crossoverMargin, sl::PhaseDiagramConfig{}.crossoverMargin);
+        // Same answers as the diagram written by hand, e.g. III at n_eff = d², λ = d^0.6: above L1 (b > (a − 1)/2 =
+        // 0.5), below L3 (b ≤ a − γ − 1/2 = 0.75).
+        const sl::PhaseDiagram fromProblem(c), byHand = diagram(300, 0.75, 0.0);
+        for (double a : {0.5, 1.0, 2.0})
+            for (double b : {-1.0, 0.6, 1.0})
+                QCOMPARE(fromProblem.classifyLog(a, b).label, byHand.classifyLog(a, b).label);
+        QCOMPARE(fromProblem.pureLabel(2.0, 0.6), std::string("III"));
+        QVERIFY(fromProblem.classifyLog(1.0, -1.0).inferred);
     }
 
     void validation()

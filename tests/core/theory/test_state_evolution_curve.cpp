@@ -55,8 +55,8 @@ private slots:
         }
     }
 
-    // Far right of the peak at weak λ the curve follows phase VI's slope −1 (DIGEST §3.1, §3.2b; Appendix A:
-    // −1.02, −1.00 at d = 2000), the exponent the classifier reports there.
+    // Far right of the peak at weak λ the curve follows phase VI's slope −1 (docs/theory/phase-diagram.md §2, §5;
+    // docs/theory/state-evolution.md §10: −1.02, −1.00 at d = 2000), the exponent the classifier reports there.
     void lassoSlopeInPhaseVI()
     {
         const int d = 400;
@@ -74,8 +74,9 @@ private slots:
         QVERIFY2(std::abs(slope - info.exponentN) < 0.03, qPrintable(QString::number(slope)));
     }
 
-    // At strong λ = √d the curve follows phase II's slope −(2 − 1/γ) = −1 for d ≪ n ≪ d^(γ+1) (DIGEST §3.4;
-    // Appendix A at d = 2000: −0.9, −1.0, −1.09 before bending towards III).
+    // At strong λ = √d the curve follows phase II's slope −(2 − 1/γ) = −1 for d ≪ n ≪ d^(γ+1)
+    // (docs/theory/phase-diagram.md §8; docs/theory/state-evolution.md §10 at d = 2000: −0.9, −1.0, −1.09 before
+    // bending towards III).
     void lassoSlopeInPhaseII()
     {
         const int d = 2000;

@@ -14,9 +14,9 @@ class TestTrainConfig : public QObject {
     Q_OBJECT
 
 private slots:
-    void defaultsAreTheS7Settings()
+    void defaultsAreTheFollowUpCodeSettings()
     {
-        // DIGEST §6, "[S7] defaults".
+        // docs/theory/models.md §7, the "follow-up code defaults".
         const TrainConfig l = TrainConfig::defaults(sl::Optimizer::Lbfgs);
         QVERIFY(l.optimizer == sl::Optimizer::Lbfgs);
         QCOMPARE(l.maxIterations, 50000);

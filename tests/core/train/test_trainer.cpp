@@ -83,8 +83,8 @@ private slots:
 
     void quadraticOptimumIsTheConvexOptimum()
     {
-        // DIGEST §2: with p = d the network ERM equals min_{S⪰0} (1/d²)Σ(y − Tr S Z)² + (λ/d) Tr S, whose
-        // optimality conditions are G ⪰ 0 and GS = 0 for G = −(2/d²)Σ r_μ Z_μ + (λ/d) I, Z = (xxᵀ − I)/√d.
+        // docs/theory/convex.md §2: with p = d the network ERM equals min_{S⪰0} (1/d²)Σ(y − Tr S Z)² + (λ/d) Tr S,
+        // whose optimality conditions are G ⪰ 0 and GS = 0 for G = −(2/d²)Σ r_μ Z_μ + (λ/d) I, Z = (xxᵀ − I)/√d.
         const int d = 10;
         const sl::Problem p = quadratic(d, 300, 0.5, 0.5);
         const sl::TrainResult r = sl::Trainer::run(p, sl::TrainConfig::defaults(sl::Optimizer::Lbfgs));
@@ -119,7 +119,7 @@ private slots:
         // Materialised first: in "θ − a⊙w" a -march=native build may fuse the product into an FMA.
         const Eigen::VectorXd product = r.a.cwiseProduct(r.w);
         QVERIFY(r.theta == product);
-        // Balance |a_i| = |w_i| (DIGEST §2).
+        // Balance |a_i| = |w_i| (docs/theory/convex.md §1).
         QVERIFY2((r.a.cwiseAbs() - r.w.cwiseAbs()).cwiseAbs().maxCoeff() < 1e-4,
             qPrintable(QString::number((r.a.cwiseAbs() - r.w.cwiseAbs()).cwiseAbs().maxCoeff())));
         // There the network objective equals the LASSO objective (1/2)Σ(y − θᵀx/√d)² + λ‖θ‖₁.
@@ -140,9 +140,10 @@ private slots:
 
     void reproducesAppendixA()
     {
-        // DIGEST Appendix A (independent FISTA/state-evolution numbers): the normalisations of §1 fix these risks,
-        // so a wrong factor of d or 2 in the objective or the penalty moves them far outside the tolerances.
-        // Diagonal, A2: d = 400, α = 3, λ = 3, γ = 1, Δ = 0.5, deterministic amplitudes: SE R = 0.099706.
+        // docs/theory/state-evolution.md §10 (independent FISTA/state-evolution numbers): the normalisations of
+        // docs/theory/models.md fix these risks, so a wrong factor of d or 2 in the objective or the penalty moves them
+        // far outside the tolerances. Diagonal, A2: d = 400, α = 3, λ = 3, γ = 1, Δ = 0.5, deterministic amplitudes: SE
+        // R = 0.099706.
         double risk = 0;
         for (std::uint64_t seed = 1; seed <= 5; ++seed) {
             const sl::TrainResult r = sl::Trainer::run(

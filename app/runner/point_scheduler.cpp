@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/runner/point_scheduler.h"
+
+#include "app/store/result_store.h"
+
+#include <QSet>
+#include <QThread>
+
+#include <atomic>
+#include <mutex>
+
+namespace sl::app {
+
+// What the workers share with the scheduler; held by shared_ptr so a worker never touches a destroyed scheduler.
+struct PointScheduler::Shared {
+    ExperimentExecutor executor;
+    std::mutex saveMutex;  // one save at a time
+    std::mutex callbackMutex;  // one callback at a time
+    std::atomic<bool> closing{false};  // the scheduler is being destroyed: drop what has not started
+};
+
+PointScheduler::PointScheduler(ExperimentExecutor executor) : m_shared(std::make_shared<Shared>())
+{
+    m_shared->executor = std::move(executor);
+    m_pool.setMaxThreadCount(QThread::idealThreadCount());
+}
+
+PointScheduler::~PointScheduler()
+{
+    m_shared->closing = true;
+    m_pool.waitForDone();
+}
+
+bool PointScheduler::plan(
+    const std::vector<ExperimentConfig>& points, const QString& storePath, bool reuseStored, Plan& out, QString* error)
+{
+    out = Plan{};
+    if (storePath.isEmpty()) {
+        for (std::size_t i = 0; i < points.size(); ++i)
+            out.pending.push_back(i);
+        return true;
+    }
+    ResultStore store;
+    if (!store.open(storePath)) {
+        if (error)
+            *error = store.lastError();
+        return false;
+    }
+    // Only a finished run stands for its point: a failed or cancelled row is run again (the GUI's sweeps and the
+    // CLI's --resume alike).
+    QSet<QString> known;
+    if (reuseStored) {
+        const QVector<QString> hashes = store.finishedHashes();
+        known = QSet<QString>(hashes.begin(), hashes.end());
+    }
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        const QString hash = points[i].hash();
+        std::optional<RunResult> result;
+        if (known.contains(hash)) {
+            if (const auto stored = store.findFinishedByHash(hash))
+                result = RunResult::fromJson(stored->result);
+        }
+        if (result)
+            out.served.emplace_back(i, *result);
+        else
+            out.pending.push_back(i);
+    }
+    return true;
+}
+
+void PointScheduler::run(const std::vector<ExperimentConfig>& points, const std::vector<std::size_t>& pending,
+    const QString& storePath, const sl::CancelToken& cancel, Callbacks callbacks)
+{
+    std::shared_ptr<Shared> shared = m_shared;
+    const auto calls = std::make_shared<const Callbacks>(std::move(callbacks));
+    for (const std::size_t index : pending) {
+        const ExperimentConfig point = points[index];
+        m_pool.start(QRunnable::create([shared, calls, cancel, point, index, storePath] {
+            const auto drop = [&] {
+                std::unique_lock<std::mutex> lock(shared->callbackMutex);
+                if (calls->dropped)
+                    calls->dropped(index);
+            };
+            if (shared->closing || cancel.isCancelled() || (calls->hold && !calls->hold())) {
+                drop();
+                return;
+            }
+            RunObserver observer;
+            if (calls->hold)
+                observer = [calls](const sl::TrainSnapshot&) { calls->hold(); };
+            const RunResult result = shared->executor(point, observer, cancel);
+            if (result.status == sl::Status::Cancelled) {
+                drop();
+                return;
+            }
+            QString saveError;
+            if (!storePath.isEmpty()) {
+                std::unique_lock<std::mutex> lock(shared->saveMutex);
+                ResultStore store;  // this thread's own connection
+                if (!store.open(storePath) || store.save(result.toJson()) < 0)
+                    saveError = store.lastError();
+            }
+            std::unique_lock<std::mutex> lock(shared->callbackMutex);
+            if (calls->finished)
+                calls->finished(index, result, saveError);
+        }));
+    }
+}
+
+void PointScheduler::setMaxThreadCount(int threads)
+{
+    m_pool.setMaxThreadCount(threads > 0 ? threads : QThread::idealThreadCount());
+}
+
+int PointScheduler::maxThreadCount() const
+{
+    return m_pool.maxThreadCount();
+}
+
+int PointScheduler::activeThreadCount() const
+{
+    return m_pool.activeThreadCount();
+}
+
+bool PointScheduler::waitForDone(int msecs)
+{
+    return m_pool.waitForDone(msecs);
+}
+
+}  // namespace sl::app

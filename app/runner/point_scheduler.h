@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "app/experiment/experiment_config.h"
+#include "app/experiment/run_result.h"
+#include "app/runner/experiment_execution.h"
+#include "core/common/cancel_token.h"
+
+#include <QString>
+#include <QThreadPool>
+
+#include <functional>
+#include <memory>
+#include <utility>
+#include <vector>
+
+namespace sl::app {
+
+// The sweep policy, written once for the GUI's sweeps (SweepRunner) and the CLI's curve and sweep (runPoints):
+//   1. plan(): the points whose configuration hash is already in the store are served from it (unless the caller
+//      asks to recompute); the others are pending;
+//   2. run(): the pending points run in parallel on the scheduler's QThreadPool, one point per worker, each
+//      single-threaded;
+//   3. each finished point is saved at once, from its worker, on that worker's own store connection and in its
+//      own transaction (a mutex serialises the saves, so none waits on SQLite's busy timeout);
+//   4. a cancelled point is neither saved nor reported as a result.
+// Without a store path nothing is served or saved. The callbacks run on the worker that finished the point, one at
+// a time (a mutex serialises them too). The destructor drops the points not yet started and waits for the running
+// ones (cancel their token first to end them).
+class PointScheduler {
+public:
+    struct Plan {
+        std::vector<std::pair<std::size_t, RunResult>> served;  // (index into points, stored result)
+        std::vector<std::size_t> pending;  // indices still to compute, ascending
+    };
+
+    struct Callbacks {
+        // A computed point after its save: saveError is empty when it was saved or there is no store.
+        std::function<void(std::size_t index, const RunResult& result, const QString& saveError)> finished;
+        // A point that was cancelled, before it started or while it ran.
+        std::function<void(std::size_t index)> dropped;
+        // Before a point starts and at each observer call of its run: blocks while the caller holds the sweep
+        // (pause); false means drop the point. Empty: never holds, and the runs get no observer at all.
+        std::function<bool()> hold;
+    };
+
+    explicit PointScheduler(ExperimentExecutor executor = &runExperiment);
+    ~PointScheduler();
+    PointScheduler(const PointScheduler&) = delete;
+    PointScheduler& operator=(const PointScheduler&) = delete;
+
+    // Step 1, on the calling thread (one connection, closed again before it returns). False with *error set when
+    // the store cannot be opened; an empty storePath serves nothing.
+    static bool plan(const std::vector<ExperimentConfig>& points, const QString& storePath, bool reuseStored, Plan& out,
+        QString* error);
+
+    // Steps 2–4 for `pending`: queues each point on the pool and returns at once. `cancel` ends the running points
+    // and drops the queued ones.
+    void run(const std::vector<ExperimentConfig>& points, const std::vector<std::size_t>& pending,
+        const QString& storePath, const sl::CancelToken& cancel, Callbacks callbacks);
+
+    void setMaxThreadCount(int threads);  // <= 0: QThread::idealThreadCount()
+    int maxThreadCount() const;
+    int activeThreadCount() const;
+    // Blocks until every queued point has finished or been dropped.
+    bool waitForDone(int msecs = -1);
+
+private:
+    struct Shared;
+    std::shared_ptr<Shared> m_shared;
+    QThreadPool m_pool;  // last: destroyed (and joined) first
+};
+
+}  // namespace sl::app
