@@ -11,7 +11,7 @@
 namespace sl {
 
 // The spectrum of trained weights, read as the paper's law ν = F·δ₀ + (continuous part) (arXiv:2509.24882,
-// Result 2; docs/theory/spectra.md, "Numerical zeros"). A trained network never reaches exact zeros: the directions
+// Result 2; docs/theory/spectra.md §8). A trained network never reaches exact zeros: the directions
 // the penalty removed keep eigenvalues of 1e-15 … 1e-8 (rounding and the optimiser's tolerance). Values whose
 // magnitude is at most relativeTolerance × the largest magnitude are those zeros: the point mass at 0, never log bins
 // and never part of a tail fit. The tolerance (inferred, ours) sits far above the optimisers' residue (at 1e-9 the
@@ -34,7 +34,7 @@ struct ZeroSplit {
 ZeroSplit splitNumericalZeros(const Eigen::VectorXd& values, double relativeTolerance = kRelativeZeroTolerance);
 
 // The tail fit of a trained spectrum, with the zeros and, where there is one, the noise bulk kept out of it.
-// Rule (inferred, docs/theory/spectra.md): the Clauset fit runs on the non-zero values. If the spectral-phase rule
+// Rule (inferred, docs/theory/spectra.md §8): the Clauset fit runs on the non-zero values. If the spectral-phase rule
 // reads it as heavy-tailed (a good fit covering at least half of them, no bulk under it: phases II, III, VIb), it
 // stands. Otherwise, where a bulk edge is
 // detected, it is refitted on the values above the edge only (the learned spikes, paper Result 2), and reported as
