@@ -67,11 +67,14 @@ quint64 LiveRunner::request(const ExperimentConfig& config)
     // request() could still say idle (and a caller waiting for "idle and finished" saw the previous run's
     // result; found by the soak test, tests/soak).
     m_busy = true;
+    // The new run's token is made here, not when the worker picks the request up: a cancel() that comes right
+    // after request() (Run, then Escape) must reach the new run, not the one it replaced.
+    m_cancel.cancel();
+    m_cancel = sl::CancelToken{};
     if (!isRunning()) {
         start(QThread::LowPriority);
     } else {
         m_restart = true;
-        m_cancel.cancel();
         m_condition.notify_one();
         m_resumed.notify_all();
     }
@@ -176,8 +179,7 @@ void LiveRunner::run()
         const ExperimentConfig config = m_request;
         const quint64 generation = m_generation;
         m_restart = false;
-        m_cancel = sl::CancelToken{};
-        const sl::CancelToken token = m_cancel;
+        const sl::CancelToken token = m_cancel;  // made by request()
         const double rate = m_maxRate;
         m_busy = true;
         m_mutex.unlock();
