@@ -9,7 +9,8 @@
 namespace sl::app {
 namespace {
 
-// Samples of the window per decade when looking for the phases it crosses: borders are found to ~1/64 decade.
+// Samples of the window per decade when looking for the phases it crosses (a phase narrower than 1/64 decade
+// could be missed); each border found is then bisected to double precision.
 constexpr int kSamplesPerDecade = 64;
 
 QString formatSlope(double v)
@@ -71,8 +72,14 @@ WindowPrediction predictSlopeOverWindow(const sl::PhaseDiagram& diagram, double 
         const double x = nEffAt(k);
         const std::string label = labelAt(x);
         if (label != current) {
-            // The border lies between the previous sample and this one: put it at their geometric mean.
-            const double border = std::sqrt(nEffAt(k - 1) * x);
+            // The border lies between the previous sample and this one: bisect (in log n_eff) to double precision.
+            double lo = nEffAt(k - 1);
+            double hi = x;
+            for (int i = 0; i < 60 && hi / lo > 1.0 + 1e-14; ++i) {
+                const double mid = std::sqrt(lo * hi);
+                (labelAt(mid) == current ? lo : hi) = mid;
+            }
+            const double border = std::sqrt(lo * hi);
             close(border);
             current = label;
             segmentFrom = border;

@@ -391,7 +391,7 @@ private slots:
         const QString name = predicted->name();
         QVERIFY2(name.contains(QString::fromStdString(below + " → " + above)), qPrintable(name));
         const double shown = name.section("predicted slope ", 1).section(' ', 0, 0).toDouble();
-        QVERIFY2(std::abs(shown - chord) < 0.011, qPrintable(name + " vs " + QString::number(chord)));
+        QVERIFY2(std::abs(shown - chord) < 0.006, qPrintable(name + " vs " + QString::number(chord)));
         // The drawn line has that slope between the fit window's ends.
         QCOMPARE(dataCount(predicted), 2);
         const auto first = predicted->data()->at(0);

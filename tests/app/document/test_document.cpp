@@ -294,8 +294,7 @@ private slots:
         QVERIFY(curve.has_value());
         QVERIFY(curve->hasPrediction);
         QCOMPARE(curve->phase, QString::fromStdString(below + " → " + above));
-        // The border is located to 1/128 decade by sampling.
-        QVERIFY2(std::abs(curve->predictedSlope - chord) < 0.01,
+        QVERIFY2(std::abs(curve->predictedSlope - chord) < 1e-9,
             qPrintable(QString("%1 vs %2").arg(curve->predictedSlope).arg(chord)));
         QVERIFY(curve->predictionInferred);  // across a border the prediction is inferred
 
