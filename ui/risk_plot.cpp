@@ -25,7 +25,7 @@ QJsonArray toJson(const QVector<double>& values)
 
 QString signedNumber(double v)
 {
-    return QString::number(v, 'f', 2);
+    return QString::number(std::abs(v) < 0.005 ? 0.0 : v, 'f', 2);  // no "-0.00"
 }
 
 }  // namespace
@@ -43,7 +43,8 @@ RiskPlot::RiskPlot(QWidget* parent) : PlotView(tr("Excess risk against effective
     yAxis->setLabel(tr("excess risk R"));
     legend->setVisible(true);
     legend->setFont(QFont("sans", 8));
-    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    // Risk falls with n_eff: the lower left corner is where the curves are not.
+    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignLeft);
     setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     xAxis->setRange(1, 1000);
     yAxis->setRange(1e-3, 10);
@@ -78,6 +79,11 @@ void RiskPlot::setSeries(const RiskSeries& series)
         g = m_graphs.insert(key, created);
     }
     draw(series, *g);
+    // The live point's legend entry stays last, below the curves.
+    if (legend->hasItemWithPlottable(m_live)) {
+        m_live->removeFromLegend();
+        m_live->addToLegend();
+    }
     rescale();
 }
 

@@ -15,7 +15,7 @@ constexpr int kSamplesPerDecade = 64;
 
 QString formatSlope(double v)
 {
-    return QString::number(v, 'f', 2);
+    return QString::number(std::abs(v) < 0.005 ? 0.0 : v, 'f', 2);  // no "-0.00"
 }
 
 }  // namespace
