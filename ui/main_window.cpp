@@ -18,6 +18,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QScreen>
 #include <QSettings>
 #include <QSplitter>
 #include <QStandardPaths>
@@ -38,7 +39,9 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent) : QMainWindow(
 {
     setWindowTitle(tr("Scaling Lab"));
     setWindowIcon(QIcon(":/icons/scalinglab.svg"));
-    resize(1500, 950);
+    // 1500×950, or the whole screen where that is smaller (a 1024×768 projector).
+    const QSize available = screen() ? screen()->availableGeometry().size() : QSize(1500, 950);
+    resize(QSize(1500, 950).boundedTo(available));
 
     m_panel = new ParameterPanel(this);
     auto* dock = new QDockWidget(tr("Parameters"), this);
@@ -231,7 +234,7 @@ void MainWindow::buildStatusBar()
     auto addLabel = [this](const QString& name) {
         auto* label = new QLabel(this);
         label->setObjectName(name);
-        label->setMinimumWidth(110);
+        label->setMinimumWidth(90);
         statusBar()->addPermanentWidget(label);
         return label;
     };
@@ -241,7 +244,7 @@ void MainWindow::buildStatusBar()
     m_gapLabel = addLabel("gapLabel");
     m_phaseLabel = addLabel("phaseLabel");
     m_transportLabel = addLabel("transportLabel");
-    m_transportLabel->setMinimumWidth(160);
+    m_transportLabel->setMinimumWidth(120);
     m_progress = new QProgressBar(this);
     m_progress->setObjectName("sweepProgress");
     m_progress->setMaximumWidth(260);
@@ -326,6 +329,8 @@ void MainWindow::showStatus()
     m_riskLabel->setText(s.risk);
     m_gapLabel->setText(s.gap);
     m_transportLabel->setText(s.transport);
+    for (QLabel* l : {m_iterationLabel, m_lossLabel, m_riskLabel, m_gapLabel, m_transportLabel})
+        l->setToolTip(l->text());
 }
 
 void MainWindow::showCurve(const QString& id)
