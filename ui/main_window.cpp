@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/main_window.h"
 
-#include "app/analysis/curve_aggregate.h"
-#include "app/runner/sweep_runner.h"
-#include "core/spectrum/spectrum.h"
 #include "scalinglab/version.h"
 #include "ui/parameter_panel.h"
 #include "ui/phase_diagram_view.h"
@@ -22,12 +19,13 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QScreen>
 #include <QSettings>
 #include <QSplitter>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QToolBar>
 #include <cmath>
-#include <map>
 
 namespace sl::ui {
 namespace {
@@ -36,27 +34,15 @@ namespace {
 constexpr double kSweepHalfDecades = 1.0;
 constexpr int kSweepPoints = 7;
 
-QString formatNumber(double v)
-{
-    return std::isfinite(v) ? QString::number(v, 'g', 4) : QStringLiteral("–");
-}
-
-// Results that belong on the same risk plot as `config`: everything but n, λ and the seed agrees.
-bool sameCurveFamily(const app::ExperimentConfig& a, const app::ExperimentConfig& b)
-{
-    const ProblemConfig& p = a.problem;
-    const ProblemConfig& q = b.problem;
-    return p.model == q.model && p.dimension == q.dimension && p.effectiveWidth() == q.effectiveWidth()
-        && p.gamma == q.gamma && p.noise == q.noise && p.amplitudes == q.amplitudes && a.solver == b.solver;
-}
-
 }  // namespace
 
 MainWindow::MainWindow(const QString& storePath, QWidget* parent) : QMainWindow(parent)
 {
     setWindowTitle(tr("Scaling Lab"));
     setWindowIcon(QIcon(":/icons/scalinglab.svg"));
-    resize(1500, 950);
+    // 1500×950, or the whole screen where that is smaller (a 1024×768 projector).
+    const QSize available = screen() ? screen()->availableGeometry().size() : QSize(1500, 950);
+    resize(QSize(1500, 950).boundedTo(available));
 
     m_panel = new ParameterPanel(this);
     auto* dock = new QDockWidget(tr("Parameters"), this);
@@ -69,44 +55,65 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent) : QMainWindow(
     installWeightsSupport(this);  // File → Open weights…, and weight files dropped on the window
     buildStatusBar();
 
-    m_liveRunner = new app::LiveRunner(this);
-    m_theoryRunner = new app::TheoryRunner(this);
-    m_sweepRunner = new app::SweepRunner(this);
-    connect(m_liveRunner, &app::LiveRunner::snapshot, this, &MainWindow::onSnapshot);
-    connect(m_liveRunner, &app::LiveRunner::finished, this, &MainWindow::onRunFinished);
-    connect(m_liveRunner, &app::LiveRunner::pausedChanged, m_pauseAction, &QAction::setChecked);
-    connect(m_theoryRunner, &app::TheoryRunner::overlayReady, this, &MainWindow::onOverlay);
-    connect(m_sweepRunner, &app::SweepRunner::pointFinished, this, &MainWindow::onSweepPoint);
-    connect(m_sweepRunner, &app::SweepRunner::progress, this, [this](int done, int total, qint64 etaMs) {
-        m_progress->setVisible(true);
-        m_progress->setRange(0, total);
-        m_progress->setValue(done);
-        m_progress->setFormat(etaMs >= 0 ? tr("sweep %v/%m, ETA %1 s").arg(etaMs / 1000) : tr("sweep %v/%m"));
-    });
-    connect(m_sweepRunner, &app::SweepRunner::finished, this, [this](int done, int total, bool cancelled) {
-        m_progress->setVisible(false);
-        statusBar()->showMessage(cancelled ? tr("Sweep cancelled after %1 of %2 points").arg(done).arg(total)
-                                           : tr("Sweep finished: %1 points").arg(total),
-            5000);
-    });
-    connect(m_sweepRunner, &app::SweepRunner::error, this, &MainWindow::showError);
+    m_document = new app::Document(this);
+    connectDocument();
     connect(m_panel, &ParameterPanel::parametersChanged, this, &MainWindow::onParametersChanged);
     connect(m_panel, &ParameterPanel::parametersEdited, this, &MainWindow::onParametersEdited);
-    connect(m_panel, &ParameterPanel::fitWindowChanged, this, &MainWindow::refreshRiskSeries);
+    connect(m_panel, &ParameterPanel::fitWindowChanged, this,
+        [this] { m_document->setFitWindow(m_panel->fitFrom(), m_panel->fitTo()); });
     connect(m_phasePlot, &PhaseDiagramView::pointActivated, this, &MainWindow::onPhaseClicked);
     connect(m_phasePlot, &PhaseDiagramView::hovered, this,
         [this](const QString& text) { statusBar()->showMessage(text, 4000); });
 
     const QString path = storePath.isEmpty() ? app::ResultStore::defaultPath() : storePath;
-    if (path != "-" && path != ":memory:" && !m_store.open(path))
-        showError(tr("Results store unavailable, results stay in memory only: %1").arg(m_store.lastError()));
-    // Without a usable store, sweeps still save each point (the runner needs a file), to a scratch store.
-    m_sweepRunner->setStorePath(
-        m_store.isOpen() ? m_store.path() : QDir(QDir::tempPath()).filePath("scalinglab-scratch.sqlite"));
+    m_document->openStore(path);
+    // Overlays kept between sessions, so a restart does not wait for the state evolution again (next to the
+    // store; none without one).
+    if (m_document->storeIsOpen())
+        m_document->setTheoryCachePath(QFileInfo(path).absoluteDir().filePath("theory-cache.json"));
 
     restoreSettings();
     onParametersEdited();
-    requestTheory();
+    m_document->setFitWindow(m_panel->fitFrom(), m_panel->fitTo());
+    m_document->setFocus(panelExperiment());
+    showTransport();
+    showStatus();
+}
+
+void MainWindow::connectDocument()
+{
+    app::Document* d = m_document;
+    connect(d, &app::Document::transportChanged, this, &MainWindow::showTransport);
+    connect(d, &app::Document::statusChanged, this, &MainWindow::showStatus);
+    connect(d, &app::Document::livePointChanged, this, [this] {
+        const app::LivePoint& p = m_document->livePoint();
+        if (p.shown)
+            m_riskPlot->setLivePoint(p.nEff, p.risk);
+        else
+            m_riskPlot->clearLivePoint();
+    });
+    connect(d, &app::Document::spectrumChanged, this, &MainWindow::showSpectrum);
+    connect(d, &app::Document::curveChanged, this, &MainWindow::showCurve);
+    connect(d, &app::Document::curveRemoved, m_riskPlot, &RiskPlot::removeSeries);
+    connect(d, &app::Document::measurementsChanged, this, &MainWindow::showMeasurements);
+    connect(d, &app::Document::message, this, &MainWindow::showMessage);
+    connect(d, &app::Document::launched, this, &MainWindow::experimentLaunched);
+    connect(d, &app::Document::sweepStarted, this, [this](int total) {
+        m_progress->setVisible(true);
+        m_progress->setRange(0, total);
+        m_progress->setValue(0);
+        showTransport();
+    });
+    connect(d, &app::Document::sweepProgress, this, [this](int done, int total, qint64 etaMs) {
+        m_progress->setVisible(true);
+        m_progress->setRange(0, total);
+        m_progress->setValue(done);
+        m_progress->setFormat(etaMs >= 0 ? tr("sweep %v/%m, ETA %1 s").arg(etaMs / 1000) : tr("sweep %v/%m"));
+    });
+    connect(d, &app::Document::sweepFinished, this, [this] {
+        m_progress->setVisible(false);
+        showTransport();
+    });
 }
 
 MainWindow::~MainWindow() = default;
@@ -181,31 +188,20 @@ void MainWindow::buildActions()
     for (QAction* a : {m_runAction, m_pauseAction, m_stepAction, m_resetAction, m_cancelAction, m_sweepAction})
         a->setObjectName(a->text().toLower() + "Action");
 
+    // Every button is an event of the document's transport state machine (app/document/transport.h).
     connect(m_runAction, &QAction::triggered, this, &MainWindow::startLiveRun);
     connect(m_pauseAction, &QAction::triggered, this, [this](bool paused) {
         if (paused)
-            m_liveRunner->pause();
+            m_document->pause();
         else
-            m_liveRunner->resume();
+            m_document->resume();
+        showTransport();  // the button shows the state, not the click
     });
-    connect(m_stepAction, &QAction::triggered, this, [this] {
-        if (!m_liveRunner->isBusy()) {
-            if (!startLiveRun())
-                return;
-        }
-        m_stepping = true;
-        m_liveRunner->resume();
-    });
-    connect(m_resetAction, &QAction::triggered, this, [this] {
-        m_liveRunner->cancel();
-        m_lastEigenvalues.clear();
-        m_riskPlot->clearLivePoint();
-        refreshSpectrum({}, nullptr);
-        statusBar()->showMessage(tr("Live run reset"), 3000);
-    });
+    connect(m_stepAction, &QAction::triggered, this, [this] { m_document->step(m_panel->experiment()); });
+    connect(m_resetAction, &QAction::triggered, this, [this] { m_document->reset(); });
     connect(m_cancelAction, &QAction::triggered, this, [this] {
-        m_liveRunner->cancel();
-        m_sweepRunner->cancel();
+        m_document->cancel();
+        m_document->cancelSweep();
     });
     connect(m_sweepAction, &QAction::triggered, this, &MainWindow::startSweep);
 
@@ -215,14 +211,8 @@ void MainWindow::buildActions()
     m_logSpectrumAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
     connect(m_logSpectrumAction, &QAction::toggled, m_spectrumPlot, &SpectrumPlot::setLogView);
     view->addAction(tr("Keep current curves for comparison"), QKeySequence(Qt::CTRL | Qt::Key_K), this,
-        &MainWindow::keepCurrentCurves);
-    view->addAction(tr("Clear kept curves and results"), this, [this] {
-        m_keptCurves.clear();
-        m_results.clear();
-        m_riskPlot->clearSeries();
-        m_phasePlot->clearMeasurements();
-        refreshRiskSeries();
-    });
+        [this] { m_document->keepCurrentCurves(); });
+    view->addAction(tr("Clear kept curves and results"), this, [this] { m_document->clearResults(); });
 
     QMenu* presets = menuBar()->addMenu(tr("&Presets"));
     presets->setObjectName("presetsMenu");
@@ -246,7 +236,7 @@ void MainWindow::buildStatusBar()
     auto addLabel = [this](const QString& name) {
         auto* label = new QLabel(this);
         label->setObjectName(name);
-        label->setMinimumWidth(110);
+        label->setMinimumWidth(90);
         statusBar()->addPermanentWidget(label);
         return label;
     };
@@ -255,56 +245,30 @@ void MainWindow::buildStatusBar()
     m_riskLabel = addLabel("riskLabel");
     m_gapLabel = addLabel("gapLabel");
     m_phaseLabel = addLabel("phaseLabel");
+    m_transportLabel = addLabel("transportLabel");
+    m_transportLabel->setMinimumWidth(120);
     m_progress = new QProgressBar(this);
     m_progress->setObjectName("sweepProgress");
     m_progress->setMaximumWidth(260);
     m_progress->setVisible(false);
     statusBar()->addPermanentWidget(m_progress);
-    m_iterationLabel->setText(tr("iteration –"));
-    m_lossLabel->setText(tr("loss –"));
-    m_riskLabel->setText(tr("excess risk –"));
-    m_gapLabel->setText(tr("convex gap –"));
     statusBar()->showMessage(tr("Ready"));
 }
 
-bool MainWindow::validatePanel(app::ExperimentConfig& config)
+app::ExperimentConfig MainWindow::panelExperiment() const
 {
-    config = m_panel->experiment();
-    try {
-        config.validate();
-    } catch (const std::exception& e) {
-        showError(tr("Invalid parameters, nothing started: %1").arg(QString::fromUtf8(e.what())));
-        return false;
-    }
-    return true;
+    return m_panel->experiment();
 }
 
 bool MainWindow::startLiveRun()
 {
-    app::ExperimentConfig config;
-    if (!validatePanel(config))
-        return false;
-    config.seedList.clear();
-    config.seedCount = 1;  // the live run is one seed; sweeps use them all
-    config.certificate = true;
-    m_liveRunner->request(config);
-    m_pauseAction->setChecked(false);
-    emit experimentLaunched(config, false);
-    statusBar()->showMessage(tr("Training %1 network, d = %2, n = %3, λ = %4")
-                                 .arg(toString(config.problem.model))
-                                 .arg(config.problem.dimension)
-                                 .arg(config.problem.samples)
-                                 .arg(config.problem.weightDecay),
-        4000);
-    return true;
+    return m_document->run(m_panel->experiment());
 }
 
 bool MainWindow::startSweep()
 {
-    app::ExperimentConfig config;
-    if (!validatePanel(config))
-        return false;
-    const double centre = m_panel->nEff();
+    app::ExperimentConfig config = m_panel->experiment();
+    const double centre = config.problem.nEff();
     config.sweep.axis = app::SweepSpec::Axis::EffectiveSamples;
     config.sweep.grid.from = centre * std::pow(10.0, -kSweepHalfDecades);
     config.sweep.grid.to = centre * std::pow(10.0, kSweepHalfDecades);
@@ -312,22 +276,7 @@ bool MainWindow::startSweep()
     config.sweep.grid.log = true;
     if (config.problem.model == ModelKind::Diagonal)
         config.sweep.grid.from = std::max(config.sweep.grid.from, 1.0);
-    try {
-        config.validate();
-    } catch (const std::exception& e) {
-        showError(tr("Invalid sweep, nothing started: %1").arg(QString::fromUtf8(e.what())));
-        return false;
-    }
-    emit experimentLaunched(config, true);
-    if (!m_sweepRunner->start(config)) {
-        showError(tr("Sweep not started: %1").arg(m_sweepRunner->lastError()));
-        return false;
-    }
-    m_progress->setVisible(true);
-    m_progress->setRange(0, int(config.points().size()));
-    m_progress->setValue(0);
-    requestTheory(&config);
-    return true;
+    return m_document->startSweep(config);
 }
 
 void MainWindow::onParametersEdited()
@@ -341,12 +290,14 @@ void MainWindow::onParametersEdited()
         config.noise = p.noise;
         try {
             m_phasePlot->setDiagram(config);
+            showMeasurements();  // setDiagram redraws without them
         } catch (const std::exception& e) {
             showError(QString::fromUtf8(e.what()));
         }
     }
     m_phasePlot->setCurrentPoint(p.nEff(), p.weightDecay);
     if (p.weightDecay > 0 && p.dimension >= 2) {
+        // The closed-form hover text of the point the panel shows (the one classification ui/ does itself).
         const QString text = m_phasePlot->describe(p.nEff(), p.weightDecay);
         m_phaseLabel->setText(text.section(':', 1, 1).section(',', 0, 0).trimmed());
         m_phaseLabel->setToolTip(text);
@@ -355,241 +306,60 @@ void MainWindow::onParametersEdited()
 
 void MainWindow::onParametersChanged()
 {
-    requestTheory();
-    refreshRiskSeries();
     if (m_liveAction->isChecked())
-        startLiveRun();
+        m_document->liveRestart(m_panel->experiment());
+    else
+        m_document->setFocus(m_panel->experiment());
 }
 
-app::ExperimentConfig MainWindow::theoryRequest() const
+void MainWindow::showTransport()
 {
-    app::ExperimentConfig config = m_panel->experiment();
-    // A sweep's grid stays part of the theory curve until another sweep replaces it.
-    if (m_lastSweep && sameCurveFamily(*m_lastSweep, config))
-        config.sweep = m_lastSweep->sweep;
-    return config;
+    const app::TransportButtons b = m_document->buttons();
+    m_runAction->setEnabled(b.run);
+    m_pauseAction->setEnabled(b.pause);
+    m_pauseAction->setChecked(b.pauseChecked);
+    m_stepAction->setEnabled(b.step);
+    m_cancelAction->setEnabled(b.cancel || m_document->sweepIsRunning());
+    m_resetAction->setEnabled(b.reset);
 }
 
-bool MainWindow::overlayIsCurrent() const
+void MainWindow::showStatus()
 {
-    return m_overlay.configHash == theoryRequest().hash();
+    const app::LiveStatus& s = m_document->status();
+    m_iterationLabel->setText(s.iteration);
+    m_lossLabel->setText(s.loss);
+    m_riskLabel->setText(s.risk);
+    m_gapLabel->setText(s.gap);
+    m_transportLabel->setText(s.transport);
+    for (QLabel* l : {m_iterationLabel, m_lossLabel, m_riskLabel, m_gapLabel, m_transportLabel})
+        l->setToolTip(l->text());
 }
 
-void MainWindow::requestTheory(const app::ExperimentConfig* sweep)
+void MainWindow::showCurve(const QString& id)
 {
-    if (sweep)
-        m_lastSweep = *sweep;
-    app::ExperimentConfig config = theoryRequest();
-    try {
-        config.problem.validate();
-    } catch (const std::exception&) {
-        return;  // the panel shows the error when the user runs it
-    }
-    const double centre = m_panel->nEff();
-    double lo = centre / 30, hi = centre * 30;
-    for (const app::RunResult& r : std::as_const(m_results)) {
-        if (std::isfinite(r.nEff) && r.nEff > 0 && sameCurveFamily(r.config, config)) {
-            lo = std::min(lo, r.nEff / 1.5);
-            hi = std::max(hi, r.nEff * 1.5);
-        }
-    }
-    if (config.sweep.axis != app::SweepSpec::Axis::None) {
-        // A grid over n is converted to n_eff (docs/theory/models.md §5).
-        const bool overSamples = config.sweep.axis == app::SweepSpec::Axis::Samples;
-        const double perSample
-            = overSamples && config.problem.model == ModelKind::Quadratic ? 1.0 / config.problem.dimension : 1.0;
-        lo = std::min(lo, config.sweep.grid.from * perSample / 1.5);
-        hi = std::max(hi, config.sweep.grid.to * perSample * 1.5);
-    }
-    if (config.problem.model == ModelKind::Diagonal)
-        lo = std::max(lo, 1.0);
-    m_theoryRunner->request(config, lo, hi, 24);
+    if (const auto curve = m_document->curve(id))
+        m_riskPlot->setSeries(*curve);
 }
 
-void MainWindow::onSnapshot(const app::LiveSnapshot& snapshot)
+void MainWindow::showSpectrum()
 {
-    m_iterationLabel->setText(tr("iteration %1").arg(snapshot.iteration));
-    m_lossLabel->setText(tr("loss %1").arg(formatNumber(snapshot.trainLoss)));
-    m_riskLabel->setText(tr("excess risk %1").arg(formatNumber(snapshot.excessRisk)));
-    if (!snapshot.eigenvalues.isEmpty()) {
-        m_lastEigenvalues = snapshot.eigenvalues;
-        if (!snapshot.final)
-            refreshSpectrum(snapshot.eigenvalues, nullptr);
-    }
-    m_riskPlot->setLivePoint(m_panel->problem().nEff(), snapshot.excessRisk);
-    if (m_stepping && !snapshot.final) {
-        m_stepping = false;
-        m_liveRunner->pause();
-    }
+    m_spectrumPlot->setData(m_document->spectrum());
 }
 
-void MainWindow::onRunFinished(const app::RunResult& result)
+void MainWindow::showMeasurements()
 {
-    m_stepping = false;
-    m_pauseAction->setChecked(false);
-    if (result.status == Status::Invalid) {
-        showError(tr("Run %1: %2").arg(toString(result.status), result.message));
-        return;
-    }
-    if (result.status == Status::Cancelled)
-        return;
-    if (result.status == Status::Diverged) {
-        // A diverged run is an outcome, not a failure of the app: it is kept and stored with status "diverged",
-        // as the sweep runner and the CLI do (a saved session and the store say that this configuration
-        // diverges). The risk curve leaves it out (riskSamples takes converged runs only), and the exploded
-        // weights' spectrum is not drawn.
-        m_iterationLabel->setText(tr("iteration %1 (%2)").arg(result.iterations).arg(toString(result.status)));
-        m_gapLabel->setText(tr("convex gap –"));
-        m_lastEigenvalues.clear();
-        refreshSpectrum({}, nullptr);
-        m_riskPlot->clearLivePoint();  // its exploded risk (~1e10) would squash every other curve on the log axis
-        showError(tr("Run %1: %2").arg(toString(result.status), result.message));
-        addResult(result, false);  // a store failure, if any, is the message left on screen
-        return;
-    }
-    m_gapLabel->setText(result.convexGap.computed
-            ? tr("convex gap %1").arg(formatNumber(result.convexGap.relativeObjectiveGap))
-            : tr("convex gap –"));
-    m_iterationLabel->setText(tr("iteration %1 (%2)").arg(result.iterations).arg(toString(result.status)));
-    refreshSpectrum(result.eigenvalues, &result);
-    addResult(result, false);
+    QVector<PhaseDiagramView::Measurement> dots;
+    for (const app::SlopeMeasurement& m : m_document->measurements())
+        dots.push_back({m.nEff, m.lambda, m.slope});
+    m_phasePlot->setMeasurements(dots);
 }
 
-void MainWindow::onSweepPoint(const app::RunResult& result, bool /*fromStore*/)
+void MainWindow::showMessage(const QString& text, bool error)
 {
-    if (result.status == Status::Invalid || result.status == Status::Diverged)
-        statusBar()->showMessage(tr("Sweep point failed: %1").arg(result.message), 5000);
-    addResult(result, true);  // the sweep runner stored it
-}
-
-void MainWindow::addResult(const app::RunResult& result, bool alreadyStored)
-{
-    m_results.push_back(result);
-    if (!alreadyStored && m_store.isOpen() && m_store.save(result.toJson()) < 0)
-        showError(tr("Could not store the result; it stays in memory (export the plots or save the session to keep "
-                     "it): %1")
-                      .arg(m_store.lastError()));
-    refreshRiskSeries();
-}
-
-void MainWindow::onOverlay(const app::TheoryOverlay& overlay)
-{
-    m_overlay = overlay;
-    refreshRiskSeries();
-    refreshSpectrum(m_lastEigenvalues, nullptr);
-}
-
-void MainWindow::refreshSpectrum(const QVector<double>& eigenvalues, const app::RunResult* finalResult)
-{
-    SpectrumViewData data;
-    data.eigenvalues = Eigen::Map<const Eigen::VectorXd>(eigenvalues.data(), eigenvalues.size());
-    if (overlayIsCurrent()) {
-        data.teacher = m_overlay.teacherSpectrum;
-        data.predicted = m_overlay.predictedSpectrum;
-        data.predictedWeightAtZero = m_overlay.predictedWeightAtZero;
-    }
-    const ProblemConfig p = m_panel->problem();
-    data.predictedAlpha = 1.0 + 1.0 / p.gamma;  // docs/theory/spectra.md §5, inferred
-    if (finalResult && finalResult->tailFit.computed) {
-        TailFit fit;
-        fit.status = Status::Invalid;
-        statusFromString(finalResult->tailFit.status.toStdString(), fit.status);
-        fit.message = finalResult->tailFit.message.toStdString();
-        fit.alpha = finalResult->tailFit.alpha;
-        fit.sigma = finalResult->tailFit.sigma;
-        fit.xmin = finalResult->tailFit.xmin;
-        fit.ks = finalResult->tailFit.ks;
-        fit.nTail = finalResult->tailFit.nTail;
-        data.tail = fit;
-    }
-    if (data.eigenvalues.size() >= 3) {
-        // Sorting d values: display bookkeeping, not a solve.
-        const BulkEdge bulk = detectBulkEdge(data.eigenvalues);
-        data.bulk = bulk;
-        const TailFit* tail = data.tail ? &*data.tail : nullptr;
-        data.spectralPhase = QString::fromLatin1(toString(classifySpectrum(data.eigenvalues, bulk, tail).phase));
-    }
-    m_spectrumPlot->setData(data);
-}
-
-void MainWindow::refreshRiskSeries()
-{
-    const app::ExperimentConfig current = m_panel->experiment();
-    QVector<app::RunResult> family;
-    for (const app::RunResult& r : std::as_const(m_results))
-        if (sameCurveFamily(r.config, current))
-            family.push_back(r);
-    const auto points = app::aggregateBySamples(app::riskSamples(family));
-    std::map<double, RiskSeries> byLambda;
-    for (const app::AggregatePoint& point : points) {
-        RiskSeries& s = byLambda[point.weightDecay];
-        s.name = tr("λ = %1").arg(point.weightDecay, 0, 'g', 4);
-        s.nEff << point.nEff;
-        s.mean << point.mean;
-        s.standardError << (std::isfinite(point.standardError) ? point.standardError : 0.0);
-    }
-    // Drop the live series that are no longer in this family, keep the frozen ones.
-    for (const RiskSeries& s : QVector<RiskSeries>(m_riskPlot->series()))
-        if (!m_keptCurves.contains(s.name))
-            m_riskPlot->removeSeries(s.name);
-    const PhaseDiagram diagram(m_phasePlot->diagram().config());
-    const double fitFrom = m_panel->fitFrom() > 0 ? m_panel->fitFrom() : 0.0;
-    const double fitTo = m_panel->fitTo() > 0 ? m_panel->fitTo() : HUGE_VAL;
-    QVector<PhaseDiagramView::Measurement> measurements;
-    for (auto& [lambda, s] : byLambda) {
-        std::vector<double> x(s.nEff.begin(), s.nEff.end()), y(s.mean.begin(), s.mean.end());
-        const app::SlopeFit fit = app::fitLogLogSlope(x, y, fitFrom, fitTo);
-        if (fit.ok) {
-            s.hasFit = true;
-            s.slope = fit.slope;
-            s.slopeLow = fit.low;
-            s.slopeHigh = fit.high;
-            double lo = HUGE_VAL, hi = 0;
-            for (double v : x) {
-                if (v >= fitFrom && v <= fitTo) {
-                    lo = std::min(lo, v);
-                    hi = std::max(hi, v);
-                }
-            }
-            s.fitFrom = lo;
-            s.fitTo = hi;
-            // The phase and its predicted slope at the window's geometric centre (docs/theory/phase-diagram.md §5).
-            const double centre = std::sqrt(lo * hi);
-            const PhaseInfo info = diagram.classify(centre, lambda);
-            s.phase = QString::fromStdString(
-                info.label == "crossover" ? "crossover " + info.neighbourA + "/" + info.neighbourB : info.label);
-            s.predictedSlope = diagram.exponentN(info.label == "crossover" ? info.neighbourA : info.label);
-            measurements.push_back({centre, lambda, fit.slope});
-        }
-        if (lambda == current.problem.weightDecay && overlayIsCurrent()) {
-            s.theoryNEff = m_overlay.curveNEff;
-            s.theoryRisk = m_overlay.curveRisk;
-        }
-        m_riskPlot->setSeries(s);
-    }
-    m_phasePlot->setMeasurements(measurements);
-    if (byLambda.find(current.problem.weightDecay) == byLambda.end() && overlayIsCurrent()
-        && !m_overlay.curveNEff.isEmpty()) {
-        RiskSeries theoryOnly;
-        theoryOnly.name = tr("λ = %1").arg(current.problem.weightDecay, 0, 'g', 4);
-        theoryOnly.theoryNEff = m_overlay.curveNEff;
-        theoryOnly.theoryRisk = m_overlay.curveRisk;
-        m_riskPlot->setSeries(theoryOnly);
-    }
-}
-
-void MainWindow::keepCurrentCurves()
-{
-    for (RiskSeries s : QVector<RiskSeries>(m_riskPlot->series())) {
-        if (m_keptCurves.contains(s.name))
-            continue;
-        const ProblemConfig p = m_panel->problem();
-        m_riskPlot->removeSeries(s.name);
-        s.name = tr("%1, %2 d=%3").arg(s.name, toString(p.model)).arg(p.dimension);
-        m_keptCurves << s.name;
-        m_riskPlot->setSeries(s);
-    }
-    statusBar()->showMessage(tr("%1 curves kept for comparison").arg(m_keptCurves.size()), 3000);
+    if (error)
+        showError(text);
+    else
+        statusBar()->showMessage(text, 5000);
 }
 
 void MainWindow::onPhaseClicked(double nEff, double lambda, bool sweep)
@@ -607,16 +377,13 @@ void MainWindow::onPhaseClicked(double nEff, double lambda, bool sweep)
 void MainWindow::applyPreset(const app::Preset& preset)
 {
     m_panel->setExperiment(preset.experiment);
+    m_panel->discardPendingChange();  // the preset starts what it describes, once
+    if (preset.experiment.isSweep())
+        m_document->startSweep(preset.experiment);
+    else
+        m_document->run(preset.experiment);
     statusBar()->showMessage(
         tr("Preset: %1. Differs from the paper: %2").arg(preset.name, preset.differsFromPaper), 15000);
-    if (preset.experiment.isSweep()) {
-        emit experimentLaunched(preset.experiment, true);
-        if (!m_sweepRunner->start(preset.experiment))
-            showError(tr("Sweep not started: %1").arg(m_sweepRunner->lastError()));
-        requestTheory(&preset.experiment);
-    } else {
-        startLiveRun();
-    }
 }
 
 PlotView* MainWindow::plotByName(const QString& name) const
@@ -659,11 +426,8 @@ void MainWindow::exportWithDialog(const QString& plotName)
 
 bool MainWindow::saveSession(const QString& path)
 {
-    app::Session session;
-    session.parameters = m_panel->experiment();
-    session.results = m_results;
+    app::Session session = m_document->toSession(m_panel->experiment());
     session.spectrumLogView = m_spectrumPlot->logView();
-    session.keptCurves = m_keptCurves;
     QString error;
     if (!session.save(path, &error)) {
         showError(tr("Could not save the session: %1").arg(error));
@@ -681,22 +445,17 @@ bool MainWindow::openSession(const QString& path)
         showError(tr("Could not open the session (nothing was changed): %1").arg(error));
         return false;
     }
-    m_liveRunner->cancel();
-    m_sweepRunner->cancel();
-    const bool live = m_liveAction->isChecked();
-    m_liveAction->setChecked(false);  // reopening shows the saved results; it does not start a run
+    // Reopening shows the saved screen; it starts nothing.
     m_panel->setExperiment(session->parameters);
     m_panel->discardPendingChange();
-    m_results = session->results;
-    m_keptCurves.clear();
-    m_riskPlot->clearSeries();
     m_logSpectrumAction->setChecked(session->spectrumLogView);
-    refreshRiskSeries();
-    requestTheory();  // the overlays belong to the session's parameters (the discarded change would have asked)
-    if (!m_results.isEmpty())
-        refreshSpectrum(m_results.back().eigenvalues, &m_results.back());
-    m_liveAction->setChecked(live);
-    statusBar()->showMessage(tr("Session %1: %2 results").arg(path).arg(m_results.size()), 4000);
+    m_document->restore(*session);
+    {
+        const QSignalBlocker block(m_panel);
+        m_panel->setFitWindow(m_document->fitFrom(), m_document->fitTo());
+    }
+    onParametersEdited();
+    statusBar()->showMessage(tr("Session %1: %2 results").arg(path).arg(m_document->results().size()), 4000);
     return true;
 }
 
@@ -729,11 +488,8 @@ void MainWindow::restoreSettings()
     const QByteArray last = settings.value("parameters/last").toByteArray();
     if (!last.isEmpty()) {
         if (const auto config = app::ExperimentConfig::fromJsonText(last)) {
-            const bool live = m_liveAction->isChecked();
-            m_liveAction->setChecked(false);
             m_panel->setExperiment(*config);
             m_panel->discardPendingChange();  // opening the window does not start a run
-            m_liveAction->setChecked(live);
         }
     }
     m_logSpectrumAction->setChecked(settings.value("view/spectrumLog", false).toBool());
@@ -751,8 +507,9 @@ void MainWindow::saveSettings()
 void MainWindow::closeEvent(QCloseEvent* event)
 {
     saveSettings();
-    m_liveRunner->cancel();
-    m_sweepRunner->cancel();
+    m_document->saveTheoryCache();
+    m_document->cancel();
+    m_document->cancelSweep();
     event->accept();
 }
 

@@ -1,12 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "app/experiment/run_result.h"
+#include "app/document/document.h"
 #include "app/presets/preset_library.h"
-#include "app/runner/live_runner.h"
-#include "app/runner/theory_runner.h"
-#include "app/session/session.h"
-#include "app/store/result_store.h"
 
 #include <QMainWindow>
 #include <QPointer>
@@ -17,10 +13,6 @@ class QAction;
 class QLabel;
 class QProgressBar;
 
-namespace sl::app {
-class SweepRunner;
-}
-
 namespace sl::ui {
 
 class ParameterPanel;
@@ -30,7 +22,8 @@ class RiskPlot;
 class SpectrumPlot;
 
 // The application window: risk against samples, the weight spectrum and the phase diagram, the parameter
-// panel, transport controls, menus and a status bar. It wires the widgets to the runners; it runs no numerics.
+// panel, transport controls, menus and a status bar. It sends the panel's configuration to the document
+// (app/document) and renders what the document says changed; it interprets no result and runs no numerics.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 
@@ -43,8 +36,9 @@ public:
     SpectrumPlot* spectrumPlot() const { return m_spectrumPlot; }
     PhaseDiagramView* phasePlot() const { return m_phasePlot; }
     ParameterPanel* parameterPanel() const { return m_panel; }
-    app::LiveRunner* liveRunner() const { return m_liveRunner; }
-    const QVector<app::RunResult>& results() const { return m_results; }
+    app::Document* document() const { return m_document; }
+    app::LiveRunner* liveRunner() const { return m_document->liveRunner(); }
+    const QVector<app::RunResult>& results() const { return m_document->results(); }
 
     // The plot a name refers to ("risk", "spectrum", "phase"); null for another name.
     PlotView* plotByName(const QString& name) const;
@@ -74,45 +68,31 @@ private:
     void buildStatusBar();
     void restoreSettings();
     void saveSettings();
+    void connectDocument();
 
     void onParametersChanged();
     void onParametersEdited();
-    void onSnapshot(const app::LiveSnapshot& snapshot);
-    void onRunFinished(const app::RunResult& result);
-    void onSweepPoint(const app::RunResult& result, bool fromStore);
-    void onOverlay(const app::TheoryOverlay& overlay);
     void onPhaseClicked(double nEff, double lambda, bool sweep);
-    void addResult(const app::RunResult& result, bool alreadyStored);
-    void refreshRiskSeries();
-    void refreshSpectrum(const QVector<double>& eigenvalues, const app::RunResult* finalResult);
-    // The theory overlay for the panel's point; with a sweep, its curve spans the sweep's grid too.
-    void requestTheory(const app::ExperimentConfig* sweep = nullptr);
-    // What requestTheory() asks for now, and whether the overlay on screen answers it.
-    app::ExperimentConfig theoryRequest() const;
-    bool overlayIsCurrent() const;
+    // Renderers of the document's change signals.
+    void showTransport();
+    void showStatus();
+    void showCurve(const QString& id);
+    void showSpectrum();
+    void showMeasurements();
+    void showMessage(const QString& text, bool error);
     void showError(const QString& message);
     void showAbout();
     void exportWithDialog(const QString& plotName);
-    void keepCurrentCurves();
-    bool validatePanel(app::ExperimentConfig& config);
+    // The panel's configuration as the document should see it (the seeds for sweeps included).
+    app::ExperimentConfig panelExperiment() const;
 
     RiskPlot* m_riskPlot = nullptr;
     SpectrumPlot* m_spectrumPlot = nullptr;
     PhaseDiagramView* m_phasePlot = nullptr;
     ParameterPanel* m_panel = nullptr;
 
-    app::LiveRunner* m_liveRunner = nullptr;
-    app::TheoryRunner* m_theoryRunner = nullptr;
-    app::SweepRunner* m_sweepRunner = nullptr;
-    app::ResultStore m_store;
+    app::Document* m_document = nullptr;
     app::PresetLibrary m_presets;
-
-    QVector<app::RunResult> m_results;
-    std::optional<app::ExperimentConfig> m_lastSweep;
-    QStringList m_keptCurves;
-    app::TheoryOverlay m_overlay;
-    QVector<double> m_lastEigenvalues;
-    bool m_stepping = false;
     QString m_lastError;
 
     QAction* m_runAction = nullptr;
@@ -129,6 +109,7 @@ private:
     QLabel* m_riskLabel = nullptr;
     QLabel* m_gapLabel = nullptr;
     QLabel* m_phaseLabel = nullptr;
+    QLabel* m_transportLabel = nullptr;
     QProgressBar* m_progress = nullptr;
 };
 

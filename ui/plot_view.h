@@ -26,6 +26,8 @@ public:
     virtual QJsonObject dataJson() const = 0;
 
     void scheduleReplot();
+    // Not the title's full width: three plots beside the panel must fit a 1024-pixel screen (the title clips).
+    QSize minimumSizeHint() const override { return {220, 160}; }
     int replotCount() const { return m_replotCount; }
 
 private:

@@ -19,8 +19,13 @@ QJsonArray toJson(const QVector<double>& values)
 {
     QJsonArray array;
     for (double v : values)
-        array.append(v);
+        array.append(std::isfinite(v) ? QJsonValue(v) : QJsonValue());
     return array;
+}
+
+QString signedNumber(double v)
+{
+    return QString::number(std::abs(v) < 0.005 ? 0.0 : v, 'f', 2);  // no "-0.00"
 }
 
 }  // namespace
@@ -38,51 +43,182 @@ RiskPlot::RiskPlot(QWidget* parent) : PlotView(tr("Excess risk against effective
     yAxis->setLabel(tr("excess risk R"));
     legend->setVisible(true);
     legend->setFont(QFont("sans", 8));
-    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    // Risk falls with n_eff: the lower left corner is where the curves are not.
+    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignLeft);
     setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     xAxis->setRange(1, 1000);
     yAxis->setRange(1e-3, 10);
-    rebuild();
+    m_live = addGraph();
+    m_live->setName(tr("live run"));
+    m_live->setLineStyle(QCPGraph::lsNone);
+    m_live->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssStar, QPen(QColor(230, 120, 0), 2), Qt::NoBrush, 14));
+    m_live->removeFromLegend();
+    scheduleReplot();
 }
 
 void RiskPlot::setSeries(const RiskSeries& series)
 {
-    auto it
-        = std::find_if(m_series.begin(), m_series.end(), [&](const RiskSeries& s) { return s.name == series.name; });
+    const QString key = keyOf(series);
+    auto it = std::find_if(m_series.begin(), m_series.end(), [&](const RiskSeries& s) { return keyOf(s) == key; });
     if (it != m_series.end())
         *it = series;
     else
         m_series.push_back(series);
-    rebuild();
+    auto g = m_graphs.find(key);
+    if (g == m_graphs.end()) {
+        Graphs created;
+        created.colour = seriesColour(m_nextColour++);
+        created.points = addGraph();
+        created.bars = new QCPErrorBars(xAxis, yAxis);
+        created.bars->removeFromLegend();
+        created.bars->setDataPlottable(created.points);
+        created.theory = addGraph();
+        created.predicted = addGraph();
+        created.label = new QCPItemText(this);
+        ++m_creations;
+        g = m_graphs.insert(key, created);
+    }
+    draw(series, *g);
+    // The live point's legend entry stays last, below the curves.
+    if (legend->hasItemWithPlottable(m_live)) {
+        m_live->removeFromLegend();
+        m_live->addToLegend();
+    }
+    rescale();
 }
 
-void RiskPlot::removeSeries(const QString& name)
+void RiskPlot::draw(const RiskSeries& s, Graphs& g)
+{
+    const QColor colour = g.colour;
+    QString name = s.name;
+    if (!s.slopeText.isEmpty())
+        name += QStringLiteral(": ") + s.slopeText;
+    else if (s.hasFit)
+        name += tr(": slope %1 [%2, %3]")
+                    .arg(signedNumber(s.slope), signedNumber(s.slopeLow), signedNumber(s.slopeHigh));
+    g.points->setName(name);
+    g.points->setLineStyle(QCPGraph::lsNone);
+    g.points->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(colour, 1.5), colour.lighter(160), 7));
+    g.points->setPen(QPen(colour));
+    g.points->setData(s.nEff, s.mean);
+    if (s.nEff.isEmpty())
+        g.points->removeFromLegend();  // a theory-only series: its curve names it
+    else if (!legend->hasItemWithPlottable(g.points))
+        g.points->addToLegend();
+    g.bars->setPen(QPen(colour, 1));
+    QVector<double> lower(s.mean.size()), upper(s.mean.size());
+    for (int i = 0; i < s.mean.size(); ++i) {
+        // Clip the lower bar above zero so it stays drawable on a log axis.
+        upper[i] = s.standardError.value(i);
+        lower[i] = std::min(upper[i], 0.95 * s.mean[i]);
+    }
+    g.bars->setData(lower, upper);
+
+    g.theory->setName(tr("%1: state evolution").arg(s.name));
+    g.theory->setPen(QPen(colour, 2));
+    g.theory->setData(s.theoryNEff, s.theoryRisk);
+    if (s.theoryNEff.isEmpty())
+        g.theory->removeFromLegend();
+    else if (!legend->hasItemWithPlottable(g.theory))
+        g.theory->addToLegend();
+
+    g.predicted->data()->clear();
+    g.label->setVisible(false);
+    if (s.hasPrediction && s.hasFit && !s.nEff.isEmpty()) {
+        // The predicted slope over the fit window, anchored at the geometric centre of the points the fit used.
+        double logX = 0, logY = 0;
+        int count = 0;
+        for (int i = 0; i < s.nEff.size(); ++i) {
+            if (s.nEff[i] > 0 && s.mean[i] > 0 && s.nEff[i] >= s.fitFrom && s.nEff[i] <= s.fitTo) {
+                logX += std::log(s.nEff[i]);
+                logY += std::log(s.mean[i]);
+                ++count;
+            }
+        }
+        if (count > 0) {
+            logX /= count;
+            logY /= count;
+            for (double x : {s.fitFrom, s.fitTo})
+                g.predicted->addData(x, std::exp(logY + s.predictedSlope * (std::log(x) - logX)));
+            const QString what = s.phase.contains(QStringLiteral("→")) ? tr("phases") : tr("phase");
+            g.predicted->setName(tr("%1: %2 %3, predicted slope %4%5")
+                                     .arg(s.name, what, s.phase, signedNumber(s.predictedSlope),
+                                         s.predictionInferred ? tr(" (inferred)") : QString()));
+            g.label->position->setCoords(s.fitTo, std::exp(logY + s.predictedSlope * (std::log(s.fitTo) - logX)));
+            g.label->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
+            g.label->setText(s.phase);
+            g.label->setColor(colour.darker(130));
+            g.label->setFont(QFont("sans", 9, QFont::Bold));
+            g.label->setVisible(true);
+        }
+    }
+    g.predicted->setPen(QPen(Qt::black, 1.5, Qt::DashLine));
+    if (g.predicted->data()->isEmpty())
+        g.predicted->removeFromLegend();
+    else if (!legend->hasItemWithPlottable(g.predicted))
+        g.predicted->addToLegend();
+}
+
+void RiskPlot::removeSeries(const QString& id)
 {
     m_series.erase(
-        std::remove_if(m_series.begin(), m_series.end(), [&](const RiskSeries& s) { return s.name == name; }),
+        std::remove_if(m_series.begin(), m_series.end(), [&](const RiskSeries& s) { return keyOf(s) == id; }),
         m_series.end());
-    rebuild();
+    const auto g = m_graphs.find(id);
+    if (g != m_graphs.end()) {
+        removePlottable(g->bars);
+        removeGraph(g->points);
+        removeGraph(g->theory);
+        removeGraph(g->predicted);
+        removeItem(g->label);
+        m_graphs.erase(g);
+    }
+    rescale();
 }
 
 void RiskPlot::clearSeries()
 {
+    for (const QString& key : m_graphs.keys())
+        removeSeries(key);
     m_series.clear();
-    rebuild();
+    m_nextColour = 0;
+    rescale();
+}
+
+QCPGraph* RiskPlot::pointsGraph(const QString& id) const
+{
+    const auto g = m_graphs.constFind(id);
+    return g == m_graphs.constEnd() ? nullptr : g->points;
+}
+
+QCPGraph* RiskPlot::theoryGraph(const QString& id) const
+{
+    const auto g = m_graphs.constFind(id);
+    return g == m_graphs.constEnd() ? nullptr : g->theory;
+}
+
+QCPGraph* RiskPlot::predictedGraph(const QString& id) const
+{
+    const auto g = m_graphs.constFind(id);
+    return g == m_graphs.constEnd() ? nullptr : g->predicted;
 }
 
 void RiskPlot::setLivePoint(double nEff, double risk)
 {
-    m_liveNEff = nEff;
-    m_liveRisk = risk;
     m_live->data()->clear();
-    const bool shown = nEff > 0 && risk > 0 && std::isfinite(risk);
+    const bool shown = nEff > 0 && risk > 0 && std::isfinite(risk) && std::isfinite(nEff);
     if (shown)
         m_live->addData(nEff, risk);
     // The legend names the live point only while there is one.
-    if (shown)
+    if (shown && !legend->hasItemWithPlottable(m_live))
         m_live->addToLegend();
-    else
+    else if (!shown)
         m_live->removeFromLegend();
+    if (shown) {
+        // Keep the point in view without re-ranging at every snapshot.
+        if (!xAxis->range().contains(nEff) || !yAxis->range().contains(risk))
+            rescale();
+    }
     scheduleReplot();
 }
 
@@ -91,10 +227,8 @@ void RiskPlot::clearLivePoint()
     setLivePoint(0, 0);
 }
 
-void RiskPlot::rebuild()
+void RiskPlot::rescale()
 {
-    clearPlottables();
-    clearItems();
     double xLo = HUGE_VAL, xHi = 0, yLo = HUGE_VAL, yHi = 0;
     auto grow = [&](double x, double y) {
         if (x > 0 && y > 0 && std::isfinite(x) && std::isfinite(y)) {
@@ -104,86 +238,17 @@ void RiskPlot::rebuild()
             yHi = std::max(yHi, y);
         }
     };
-    for (int index = 0; index < m_series.size(); ++index) {
-        const RiskSeries& s = m_series[index];
-        const QColor colour = seriesColour(index);
-
-        auto* points = addGraph();
-        QString name = s.name;
-        if (s.hasFit)
-            name += tr(": slope %1 [%2, %3]")
-                        .arg(s.slope, 0, 'f', 2)
-                        .arg(s.slopeLow, 0, 'f', 2)
-                        .arg(s.slopeHigh, 0, 'f', 2);
-        points->setName(name);
-        points->setLineStyle(QCPGraph::lsNone);
-        points->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(colour, 1.5), colour.lighter(160), 7));
-        points->setPen(QPen(colour));
-        points->setData(s.nEff, s.mean);
-        if (s.nEff.isEmpty())
-            points->removeFromLegend();  // a theory-only series: its curve names it
-        auto* bars = new QCPErrorBars(xAxis, yAxis);
-        bars->removeFromLegend();
-        bars->setDataPlottable(points);
-        bars->setPen(QPen(colour, 1));
-        QVector<double> lower(s.mean.size()), upper(s.mean.size());
-        for (int i = 0; i < s.mean.size(); ++i) {
-            // Clip the lower bar above zero so it stays drawable on a log axis.
-            upper[i] = s.standardError.value(i);
-            lower[i] = std::min(upper[i], 0.95 * s.mean[i]);
-            grow(s.nEff[i], s.mean[i] + upper[i]);
-            grow(s.nEff[i], s.mean[i] - lower[i]);
+    for (const RiskSeries& s : std::as_const(m_series)) {
+        for (int i = 0; i < s.nEff.size(); ++i) {
+            const double se = s.standardError.value(i);
+            grow(s.nEff[i], s.mean[i] + se);
+            grow(s.nEff[i], s.mean[i] - std::min(se, 0.95 * s.mean[i]));
         }
-        bars->setData(lower, upper);
-
-        if (!s.theoryNEff.isEmpty()) {
-            auto* theory = addGraph();
-            theory->setName(tr("%1: state evolution").arg(s.name));
-            theory->setPen(QPen(colour, 2));
-            theory->setData(s.theoryNEff, s.theoryRisk);
-            for (int i = 0; i < s.theoryNEff.size(); ++i)
-                grow(s.theoryNEff[i], s.theoryRisk[i]);
-        }
-        if (s.hasFit && !s.nEff.isEmpty()) {
-            // The phase's predicted slope over the fit window, anchored at the window's points' geometric centre.
-            double logX = 0, logY = 0;
-            int count = 0;
-            for (int i = 0; i < s.nEff.size(); ++i) {
-                if (s.nEff[i] > 0 && s.mean[i] > 0 && s.nEff[i] >= s.fitFrom && s.nEff[i] <= s.fitTo) {
-                    logX += std::log(s.nEff[i]);
-                    logY += std::log(s.mean[i]);
-                    ++count;
-                }
-            }
-            if (count > 0) {
-                logX /= count;
-                logY /= count;
-                const double x0 = s.fitFrom, x1 = s.fitTo;
-                auto* predicted = addGraph();
-                predicted->setName(
-                    tr("%1: phase %2, predicted slope %3").arg(s.name, s.phase).arg(s.predictedSlope, 0, 'f', 2));
-                predicted->setPen(QPen(Qt::black, 1.5, Qt::DashLine));
-                for (double x : {x0, x1})
-                    predicted->addData(x, std::exp(logY + s.predictedSlope * (std::log(x) - logX)));
-                auto* label = new QCPItemText(this);
-                label->position->setCoords(x1, std::exp(logY + s.predictedSlope * (std::log(x1) - logX)));
-                label->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
-                label->setText(s.phase);
-                label->setColor(colour.darker(130));
-                label->setFont(QFont("sans", 9, QFont::Bold));
-            }
-        }
+        for (int i = 0; i < s.theoryNEff.size(); ++i)
+            grow(s.theoryNEff[i], s.theoryRisk[i]);
     }
-    m_live = addGraph();
-    m_live->setName(tr("live run"));
-    m_live->setLineStyle(QCPGraph::lsNone);
-    m_live->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssStar, QPen(QColor(230, 120, 0), 2), Qt::NoBrush, 14));
-    if (m_liveNEff > 0 && m_liveRisk > 0 && std::isfinite(m_liveRisk)) {
-        m_live->addData(m_liveNEff, m_liveRisk);
-        grow(m_liveNEff, m_liveRisk);
-    } else {
-        m_live->removeFromLegend();
-    }
+    for (auto it = m_live->data()->constBegin(); it != m_live->data()->constEnd(); ++it)
+        grow(it->key, it->value);
     if (xHi > 0) {
         xAxis->setRange(xLo / 1.6, xHi * 1.6);
         yAxis->setRange(yLo / 2.0, yHi * 2.0);
@@ -214,11 +279,16 @@ QJsonObject RiskPlot::dataJson() const
 {
     QJsonArray series;
     for (const RiskSeries& s : m_series) {
-        QJsonObject object{{"name", s.name}, {"n_eff", toJson(s.nEff)}, {"mean", toJson(s.mean)},
+        QJsonObject object{{"name", s.name}, {"id", s.id}, {"n_eff", toJson(s.nEff)}, {"mean", toJson(s.mean)},
             {"stderr", toJson(s.standardError)}, {"theory_n_eff", toJson(s.theoryNEff)},
-            {"theory_risk", toJson(s.theoryRisk)}, {"predicted_slope", s.predictedSlope}, {"phase", s.phase}};
+            {"theory_risk", toJson(s.theoryRisk)}, {"phase", s.phase}};
+        if (s.hasPrediction)
+            object["predicted_slope"] = s.predictedSlope;
         if (s.hasFit)
-            object["fit"] = QJsonObject{{"slope", s.slope}, {"slope_low", s.slopeLow}, {"slope_high", s.slopeHigh}};
+            object["fit"] = QJsonObject{{"slope", s.slope},
+                {"slope_low", std::isfinite(s.slopeLow) ? QJsonValue(s.slopeLow) : QJsonValue()},
+                {"slope_high", std::isfinite(s.slopeHigh) ? QJsonValue(s.slopeHigh) : QJsonValue()},
+                {"points", s.fitPoints}, {"n_eff_from", s.fitFrom}, {"n_eff_to", s.fitTo}};
         series.append(object);
     }
     return QJsonObject{{"plot", "risk"}, {"series", series}};

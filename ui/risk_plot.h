@@ -1,51 +1,64 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "app/document/document_types.h"
 #include "ui/plot_view.h"
 
+#include <QHash>
 #include <QVector>
 
 namespace sl::ui {
 
-// One curve of the risk plot: measured points with error bars over seeds, the fitted slope, and the theory
-// (state-evolution curve and the phase's predicted slope) for the same set-up.
-struct RiskSeries {
-    QString name;  // e.g. "λ = 1"
-    QVector<double> nEff, mean, standardError;
-    bool hasFit = false;
-    double slope = 0, slopeLow = 0, slopeHigh = 0;
-    double fitFrom = 0, fitTo = 0;  // the n_eff range the fit used
-    QVector<double> theoryNEff, theoryRisk;  // state evolution
-    double predictedSlope = 0;
-    QString phase;  // phase label at the fit window's centre
-};
+// One curve of the risk plot is the document's RiskCurve, drawn as it is.
+using RiskSeries = app::RiskCurve;
 
-// Excess risk against n_eff on log-log axes. Several series can be kept for comparison; each gets its own colour.
+// Excess risk against n_eff on log-log axes: per curve the measured points with error bars over seeds (legend:
+// the fitted slope), the state-evolution curve, and the predicted slope over the fit window. A curve is identified
+// by its id (its exact parameters; the name when the id is empty), added or updated in place, and keeps its colour.
 class RiskPlot : public PlotView {
     Q_OBJECT
 
 public:
     explicit RiskPlot(QWidget* parent = nullptr);
 
-    // Adds a series, or replaces the one with the same name.
+    // Adds a series, or updates the one with the same id in place.
     void setSeries(const RiskSeries& series);
-    void removeSeries(const QString& name);
+    void removeSeries(const QString& id);
     void clearSeries();
     const QVector<RiskSeries>& series() const { return m_series; }
     // The live run's current risk, drawn as a single highlighted point.
     void setLivePoint(double nEff, double risk);
     void clearLivePoint();
     bool hasLivePoint() const { return m_live && !m_live->data()->isEmpty(); }
+    QCPGraph* liveGraph() const { return m_live; }
+    // The graphs of one series (null when it has none): what is actually drawn, for tests and exports.
+    QCPGraph* pointsGraph(const QString& id) const;
+    QCPGraph* theoryGraph(const QString& id) const;
+    QCPGraph* predictedGraph(const QString& id) const;
+    // How many times a series' graphs were created (not updated): in-place updates leave it unchanged.
+    int graphCreations() const { return m_creations; }
 
     QString dataCsv() const override;
     QJsonObject dataJson() const override;
 
 private:
-    void rebuild();
+    struct Graphs {
+        QCPGraph* points = nullptr;
+        QCPErrorBars* bars = nullptr;
+        QCPGraph* theory = nullptr;
+        QCPGraph* predicted = nullptr;
+        QCPItemText* label = nullptr;
+        QColor colour;
+    };
+    static QString keyOf(const RiskSeries& s) { return s.id.isEmpty() ? s.name : s.id; }
+    void draw(const RiskSeries& s, Graphs& g);
+    void rescale();
 
     QVector<RiskSeries> m_series;
+    QHash<QString, Graphs> m_graphs;
+    int m_nextColour = 0;
+    int m_creations = 0;
     QCPGraph* m_live = nullptr;
-    double m_liveNEff = 0, m_liveRisk = 0;
 };
 
 }  // namespace sl::ui

@@ -5,6 +5,7 @@
 #include <QHBoxLayout>
 #include <QSignalBlocker>
 #include <QSlider>
+#include <algorithm>
 #include <cmath>
 
 namespace sl::ui {
@@ -34,14 +35,16 @@ SliderSpinBox::SliderSpinBox(double minimum, double maximum, double value, Scale
             return;
         m_updating = true;
         m_spin->setValue(fromSlider(position));
+        m_exact = m_spin->value();
         m_updating = false;
-        emit valueChanged(m_spin->value());
+        emit valueChanged(m_exact);
     });
     connect(m_spin, &QDoubleSpinBox::valueChanged, this, [this](double v) {
         if (m_updating)
             return;
         m_updating = true;
         m_slider->setValue(toSlider(v));
+        m_exact = v;
         m_updating = false;
         emit valueChanged(v);
     });
@@ -49,15 +52,17 @@ SliderSpinBox::SliderSpinBox(double minimum, double maximum, double value, Scale
 
 double SliderSpinBox::value() const
 {
-    return m_spin->value();
+    return m_exact;
 }
 
 void SliderSpinBox::setValue(double value)
 {
     const QSignalBlocker blockSpin(m_spin);
     const QSignalBlocker blockSlider(m_slider);
-    m_spin->setValue(m_integral ? std::round(value) : value);
-    m_slider->setValue(toSlider(m_spin->value()));
+    const double v = std::clamp(m_integral ? std::round(value) : value, m_minimum, m_maximum);
+    m_spin->setValue(v);
+    m_slider->setValue(toSlider(v));
+    m_exact = std::isfinite(v) ? v : m_spin->value();
 }
 
 void SliderSpinBox::setRange(double minimum, double maximum)

@@ -9,7 +9,9 @@ class QSlider;
 namespace sl::ui {
 
 // A slider paired with a spin box for one number. With a log scale the slider moves in equal ratios, for
-// quantities that span decades (λ, n_eff, d). The spin box is the exact value; the slider is a coarse handle.
+// quantities that span decades (λ, n_eff, d). The slider is a coarse handle; the spin box shows the value to its
+// decimals. A value set programmatically (a preset, a session: λ = 1/24, √24) is kept exactly, not rounded to the
+// decimals shown, until the user edits it: the configuration read back is the one that was loaded.
 class SliderSpinBox : public QWidget {
     Q_OBJECT
 
@@ -40,6 +42,7 @@ private:
     Scale m_scale;
     bool m_integral = false;
     bool m_updating = false;
+    double m_exact = 0;  // value(): exactly what setValue() was given, or what the user entered
     QSlider* m_slider;
     QDoubleSpinBox* m_spin;
 };

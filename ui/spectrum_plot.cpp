@@ -175,8 +175,9 @@ void SpectrumPlot::rebuild()
     } else if (m_data.tail) {
         auto* note = new QCPItemText(this);
         note->position->setType(QCPItemPosition::ptAxisRectRatio);
-        note->position->setCoords(0.98, 0.05);
-        note->setPositionAlignment(Qt::AlignRight | Qt::AlignTop);
+        // Bottom right, clear of the legend (top right) and of the density's bulk near zero.
+        note->position->setCoords(0.98, 0.93);
+        note->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
         note->setText(tr("no tail fit: %1").arg(QString::fromStdString(m_data.tail->message)));
         note->setColor(QColor(120, 120, 120));
         note->setFont(QFont("sans", 8));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "app/document/document_types.h"
 #include "core/spectrum/spectrum.h"
 #include "core/spectrum/tail_fit.h"
 #include "ui/plot_view.h"
@@ -10,21 +11,8 @@
 
 namespace sl::ui {
 
-// Everything the spectrum plot shows. Values, not pointers: snapshots cross threads.
-struct SpectrumViewData {
-    Eigen::VectorXd eigenvalues;  // of the trained weights: eig(S) (quadratic) or |θ_i| (diagonal)
-    Eigen::VectorXd teacher;  // the teacher's spectrum s_i or |θ*_i|
-    // Samples of the state-evolution spectrum ReLU(S* + δZ − λεI) (docs/theory/spectra.md §1).
-    Eigen::VectorXd predicted;
-    double predictedWeightAtZero = std::numeric_limits<double>::quiet_NaN();
-    // Legend name for `predicted` when it is not the state evolution (e.g. a Marchenko–Pastur fit of user weights).
-    QString predictedLabel;
-    std::optional<TailFit> tail;
-    std::optional<BulkEdge> bulk;
-    // α_WW = 1 + 1/γ (inferred, docs/theory/spectra.md §5).
-    double predictedAlpha = std::numeric_limits<double>::quiet_NaN();
-    QString spectralPhase;
-};
+// Everything the spectrum plot shows: the document's spectrum state (values, not pointers).
+using SpectrumViewData = app::SpectrumState;
 
 // The live eigenvalue density of the trained weights (linear bins, or log bins on log-log axes), with the
 // teacher's and the predicted spectra overlaid, the fitted power-law tail, the xmin marker and the bulk edge.

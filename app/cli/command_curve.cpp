@@ -3,13 +3,13 @@
 // state-evolution curve (docs/theory/state-evolution.md §9) and the phase's predicted slope
 // (docs/theory/phase-diagram.md §5) for the same set-up.
 #include "app/analysis/curve_aggregate.h"
+#include "app/analysis/curve_analysis.h"
 #include "app/cli/cli.h"
 #include "app/cli/cli_common.h"
 #include "app/cli/commands.h"
 #include "app/cli/curve_command.h"
 #include "app/cli/experiment_output.h"
 #include "app/cli/problem_options.h"
-#include "core/theory/phase_diagram.h"
 #include "core/theory/state_evolution_curve.h"
 
 #include <QJsonDocument>
@@ -202,50 +202,34 @@ CurveComputation computeCurve(const Options& o)
         if (model == sl::ModelKind::Quadratic && problem.weightDecay <= 0) {
             theoryNote = QStringLiteral("the quadratic state evolution needs λ > 0");
         } else {
-            sl::StateEvolutionCurveConfig se;
-            se.model = model;
-            se.d = problem.dimension;
-            se.gamma = problem.gamma;
-            se.lambda = problem.weightDecay;
-            se.noise = problem.noise;
-            se.samples = int(o.integer(QStringLiteral("se-samples"), se.samples, 1, 10000));
+            // The window's risk curve takes its state evolution from the same place (app/analysis).
+            sl::StateEvolutionCurveConfig se = sl::app::stateEvolutionCurveConfig(
+                problem, int(o.integer(QStringLiteral("se-samples"), 32, 1, 10000)));
             for (const sl::app::AggregatePoint& s : summary)
                 se.nEffValues.push_back(s.nEff);
-            // The SE teacher matches the experiment's: Gaussian amplitudes are averaged over in closed form (the
-            // variance profile d·i^(−2γ), docs/theory/models.md §2); deterministic ones are used as they are.
-            const bool gaussian = problem.amplitudes == sl::TeacherAmplitudes::Gaussian;
-            if (model == sl::ModelKind::Diagonal && gaussian) {
-                se.lassoTeacher = sl::lassoPowerLawVariances(problem.dimension, problem.gamma);
-                se.lassoMode = sl::LassoTeacherMode::VarianceProfile;
-            }
             const sl::StateEvolutionCurveResult r = sl::StateEvolutionCurve(se).run({}, interruptToken());
             for (size_t i = 0; i < r.points.size() && i < theory.size(); ++i) {
                 if (r.points[i].status == sl::Status::Converged)
                     theory[i] = r.points[i].excessRisk;
             }
-            theoryNote = problem.model == sl::ModelKind::Quadratic
-                ? QStringLiteral("matrix SE, K GOE samples (docs/theory/state-evolution.md §7); excess risk = 2·E_mat")
-                : gaussian
-                ? QStringLiteral("LASSO SE averaged over θ*_i ~ N(0, d·i^(−2γ)) (docs/theory/state-evolution.md §5)")
-                : QStringLiteral("LASSO SE, deterministic amplitudes √d·i^(−γ) (inferred, docs/theory/models.md §6)");
+            theoryNote = sl::app::stateEvolutionNote(problem);
         }
     }
 
-    // Least-squares log mean against log n_eff with its Student-t 95% interval (app/analysis, as the GUI fits).
-    std::vector<double> fitX, fitY;
-    for (const sl::app::AggregatePoint& s : summary) {
-        fitX.push_back(s.nEff);
-        fitY.push_back(s.mean);
-    }
-    const sl::app::SlopeFit fit
-        = sl::app::fitLogLogSlope(fitX, fitY, 0.0, std::numeric_limits<double>::infinity(), 0.95);
-    const sl::PhaseDiagramConfig diagramConfig = sl::PhaseDiagramConfig::forProblem(problem);
+    // The slope over every point and the prediction of the phases that range crosses: the analysis the window's
+    // risk plot shows (app/analysis analyseCurve), with no window bounds.
+    const sl::app::CurveAnalysis analysis
+        = sl::app::analyseCurve(problem, problem.weightDecay, summary, 0.0, std::numeric_limits<double>::infinity());
+    const sl::app::SlopeFit& fit = analysis.fit;
     QJsonValue phase, predicted;
-    if (problem.weightDecay > 0 && !summary.empty()) {
-        const double centre = std::sqrt(summary.front().nEff * summary.back().nEff);
-        const sl::PhaseInfo info = sl::PhaseDiagram(diagramConfig).classify(centre, problem.weightDecay);
-        phase = QString::fromStdString(info.label);
-        predicted = info.exponentN;
+    QJsonArray phases;
+    if (analysis.predicted.ok) {
+        phase = analysis.predicted.phaseText();
+        predicted = analysis.predicted.slope;
+        for (const sl::app::PhaseSegment& segment : analysis.predicted.phases)
+            phases.append(QJsonObject{{QStringLiteral("phase"), segment.label},
+                {QStringLiteral("n_eff_from"), segment.nEffFrom}, {QStringLiteral("n_eff_to"), segment.nEffTo},
+                {QStringLiteral("exponent_n"), segment.exponentN}, {QStringLiteral("inferred"), segment.inferred}});
     }
 
     QJsonArray pointsJson;
@@ -297,6 +281,8 @@ CurveComputation computeCurve(const Options& o)
         {QStringLiteral("intercept"), jsonNumber(fit.intercept)}, {QStringLiteral("points_used"), fit.points}};
     out[QStringLiteral("predicted_slope")] = predicted.isUndefined() ? QJsonValue(QJsonValue::Null) : predicted;
     out[QStringLiteral("phase")] = phase.isUndefined() ? QJsonValue(QJsonValue::Null) : phase;
+    out[QStringLiteral("phases")] = phases;
+    out[QStringLiteral("predicted_slope_inferred")] = analysis.predicted.inferred;
     out[QStringLiteral("theory_note")] = theoryNote;
     out[QStringLiteral("cancelled")] = cancelled;
     QString human = formatTable(rows)
@@ -307,7 +293,7 @@ CurveComputation computeCurve(const Options& o)
                     .arg(fit.points)},
             {QStringLiteral("predicted slope"),
                 predicted.isUndefined() ? QStringLiteral("-") : formatNumber(predicted.toDouble(), 4)},
-            {QStringLiteral("phase (grid centre)"), phase.isUndefined() ? QStringLiteral("-") : phase.toString()},
+            {QStringLiteral("phases crossed"), phase.isUndefined() ? QStringLiteral("-") : phase.toString()},
             {QStringLiteral("theory"), theoryNote},
         });
     if (cancelled)
@@ -329,8 +315,9 @@ int runCurve(const QStringList& arguments)
         QStringLiteral(
             "Excess risk against n on a log grid (integers, duplicates removed), each point over --seeds seeds:\n"
             "mean and standard error, the least-squares slope of log mean against log n_eff with its 95% interval,\n"
-            "the state-evolution prediction at every point and the predicted slope of the phase at the grid's\n"
-            "geometric centre. Points run in parallel on all cores (--threads)."));
+            "the state-evolution prediction at every point and the predicted slope of the phases the grid crosses\n"
+            "(the chord of their power laws; inferred when it crosses a border). Points run in parallel on all\n"
+            "cores (--threads)."));
     o.value(QStringLiteral("config"), QStringLiteral("FILE"), QStringLiteral("Base experiment JSON."));
     addProblemOptions(o, false);
     addSolverOptions(o);

@@ -44,9 +44,17 @@ LiveRunner::~LiveRunner()
     stopAndJoin();
 }
 
+bool LiveRunner::unpauseLocked()
+{
+    const bool was = m_paused;
+    m_paused = false;
+    return was;
+}
+
 quint64 LiveRunner::request(const ExperimentConfig& config)
 {
     std::unique_lock<std::mutex> lock(m_mutex);
+    const bool unpaused = unpauseLocked();
     m_request = config;
     const quint64 generation = ++m_generation;
     // Busy from the request on, not from when the worker picks it up: otherwise isBusy() read right after
@@ -54,14 +62,23 @@ quint64 LiveRunner::request(const ExperimentConfig& config)
     // result; found by the soak test, tests/soak).
     m_busy = true;
     startOrRestartLocked();
+    lock.unlock();
+    if (unpaused)
+        emit pausedChanged(false);
     return generation;
 }
 
 void LiveRunner::cancel()
 {
-    std::unique_lock<std::mutex> lock(m_mutex);
-    m_cancel.cancel();
-    m_resumed.notify_all();
+    bool unpaused;
+    {
+        std::unique_lock<std::mutex> lock(m_mutex);
+        unpaused = unpauseLocked();
+        m_cancel.cancel();
+        m_resumed.notify_all();
+    }
+    if (unpaused)
+        emit pausedChanged(false);
 }
 
 void LiveRunner::pause()
@@ -112,7 +129,7 @@ double LiveRunner::maxSnapshotRate() const
 }
 
 // On the worker thread, from inside the solver.
-void LiveRunner::observe(const sl::TrainSnapshot& s, quint64 generation, sl::ModelKind model,
+void LiveRunner::observe(const sl::TrainSnapshot& s, quint64 generation, const ExperimentConfig& config,
     SnapshotThrottle& throttle, const QElapsedTimer& clock, const sl::CancelToken& token)
 {
     {
@@ -124,6 +141,7 @@ void LiveRunner::observe(const sl::TrainSnapshot& s, quint64 generation, sl::Mod
         return;
     LiveSnapshot out;
     out.generation = generation;
+    out.config = config;
     out.iteration = s.iteration;
     out.objective = s.objective;
     out.trainLoss = s.trainLoss;
@@ -132,7 +150,7 @@ void LiveRunner::observe(const sl::TrainSnapshot& s, quint64 generation, sl::Mod
     // Eigenvalues only for admitted snapshots: the decomposition is the costly part, and its cost stretches the
     // interval to the next one.
     const qint64 before = clock.nsecsElapsed();
-    out.eigenvalues = weightSpectrum(model, s.weights);
+    out.eigenvalues = weightSpectrum(config.problem.model, s.weights);
     throttle.setCost(double(clock.nsecsElapsed() - before) / 1e6);
     emit snapshot(out);
 }
@@ -158,9 +176,8 @@ void LiveRunner::work(const sl::CancelToken& token)
     SnapshotThrottle throttle(m_takenRate);
     QElapsedTimer clock;
     clock.start();
-    const sl::ModelKind model = config.problem.model;
     const RunResult result = m_executor(
-        config, [&](const sl::TrainSnapshot& s) { observe(s, generation, model, throttle, clock, token); }, token);
+        config, [&](const sl::TrainSnapshot& s) { observe(s, generation, config, throttle, clock, token); }, token);
 
     m_mutex.lock();
     const bool superseded = m_restart;
@@ -170,6 +187,7 @@ void LiveRunner::work(const sl::CancelToken& token)
         return;
     LiveSnapshot last;
     last.generation = generation;
+    last.config = config;
     last.iteration = result.iterations;
     last.objective = result.objective;
     last.trainLoss = result.trainLoss;
@@ -178,7 +196,7 @@ void LiveRunner::work(const sl::CancelToken& token)
     last.eigenvalues = result.eigenvalues;
     last.final = true;
     emit snapshot(last);
-    emit finished(result);
+    emit finished(result, generation);
 }
 
 void LiveRunner::finishRoundLocked()

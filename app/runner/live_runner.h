@@ -18,6 +18,7 @@ namespace sl::app {
 // What the GUI sees of a running experiment: a value (the eigenvalues are a copy), safe to queue across threads.
 struct LiveSnapshot {
     quint64 generation = 0;  // which request it belongs to (LiveRunner::request's return value)
+    ExperimentConfig config;  // the configuration that run trains: a snapshot is interpreted by it alone
     int iteration = 0;
     double objective = kNaN;
     double trainLoss = kNaN;
@@ -68,9 +69,10 @@ public:
     explicit LiveRunner(ExperimentExecutor executor, QObject* parent = nullptr);
     ~LiveRunner() override;
 
-    // Starts config, ending the running experiment if there is one. Returns the run's generation number.
+    // Starts config, ending the running experiment if there is one. Returns the run's generation number. A new
+    // request is never paused: a paused run it supersedes is dropped, not kept waiting (pausedChanged(false)).
     quint64 request(const ExperimentConfig& config);
-    // Ends the running experiment; it finishes with status "cancelled".
+    // Ends the running experiment; it finishes with status "cancelled" (a paused one too: cancel also unpauses).
     void cancel();
     void pause();
     void resume();
@@ -83,7 +85,8 @@ public:
 signals:
     void runStarted(quint64 generation, const sl::app::ExperimentConfig& config);
     void snapshot(const sl::app::LiveSnapshot& snapshot);
-    void finished(const sl::app::RunResult& result);
+    // `generation` is the request's (the same as its snapshots'), so a receiver can drop a superseded run's result.
+    void finished(const sl::app::RunResult& result, quint64 generation);
     void pausedChanged(bool paused);
 
 protected:
@@ -93,8 +96,10 @@ protected:
     void wakeLocked() override;
 
 private:
-    void observe(const sl::TrainSnapshot& s, quint64 generation, sl::ModelKind model, SnapshotThrottle& throttle,
-        const QElapsedTimer& clock, const sl::CancelToken& token);
+    void observe(const sl::TrainSnapshot& s, quint64 generation, const ExperimentConfig& config,
+        SnapshotThrottle& throttle, const QElapsedTimer& clock, const sl::CancelToken& token);
+    // Clears the pause flag; true when it was set (the caller emits pausedChanged(false) outside the lock).
+    bool unpauseLocked();
 
     const ExperimentExecutor m_executor;
     std::condition_variable m_resumed;  // wakes a paused run

@@ -5,11 +5,14 @@ namespace sl::app {
 
 void RestartableWorker::startOrRestartLocked()
 {
+    // The new request's token is made here, not when the worker picks the request up: a cancel() that comes right
+    // after the request (Run, then Escape) must reach the new run, not the one it replaced.
+    m_cancel.cancel();
+    m_cancel = sl::CancelToken{};
     if (!isRunning()) {
         start(QThread::LowPriority);
     } else {
         m_restart = true;
-        m_cancel.cancel();
         m_condition.notify_one();
         wakeLocked();
     }
@@ -37,8 +40,7 @@ void RestartableWorker::run()
             if (m_abort)
                 return;
             m_restart = false;
-            m_cancel = sl::CancelToken{};
-            token = m_cancel;
+            token = m_cancel;  // made by startOrRestartLocked() with this request
             takeRequestLocked();
         }
         work(token);

@@ -13,7 +13,8 @@ namespace sl::app {
 // The worker loop under LiveRunner and TheoryRunner (after Qt's Mandelbrot example): one thread that computes one
 // request at a time. A subclass stores its request under m_mutex and calls startOrRestartLocked(): the thread
 // starts, or the request in progress is superseded (its CancelToken cancelled) and the newest request is taken as
-// soon as work() returns. Each round resets the restart flag and makes a fresh token under the lock, then calls
+// soon as work() returns. Each request gets a fresh token when it is stored (so a cancel right after it reaches it);
+// each round resets the restart flag and takes that token under the lock, then calls
 // takeRequestLocked() (copy the request), work() (outside the lock), finishRoundLocked(), and waits for the next
 // request or the abort. The subclass's destructor calls stopAndJoin() before its own members go.
 //

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/runner/theory_runner.h"
 
+#include "app/analysis/curve_analysis.h"
 #include "core/common/rng.h"
 #include "core/model/teacher.h"
 #include "core/theory/lasso_state_evolution.h"
@@ -81,7 +82,10 @@ TheoryOverlay TheoryRunner::compute(
     const ExperimentConfig& config, double nEffMin, double nEffMax, int points, const sl::CancelToken& cancel)
 {
     TheoryOverlay overlay;
+    overlay.config = config;
     overlay.configHash = config.hash();
+    overlay.curveNEffMin = nEffMin;
+    overlay.curveNEffMax = nEffMax;
     const sl::ProblemConfig& p = config.problem;
     const bool quadratic = p.model == sl::ModelKind::Quadratic;
     try {
@@ -137,21 +141,11 @@ TheoryOverlay TheoryRunner::compute(
 
         if (points > 1 && nEffMax > nEffMin && nEffMin > 0 && !(quadratic && p.weightDecay <= 0)
             && !cancel.isCancelled()) {
-            sl::StateEvolutionCurveConfig curve;
-            curve.model = p.model;
-            curve.d = p.dimension;
-            curve.gamma = p.gamma;
-            curve.lambda = p.weightDecay;
-            curve.noise = p.noise;
+            // The same state evolution as `scalinglab-cli curve` (one teacher choice, app/analysis).
+            sl::StateEvolutionCurveConfig curve = stateEvolutionCurveConfig(p, kOverlayGoeSamples);
             curve.nEffMin = nEffMin;
             curve.nEffMax = nEffMax;
             curve.points = points;
-            curve.seed = p.seed;
-            curve.samples = kOverlayGoeSamples;
-            if (quadratic)
-                curve.matrixSpectrum = teacher.spectrum;
-            else
-                curve.lassoTeacher = teacher.spectrum;
             const auto result = sl::StateEvolutionCurve(curve).run({}, cancel);
             overlay.curveMessage = QString::fromStdString(result.message);
             for (const auto& point : result.points) {

@@ -15,7 +15,9 @@ namespace sl::app {
 // docs/theory/state-evolution.md §1, docs/theory/spectra.md §1), and the state-evolution risk curve over an n_eff range
 // (docs/theory/state-evolution.md §9, "non-asymptotic SE" at the same finite d).
 struct TheoryOverlay {
-    QString configHash;
+    ExperimentConfig config;  // what it was computed for (the request, as given)
+    QString configHash;  // config.hash()
+    double curveNEffMin = 0, curveNEffMax = 0;  // the range the curve was asked to span
     Eigen::VectorXd teacherSpectrum;  // s_i (quadratic) or |θ*_i| (diagonal), descending
     bool pointConverged = false;
     QString pointMessage;

@@ -30,8 +30,11 @@ QJsonObject Session::toJson() const
     QJsonArray kept;
     for (const QString& name : keptCurves)
         kept.append(name);
-    return QJsonObject{{"schema", kSchema}, {"version", kVersion}, {"parameters", parameters.toJson()},
+    QJsonObject json{{"schema", kSchema}, {"version", kVersion}, {"parameters", parameters.toJson()},
         {"results", resultArray}, {"view", QJsonObject{{"spectrum_log", spectrumLogView}, {"kept_curves", kept}}}};
+    if (!document.isEmpty())
+        json["document"] = document;
+    return json;
 }
 
 std::optional<Session> Session::fromJson(const QJsonObject& json, QString* error)
@@ -67,6 +70,10 @@ std::optional<Session> Session::fromJson(const QJsonObject& json, QString* error
     session.spectrumLogView = view.value("spectrum_log").toBool();
     for (const QJsonValue& v : view.value("kept_curves").toArray())
         session.keptCurves << v.toString();
+    const QJsonValue document = json.value("document");
+    if (!document.isUndefined() && !document.isObject())
+        return fail(error, QStringLiteral("document: must be an object"));
+    session.document = document.toObject();
     return session;
 }
 

@@ -23,6 +23,10 @@ struct Session {
     bool spectrumLogView = false;
     // Names of the risk curves kept for comparison, in the order they were kept.
     QStringList keptCurves;
+    // What the document derived and the screen showed (app/document: the live run's result, the theory overlays,
+    // the kept curves' data, the fit window), so a reopened session shows the same screen without recomputing.
+    // Optional: a session without it reopens with the results alone. Key "document".
+    QJsonObject document;
 
     QJsonObject toJson() const;
     // nullopt with *error set for a malformed document or one written by a newer version.

@@ -200,9 +200,24 @@ private slots:
         QVERIFY(std::abs(fit["slope_high"].toDouble() - slope - t * standardError) <= 1e-8 * t * standardError);
         QVERIFY(std::abs(slope - fit["slope_low"].toDouble() - t * standardError) <= 1e-8 * t * standardError);
         QVERIFY(std::abs(fit["intercept"].toDouble() - intercept) <= 1e-9 * (1 + std::abs(intercept)));
-        const sl::PhaseInfo centre = sl::PhaseDiagram({8, 1.0, 0.5}).classify(std::sqrt(6.0 * 48.0), 0.2);
-        QCOMPARE(j["predicted_slope"].toDouble(), centre.exponentN);
-        QCOMPARE(j["phase"].toString(), QString::fromStdString(centre.label));
+        // The predicted slope is that of the phases the grid's n_eff range crosses (the chord of their power laws,
+        // as the window's risk plot shows it), recomputed here on a 20 000-point grid: borders to 1e-4 decades.
+        const sl::PhaseDiagram diagram({8, 1.0, 0.5});
+        const double logD = std::log(8.0), b = std::log(0.2) / logD;
+        QStringList crossed;
+        double weighted = 0;
+        constexpr int kFine = 20000;
+        for (int k = 0; k < kFine; ++k) {
+            const double x0 = 6.0 * std::pow(8.0, double(k) / kFine), x1 = 6.0 * std::pow(8.0, double(k + 1) / kFine);
+            const std::string label = diagram.pureLabel(std::log(std::sqrt(x0 * x1)) / logD, b);
+            if (crossed.isEmpty() || crossed.last() != QString::fromStdString(label))
+                crossed << QString::fromStdString(label);
+            weighted += diagram.exponentN(label) * std::log(x1 / x0);
+        }
+        QCOMPARE(j["phase"].toString(), crossed.join(QStringLiteral(" → ")));
+        QCOMPARE(j["phases"].toArray().size(), crossed.size());
+        QVERIFY(std::abs(j["predicted_slope"].toDouble() - weighted / std::log(8.0)) < 1e-3);
+        QCOMPARE(j["predicted_slope_inferred"].toBool(), crossed.size() > 1);
 
         const CliRun bad = runCli({"curve", "--samples-from", "10"});
         QCOMPARE(bad.exitCode, 2);

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "app/analysis/curve_analysis.h"
+#include "app/experiment/experiment_config.h"
+#include "app/experiment/run_result.h"
+#include "core/spectrum/spectrum.h"
+#include "core/spectrum/tail_fit.h"
+
+#include <Eigen/Dense>
+#include <QJsonObject>
+#include <QString>
+#include <QVector>
+
+#include <optional>
+
+namespace sl::app {
+
+// One curve of the risk plot as the document derives it: the seed-averaged points of one curve family at one
+// exact λ, the slope fitted over the chosen n_eff window, the theory's prediction over that window and the
+// state-evolution curve computed for this family and λ. The plots draw it as it is.
+struct RiskCurve {
+    // The curve's identity: the family's exact parameters and λ in full precision (curveId()), never display text.
+    // Kept copies get "kept/<k>/" in front.
+    QString id;
+    QString name;  // display only: "λ = 0.04167"
+    double weightDecay = kNaN;
+    QVector<double> nEff, mean, standardError;  // standardError 0 where a single seed gives no spread
+    bool hasFit = false;  // a slope was fitted (≥ 2 points in the window)
+    double slope = 0, slopeLow = kNaN, slopeHigh = kNaN;  // the interval is NaN with only two points
+    int fitPoints = 0;
+    double fitFrom = 0, fitTo = 0;  // the n_eff range of the points the fit used
+    QString slopeText;  // CurveAnalysis::slopeText()
+    QVector<double> theoryNEff, theoryRisk;  // state evolution (converged points only)
+    bool hasPrediction = false;
+    double predictedSlope = 0;  // over [fitFrom, fitTo], through the phases that range crosses
+    bool predictionInferred = false;
+    QString phase;  // the phases the fit window crosses: "II" or "II → IV"
+    bool kept = false;  // frozen for comparison: no longer follows results or the fit window
+
+    bool operator==(const RiskCurve& o) const;
+    bool operator!=(const RiskCurve& o) const { return !(*this == o); }
+    QJsonObject toJson() const;
+    static RiskCurve fromJson(const QJsonObject& json);
+};
+
+// What the spectrum plot shows: the live (or restored) run's eigenvalues with the overlays computed for that run's
+// configuration. Values, not pointers.
+struct SpectrumState {
+    bool hasConfig = false;
+    ExperimentConfig config;  // the run (or, before any run, the focus) the spectrum and its overlays belong to
+    Eigen::VectorXd eigenvalues;  // of the trained weights: eig(S) (quadratic) or |θ_i| (diagonal)
+    Eigen::VectorXd teacher;  // the teacher's spectrum s_i or |θ*_i|
+    Eigen::VectorXd predicted;  // samples of the state-evolution spectrum (paper Section 5.1)
+    double predictedWeightAtZero = kNaN;
+    // Legend name for `predicted` when it is not the state evolution (e.g. a Marchenko–Pastur fit of user weights).
+    QString predictedLabel;
+    std::optional<sl::TailFit> tail;  // the finished run's tail fit
+    std::optional<sl::BulkEdge> bulk;
+    double predictedAlpha = kNaN;  // α = 1 + 1/γ (inferred)
+    QString spectralPhase;  // the spectral-phase rule's label (inferred)
+    bool final = false;  // the eigenvalues are the finished run's
+};
+
+// The status bar's live fields, as text. Cleared when a run starts; the gap belongs to the last certificate.
+struct LiveStatus {
+    QString iteration;
+    QString loss;
+    QString risk;
+    QString gap;
+    QString transport;  // "Running", "Paused", "Cancelled at iteration 69", "Finished: converged"
+};
+
+// The live run's marker on the risk plot, at the n_eff of the configuration its snapshot belongs to.
+struct LivePoint {
+    bool shown = false;
+    double nEff = kNaN;
+    double risk = kNaN;
+};
+
+// A finished curve's measured slope at the centre of its fit window, for the phase diagram's dots.
+struct SlopeMeasurement {
+    double nEff = kNaN;
+    double lambda = kNaN;
+    double slope = kNaN;
+};
+
+}  // namespace sl::app
