@@ -38,6 +38,14 @@ std::vector<Command>& registry()
         {QStringLiteral("sweep"), QStringLiteral("A grid of experiments: locally, or as jobs for GNU parallel/Slurm."),
             runSweep},
         {QStringLiteral("merge"), QStringLiteral("Load result JSON files (from sweep jobs) into the store."), runMerge},
+        {QStringLiteral("lambda-curve"),
+            QStringLiteral("Excess risk against λ at fixed n (= curve --over lambda), with the SE's optimal λ."),
+            runLambdaCurve},
+        {QStringLiteral("optimal-curve"),
+            QStringLiteral("SE risk at the optimal λ along n_eff, against the Bayes-optimal risk."), runOptimalCurve},
+        {QStringLiteral("se-phase"),
+            QStringLiteral("The phase diagram from the state evolution (slope map; default Δ = 0, Result 4)."),
+            runSePhase},
     };
     return commands;
 }
