@@ -127,18 +127,21 @@ int runSePhase(const QStringList& arguments)
             {QStringLiteral("se_slope"), jsonNumber(cell.slope)},
             {QStringLiteral("status"), QLatin1String(sl::toString(cell.status))},
             {QStringLiteral("phase"), QString::fromStdString(cell.phase)},
-            {QStringLiteral("predicted_slope"), cell.predictedSlope}});
+            {QStringLiteral("predicted_slope"), cell.predictedSlope},
+            {QStringLiteral("predicted_local_slope"), cell.predictedLocalSlope}});
     json[QStringLiteral("grid")] = grid;
     QJsonArray agreement;
     QList<QStringList> table{{QStringLiteral("phase"), QStringLiteral("cells"), QStringLiteral("predicted"),
-        QStringLiteral("SE median"), QStringLiteral("median |SE − predicted|")}};
+        QStringLiteral("SE median"), QStringLiteral("median |SE − predicted|"), QStringLiteral("… − local")}};
     for (const sl::NoiselessPhaseAgreement& a : r.agreement) {
         agreement.append(QJsonObject{{QStringLiteral("phase"), QString::fromStdString(a.phase)},
             {QStringLiteral("cells"), a.cells}, {QStringLiteral("predicted_slope"), a.predictedSlope},
             {QStringLiteral("se_median_slope"), jsonNumber(a.medianSlope)},
-            {QStringLiteral("median_abs_deviation"), jsonNumber(a.medianAbsDeviation)}});
+            {QStringLiteral("median_abs_deviation"), jsonNumber(a.medianAbsDeviation)},
+            {QStringLiteral("median_abs_deviation_local"), jsonNumber(a.medianAbsDeviationLocal)}});
         table.append({QString::fromStdString(a.phase), QString::number(a.cells), formatNumber(a.predictedSlope, 3),
-            formatNumber(a.medianSlope, 3), formatNumber(a.medianAbsDeviation, 3)});
+            formatNumber(a.medianSlope, 3), formatNumber(a.medianAbsDeviation, 3),
+            formatNumber(a.medianAbsDeviationLocal, 3)});
     }
     json[QStringLiteral("agreement")] = agreement;
     QJsonArray l1, l2, l3;

@@ -97,6 +97,9 @@ NoiselessDiagramResult computeNoiselessDiagram(
                 const PhaseInfo info = diagram.classify(c.nEff, c.lambda);
                 c.phase = info.label;
                 c.predictedSlope = info.exponentN;
+                c.predictedLocalSlope = c.predictedSlope;
+                if (info.label == "IV" && m.noise == 0 && c.nEff < m.d)
+                    c.predictedLocalSlope = (1 - 2 * m.gamma) * (1 + 1 / std::log(m.d / c.nEff));
             }
             std::lock_guard<std::mutex> lock(progressMutex);
             ++columnsDone;
@@ -144,18 +147,19 @@ NoiselessDiagramResult computeNoiselessDiagram(
         }
     }
     // Agreement per closed-form label.
-    std::map<std::string, std::vector<double>> slopes, deviations;
+    std::map<std::string, std::vector<double>> slopes, deviations, localDeviations;
     std::map<std::string, double> predicted;
     for (const NoiselessDiagramCell& c : cells) {
         if (c.phase == "crossover" || !std::isfinite(c.slope))
             continue;
         slopes[c.phase].push_back(c.slope);
         deviations[c.phase].push_back(std::abs(c.slope - c.predictedSlope));
+        localDeviations[c.phase].push_back(std::abs(c.slope - c.predictedLocalSlope));
         predicted[c.phase] = c.predictedSlope;
     }
     for (const auto& [phase, values] : slopes)
-        result.agreement.push_back(
-            {phase, int(values.size()), predicted[phase], median(values), median(deviations[phase])});
+        result.agreement.push_back({phase, int(values.size()), predicted[phase], median(values),
+            median(deviations[phase]), median(localDeviations[phase])});
     result.cells = std::move(cells);
     std::ostringstream msg;
     if (result.failedCells == 0) {

@@ -45,6 +45,9 @@ struct NoiselessDiagramCell {
     double slope = 0;
     std::string phase;  // the inferred closed-form label (crossover included)
     double predictedSlope = 0;  // that label's exponent against n_eff
+    // The local slope of the label's rate formula at this point: equal to predictedSlope except in IV at Δ = 0,
+    // where (n_eff/log(d/n_eff))^(1−2γ) gives (1 − 2γ)(1 + 1/log(d/n_eff)) (inferred rate, exact derivative).
+    double predictedLocalSlope = 0;
 };
 
 // Per closed-form label (crossovers excluded): how the SE slopes in its cells compare with its exponent.
@@ -54,6 +57,7 @@ struct NoiselessPhaseAgreement {
     double predictedSlope = 0;
     double medianSlope = 0;  // median of the cells' SE slopes
     double medianAbsDeviation = 0;  // median |slope − predicted|
+    double medianAbsDeviationLocal = 0;  // median |slope − predictedLocalSlope|
 };
 
 struct NoiselessDiagramProgress {
