@@ -144,6 +144,17 @@ void RiskPlot::rebuild()
             for (int i = 0; i < s.theoryNEff.size(); ++i)
                 grow(s.theoryNEff[i], s.theoryRisk[i]);
         }
+        if (!s.bayesNEff.isEmpty()) {
+            auto* bayes = addGraph();
+            bayes->setName(s.bayesRateOnly ? tr("%1: Bayes-optimal rate (no constant)").arg(s.name)
+                                           : tr("%1: Bayes-optimal").arg(s.name));
+            bayes->setPen(QPen(colour.darker(150), 1.5, Qt::DotLine));
+            bayes->setData(s.bayesNEff, s.bayesRisk);
+            if (!s.bayesRateOnly) {  // a rate without constant does not set the scale
+                for (int i = 0; i < s.bayesNEff.size(); ++i)
+                    grow(s.bayesNEff[i], s.bayesRisk[i]);
+            }
+        }
         if (s.hasFit && !s.nEff.isEmpty()) {
             // The phase's predicted slope over the fit window, anchored at the window's points' geometric centre.
             double logX = 0, logY = 0;
@@ -216,7 +227,9 @@ QJsonObject RiskPlot::dataJson() const
     for (const RiskSeries& s : m_series) {
         QJsonObject object{{"name", s.name}, {"n_eff", toJson(s.nEff)}, {"mean", toJson(s.mean)},
             {"stderr", toJson(s.standardError)}, {"theory_n_eff", toJson(s.theoryNEff)},
-            {"theory_risk", toJson(s.theoryRisk)}, {"predicted_slope", s.predictedSlope}, {"phase", s.phase}};
+            {"theory_risk", toJson(s.theoryRisk)}, {"bayes_n_eff", toJson(s.bayesNEff)},
+            {"bayes_risk", toJson(s.bayesRisk)}, {"bayes_rate_only", s.bayesRateOnly},
+            {"predicted_slope", s.predictedSlope}, {"phase", s.phase}};
         if (s.hasFit)
             object["fit"] = QJsonObject{{"slope", s.slope}, {"slope_low", s.slopeLow}, {"slope_high", s.slopeHigh}};
         series.append(object);

@@ -18,6 +18,10 @@ struct RiskSeries {
     QVector<double> theoryNEff, theoryRisk;  // state evolution
     double predictedSlope = 0;
     QString phase;  // phase label at the fit window's centre
+    // The Bayes-optimal reference (docs/theory/noiseless-and-lambda.md §4): its state evolution (diagonal model)
+    // or, with bayesRateOnly, the rate of Corollary 1 without constant (quadratic model). Empty: not drawn.
+    QVector<double> bayesNEff, bayesRisk;
+    bool bayesRateOnly = false;
 };
 
 // Excess risk against n_eff on log-log axes. Several series can be kept for comparison; each gets its own colour.
