@@ -10,6 +10,7 @@
 
 #include <QTextStream>
 
+#include <algorithm>
 #include <exception>
 #include <vector>
 
@@ -73,8 +74,11 @@ QString usage()
          "(quadratic and diagonal) trained with weight decay.\n"
          "\n"
          "Commands:\n";
+    int width = 0;
     for (const Command& c : registry())
-        s << "  " << c.name.leftJustified(10) << c.summary << '\n';
+        width = std::max(width, int(c.name.size()) + 2);
+    for (const Command& c : registry())
+        s << "  " << c.name.leftJustified(width) << c.summary << '\n';
     s << "\n"
          "Every command takes --help, --json (machine-readable output), --output FILE and --store PATH.\n"
          "Exit codes: 0 success, 1 failed run, 2 bad usage or input. Ctrl-C stops cleanly, keeping finished results.\n"
