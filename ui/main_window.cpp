@@ -9,6 +9,7 @@
 #include "ui/phase_diagram_view.h"
 #include "ui/plot_export.h"
 #include "ui/risk_plot.h"
+#include "ui/se_slope_map_view.h"
 #include "ui/spectrum_plot.h"
 
 #include <QApplication>
@@ -220,6 +221,18 @@ void MainWindow::buildActions()
         m_riskPlot->clearSeries();
         m_phasePlot->clearMeasurements();
         refreshRiskSeries();
+    });
+    view->addSeparator();
+    // The Δ = 0 diagram from the state evolution, in a window of its own (computed off-thread, with cancel).
+    view->addAction(tr("Δ = 0 diagram from the state evolution..."), this, [this] {
+        auto* window = new SeSlopeMapView(this);
+        window->setWindowFlag(Qt::Window);
+        window->setAttribute(Qt::WA_DeleteOnClose);
+        window->setWindowTitle(tr("Δ = 0 diagram from the state evolution"));
+        window->setConfig(SeSlopeMapView::configFor(m_panel->problem()));
+        window->resize(900, 650);
+        window->show();
+        window->start();
     });
 
     QMenu* presets = menuBar()->addMenu(tr("&Presets"));

@@ -171,6 +171,27 @@ SeSlopeMapView::SeSlopeMapView(QWidget* parent) : QWidget(parent)
     connect(m_cancelButton, &QPushButton::clicked, this, &SeSlopeMapView::cancel);
 }
 
+NoiselessDiagramConfig SeSlopeMapView::configFor(const ProblemConfig& problem)
+{
+    NoiselessDiagramConfig c;
+    c.model.model = problem.model;
+    c.model.d = problem.dimension;
+    c.model.gamma = problem.gamma;
+    c.model.noise = 0;
+    if (problem.model == ModelKind::Diagonal && problem.amplitudes == TeacherAmplitudes::Gaussian)
+        c.model.lassoMode = LassoTeacherMode::VarianceProfile;
+    const double d = problem.dimension;
+    c.nEffMin = 1;
+    c.nEffMax = std::min(1e8, 10 * std::pow(d, 2 * problem.gamma));
+    c.lambdaMin = 1 / d;
+    c.lambdaMax = 10 * d;
+    if (problem.model == ModelKind::Quadratic) {
+        c.nEffPoints = c.lambdaPoints = 16;
+        c.model.samples = 8;
+    }
+    return c;
+}
+
 SeSlopeMapView::~SeSlopeMapView()
 {
     m_cancel.cancel();

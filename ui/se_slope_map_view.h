@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/common/cancel_token.h"
+#include "core/model/problem_config.h"
 #include "core/theory/noiseless_diagram.h"
 #include "ui/plot_view.h"
 
@@ -48,6 +49,10 @@ class SeSlopeMapView : public QWidget {
 public:
     explicit SeSlopeMapView(QWidget* parent = nullptr);
     ~SeSlopeMapView() override;
+
+    // The Δ = 0 diagram for an experiment's model, d, γ and teacher: n_eff from 1 to 10·d^(2γ) (at most 10⁸),
+    // λ from 1/d to 10·d; 25 × 25 points (16 × 16 and K = 8 GOE samples for the costlier quadratic SE).
+    static NoiselessDiagramConfig configFor(const ProblemConfig& problem);
 
     void setConfig(const NoiselessDiagramConfig& config) { m_config = config; }
     const NoiselessDiagramConfig& config() const { return m_config; }

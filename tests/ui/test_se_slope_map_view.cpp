@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/se_slope_map_view.h"
 
+#include "ui/main_window.h"
+#include "ui/parameter_panel.h"
+
+#include <QMenuBar>
+
 #include <QProgressBar>
 #include <QSignalSpy>
 #include <QtTest>
@@ -81,6 +86,53 @@ private slots:
         view.start();
         QVERIFY(finished.wait(30000));
         QCOMPARE(finished.last().first().toBool(), true);
+    }
+
+    // The experiment's model, d, γ and teacher carry over; Δ is 0 whatever the experiment's noise.
+    void configForAnExperiment()
+    {
+        sl::ProblemConfig p;
+        p.model = sl::ModelKind::Diagonal;
+        p.dimension = 80;
+        p.gamma = 1.5;
+        p.noise = 0.5;
+        p.amplitudes = sl::TeacherAmplitudes::Gaussian;
+        const auto c = sl::ui::SeSlopeMapView::configFor(p);
+        QCOMPARE(c.model.model, sl::ModelKind::Diagonal);
+        QCOMPARE(c.model.d, 80);
+        QCOMPARE(c.model.gamma, 1.5);
+        QCOMPARE(c.model.noise, 0.0);
+        QCOMPARE(c.model.lassoMode, sl::LassoTeacherMode::VarianceProfile);
+        QCOMPARE(c.lambdaMin, 1.0 / 80);
+        QCOMPARE(c.nEffMax, 10 * std::pow(80.0, 3.0));
+        p.model = sl::ModelKind::Quadratic;
+        QCOMPARE(sl::ui::SeSlopeMapView::configFor(p).nEffPoints, 16);
+        c.validate();
+    }
+
+    // View → "Δ = 0 diagram from the state evolution..." opens the view for the panel's problem and computes it.
+    void mainWindowOpensTheDiagram()
+    {
+        sl::ui::MainWindow window("-");
+        auto problem = window.parameterPanel()->experiment();
+        problem.problem.model = sl::ModelKind::Diagonal;
+        problem.problem.dimension = 12;
+        problem.problem.gamma = 1.0;
+        window.parameterPanel()->setExperiment(problem);
+        window.parameterPanel()->discardPendingChange();
+        QAction* open = nullptr;
+        for (QAction* menu : window.menuBar()->actions())
+            if (menu->menu())
+                for (QAction* a : menu->menu()->actions())
+                    if (a->text().startsWith("Δ = 0 diagram"))
+                        open = a;
+        QVERIFY(open);
+        open->trigger();
+        auto* view = window.findChild<sl::ui::SeSlopeMapView*>();
+        QVERIFY(view);
+        QCOMPARE(view->config().model.d, 12);
+        QVERIFY(QTest::qWaitFor([&] { return !view->busy(); }, 60000));
+        QVERIFY(!view->plot()->result().cells.empty());
     }
 
     // Destroying the view while it computes cancels and joins the worker (no crash, no late update).
