@@ -1,9 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/lambda_curve_view.h"
 
+#include "core/theory/bayes_optimal.h"
+
+#include <QHBoxLayout>
 #include <QJsonArray>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QVBoxLayout>
 
 #include <cmath>
+#include <exception>
 
 namespace sl::ui {
 namespace {
@@ -156,6 +164,137 @@ QJsonObject LambdaCurvePlot::dataJson() const
         {"optimal_lambda", m_optimum.ok() ? number(m_optimum.lambda) : QJsonValue()},
         {"optimal_lambda_excess_risk", m_optimum.ok() ? number(m_optimum.risk) : QJsonValue()},
         {"bayes_optimal_excess_risk", number(m_bayesRisk)}};
+}
+
+LambdaCurveConfig LambdaCurveView::configFor(const ProblemConfig& problem)
+{
+    LambdaCurveConfig c;
+    c.model.model = problem.model;
+    c.model.d = problem.dimension;
+    c.model.gamma = problem.gamma;
+    c.model.noise = problem.noise;
+    if (problem.model == ModelKind::Diagonal && problem.amplitudes == TeacherAmplitudes::Gaussian)
+        c.model.lassoMode = LassoTeacherMode::VarianceProfile;
+    c.nEff = problem.nEff();
+    c.lambdaMin = 1.0 / problem.dimension;
+    c.lambdaMax = 10.0 * problem.dimension;
+    c.points = 30;
+    if (problem.model == ModelKind::Quadratic) {
+        c.points = 12;
+        c.model.samples = 8;
+    }
+    return c;
+}
+
+LambdaCurveView::LambdaCurveView(QWidget* parent) : QWidget(parent)
+{
+    setObjectName("lambdaCurveView");
+    m_plot = new LambdaCurvePlot(this);
+    m_progress = new QProgressBar(this);
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    m_compute = new QPushButton(tr("Compute"), this);
+    m_cancelButton = new QPushButton(tr("Cancel"), this);
+    m_cancelButton->setEnabled(false);
+    m_status = new QLabel(this);
+    auto* controls = new QHBoxLayout;
+    controls->addWidget(m_compute);
+    controls->addWidget(m_cancelButton);
+    controls->addWidget(m_progress, 1);
+    controls->addWidget(m_status, 2);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(m_plot, 1);
+    layout->addLayout(controls);
+    connect(m_compute, &QPushButton::clicked, this, &LambdaCurveView::start);
+    connect(m_cancelButton, &QPushButton::clicked, this, &LambdaCurveView::cancel);
+}
+
+LambdaCurveView::~LambdaCurveView()
+{
+    m_cancel.cancel();
+    if (m_worker.joinable())
+        m_worker.join();
+}
+
+void LambdaCurveView::start()
+{
+    m_cancel.cancel();
+    if (m_worker.joinable())
+        m_worker.join();
+    m_cancel = CancelToken();
+    const int generation = ++m_generation;
+    const LambdaCurveConfig config = m_config;
+    const CancelToken cancel = m_cancel;
+    m_busy = true;
+    m_compute->setEnabled(false);
+    m_cancelButton->setEnabled(true);
+    m_progress->setRange(0, int(config.grid().size()) + 1);
+    m_progress->setValue(0);
+    m_status->setText(tr("computing…"));
+    m_worker = std::thread([this, generation, config, cancel] {
+        Outcome out;
+        out.bayesRisk = std::nan("");
+        try {
+            out.curve = computeLambdaCurve(
+                config,
+                [this, generation](const LambdaCurveProgress& p) {
+                    QMetaObject::invokeMethod(
+                        this,
+                        [this, generation, p] {
+                            if (generation == m_generation)
+                                m_progress->setValue(p.index + 1);
+                        },
+                        Qt::QueuedConnection);
+                },
+                cancel);
+            if (out.curve.status != Status::Cancelled) {
+                OptimalLambdaConfig o;
+                o.model = config.model;
+                o.nEff = config.nEff;
+                if (config.model.model == ModelKind::Quadratic)
+                    o.logTolerance = 0.02;
+                out.optimum = findOptimalLambda(o, cancel);
+            }
+            if (config.model.model == ModelKind::Diagonal && !cancel.isCancelled()) {
+                BayesOptimalConfig b;
+                b.teacher = config.model.resolvedLassoTeacher();
+                b.prior = bayesPriorFor(config.model.lassoMode);
+                b.alpha = config.nEff / config.model.d;
+                b.noise = config.model.noise;
+                const BayesOptimalResult bo = solveBayesOptimal(b, cancel);
+                if (bo.ok())
+                    out.bayesRisk = bo.risk;
+            }
+        } catch (const std::exception& e) {
+            out.error = e.what();
+        }
+        QMetaObject::invokeMethod(
+            this,
+            [this, generation, out] {
+                if (generation == m_generation)
+                    onFinished(out);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void LambdaCurveView::onFinished(const Outcome& out)
+{
+    if (m_worker.joinable())
+        m_worker.join();
+    m_busy = false;
+    m_compute->setEnabled(true);
+    m_cancelButton->setEnabled(false);
+    const bool complete = out.error.empty() && out.curve.status != Status::Cancelled
+        && out.optimum.status != Status::Cancelled && !m_cancel.isCancelled();
+    if (complete) {
+        m_plot->setCurve(out.curve, out.optimum, out.bayesRisk);
+        m_progress->setValue(m_progress->maximum());
+        m_status->setText(QString::fromStdString(out.optimum.message));
+    } else {
+        m_status->setText(out.error.empty() ? tr("cancelled") : QString::fromStdString(out.error));
+    }
+    emit finished(complete && out.curve.status == Status::Converged);
 }
 
 }  // namespace sl::ui

@@ -1,10 +1,20 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "core/common/cancel_token.h"
+#include "core/model/problem_config.h"
 #include "core/theory/lambda_curve.h"
 #include "ui/plot_view.h"
 
 #include <QVector>
+#include <QWidget>
+
+#include <string>
+#include <thread>
+
+class QLabel;
+class QProgressBar;
+class QPushButton;
 
 namespace sl::ui {
 
@@ -37,6 +47,50 @@ private:
     OptimalLambdaResult m_optimum;
     double m_bayesRisk = 0;
     Trained m_trained;
+};
+
+// The λ plot with Compute/Cancel and a progress bar: the SE curve, λ_opt and (diagonal model) the Bayes-optimal
+// risk are computed on a worker std::thread, progress per λ point, cancel through a CancelToken.
+class LambdaCurveView : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit LambdaCurveView(QWidget* parent = nullptr);
+    ~LambdaCurveView() override;
+
+    // The λ curve at an experiment's point: its model, d, γ, Δ, teacher and n_eff; λ from 1/d to 10·d, 30 points
+    // (12 and K = 8 GOE samples for the quadratic SE).
+    static LambdaCurveConfig configFor(const ProblemConfig& problem);
+
+    void setConfig(const LambdaCurveConfig& config) { m_config = config; }
+    const LambdaCurveConfig& config() const { return m_config; }
+    void start();
+    void cancel() { m_cancel.cancel(); }
+    bool busy() const { return m_busy; }
+    LambdaCurvePlot* plot() const { return m_plot; }
+
+signals:
+    void finished(bool ok);
+
+private:
+    struct Outcome {
+        LambdaCurveResult curve;
+        OptimalLambdaResult optimum;
+        double bayesRisk = 0;
+        std::string error;
+    };
+    void onFinished(const Outcome& outcome);
+
+    LambdaCurveConfig m_config;
+    LambdaCurvePlot* m_plot = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QPushButton* m_compute = nullptr;
+    QPushButton* m_cancelButton = nullptr;
+    QLabel* m_status = nullptr;
+    std::thread m_worker;
+    CancelToken m_cancel;
+    bool m_busy = false;
+    int m_generation = 0;
 };
 
 }  // namespace sl::ui

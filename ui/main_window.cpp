@@ -5,6 +5,7 @@
 #include "app/runner/sweep_runner.h"
 #include "core/spectrum/spectrum.h"
 #include "scalinglab/version.h"
+#include "ui/lambda_curve_view.h"
 #include "ui/parameter_panel.h"
 #include "ui/phase_diagram_view.h"
 #include "ui/plot_export.h"
@@ -230,6 +231,16 @@ void MainWindow::buildActions()
         window->setAttribute(Qt::WA_DeleteOnClose);
         window->setWindowTitle(tr("Δ = 0 diagram from the state evolution"));
         window->setConfig(SeSlopeMapView::configFor(m_panel->problem()));
+        window->resize(900, 650);
+        window->show();
+        window->start();
+    });
+    view->addAction(tr("Risk against λ from the state evolution..."), this, [this] {
+        auto* window = new LambdaCurveView(this);
+        window->setWindowFlag(Qt::Window);
+        window->setAttribute(Qt::WA_DeleteOnClose);
+        window->setWindowTitle(tr("Risk against λ from the state evolution"));
+        window->setConfig(LambdaCurveView::configFor(m_panel->problem()));
         window->resize(900, 650);
         window->show();
         window->start();

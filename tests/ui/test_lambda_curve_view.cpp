@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/theory/bayes_optimal.h"
 #include "ui/lambda_curve_view.h"
+#include "ui/main_window.h"
+#include "ui/parameter_panel.h"
 #include "ui/risk_plot.h"
+
+#include <QMenuBar>
+#include <QSignalSpy>
 
 #include <QtTest>
 #include <cmath>
@@ -94,6 +99,68 @@ private slots:
         QVERIFY(names.filter("≤").size() == 1);
         QVERIFY(!names.contains("Bayes-optimal"));
         QVERIFY(plot.dataJson()["optimal_lambda"].isNull());
+    }
+
+    // The view computes curve, optimum and R_BO off the GUI thread and draws the core's numbers.
+    void viewComputesOffThread()
+    {
+        sl::ProblemConfig p;
+        p.model = sl::ModelKind::Diagonal;
+        p.dimension = 40;
+        p.samples = 80;
+        p.noise = 0.5;
+        p.amplitudes = sl::TeacherAmplitudes::Deterministic;
+        const auto config = sl::ui::LambdaCurveView::configFor(p);
+        QCOMPARE(config.nEff, 80.0);
+        QCOMPARE(config.points, 30);
+        sl::ui::LambdaCurveView view;
+        view.setConfig(config);
+        QSignalSpy finished(&view, &sl::ui::LambdaCurveView::finished);
+        view.start();
+        QVERIFY(view.busy());
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(finished.first().first().toBool(), true);
+        const auto core = sl::computeLambdaCurve(config);
+        QCOMPARE(view.plot()->curve().points.size(), core.points.size());
+        for (std::size_t i = 0; i < core.points.size(); ++i)
+            QCOMPARE(view.plot()->curve().points[i].value.excessRisk, core.points[i].value.excessRisk);
+        sl::OptimalLambdaConfig o;
+        o.model = config.model;
+        o.nEff = config.nEff;
+        QCOMPARE(view.plot()->optimum().lambda, sl::findOptimalLambda(o).lambda);
+        QVERIFY(view.plot()->bayesRisk() > 0 && view.plot()->bayesRisk() < view.plot()->optimum().risk);
+        // Cancelled: nothing new is drawn.
+        auto big = config;
+        big.points = 5000;
+        view.setConfig(big);
+        view.start();
+        view.cancel();
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(finished.last().first().toBool(), false);
+        QCOMPARE(view.plot()->curve().points.size(), core.points.size());
+    }
+
+    void mainWindowOpensTheLambdaView()
+    {
+        sl::ui::MainWindow window("-");
+        auto e = window.parameterPanel()->experiment();
+        e.problem.model = sl::ModelKind::Diagonal;
+        e.problem.dimension = 20;
+        window.parameterPanel()->setExperiment(e);
+        window.parameterPanel()->discardPendingChange();
+        QAction* open = nullptr;
+        for (QAction* menu : window.menuBar()->actions())
+            if (menu->menu())
+                for (QAction* a : menu->menu()->actions())
+                    if (a->text().startsWith("Risk against λ"))
+                        open = a;
+        QVERIFY(open);
+        open->trigger();
+        auto* view = window.findChild<sl::ui::LambdaCurveView*>();
+        QVERIFY(view);
+        QCOMPARE(view->config().model.d, 20);
+        QVERIFY(QTest::qWaitFor([&] { return !view->busy(); }, 60000));
+        QVERIFY(!view->plot()->curve().points.empty());
     }
 
     // The risk plot's Bayes-optimal line: the SE (diagonal) or the rate without constant (quadratic).
