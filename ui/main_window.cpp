@@ -2,10 +2,12 @@
 #include "ui/main_window.h"
 
 #include "scalinglab/version.h"
+#include "ui/lambda_curve_view.h"
 #include "ui/parameter_panel.h"
 #include "ui/phase_diagram_view.h"
 #include "ui/plot_export.h"
 #include "ui/risk_plot.h"
+#include "ui/se_slope_map_view.h"
 #include "ui/spectrum_plot.h"
 #include "ui/weights_view.h"
 
@@ -213,6 +215,28 @@ void MainWindow::buildActions()
     view->addAction(tr("Keep current curves for comparison"), QKeySequence(Qt::CTRL | Qt::Key_K), this,
         [this] { m_document->keepCurrentCurves(); });
     view->addAction(tr("Clear kept curves and results"), this, [this] { m_document->clearResults(); });
+    view->addSeparator();
+    // The Δ = 0 diagram from the state evolution, in a window of its own (computed off-thread, with cancel).
+    view->addAction(tr("Δ = 0 diagram from the state evolution..."), this, [this] {
+        auto* window = new SeSlopeMapView(this);
+        window->setWindowFlag(Qt::Window);
+        window->setAttribute(Qt::WA_DeleteOnClose);
+        window->setWindowTitle(tr("Δ = 0 diagram from the state evolution"));
+        window->setConfig(SeSlopeMapView::configFor(m_panel->problem()));
+        window->resize(900, 650);
+        window->show();
+        window->start();
+    });
+    view->addAction(tr("Risk against λ from the state evolution..."), this, [this] {
+        auto* window = new LambdaCurveView(this);
+        window->setWindowFlag(Qt::Window);
+        window->setAttribute(Qt::WA_DeleteOnClose);
+        window->setWindowTitle(tr("Risk against λ from the state evolution"));
+        window->setConfig(LambdaCurveView::configFor(m_panel->problem()));
+        window->resize(900, 650);
+        window->show();
+        window->start();
+    });
 
     QMenu* presets = menuBar()->addMenu(tr("&Presets"));
     presets->setObjectName("presetsMenu");

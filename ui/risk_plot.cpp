@@ -74,6 +74,7 @@ void RiskPlot::setSeries(const RiskSeries& series)
         created.bars->setDataPlottable(created.points);
         created.theory = addGraph();
         created.predicted = addGraph();
+        created.bayes = addGraph();
         created.label = new QCPItemText(this);
         ++m_creations;
         g = m_graphs.insert(key, created);
@@ -121,6 +122,15 @@ void RiskPlot::draw(const RiskSeries& s, Graphs& g)
         g.theory->removeFromLegend();
     else if (!legend->hasItemWithPlottable(g.theory))
         g.theory->addToLegend();
+
+    g.bayes->setName(
+        s.bayesRateOnly ? tr("%1: Bayes-optimal rate (no constant)").arg(s.name) : tr("%1: Bayes-optimal").arg(s.name));
+    g.bayes->setPen(QPen(colour.darker(150), 1.5, Qt::DotLine));
+    g.bayes->setData(s.bayesNEff, s.bayesRisk);
+    if (s.bayesNEff.isEmpty())
+        g.bayes->removeFromLegend();
+    else if (!legend->hasItemWithPlottable(g.bayes))
+        g.bayes->addToLegend();
 
     g.predicted->data()->clear();
     g.label->setVisible(false);
@@ -170,6 +180,7 @@ void RiskPlot::removeSeries(const QString& id)
         removeGraph(g->points);
         removeGraph(g->theory);
         removeGraph(g->predicted);
+        removeGraph(g->bayes);
         removeItem(g->label);
         m_graphs.erase(g);
     }
@@ -246,6 +257,9 @@ void RiskPlot::rescale()
         }
         for (int i = 0; i < s.theoryNEff.size(); ++i)
             grow(s.theoryNEff[i], s.theoryRisk[i]);
+        if (!s.bayesRateOnly)  // a rate without constant does not set the scale
+            for (int i = 0; i < s.bayesNEff.size(); ++i)
+                grow(s.bayesNEff[i], s.bayesRisk[i]);
     }
     for (auto it = m_live->data()->constBegin(); it != m_live->data()->constEnd(); ++it)
         grow(it->key, it->value);
@@ -281,7 +295,8 @@ QJsonObject RiskPlot::dataJson() const
     for (const RiskSeries& s : m_series) {
         QJsonObject object{{"name", s.name}, {"id", s.id}, {"n_eff", toJson(s.nEff)}, {"mean", toJson(s.mean)},
             {"stderr", toJson(s.standardError)}, {"theory_n_eff", toJson(s.theoryNEff)},
-            {"theory_risk", toJson(s.theoryRisk)}, {"phase", s.phase}};
+            {"theory_risk", toJson(s.theoryRisk)}, {"bayes_n_eff", toJson(s.bayesNEff)},
+            {"bayes_risk", toJson(s.bayesRisk)}, {"bayes_rate_only", s.bayesRateOnly}, {"phase", s.phase}};
         if (s.hasPrediction)
             object["predicted_slope"] = s.predictedSlope;
         if (s.hasFit)

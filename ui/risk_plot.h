@@ -47,6 +47,7 @@ private:
         QCPErrorBars* bars = nullptr;
         QCPGraph* theory = nullptr;
         QCPGraph* predicted = nullptr;
+        QCPGraph* bayes = nullptr;
         QCPItemText* label = nullptr;
         QColor colour;
     };

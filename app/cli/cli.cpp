@@ -10,6 +10,7 @@
 
 #include <QTextStream>
 
+#include <algorithm>
 #include <exception>
 #include <vector>
 
@@ -44,6 +45,14 @@ std::vector<Command>& registry()
         {QStringLiteral("exponents"),
             QStringLiteral("Exponents of R in d measured from the state evolution vs Result 1, on a grid."),
             runExponents},
+        {QStringLiteral("lambda-curve"),
+            QStringLiteral("Excess risk against λ at fixed n (= curve --over lambda), with the SE's optimal λ."),
+            runLambdaCurve},
+        {QStringLiteral("optimal-curve"),
+            QStringLiteral("SE risk at the optimal λ along n_eff, against the Bayes-optimal risk."), runOptimalCurve},
+        {QStringLiteral("se-phase"),
+            QStringLiteral("The phase diagram from the state evolution (slope map; default Δ = 0, Result 4)."),
+            runSePhase},
     };
     return commands;
 }
@@ -71,8 +80,11 @@ QString usage()
          "(quadratic and diagonal) trained with weight decay.\n"
          "\n"
          "Commands:\n";
+    int width = 0;
     for (const Command& c : registry())
-        s << "  " << c.name.leftJustified(17) << c.summary << '\n';
+        width = std::max(width, int(c.name.size()) + 2);
+    for (const Command& c : registry())
+        s << "  " << c.name.leftJustified(width) << c.summary << '\n';
     s << "\n"
          "Every command takes --help, --json (machine-readable output), --output FILE and --store PATH.\n"
          "Exit codes: 0 success, 1 failed run, 2 bad usage or input. Ctrl-C stops cleanly, keeping finished results.\n"

@@ -310,6 +310,26 @@ CurveComputation computeCurve(const Options& o)
 
 int runCurve(const QStringList& arguments)
 {
+    // `curve --over lambda` is the λ curve at fixed n (command_lambda_curve.cpp); `--over n` is this command.
+    for (int i = 0; i < arguments.size(); ++i) {
+        const QString& a = arguments[i];
+        QString over;
+        if (a == QLatin1String("--over") && i + 1 < arguments.size())
+            over = arguments[i + 1];
+        else if (a.startsWith(QLatin1String("--over=")))
+            over = a.mid(7);
+        else
+            continue;
+        QStringList rest = arguments;
+        rest.removeAt(i);
+        if (!a.contains(QLatin1Char('=')))
+            rest.removeAt(i);
+        if (over == QLatin1String("lambda"))
+            return runLambdaCurve(rest);
+        if (over != QLatin1String("n") && over != QLatin1String("n-eff"))
+            throw UsageError{QStringLiteral("--over: expected n, n-eff or lambda (got \"%1\")").arg(over)};
+        return runCurve(rest);
+    }
     Options o(QStringLiteral("curve"),
         QStringLiteral("--samples-from N --samples-to N --points K | --n-eff-from X --n-eff-to X --points K [options]"),
         QStringLiteral(
@@ -317,7 +337,9 @@ int runCurve(const QStringList& arguments)
             "mean and standard error, the least-squares slope of log mean against log n_eff with its 95% interval,\n"
             "the state-evolution prediction at every point and the predicted slope of the phases the grid crosses\n"
             "(the chord of their power laws; inferred when it crosses a border). Points run in parallel on all\n"
-            "cores (--threads)."));
+            "cores (--threads). `--over lambda` gives the risk against λ at fixed n instead (see lambda-curve\n"
+            "--help)."));
+    o.value(QStringLiteral("over"), QStringLiteral("n|lambda"), QStringLiteral("The swept variable (default n)."));
     o.value(QStringLiteral("config"), QStringLiteral("FILE"), QStringLiteral("Base experiment JSON."));
     addProblemOptions(o, false);
     addSolverOptions(o);

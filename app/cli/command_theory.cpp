@@ -6,12 +6,81 @@
 #include "app/cli/commands.h"
 #include "app/cli/problem_options.h"
 #include "core/spectrum/spectrum.h"
+#include "core/theory/bayes_optimal.h"
+#include "core/theory/lambda_curve.h"
 #include "core/theory/phase_diagram.h"
 #include "core/theory/state_evolution_curve.h"
 
 #include <cmath>
 
 namespace sl::cli {
+
+namespace {
+
+// The Bayes-optimal risk (diagonal: its state evolution; quadratic: the rate only) and, with --optimal-lambda,
+// the minimiser of the SE risk over λ (docs/theory/noiseless-and-lambda.md §3, §4).
+int addBayesAndOptimalLambda(const Options& o, sl::ModelKind model, const sl::StateEvolutionCurveConfig& se,
+    double nEff, QJsonObject& json, QList<QPair<QString, QString>>& human)
+{
+    sl::StateEvolutionModel m;
+    m.model = model;
+    m.d = se.d;
+    m.gamma = se.gamma;
+    m.noise = se.noise;
+    m.lassoTeacher = se.lassoTeacher;
+    m.lassoMode = se.lassoMode;
+    m.samples = se.samples;
+    m.seed = se.seed;
+    int exitCode = kSuccess;
+    if (model == sl::ModelKind::Diagonal) {
+        sl::BayesOptimalConfig bc;
+        bc.teacher = m.resolvedLassoTeacher();
+        bc.prior = sl::bayesPriorFor(m.lassoMode);
+        bc.alpha = nEff / m.d;
+        bc.noise = m.noise;
+        const sl::BayesOptimalResult bo = sl::solveBayesOptimal(bc, interruptToken());
+        json[QStringLiteral("bayes_optimal_excess_risk")]
+            = bo.ok() ? jsonNumber(bo.risk) : QJsonValue(QJsonValue::Null);
+        json[QStringLiteral("bayes_optimal_prior")] = QLatin1String(sl::toString(bc.prior));
+        json[QStringLiteral("bayes_optimal_note")] = QString::fromStdString(bo.message);
+        human.append({QStringLiteral("Bayes-optimal risk"),
+            bo.ok()
+                ? formatNumber(bo.risk) + QStringLiteral(" (%1 prior, SE)").arg(QLatin1String(sl::toString(bc.prior)))
+                : QString::fromStdString(bo.message)});
+        if (!bo.ok())
+            exitCode = kRunFailed;
+    } else {
+        json[QStringLiteral("bayes_optimal_excess_risk")] = QJsonValue::Null;
+        json[QStringLiteral("bayes_optimal_note")]
+            = QStringLiteral("quadratic model: only the rate (bayes_optimal_rate, no constant) is known");
+    }
+    if (!o.has(QStringLiteral("optimal-lambda")))
+        return exitCode;
+    sl::OptimalLambdaConfig oc;
+    oc.model = m;
+    oc.nEff = nEff;
+    if (model == sl::ModelKind::Quadratic)
+        oc.logTolerance = 0.02;  // the Monte Carlo SE is smooth in λ only to its own tolerance
+    const sl::OptimalLambdaResult opt = sl::findOptimalLambda(oc, interruptToken());
+    const bool found = opt.ok();
+    json[QStringLiteral("optimal_lambda")] = found ? jsonNumber(opt.lambda) : QJsonValue(QJsonValue::Null);
+    json[QStringLiteral("optimal_lambda_excess_risk")] = found ? jsonNumber(opt.risk) : QJsonValue(QJsonValue::Null);
+    json[QStringLiteral("optimal_lambda_bracketed")] = found;
+    json[QStringLiteral("optimal_lambda_boundary")] = opt.boundary;
+    json[QStringLiteral("optimal_lambda_note")] = QString::fromStdString(opt.message);
+    if (opt.boundary != 0) {
+        json[QStringLiteral("optimal_lambda_bound")] = jsonNumber(opt.lambda);
+        json[QStringLiteral("excess_risk_at_bound")] = jsonNumber(opt.risk);
+    }
+    human.append({QStringLiteral("SE λ_opt, R(λ_opt)"),
+        found ? QStringLiteral("%1, %2").arg(formatNumber(opt.lambda), formatNumber(opt.risk))
+              : QString::fromStdString(opt.message)});
+    if (!found && opt.boundary == 0)
+        exitCode = kRunFailed;  // a failed or cancelled search, not an unbracketed minimum
+    return exitCode;
+}
+
+}  // namespace
 
 int runTheory(const QStringList& arguments)
 {
@@ -26,6 +95,9 @@ int runTheory(const QStringList& arguments)
     o.value(
         QStringLiteral("se-samples"), QStringLiteral("K"), QStringLiteral("Quadratic SE: GOE samples (default 32)."));
     o.flag(QStringLiteral("no-state-evolution"), QStringLiteral("Only the closed-form phase and exponents."));
+    o.flag(QStringLiteral("optimal-lambda"),
+        QStringLiteral("Also minimise the SE risk over λ at this n_eff (bracketed Brent in log λ, λ in [1e-6, 1e6]):\n"
+                       "optimal_lambda, optimal_lambda_excess_risk (docs/theory/noiseless-and-lambda.md §3)."));
     o.parse(arguments);
     if (o.helpRequested()) {
         writeOutput(o, o.helpText().toUtf8());
@@ -169,6 +241,8 @@ int runTheory(const QStringList& arguments)
                 exitCode = kRunFailed;
         }
         json[QStringLiteral("state_evolution")] = s;
+        if (exitCode == kSuccess)
+            exitCode = addBayesAndOptimalLambda(o, model, se, nEff, json, human);
     }
     present(o, json, formatPairs(human));
     return exitCode;

@@ -17,5 +17,8 @@ int runSolve(const QStringList& arguments);
 int runSweep(const QStringList& arguments);
 int runMerge(const QStringList& arguments);
 int runExponents(const QStringList& arguments);
+int runLambdaCurve(const QStringList& arguments);
+int runOptimalCurve(const QStringList& arguments);
+int runSePhase(const QStringList& arguments);
 
 }  // namespace sl::cli

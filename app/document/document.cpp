@@ -109,7 +109,8 @@ bool RiskCurve::operator==(const RiskCurve& o) const
         && fitPoints == o.fitPoints && same(fitFrom, o.fitFrom) && same(fitTo, o.fitTo) && slopeText == o.slopeText
         && sameDoubles(theoryNEff, o.theoryNEff) && sameDoubles(theoryRisk, o.theoryRisk)
         && hasPrediction == o.hasPrediction && same(predictedSlope, o.predictedSlope)
-        && predictionInferred == o.predictionInferred && phase == o.phase && kept == o.kept;
+        && predictionInferred == o.predictionInferred && phase == o.phase && sameDoubles(bayesNEff, o.bayesNEff)
+        && sameDoubles(bayesRisk, o.bayesRisk) && bayesRateOnly == o.bayesRateOnly && kept == o.kept;
 }
 
 QJsonObject RiskCurve::toJson() const
@@ -120,7 +121,8 @@ QJsonObject RiskCurve::toJson() const
         {"slope_high", std::isfinite(slopeHigh) ? QJsonValue(slopeHigh) : QJsonValue()}, {"fit_points", fitPoints},
         {"fit_from", fitFrom}, {"fit_to", fitTo}, {"slope_text", slopeText}, {"theory_n_eff", toArray(theoryNEff)},
         {"theory_risk", toArray(theoryRisk)}, {"has_prediction", hasPrediction}, {"predicted_slope", predictedSlope},
-        {"prediction_inferred", predictionInferred}, {"phase", phase}, {"kept", kept}};
+        {"prediction_inferred", predictionInferred}, {"phase", phase}, {"bayes_n_eff", toArray(bayesNEff)},
+        {"bayes_risk", toArray(bayesRisk)}, {"bayes_rate_only", bayesRateOnly}, {"kept", kept}};
 }
 
 RiskCurve RiskCurve::fromJson(const QJsonObject& j)
@@ -146,6 +148,9 @@ RiskCurve RiskCurve::fromJson(const QJsonObject& j)
     c.predictedSlope = number(j["predicted_slope"]);
     c.predictionInferred = j["prediction_inferred"].toBool();
     c.phase = j["phase"].toString();
+    c.bayesNEff = toVector(j["bayes_n_eff"]);
+    c.bayesRisk = toVector(j["bayes_risk"]);
+    c.bayesRateOnly = j["bayes_rate_only"].toBool();
     c.kept = j["kept"].toBool();
     return c;
 }

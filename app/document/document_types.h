@@ -36,6 +36,10 @@ struct RiskCurve {
     double predictedSlope = 0;  // over [fitFrom, fitTo], through the phases that range crosses
     bool predictionInferred = false;
     QString phase;  // the phases the fit window crosses: "II" or "II → IV"
+    // The Bayes-optimal reference (docs/theory/noiseless-and-lambda.md §4): its state evolution (diagonal model)
+    // or, with bayesRateOnly, the rate of Corollary 1 without constant (quadratic model). Empty: not drawn.
+    QVector<double> bayesNEff, bayesRisk;
+    bool bayesRateOnly = false;
     bool kept = false;  // frozen for comparison: no longer follows results or the fit window
 
     bool operator==(const RiskCurve& o) const;

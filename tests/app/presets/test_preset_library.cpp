@@ -13,7 +13,7 @@ private slots:
     {
         const sl::app::PresetLibrary library;
         QVERIFY2(library.errors().isEmpty(), qPrintable(library.errors().join("; ")));
-        QCOMPARE(library.presets().size(), 12);
+        QCOMPARE(library.presets().size(), 22);
         for (const auto& p : library.presets()) {
             QVERIFY(!p.description.isEmpty());
             QVERIFY(!p.differsFromPaper.isEmpty());
@@ -43,13 +43,33 @@ private slots:
         }
     }
 
+    // Figure 5 is Figure 3 at Δ = 0 (its λ values are unknown; Figure 3's columns are assumed).
+    void figureFivePresetsAreNoiseless()
+    {
+        const sl::app::PresetLibrary library;
+        int checked = 0;
+        for (const auto& p : library.presets()) {
+            if (p.figure != "5")
+                continue;
+            const auto* twin = library.find(QString(p.id).replace("fig5-", "fig3-"));
+            QVERIFY(twin);
+            QCOMPARE(p.experiment.problem.noise, 0.0);
+            QCOMPARE(p.experiment.problem.weightDecay, twin->experiment.problem.weightDecay);
+            QCOMPARE(p.experiment.sampleGrid(), twin->experiment.sampleGrid());
+            ++checked;
+        }
+        QCOMPARE(checked, 6);
+    }
+
+    // Figures 2 and 4 (Δ = 0): each spectrum preset sits in the phase it is named after.
     void figureTwoPresetsSitInThePhaseTheyName()
     {
         const sl::app::PresetLibrary library;
         int checked = 0;
         for (const auto& p : library.presets()) {
-            if (p.figure != "2")
+            if (p.figure != "2" && p.figure != "4")
                 continue;
+            QCOMPARE(p.experiment.problem.noise, p.figure == "4" ? 0.0 : 0.5);
             const QString named = p.id.section('-', 2);
             const auto& problem = p.experiment.problem;
             const sl::PhaseDiagram diagram(sl::PhaseDiagramConfig::forProblem(problem));
@@ -59,7 +79,7 @@ private slots:
                 qPrintable(p.id + " classified as " + QString::fromStdString(info.label)));
             ++checked;
         }
-        QCOMPARE(checked, 5);
+        QCOMPARE(checked, 9);
     }
 
     void malformedPresetIsRefused()
