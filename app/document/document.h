@@ -23,7 +23,7 @@ namespace sl::app {
 
 class SweepRunner;
 
-// The document: the one owner of what the window shows (docs/architecture-document.md). It holds the live run
+// The document: the one owner of what the window shows (docs/architecture.md, "The document"). It holds the live run
 // (the exact ExperimentConfig it trains and its generation), every finished result (live runs and sweep points),
 // the kept curves, the theory overlays keyed by the configuration they were computed for, and what is derived from
 // them: risk curves keyed by exact parameters with their slope fits and predictions, the spectrum with its bulk
