@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/cli/cli_common.h"
 
+#include "core/common/compute_threads.h"
 #include "core/io/matrix_reader.h"
 
 #include <QDateTime>
@@ -419,6 +420,9 @@ int runParallel(int count, int threads, const sl::CancelToken& cancel, const std
     if (threads <= 0)
         threads = int(std::max(1u, std::thread::hardware_concurrency()));
     threads = std::min(threads, count);
+    // threads × (BLAS and OpenMP threads per item) ≤ cores (core/common/compute_threads.h).
+    const sl::ParallelWorkers threadBudget(threads);
+    const int threadsPerItem = threadBudget.threadsPerWorker();
     std::atomic<int> next{0};
     std::mutex mutex;
     std::condition_variable wake;
@@ -427,6 +431,7 @@ int runParallel(int count, int threads, const sl::CancelToken& cancel, const std
     std::vector<std::thread> pool;
     for (int t = 0; t < threads; ++t) {
         pool.emplace_back([&] {
+            sl::limitOpenMpThreadsOfThisThread(threadsPerItem);
             for (;;) {
                 if (cancel.isCancelled())
                     break;

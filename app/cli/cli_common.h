@@ -130,7 +130,8 @@ private:
 
 // Runs `work(i)` for i < count on `threads` worker threads (0: every core), in index order of taking, stopping
 // the hand-out of new indices when `cancel` is set. `finished(i)` is called on the calling thread after each item,
-// in completion order. Returns the number of items that were run.
+// in completion order. Returns the number of items that were run. Sizes the BLAS and OpenMP pools for `threads`
+// items at once (sl::ParallelWorkers), so parallel items do not oversubscribe the cores.
 int runParallel(int count, int threads, const sl::CancelToken& cancel, const std::function<void(int)>& work,
     const std::function<void(int)>& finished);
 

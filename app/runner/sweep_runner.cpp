@@ -134,6 +134,11 @@ bool SweepRunner::start(const ExperimentConfig& experiment, bool rerun)
     m_dropped = 0;
     m_computed = 0;
     m_clock.start();
+    m_threadBudget.reset();
+    if (!pending.empty()) {
+        m_threadBudget = std::make_unique<sl::ParallelWorkers>(std::min(m_pool.maxThreadCount(), int(pending.size())));
+        m_threadsPerPoint = m_threadBudget->threadsPerWorker();
+    }
     emit started(m_total, int(cached.size()));
     // Served points are reported from the event loop, like the computed ones, after start() has returned.
     for (const RunResult& result : cached)
@@ -154,7 +159,9 @@ void SweepRunner::schedule(const ExperimentConfig& point)
         std::unique_lock<std::mutex> lock(shared->mutex);
         return shared->cancel;
     }();
-    m_pool.start(QRunnable::create([this, shared, cancel, point] {
+    const int threadsPerPoint = m_threadsPerPoint;
+    m_pool.start(QRunnable::create([this, shared, cancel, point, threadsPerPoint] {
+        sl::limitOpenMpThreadsOfThisThread(threadsPerPoint);
         if (cancel.isCancelled() || !shared->waitWhilePaused()) {
             QMetaObject::invokeMethod(
                 this, [this] { onPointDropped(); }, Qt::QueuedConnection);
@@ -215,6 +222,7 @@ void SweepRunner::checkFinished()
     if (!m_running || m_done + m_dropped < m_total)
         return;
     m_running = false;
+    m_threadBudget.reset();
     emit finished(m_done, m_total, m_dropped > 0);
 }
 

@@ -4,6 +4,7 @@
 #include "app/experiment/experiment_config.h"
 #include "app/experiment/run_result.h"
 #include "app/runner/experiment_execution.h"
+#include "core/common/compute_threads.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -15,7 +16,9 @@
 namespace sl::app {
 
 // Runs every point of a sweep (n grid × λ list × seeds, ExperimentConfig::points()) in parallel on a pool of
-// QThread::idealThreadCount() workers, each point single-threaded. Every finished point is saved to the results
+// QThread::idealThreadCount() workers; while it runs, the BLAS and OpenMP pools are sized so that workers × threads
+// per point ≤ cores (sl::ParallelWorkers, core/common/compute_threads.h: with as many workers as cores, each point
+// is single-threaded). Every finished point is saved to the results
 // store at once, from its worker, in its own transaction; cancelled points are not saved, so the store only ever
 // holds complete runs. A point whose configuration hash is already in the store is served from it (signalled with
 // fromStore = true) unless start() is asked to rerun.
@@ -77,6 +80,9 @@ private:
     int m_dropped = 0;
     int m_computed = 0;
     QElapsedTimer m_clock;
+    // Held from start() until finished: the compute-thread budget of this sweep's workers.
+    std::unique_ptr<sl::ParallelWorkers> m_threadBudget;
+    int m_threadsPerPoint = 1;
     QThreadPool m_pool;  // last: destroyed (and joined) first
 };
 
