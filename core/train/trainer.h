@@ -27,6 +27,7 @@ struct TrainResult {
     std::string message;  // human-readable summary
     std::string stopReason;  // short: which test ended the run
     int iterations = 0;
+    int evaluations = 0;  // objective+gradient evaluations, line-search trials included
     double trainLoss = 0;  // the data term: (1/d²)Σ(y−ŷ)² (quadratic) or (1/2)Σ(y−f)² (diagonal)
     double objective = 0;  // data term + weight decay
     double excessRisk = 0;  // test excess risk: 2·E_mat (quadratic, DIGEST §1b) or R = (1/d)‖θ−θ*‖² (diagonal)

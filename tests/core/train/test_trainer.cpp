@@ -440,6 +440,20 @@ private slots:
                            .arg(relative)));
         QVERIFY(eigen.excessRisk > 1e-3);  // a non-trivial risk, so 1e-9 relative is not a comparison of zeros
         QVERIFY((eigen.W - blas.W).norm() > 0);  // the switch really changed the computation
+        // L-BFGS evaluates at the start, once per accepted step at least, and on line-search trials.
+        QVERIFY(eigen.evaluations >= eigen.iterations + 1);
+    }
+
+    void countsEvaluations()
+    {
+        // Gradient descent without early stop: the start point and one evaluation per step.
+        const sl::Problem p = quadratic(6, 60, 0.5, 0.5);
+        sl::TrainConfig config = sl::TrainConfig::defaults(sl::Optimizer::GradientDescent);
+        config.maxIterations = 7;
+        config.lossChangeTolerance = 0;
+        const sl::TrainResult r = sl::Trainer::run(p, config);
+        QCOMPARE(r.iterations, 7);
+        QCOMPARE(r.evaluations, 8);
     }
 };
 
