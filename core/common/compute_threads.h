@@ -25,8 +25,9 @@ int blasThreads();
 bool blasIsOpenBlas();
 
 // Registers `workers` concurrent runs for the scope's lifetime (see the rule above). Scopes nest and overlap
-// (two sweeps at once add up). Create and destroy it on the thread that starts and joins the workers, not while
-// a product of this process is running on another thread with a pool size it relies on.
+// (two sweeps at once add up); create it before the workers start and destroy it after they have finished.
+// OpenBLAS reads its pool size when a call starts, so a run already inside a product when a scope opens or closes
+// (the GUI's live run during a sweep) finishes that product with the old size.
 class ParallelWorkers {
 public:
     explicit ParallelWorkers(int workers);
