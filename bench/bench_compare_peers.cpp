@@ -4,7 +4,8 @@
 // identical problem with the same loss, optimiser, step count and stopping tolerance. Without --data the same shapes
 // are synthesised from sl::Rng, so the program also runs on its own (scripts/test only builds it).
 //
-// Usage: bench_compare_peers [--data=DIR] [--write-goe=FILE] [Google Benchmark flags]
+// Usage: bench_compare_peers [--data=DIR] [--dense=automatic|eigen|blas] [--write-goe=FILE] [Google Benchmark flags]
+//   --dense           which engine runs the large products (core/common/dense_products.h; default automatic)
 //   --write-goe=FILE  writes the K GOE samples Z_k of the SE benchmark (d×d each, drawn exactly as
 //                     core/theory/matrix_state_evolution.cpp draws them) as a K×d×d .npy, for the numpy SE peer,
 //                     and the curve's points as FILE.curve.csv, then exits.
@@ -12,6 +13,8 @@
 // Each benchmark but lasso_path and se_curve runs its operation once untimed before the timed loop (the peers do the
 // same); each reports the solver's own diagnostics (final objective, sweeps, iterations) as counters so scripts/bench
 // can check that both sides solved the same problem.
+#include "core/common/compute_threads.h"
+#include "core/common/dense_products.h"
 #include "core/convex/lasso_solver.h"
 #include "core/io/matrix_reader.h"
 #include "core/model/problem.h"
@@ -28,6 +31,7 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <string>
@@ -69,6 +73,12 @@ void warmUpOnce(const std::string& name, const std::function<void()>& work)
 }
 
 // --- Quadratic network: full-batch GD with heavy-ball momentum (PyTorch's SGD form), and one gradient ------------
+
+// 4ndp: the two n×d×p products of one objective+gradient, from the shape.
+double gradientFlops(const sl::Problem& problem, const Eigen::MatrixXd& w)
+{
+    return 4.0 * double(problem.data.X.rows()) * double(w.rows()) * double(w.cols());
+}
 
 struct QuadraticCase {
     sl::Problem problem;
@@ -142,9 +152,87 @@ void quadraticGradient(benchmark::State& state)
         work();
         benchmark::DoNotOptimize(gradient.data());
     }
-    // The two n×d×p products dominate: 2 · 2ndp flops.
-    const double flops = 4.0 * double(c.problem.data.X.rows()) * double(c.w0.rows()) * double(c.w0.cols());
-    state.counters["flops"] = benchmark::Counter(flops, benchmark::Counter::kIsIterationInvariantRate);
+    // The two n×d×p products dominate: 2 · 2ndp flops, from the shape (scripts/bench divides by the median time).
+    state.counters["flops_per_call"] = gradientFlops(c.problem, c.w0);
+    state.counters["objective"] = value;
+    state.counters["gradient_norm"] = gradient.norm();
+}
+
+// --- Quadratic network trained with L-BFGS to convergence (issue 23), d = p = 100 and 200, n = 200 d -------------
+
+struct LbfgsCase {
+    sl::Problem problem;
+    Eigen::MatrixXd w0;
+    Eigen::MatrixXd teacher;  // S*, for the excess risk 2·(1/d)‖WWᵀ − S*‖_F² of the peer's data
+    sl::TrainConfig config;
+};
+
+const LbfgsCase& lbfgsCase(int d)
+{
+    static std::map<int, LbfgsCase> cases;
+    auto found = cases.find(d);
+    if (found != cases.end())
+        return found->second;
+    const std::string prefix = "lbfgs_" + std::to_string(d) + "_";
+    // lbfgs_<d>_params.txt: d p n λ history lossChangeTolerance gradientTolerance maxIterations.
+    const std::vector<double> p
+        = readParams(prefix + "params.txt", {double(d), double(d), 200.0 * d, 1.0, 20, 1e-12, 1e-10, 50000});
+    LbfgsCase c;
+    sl::ProblemConfig config;
+    config.model = sl::ModelKind::Quadratic;
+    config.dimension = int(p[0]);
+    config.width = int(p[1]);
+    config.samples = (long long)p[2];
+    config.weightDecay = p[3];
+    config.noise = 0.5;
+    config.seed = 23;
+    c.problem = sl::makeProblem(config);
+    c.config = sl::TrainConfig::defaults(sl::Optimizer::Lbfgs);
+    c.config.lbfgsMemory = int(p[4]);
+    c.config.lossChangeTolerance = p[5];
+    c.config.gradientTolerance = p[6];
+    c.config.maxIterations = int(p[7]);
+    if (haveData(prefix + "X.npy")) {
+        c.problem.data.X = readData(prefix + "X.npy");
+        c.problem.data.y = readData(prefix + "y.npy").col(0);
+        c.w0 = readData(prefix + "W0.npy");
+        c.teacher = readData(prefix + "S.npy");
+    } else {
+        c.w0 = sl::Trainer::initialWeights(c.problem, c.config);
+        c.teacher = c.problem.teacher.matrix;
+    }
+    return cases.emplace(d, std::move(c)).first->second;
+}
+
+void lbfgsTraining(benchmark::State& state, int d)
+{
+    const LbfgsCase& c = lbfgsCase(d);
+    sl::TrainResult result;
+    // No warm-up run: one training takes seconds (the PyTorch peer does not warm it up either).
+    for (auto _ : state)
+        result = sl::Trainer::runFrom(c.problem, c.config, c.w0);
+    state.counters["objective"] = result.objective;
+    state.counters["lbfgs_iterations"] = result.iterations;
+    state.counters["evaluations"] = result.evaluations;
+    state.counters["gradient_norm"] = result.gradientNorm;
+    state.counters["excess_risk"] = 2.0 * (result.S - c.teacher).squaredNorm() / double(c.teacher.rows());
+    state.counters["flops_per_evaluation"] = gradientFlops(c.problem, c.w0);
+    state.SetLabel(sl::toString(result.status));
+}
+
+void lbfgsGradient(benchmark::State& state, int d)
+{
+    const LbfgsCase& c = lbfgsCase(d);
+    sl::QuadraticNet net(c.problem.data, c.problem.config.weightDecay);
+    Eigen::MatrixXd gradient(c.w0.rows(), c.w0.cols());
+    double value = 0;
+    auto work = [&] { value = net.objectiveAndGradient(c.w0, gradient); };
+    warmUpOnce("lbfgs_gradient_" + std::to_string(d), work);
+    for (auto _ : state) {
+        work();
+        benchmark::DoNotOptimize(gradient.data());
+    }
+    state.counters["flops_per_call"] = gradientFlops(c.problem, c.w0);
     state.counters["objective"] = value;
     state.counters["gradient_norm"] = gradient.norm();
 }
@@ -405,6 +493,16 @@ int main(int argc, char** argv)
         const std::string arg = argv[i];
         if (arg.rfind("--data=", 0) == 0) {
             g_dataDir = arg.substr(7);
+        } else if (arg.rfind("--dense=", 0) == 0) {
+            const std::string engine = arg.substr(8);
+            if (engine == "eigen")
+                sl::setDenseBackend(sl::DenseBackend::Eigen);
+            else if (engine == "blas")
+                sl::setDenseBackend(sl::DenseBackend::Blas);
+            else if (engine != "automatic") {
+                std::cerr << "--dense must be automatic, eigen or blas\n";
+                return 2;
+            }
         } else if (arg.rfind("--write-goe=", 0) == 0) {
             goePath = arg.substr(12);
         } else {
@@ -419,6 +517,15 @@ int main(int argc, char** argv)
             ->Unit(benchmark::kMillisecond)
             ->UseRealTime();
         benchmark::RegisterBenchmark("quadratic_gradient", quadraticGradient)
+            ->Unit(benchmark::kMillisecond)
+            ->UseRealTime();
+        for (int d : {100, 200}) {
+            benchmark::RegisterBenchmark(("lbfgs_" + std::to_string(d)).c_str(), lbfgsTraining, d)
+                ->Unit(benchmark::kMillisecond)
+                ->UseRealTime()
+                ->Iterations(1);
+        }
+        benchmark::RegisterBenchmark("quadratic_gradient_200", lbfgsGradient, 200)
             ->Unit(benchmark::kMillisecond)
             ->UseRealTime();
         benchmark::RegisterBenchmark("gemm_square_2000", gemm, 2000, 2000, 2000)
@@ -441,6 +548,8 @@ int main(int argc, char** argv)
         benchmark::RegisterBenchmark("se_curve", seCurve)->Unit(benchmark::kMillisecond)->UseRealTime();
         // Wall time everywhere: the products run on several threads, and the peers are timed by the wall clock too.
         benchmark::AddCustomContext("eigen_threads", std::to_string(Eigen::nbThreads()));
+        benchmark::AddCustomContext("blas_threads", std::to_string(sl::blasThreads()));
+        benchmark::AddCustomContext("dense_backend", sl::toString(sl::denseBackend()));
         benchmark::RunSpecifiedBenchmarks();
         benchmark::Shutdown();
     } catch (const std::exception& error) {

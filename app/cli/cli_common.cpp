@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/cli/cli_common.h"
 
+#include "core/common/compute_threads.h"
 #include "core/io/matrix_reader.h"
 
 #include <QDateTime>

@@ -2,6 +2,7 @@
 #include "app/runner/point_scheduler.h"
 
 #include "app/store/result_store.h"
+#include "core/common/compute_threads.h"
 
 #include <QSet>
 #include <QThread>
@@ -68,15 +69,33 @@ bool PointScheduler::plan(
     return true;
 }
 
+void PointScheduler::ThreadBudget::release()
+{
+    std::unique_lock<std::mutex> lock(mutex);
+    if (--remaining == 0)
+        scope.reset();
+}
+
 void PointScheduler::run(const std::vector<ExperimentConfig>& points, const std::vector<std::size_t>& pending,
     const QString& storePath, const sl::CancelToken& cancel, Callbacks callbacks)
 {
     std::shared_ptr<Shared> shared = m_shared;
     const auto calls = std::make_shared<const Callbacks>(std::move(callbacks));
+    // While this batch runs, workers × BLAS/OpenMP threads ≤ cores (core/common/compute_threads.h): one scope for
+    // the batch, released by its last point before that point reports, so the pools are back to their ceiling by
+    // the time anyone hears that the batch is done.
+    const auto budget = std::make_shared<ThreadBudget>();
+    if (!pending.empty()) {
+        budget->scope = std::make_unique<sl::ParallelWorkers>(std::min(m_pool.maxThreadCount(), int(pending.size())));
+        budget->remaining = int(pending.size());
+    }
+    const int threadsPerPoint = budget->scope ? budget->scope->threadsPerWorker() : 1;
     for (const std::size_t index : pending) {
         const ExperimentConfig point = points[index];
-        m_pool.start(QRunnable::create([shared, calls, cancel, point, index, storePath] {
+        m_pool.start(QRunnable::create([shared, calls, budget, threadsPerPoint, cancel, point, index, storePath] {
+            sl::limitOpenMpThreadsOfThisThread(threadsPerPoint);
             const auto drop = [&] {
+                budget->release();
                 std::unique_lock<std::mutex> lock(shared->callbackMutex);
                 if (calls->dropped)
                     calls->dropped(index);
@@ -100,6 +119,7 @@ void PointScheduler::run(const std::vector<ExperimentConfig>& points, const std:
                 if (!store.open(storePath) || store.save(result.toJson()) < 0)
                     saveError = store.lastError();
             }
+            budget->release();
             std::unique_lock<std::mutex> lock(shared->callbackMutex);
             if (calls->finished)
                 calls->finished(index, result, saveError);

@@ -5,12 +5,14 @@
 #include "app/experiment/run_result.h"
 #include "app/runner/experiment_execution.h"
 #include "core/common/cancel_token.h"
+#include "core/common/compute_threads.h"
 
 #include <QString>
 #include <QThreadPool>
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <utility>
 #include <vector>
 
@@ -67,6 +69,13 @@ public:
 
 private:
     struct Shared;
+    // One batch's compute-thread scope (sl::ParallelWorkers), held until its last point has run or been dropped.
+    struct ThreadBudget {
+        std::mutex mutex;
+        std::unique_ptr<sl::ParallelWorkers> scope;
+        int remaining = 0;
+        void release();
+    };
     std::shared_ptr<Shared> m_shared;
     QThreadPool m_pool;  // last: destroyed (and joined) first
 };

@@ -9,6 +9,7 @@
   eig_200.npy, eig_800.npy                               symmetric matrices (sample covariance WWᵀ/d shape)
   tail_values.npy, tail_values.txt                       10 000 values with a power-law tail
   se_params.txt, se_grid.npy                             quadratic state-evolution curve, d = 200
+  lbfgs_{100,200}_{X,y,W0,S}.npy, lbfgs_*_params.txt     L-BFGS to convergence, d = p = 100 and 200, n = 200 d
 
 Usage: make_problems.py DATA_DIR [--small]   (--small: reduced sizes, for a quick self-test)
 """
@@ -76,6 +77,25 @@ def main():
     d = 200 if not small else 40
     write_params(os.path.join(out, "se_params.txt"), [d, 1.0, 1.0, 0.5, 32, 1, 1e-6, 1000])
     np.save(os.path.join(out, "se_grid.npy"), np.logspace(np.log10(0.1 * d), np.log10(10 * d), 6))
+
+    # L-BFGS to convergence (issue 23), drawn last so that the problems above stay exactly as before: the quadratic
+    # network at n_eff = n/d = 200, λ = 1, γ = 1, Δ = 0.5, for d = p = 100 (n = 20 000) and d = p = 200
+    # (n = 40 000); start W0_ij ~ N(0, 1/d) (the trainer's initialisation, initScale = 1). Stopping rule of both
+    # sides: |Δ objective| < 1e-12 between iterations (or gradient 1e-10).
+    for d in (100, 200) if not small else (20,):
+        p, n = d, 200 * d
+        s = np.arange(1, d + 1, dtype=float) ** -1.0
+        s *= np.sqrt(d / np.sum(s * s))
+        u, _ = np.linalg.qr(rng.standard_normal((d, d)))
+        x = rng.standard_normal((n, d))
+        y = ((x @ u) ** 2 @ s - s.sum()) / np.sqrt(d) + np.sqrt(0.5) * rng.standard_normal(n)
+        np.save(os.path.join(out, "lbfgs_%d_X.npy" % d), x)
+        np.save(os.path.join(out, "lbfgs_%d_y.npy" % d), y)
+        np.save(os.path.join(out, "lbfgs_%d_W0.npy" % d), rng.standard_normal((d, p)) / np.sqrt(d))
+        # The teacher S* = U diag(s) Uᵀ for the excess risk 2·(1/d)‖WWᵀ − S*‖_F² of both sides.
+        np.save(os.path.join(out, "lbfgs_%d_S.npy" % d), (u * s) @ u.T)
+        # d p n λ history lossChangeTolerance gradientTolerance maxIterations
+        write_params(os.path.join(out, "lbfgs_%d_params.txt" % d), [d, p, n, 1.0, 20, 1e-12, 1e-10, 50000])
 
 
 if __name__ == "__main__":

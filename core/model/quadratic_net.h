@@ -40,7 +40,12 @@ private:
     // OpenMP; with it, blocks run in parallel (one block, n < 2048, stays on the calling thread) (each block's products
     // single-threaded), which avoids Eigen's threaded GEMM for Xᵀ·M: with a long inner dimension it synchronises per
     // panel and collapses on a shared, oversubscribed machine.
+    // When the products are large enough for the BLAS (core/common/dense_products.h), evaluateBlocksBlas does the
+    // same work instead: row blocks one after the other, each product a cblas_dgemm on the BLAS's own threads (no
+    // OpenMP around them, which would multiply the two thread pools), the gradient accumulated in block order.
     double evaluateBlocks(const Eigen::Ref<const Eigen::MatrixXd>& W, Eigen::Ref<Eigen::MatrixXd>* gradient);
+    double evaluateBlocksBlas(
+        const Eigen::Ref<const Eigen::MatrixXd>& W, Eigen::Ref<Eigen::MatrixXd>* gradient, double offset);
     // Σ r² without the gradient.
     double forward(const Eigen::Ref<const Eigen::MatrixXd>& W);
     // Resizes the buffers for width p (no-op when unchanged).
@@ -51,11 +56,12 @@ private:
     double m_weightDecay;
     double m_sqrtD;
     Eigen::Index m_blockCount;
-    Eigen::MatrixXd m_xw;  // n×p: XW, then diag(r)·XW
+    Eigen::MatrixXd m_xw;  // n×p (BLAS path: one block's rows×p): XW, then diag(r)·XW
     Eigen::VectorXd m_residual;  // n
     Eigen::MatrixXd m_partials;  // d×(p·blocks): X_bᵀ diag(r_b) X_b W per block
     Eigen::VectorXd m_blockSquares;  // Σ_b r² per block
     Eigen::VectorXd m_blockSums;  // Σ_b r per block
+    double m_residualSum = 0;  // Σ r of the last evaluation
 };
 
 // E_mat = (1/d)‖S − S*‖_F² (docs/theory/models.md §4), closed form. The test excess risk E_x(f − f*)² is 2·E_mat,

@@ -25,11 +25,20 @@ namespace {
 class Model {
 public:
     virtual ~Model() = default;
-    virtual double evaluate(const Eigen::VectorXd& x, Eigen::VectorXd& gradient) = 0;
+    // Objective and gradient at x; counted (TrainResult::evaluations).
+    double evaluate(const Eigen::VectorXd& x, Eigen::VectorXd& gradient)
+    {
+        ++evaluations;
+        return objectiveAndGradient(x, gradient);
+    }
     virtual double penalty(const Eigen::VectorXd& x) const = 0;
     virtual double excessRisk(const Eigen::VectorXd& x) const = 0;
     virtual Eigen::MatrixXd weights(const Eigen::VectorXd& x) const = 0;
     virtual void fill(const Eigen::VectorXd& x, TrainResult& result) const = 0;
+    int evaluations = 0;
+
+protected:
+    virtual double objectiveAndGradient(const Eigen::VectorXd& x, Eigen::VectorXd& gradient) = 0;
 };
 
 class QuadraticModel final : public Model {
@@ -41,7 +50,7 @@ public:
           m_p(problem.config.effectiveWidth())
     {
     }
-    double evaluate(const Eigen::VectorXd& x, Eigen::VectorXd& gradient) override
+    double objectiveAndGradient(const Eigen::VectorXd& x, Eigen::VectorXd& gradient) override
     {
         Eigen::Map<Eigen::MatrixXd> g(gradient.data(), m_d, m_p);
         return m_net.objectiveAndGradient(Eigen::Map<const Eigen::MatrixXd>(x.data(), m_d, m_p), g);
@@ -86,7 +95,7 @@ public:
         : m_problem(problem), m_net(problem.data, problem.config.weightDecay), m_d(problem.config.dimension)
     {
     }
-    double evaluate(const Eigen::VectorXd& x, Eigen::VectorXd& gradient) override
+    double objectiveAndGradient(const Eigen::VectorXd& x, Eigen::VectorXd& gradient) override
     {
         return m_net.objectiveAndGradient(x, gradient);
     }
@@ -583,6 +592,7 @@ TrainResult Trainer::runFrom(const Problem& problem, const TrainConfig& config, 
     result.status = out.status;
     result.stopReason = out.reason;
     result.iterations = out.iterations;
+    result.evaluations = model->evaluations;
     result.objective = out.objective;
     result.trainLoss = out.objective - model->penalty(out.x);
     result.gradientNorm = out.gradientNorm;

@@ -25,6 +25,7 @@ struct TrainSnapshot {
 struct TrainResult : ResultStatus {
     TrainResult() : ResultStatus(Status::NotConverged) { }
     std::string stopReason;  // short: which test ended the run
+    int evaluations = 0;  // objective+gradient evaluations, line-search trials included
     double trainLoss = 0;  // the data term: (1/d²)Σ(y−ŷ)² (quadratic) or (1/2)Σ(y−f)² (diagonal)
     double objective = 0;  // data term + weight decay
     // Test excess risk: 2·E_mat (quadratic, docs/theory/models.md §4) or R = (1/d)‖θ−θ*‖² (diagonal).

@@ -4,6 +4,7 @@
 // re-launched as a child) leaving only complete, readable rows, and a full store (every point still reported).
 #include "app/runner/sweep_runner.h"
 #include "app/store/result_store.h"
+#include "core/common/compute_threads.h"
 #include "tests/app/store/full_store.h"
 
 #include <QDir>
@@ -168,6 +169,38 @@ private slots:
     // Issue 11: the store fills up mid-session (the GUI's sweeps save from the workers). Every point is still
     // reported (the window keeps them in memory), the failure is signalled with SQLite's reason, the sweep ends
     // normally, and the store holds exactly what it held, undamaged.
+    void sizesTheBlasPoolForItsWorkers()
+    {
+        // Inside every point the BLAS pool is cores / workers (at least 1), and it is back to its ceiling once the
+        // sweep has finished (core/common/compute_threads.h).
+        if (!sl::blasIsOpenBlas())
+            QSKIP("the system BLAS is not OpenBLAS (no thread pool to size)");
+        const int cores = sl::hardwareThreads(), ceiling = sl::blasThreads();
+        for (int workers : {1, cores}) {
+            QTemporaryDir dir;
+            QAtomicInt largest = 0, smallest = 1 << 20;
+            SweepRunner runner(
+                [&](const ExperimentConfig& c, const RunObserver& observer, const sl::CancelToken& cancel) {
+                    const int now = sl::blasThreads();
+                    for (int seen = largest.loadRelaxed(); now > seen && !largest.testAndSetOrdered(seen, now);)
+                        seen = largest.loadRelaxed();
+                    for (int seen = smallest.loadRelaxed(); now < seen && !smallest.testAndSetOrdered(seen, now);)
+                        seen = smallest.loadRelaxed();
+                    return runExperiment(c, observer, cancel);
+                });
+            runner.setStorePath(dir.filePath("sweep.sqlite"));
+            runner.setMaxThreadCount(workers);
+            QSignalSpy finished(&runner, &SweepRunner::finished);
+            QVERIFY(runner.start(tinySweep()));
+            QVERIFY(finished.wait(30000));
+            const int expected = std::min(ceiling, sl::threadsPerWorker(workers));
+            QCOMPARE(largest.loadRelaxed(), expected);
+            QCOMPARE(smallest.loadRelaxed(), expected);
+            QVERIFY(workers * largest.loadRelaxed() <= std::max(cores, ceiling));
+            QCOMPARE(sl::blasThreads(), ceiling);
+        }
+    }
+
     void fullStoreStillReportsEveryPoint()
     {
         QTemporaryDir dir;

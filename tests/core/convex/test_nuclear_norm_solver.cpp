@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/common/dense_products.h"
 #include "core/convex/nuclear_norm_solver.h"
 
 #include "core/common/rng.h"
@@ -142,13 +143,23 @@ private slots:
         Eigen::MatrixXd S = rng.normalMatrix(d, d);
         S = (S + S.transpose()).eval();
         const Eigen::VectorXd r = rng.normalVector(n);
-        const Eigen::VectorXd as = solver.apply(S);
         Eigen::MatrixXd adjoint = Eigen::MatrixXd::Zero(d, d);
-        for (int mu = 0; mu < n; ++mu) {
-            QVERIFY(std::abs(as[mu] - (S.array() * data.Z[size_t(mu)].array()).sum()) <= 1e-12 * S.norm() * d);
+        for (int mu = 0; mu < n; ++mu)
             adjoint += r[mu] * data.Z[size_t(mu)];
+        // Both engines of the Gaussian operator's products (Automatic keeps Eigen at this size; Blas forces the
+        // BLAS path: a GEMM for A, two syrk updates split by the sign of r for A*).
+        for (sl::DenseBackend backend : {sl::DenseBackend::Blas, sl::DenseBackend::Automatic}) {
+            sl::setDenseBackend(backend);
+            const Eigen::VectorXd applied = solver.apply(S);
+            const Eigen::MatrixXd adjointNow = solver.adjoint(r);
+            sl::setDenseBackend(sl::DenseBackend::Automatic);
+            for (int mu = 0; mu < n; ++mu)
+                QVERIFY2(std::abs(applied[mu] - (S.array() * data.Z[size_t(mu)].array()).sum()) <= 1e-12 * S.norm() * d,
+                    sl::toString(backend));
+            QVERIFY2((adjointNow - adjoint).norm() <= 1e-12 * adjoint.norm(), sl::toString(backend));
+            QVERIFY(adjointNow.isApprox(adjointNow.transpose(), 0.0));
         }
-        QVERIFY((solver.adjoint(r) - adjoint).norm() <= 1e-12 * adjoint.norm());
+        const Eigen::VectorXd as = solver.apply(S);
         // ⟨A(S), r⟩ = ⟨S, A*(r)⟩ for the explicit-matrix form too.
         sl::NuclearNormSolver user(data.Z, data.y, sl::NuclearNormConfig{});
         QVERIFY(std::abs(user.apply(S).dot(r) - (S.array() * user.adjoint(r).array()).sum())

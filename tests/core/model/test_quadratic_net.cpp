@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/common/dense_products.h"
 #include "core/model/problem.h"
 #include "core/model/quadratic_net.h"
 
@@ -107,6 +108,44 @@ private slots:
             = -scale * (pr.data.X.transpose() * r.asDiagonal() * XW - r.sum() * W) + (2 * 0.6 / d) * W;
         QVERIFY2((gradient - reference).norm() < 1e-12 * reference.norm(),
             qPrintable(QString::number((gradient - reference).norm() / reference.norm())));
+    }
+
+    void blasProductsMatchTheSampleFormulaAndEigen()
+    {
+        // The BLAS path (forced; Automatic would keep Eigen at this size) over n = 9000 rows, i.e. three BLAS row
+        // blocks of unequal start, rectangular W: objective against the sample-by-sample formula, gradient
+        // against central differences of that formula, and both against the Eigen path.
+        const sl::Problem p = problem(6, 9000, 0.4, 5);
+        sl::Rng rng(6);
+        const Eigen::MatrixXd W = rng.normalMatrix(6, 4) / std::sqrt(6.0);
+        const double expected = referenceObjective(p, W);
+        Eigen::MatrixXd gradientBlas, gradientEigen;
+        sl::setDenseBackend(sl::DenseBackend::Blas);
+        sl::QuadraticNet net(p.data, p.config.weightDecay);
+        const double valueBlas = net.objective(W, &gradientBlas);
+        const double valueOnly = net.objectiveValue(W);
+        const Eigen::VectorXd predictionBlas = net.predict(W);
+        Eigen::MatrixXd numeric(6, 4);
+        const double h = 1e-5;
+        for (int i = 0; i < 6; ++i) {
+            for (int j = 0; j < 4; ++j) {
+                Eigen::MatrixXd up = W, down = W;
+                up(i, j) += h;
+                down(i, j) -= h;
+                numeric(i, j) = (referenceObjective(p, up) - referenceObjective(p, down)) / (2 * h);
+            }
+        }
+        sl::setDenseBackend(sl::DenseBackend::Eigen);
+        const double valueEigen = net.objective(W, &gradientEigen);
+        const Eigen::VectorXd predictionEigen = net.predict(W);
+        sl::setDenseBackend(sl::DenseBackend::Automatic);
+        QVERIFY2(std::abs(valueBlas - expected) < 1e-12 * expected, qPrintable(QString::number(valueBlas - expected)));
+        QVERIFY(std::abs(valueOnly - expected) < 1e-12 * expected);
+        QVERIFY(std::abs(valueEigen - valueBlas) < 1e-13 * expected);
+        QVERIFY2((gradientBlas - numeric).norm() < 1e-6 * numeric.norm(),
+            qPrintable(QString::number((gradientBlas - numeric).norm() / numeric.norm())));
+        QVERIFY((gradientBlas - gradientEigen).norm() < 1e-12 * gradientEigen.norm());
+        QVERIFY((predictionBlas - predictionEigen).norm() < 1e-12 * predictionEigen.norm());
     }
 
     void matrixMseIsZeroAtTheTeacherAndQStarAtZero()

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/common/dense_products.h"
 #include "core/common/validation.h"
 #include "core/model/diagonal_net.h"
 #include "core/model/quadratic_net.h"
@@ -410,6 +411,50 @@ private slots:
         Eigen::MatrixXd bad = Eigen::MatrixXd::Ones(6, 6);
         bad(2, 3) = std::nan("");
         QVERIFY_THROWS_EXCEPTION(sl::ValidationError, sl::Trainer::runFrom(p, config, bad));
+    }
+
+    void eigenAndBlasProductsTrainToTheSameExcessRisk()
+    {
+        // The same L-BFGS run (d = p = 20, n = 2000, λ = 1, Δ = 0.5, to gradient norm 1e-6) with every product of
+        // the quadratic net in Eigen's kernels and with every one through the BLAS: different kernels, so the
+        // iterates differ by rounding from the first gradient on, yet the final excess risks must agree to 1e-9
+        // relative. The tolerance stops well above the floor where the strong-Wolfe search can no longer see the
+        // objective decrease (gradient norm ~1e-7 here): down there each run stops wherever rounding leaves it,
+        // and the risks then agree only to ~1e-8, the accuracy of the minimiser itself.
+        const sl::Problem p = quadratic(20, 2000, 1.0, 0.5, 7);
+        sl::TrainConfig config = sl::TrainConfig::defaults(sl::Optimizer::Lbfgs);
+        config.gradientTolerance = 1e-6;
+        config.lossChangeTolerance = 0;
+        const Eigen::MatrixXd w0 = sl::Trainer::initialWeights(p, config);
+        sl::setDenseBackend(sl::DenseBackend::Eigen);
+        const sl::TrainResult eigen = sl::Trainer::runFrom(p, config, w0);
+        sl::setDenseBackend(sl::DenseBackend::Blas);
+        const sl::TrainResult blas = sl::Trainer::runFrom(p, config, w0);
+        sl::setDenseBackend(sl::DenseBackend::Automatic);
+        QVERIFY2(eigen.status == sl::Status::Converged, eigen.message.c_str());
+        QVERIFY2(blas.status == sl::Status::Converged, blas.message.c_str());
+        const double relative = std::abs(eigen.excessRisk - blas.excessRisk) / eigen.excessRisk;
+        QVERIFY2(relative <= 1e-9,
+            qPrintable(QString("Eigen %1, BLAS %2, relative difference %3")
+                           .arg(eigen.excessRisk, 0, 'g', 17)
+                           .arg(blas.excessRisk, 0, 'g', 17)
+                           .arg(relative)));
+        QVERIFY(eigen.excessRisk > 1e-3);  // a non-trivial risk, so 1e-9 relative is not a comparison of zeros
+        QVERIFY((eigen.W - blas.W).norm() > 0);  // the switch really changed the computation
+        // L-BFGS evaluates at the start, once per accepted step at least, and on line-search trials.
+        QVERIFY(eigen.evaluations >= eigen.iterations + 1);
+    }
+
+    void countsEvaluations()
+    {
+        // Gradient descent without early stop: the start point and one evaluation per step.
+        const sl::Problem p = quadratic(6, 60, 0.5, 0.5);
+        sl::TrainConfig config = sl::TrainConfig::defaults(sl::Optimizer::GradientDescent);
+        config.maxIterations = 7;
+        config.lossChangeTolerance = 0;
+        const sl::TrainResult r = sl::Trainer::run(p, config);
+        QCOMPARE(r.iterations, 7);
+        QCOMPARE(r.evaluations, 8);
     }
 };
 
