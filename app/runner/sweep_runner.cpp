@@ -173,7 +173,6 @@ void SweepRunner::checkFinished()
     if (!m_running || m_done + m_dropped < m_total)
         return;
     m_running = false;
-    m_threadBudget.reset();
     emit finished(m_done, m_total, m_dropped > 0);
 }
 
