@@ -307,11 +307,10 @@ void MainWindow::onParametersEdited()
 {
     const ProblemConfig p = m_panel->problem();
     const PhaseDiagramConfig& current = m_phasePlot->diagram().config();
+    // The measured exponents are the state evolution of the panel's model (the predicted ones are the same for both).
+    m_phasePlot->setExponentModel(p.model);
     if (current.d != p.dimension || current.gamma != p.gamma || current.noise != p.noise) {
-        PhaseDiagramConfig config;
-        config.d = p.dimension;
-        config.gamma = p.gamma;
-        config.noise = p.noise;
+        const PhaseDiagramConfig config = PhaseDiagramConfig::forProblem(p);
         try {
             m_phasePlot->setDiagram(config);
             showMeasurements();  // setDiagram redraws without them

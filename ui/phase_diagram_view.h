@@ -65,6 +65,7 @@ public:
     bool exponentMapRunning() const { return m_watcher.isRunning(); }
     // The model the "Measure exponents" button measures (diagonal by default; both share one diagram).
     void setExponentModel(ModelKind model) { m_exponentModel = model; }
+    ModelKind exponentModel() const { return m_exponentModel; }
 
 signals:
     // Emitted on a click inside the diagram; `sweep` is true with Shift held (a sweep over n_eff through the point).

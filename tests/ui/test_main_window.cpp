@@ -159,6 +159,12 @@ private slots:
         QCOMPARE(p.weightDecay, preset->experiment.problem.weightDecay);
         QCOMPARE(p.noise, 0.5);
         QCOMPARE(launched.size(), 1);
+        // The phase diagram's measured exponents are computed for the preset's model (issue 19; the view's
+        // "Measure exponents" ran the diagonal state evolution whatever the panel showed).
+        const sl::ui::PhaseDiagramView* phase = window.phasePlot();
+        QVERIFY(phase);
+        QCOMPARE(phase->exponentModel(), preset->experiment.problem.model);
+        QCOMPARE(phase->diagram().config().d, double(preset->experiment.problem.dimension));
         window.liveRunner()->cancel();
     }
 
