@@ -87,6 +87,10 @@ PhaseDiagramView::PhaseDiagramView(QWidget* parent)
         setColourMode(ColourMode::MeasuredExponent);
         emit exponentMapFinished(true, QString::fromStdString(r.message));
     });
+    // The controls sit in the top right corner: the title moves below them instead of running under them (at
+    // 1600×1000 the button covered "Phase diagram").
+    titleElement()->setMargins(
+        QMargins(2, std::max(m_modeBox->sizeHint().height(), m_measureButton->sizeHint().height()) + 6, 2, 2));
     setDiagram(PhaseDiagramConfig{});
 }
 

@@ -20,6 +20,8 @@ public:
 
     QString title() const { return m_title->text(); }
     void setTitle(const QString& title) { m_title->setText(title); }
+    // The title's layout element (row 0): a view that puts controls over the plot makes room for them above it.
+    QCPTextElement* titleElement() const { return m_title; }
 
     // The data behind the plot: a CSV table (header + rows) and the same as JSON.
     virtual QString dataCsv() const = 0;

@@ -13,6 +13,26 @@ class TestPhaseDiagramExponents : public QObject {
     Q_OBJECT
 
 private slots:
+    void controlsDoNotCoverTheTitle()
+    {
+        sl::ui::PhaseDiagramView view;
+        view.resize(700, 450);
+        view.show();
+        view.replot();
+        const QRect title = view.titleElement()->rect();
+        for (const char* name : {"phaseColourMode", "phaseMeasureExponents"}) {
+            const auto* control = view.findChild<QWidget*>(QString::fromLatin1(name));
+            QVERIFY(control);
+            QVERIFY2(!control->geometry().intersects(title),
+                qPrintable(QStringLiteral("%1 at y %2–%3 over the title at y %4–%5")
+                               .arg(QLatin1String(name))
+                               .arg(control->geometry().top())
+                               .arg(control->geometry().bottom())
+                               .arg(title.top())
+                               .arg(title.bottom())));
+        }
+    }
+
     void modesAndHover()
     {
         sl::ui::PhaseDiagramView view;
