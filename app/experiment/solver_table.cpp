@@ -2,7 +2,6 @@
 #include "app/experiment/solver_table.h"
 
 #include "app/experiment/memory_budget.h"
-#include "app/runner/solver_runners.h"
 
 #include <cstdlib>
 
@@ -14,16 +13,16 @@ const std::vector<SolverInfo>& solverTable()
         {Solver::Lbfgs, "lbfgs", "L-BFGS (paper)",
             "The network's ERM objective (docs/theory/models.md §2–§3) by L-BFGS with strong-Wolfe line search, "
             "the paper's optimiser.",
-            sl::Optimizer::Lbfgs, true, false, &runNetwork, &networkMemory},
+            sl::Optimizer::Lbfgs, true, false, &networkMemory},
         {Solver::GradientDescent, "gd", "Gradient descent + momentum",
             "The network's ERM objective by gradient descent with heavy-ball momentum.", sl::Optimizer::GradientDescent,
-            true, true, &runNetwork, &networkMemory},
+            true, true, &networkMemory},
         {Solver::Adam, "adam", "Adam", "The network's ERM objective by Adam.", sl::Optimizer::Adam, true, true,
-            &runNetwork, &networkMemory},
+            &networkMemory},
         {Solver::Convex, "convex", "Convex solver (LASSO / nuclear norm)",
             "The equivalent convex problem (docs/theory/convex.md §5): the LASSO by coordinate descent (diagonal), "
             "nuclear-norm PSD sensing by FISTA (quadratic); its global minimum is the one the network should reach.",
-            sl::Optimizer::Lbfgs, false, false, &runConvex, &convexMemory},
+            sl::Optimizer::Lbfgs, false, false, &convexMemory},
     };
     return table;
 }

@@ -44,9 +44,6 @@ struct MemoryTerms {
     std::string breakdown;
 };
 
-// Runs the solver on one problem instance and reports in the trainer's terms (weights, risk, stop reason).
-using SolverRunner = sl::TrainResult (*)(
-    const sl::Problem&, const ExperimentConfig&, const sl::Observer<sl::TrainSnapshot>&, const sl::CancelToken&);
 using MemoryEstimator = MemoryTerms (*)(const MemoryShape&);
 
 // One row of the solver table: everything the JSON, the CLI, the parameter panel, the dispatch and the memory
@@ -57,9 +54,11 @@ struct SolverInfo {
     const char* label;  // the parameter panel's entry
     const char* optimises;  // what it minimises, in words (the panel's item tooltip)
     sl::Optimizer trainDefaults;  // the TrainConfig::defaults() that missing "train" fields take
-    bool trainsNetwork;  // false: solves the convex twin (then no certificate is needed, it is the reference)
+    // false: solves the convex twin (then no certificate is needed, it is the reference). It also picks the runner
+    // (app/runner/solver_runners.h: runSolver), which is not a column so that the parsers of this table (the
+    // experiment JSON, and the fuzz targets built from them) do not link the solvers.
+    bool trainsNetwork;
     bool usesLearningRate;  // the panel's learning-rate field applies
-    SolverRunner run;  // app/runner/solver_runners.h
     MemoryEstimator memory;  // app/experiment/memory_budget.h
 };
 

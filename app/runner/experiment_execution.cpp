@@ -2,6 +2,7 @@
 #include "app/runner/experiment_execution.h"
 
 #include "app/experiment/solver_table.h"
+#include "app/runner/solver_runners.h"
 #include "core/common/validation.h"
 #include "core/convex/certificate.h"
 #include "core/decomposition/error_decomposition.h"
@@ -165,8 +166,7 @@ RunResult runExperiment(const ExperimentConfig& config, const RunObserver& obser
     try {
         config.validate();
         const sl::Problem problem = sl::makeProblem(config.problem);
-        const SolverInfo& solver = solverInfo(config.solver);
-        const sl::TrainResult trained = solver.run(problem, config, observer, cancel);
+        const sl::TrainResult trained = runSolver(problem, config, observer, cancel);
         result.status = trained.status;
         result.message = QString::fromStdString(trained.message);
         result.stopReason = QString::fromStdString(trained.stopReason);
@@ -184,7 +184,7 @@ RunResult runExperiment(const ExperimentConfig& config, const RunObserver& obser
         // A diverged run keeps the spectrum of its exploded weights (what happened), but a convex certificate or a
         // tail fit of them means nothing, and the certificate's convex solve would cost seconds at large d.
         const bool diverged = trained.status == sl::Status::Diverged;
-        if (config.certificate && solver.trainsNetwork && !diverged) {
+        if (config.certificate && solverInfo(config.solver).trainsNetwork && !diverged) {
             QString note;
             if (!certify(problem, trained, result.convexGap, cancel, note))
                 result.message += note;

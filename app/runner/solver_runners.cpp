@@ -2,6 +2,7 @@
 #include "app/runner/solver_runners.h"
 
 #include "app/experiment/experiment_config.h"
+#include "app/experiment/solver_table.h"
 #include "core/common/format.h"
 #include "core/convex/lasso_solver.h"
 #include "core/convex/nuclear_norm_solver.h"
@@ -115,6 +116,13 @@ sl::TrainResult runConvex(const sl::Problem& problem, const ExperimentConfig& co
 {
     return problem.config.model == sl::ModelKind::Diagonal ? runLasso(problem, config, observer, cancel)
                                                            : runNuclearNorm(problem, config, observer, cancel);
+}
+
+sl::TrainResult runSolver(const sl::Problem& problem, const ExperimentConfig& config,
+    const sl::Observer<sl::TrainSnapshot>& observer, const sl::CancelToken& cancel)
+{
+    return solverInfo(config.solver).trainsNetwork ? runNetwork(problem, config, observer, cancel)
+                                                   : runConvex(problem, config, observer, cancel);
 }
 
 }  // namespace sl::app

@@ -16,6 +16,10 @@ struct ExperimentConfig;
 // The runners of the solver table (app/experiment/solver_table.h): one problem instance in, the trainer's result
 // out, so runExperiment treats every solver alike.
 
+// The runner of config.solver's row: runNetwork for the rows that train the network, runConvex for the convex twin.
+sl::TrainResult runSolver(const sl::Problem& problem, const ExperimentConfig& config,
+    const sl::Observer<sl::TrainSnapshot>& observer, const sl::CancelToken& cancel);
+
 // The network's ERM by the optimiser config.train selects (L-BFGS, GD, Adam): sl::Trainer::run.
 sl::TrainResult runNetwork(const sl::Problem& problem, const ExperimentConfig& config,
     const sl::Observer<sl::TrainSnapshot>& observer, const sl::CancelToken& cancel);
