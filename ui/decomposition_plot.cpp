@@ -87,7 +87,7 @@ DecompositionPlot::DecompositionPlot(QWidget* parent) : PlotView(tr("Where the e
     xAxis->setNumberPrecision(0);
     xAxis->setLabel(tr("effective sample size n_eff"));
     // Linear: the overfitting term is negative where the detected bulk carries signal.
-    yAxis->setLabel(tr("excess risk, stacked: underfitting + approximation + overfitting"));
+    yAxis->setLabel(tr("excess risk, stacked"));
     legend->setVisible(true);
     legend->setFont(QFont("sans", 8));
     axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);

@@ -128,7 +128,10 @@ void MainWindow::buildDecompositionView()
     auto* dock = new QDockWidget(tr("Error decomposition"), this);
     dock->setObjectName("decompositionDock");
     dock->setWidget(m_decompositionPlot);
+    // Under the plots only: the parameter dock keeps the full height (at 1024×768 it needs all of it).
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
     addDockWidget(Qt::BottomDockWidgetArea, dock);
+    m_decompositionPlot->setMinimumHeight(160);
     dock->hide();  // View → Error decomposition shows it (the window state remembers)
 
     QMenu* view = nullptr;
@@ -143,6 +146,11 @@ void MainWindow::buildDecompositionView()
     toggle->setObjectName("decompositionAction");
     toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
     view->addAction(toggle);
+    // Shown from the menu: a third of the window's height, so the stacked areas and the legend fit.
+    connect(toggle, &QAction::triggered, this, [this, dock](bool shown) {
+        if (shown)
+            resizeDocks({dock}, {std::max(200, height() / 3)}, Qt::Vertical);
+    });
     m_showPrunedAction = view->addAction(tr("Show pruned risk"));
     m_showPrunedAction->setObjectName("showPrunedAction");
     m_showPrunedAction->setCheckable(true);

@@ -273,15 +273,16 @@ void RiskPlot::drawPruned(const RiskSeries& s)
         p.predicted = addGraph();
     }
     const QColor colour = g->colour;
-    p.points->setName(tr("%1: pruned").arg(s.name));
+    // One legend entry per curve: the crosses name the dotted prediction too.
+    p.points->setName(
+        px.isEmpty() ? tr("%1: pruned").arg(s.name) : tr("%1: pruned (dotted: state evolution)").arg(s.name));
     p.points->setLineStyle(QCPGraph::lsNone);
     p.points->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCross, QPen(colour, 2), Qt::NoBrush, 9));
     p.points->setData(x, y);
     p.predicted->setName(tr("%1: pruned, state evolution").arg(s.name));
     p.predicted->setPen(QPen(colour, 1.5, Qt::DotLine));
     p.predicted->setData(px, py);
-    if (px.isEmpty())
-        p.predicted->removeFromLegend();
+    p.predicted->removeFromLegend();
     scheduleReplot();
 }
 

@@ -134,10 +134,14 @@ void SpectrumPlot::addPruningThreshold()
     m_pruningLine->setPen(QPen(colour, 1.5, Qt::DashDotLine));
     m_pruningLabel = new QCPItemText(this);
     m_pruningLabel->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
-    // Right of the line, half-way down: clear of the bulk-edge and xmin labels at the top.
-    m_pruningLabel->position->setCoords(t, 0.45);
-    m_pruningLabel->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
-    m_pruningLabel->setRotation(90);
+    // Horizontal, half-way down (clear of the legend and of the rotated bulk-edge and xmin labels at the top), on
+    // the side of the line with more room.
+    m_pruningLabel->position->setCoords(t, 0.5);
+    const QCPRange x = xAxis->range();
+    const bool rightHalf = m_logView ? t > std::sqrt(x.lower * x.upper) : t > x.center();
+    m_pruningLabel->setPositionAlignment((rightHalf ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignTop);
+    m_pruningLabel->setPadding(QMargins(4, 2, 4, 2));
+    m_pruningLabel->setBrush(QColor(255, 255, 255, 210));
     m_pruningLabel->setText(label);
     m_pruningLabel->setColor(colour);
     m_pruningLabel->setFont(QFont("sans", 8));
@@ -225,13 +229,13 @@ void SpectrumPlot::rebuild()
         && (!m_logView || m_data.bulk->edge > 0))
         addVertical(m_data.bulk->edge, tr("bulk edge (inferred), %1 outliers").arg(m_data.bulk->nOutliers),
             QPen(QColor(44, 160, 44), 1.5, Qt::DashLine));
-    addPruningThreshold();
 
     xAxis->setRange(edges.front(), edges.back());
     if (m_logView)
         yAxis->setRange(std::min(yMinPositive, yMax) / 3, yMax * 3);
     else
         yAxis->setRange(0, yMax * 1.1);
+    addPruningThreshold();  // after the ranges: the label goes on the roomier side
     QString title = m_logView ? tr("Spectrum (log-log, log bins)") : tr("Eigenvalue spectrum");
     if (!m_data.spectralPhase.isEmpty())
         title += tr(": %1 (inferred)").arg(m_data.spectralPhase);

@@ -144,6 +144,8 @@ private slots:
             QCOMPARE(curve->prunedMean[i], d.pruned[i]);
             QCOMPARE(curve->predictedPruned[i], d.predictedPruned[i]);
         }
+        // Kept curves and sessions carry the pruned risks through JSON.
+        QVERIFY(sl::app::RiskCurve::fromJson(curve->toJson()) == *curve);
         // Another λ is another curve: its view says there is nothing yet.
         ExperimentConfig other = diagonal(20, 1);
         other.problem.weightDecay = 0.5;
@@ -183,6 +185,13 @@ private slots:
         QCOMPARE(doc.spectrum().pruningThreshold, d.bulkEdge);
         QVERIFY(std::abs(doc.spectrum().pruningThreshold - core.pruningThreshold) <= 1e-9 * core.pruningThreshold);
         QCOMPARE(doc.decomposition().nEff.size(), 1);
+
+        // A saved session reopens with the same terms, threshold and view.
+        Document reopened;
+        reopened.restore(doc.toSession(asked));
+        QCOMPARE(reopened.status().decomposition, text);
+        QCOMPARE(reopened.spectrum().pruningThreshold, d.bulkEdge);
+        QVERIFY(reopened.decomposition() == doc.decomposition());
     }
 
     // A cancelled live run: the status and the view say why, and carry no numbers.
