@@ -63,6 +63,21 @@ DecompositionSeries DecompositionSeries::fromCurveJson(const QJsonObject& curve)
     return s;
 }
 
+DecompositionSeries DecompositionSeries::fromState(const app::DecompositionState& state)
+{
+    DecompositionSeries s;
+    s.nEff = state.nEff;
+    s.overfitting = state.overfitting;
+    s.underfitting = state.underfitting;
+    s.approximation = state.approximation;
+    s.pruned = state.pruned;
+    s.predictedOverfitting = state.predictedOverfitting;
+    s.predictedUnderfitting = state.predictedUnderfitting;
+    s.predictedApproximation = state.predictedApproximation;
+    s.predictedPruned = state.predictedPruned;
+    return s;
+}
+
 DecompositionPlot::DecompositionPlot(QWidget* parent) : PlotView(tr("Where the error comes from"), parent)
 {
     setObjectName("decompositionPlot");
@@ -72,7 +87,7 @@ DecompositionPlot::DecompositionPlot(QWidget* parent) : PlotView(tr("Where the e
     xAxis->setNumberPrecision(0);
     xAxis->setLabel(tr("effective sample size n_eff"));
     // Linear: the overfitting term is negative where the detected bulk carries signal.
-    yAxis->setLabel(tr("excess risk, stacked: underfitting + approximation + overfitting"));
+    yAxis->setLabel(tr("excess risk, stacked"));
     legend->setVisible(true);
     legend->setFont(QFont("sans", 8));
     axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
@@ -92,9 +107,43 @@ void DecompositionPlot::setPrunedVisible(bool visible)
     rebuild();
 }
 
+void DecompositionPlot::setMessage(const QString& message)
+{
+    // Wrapped at about 60 characters: a text item does not wrap, and the dock may be narrow.
+    QStringList lines;
+    QString line;
+    for (const QString& word : message.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+        if (!line.isEmpty() && line.size() + 1 + word.size() > 60) {
+            lines << line;
+            line.clear();
+        }
+        line += (line.isEmpty() ? QString() : QStringLiteral(" ")) + word;
+    }
+    if (!line.isEmpty())
+        lines << line;
+    const QString wrapped = lines.join(QLatin1Char('\n'));
+    if (wrapped == m_message)
+        return;
+    m_message = wrapped;
+    rebuild();
+}
+
 void DecompositionPlot::rebuild()
 {
     clearGraphs();
+    clearItems();
+    m_messageItem = nullptr;
+    if (!m_message.isEmpty()) {
+        m_messageItem = new QCPItemText(this);
+        m_messageItem->position->setType(QCPItemPosition::ptAxisRectRatio);
+        m_messageItem->position->setCoords(0.5, 0.5);
+        m_messageItem->setPositionAlignment(Qt::AlignCenter);
+        m_messageItem->setText(m_message);
+        m_messageItem->setColor(QColor(150, 30, 30));
+        m_messageItem->setFont(QFont("sans", 9));
+        m_messageItem->setBrush(QColor(255, 255, 255, 220));
+        m_messageItem->setPadding(QMargins(6, 4, 6, 4));
+    }
     const DecompositionSeries& s = m_series;
     const int n = s.nEff.size();
     QVector<double> p1, p2, p3, m1, m2, m3;

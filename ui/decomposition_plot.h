@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "app/document/document_types.h"
 #include "ui/plot_view.h"
 
 #include <QJsonObject>
@@ -20,9 +21,11 @@ struct DecompositionSeries {
 
     // From the JSON of `scalinglab-cli curve --decompose --prune` (its "points"); missing numbers are NaN.
     static DecompositionSeries fromCurveJson(const QJsonObject& curve);
+    // The document's decomposition of the current curve, as it is.
+    static DecompositionSeries fromState(const app::DecompositionState& state);
 };
 
-// Not wired into the main window yet (it is being rebuilt around a document model): a self-contained view.
+// The window shows it in a dock (View → Error decomposition), fed with the document's DecompositionState.
 class DecompositionPlot : public PlotView {
     Q_OBJECT
 
@@ -33,6 +36,10 @@ public:
     const DecompositionSeries& series() const { return m_series; }
     void setPrunedVisible(bool visible);
     bool prunedVisible() const { return m_prunedVisible; }
+    // A note drawn in the middle of the plot (why there are no numbers), word-wrapped; empty: none.
+    void setMessage(const QString& message);
+    QString message() const { return m_message; }
+    QCPItemText* messageItem() const { return m_messageItem; }
 
     QString dataCsv() const override;
     QJsonObject dataJson() const override;
@@ -42,6 +49,8 @@ private:
 
     DecompositionSeries m_series;
     bool m_prunedVisible = true;
+    QString m_message;
+    QCPItemText* m_messageItem = nullptr;
 };
 
 }  // namespace sl::ui

@@ -2,6 +2,7 @@
 #include "ui/main_window.h"
 
 #include "scalinglab/version.h"
+#include "ui/decomposition_plot.h"
 #include "ui/lambda_curve_view.h"
 #include "ui/parameter_panel.h"
 #include "ui/phase_diagram_view.h"
@@ -59,6 +60,7 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent) : QMainWindow(
 
     m_document = new app::Document(this);
     connectDocument();
+    buildDecompositionView();
     connect(m_panel, &ParameterPanel::parametersChanged, this, &MainWindow::onParametersChanged);
     connect(m_panel, &ParameterPanel::parametersEdited, this, &MainWindow::onParametersEdited);
     connect(m_panel, &ParameterPanel::fitWindowChanged, this,
@@ -119,6 +121,65 @@ void MainWindow::connectDocument()
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::buildDecompositionView()
+{
+    m_decompositionPlot = new DecompositionPlot(this);
+    auto* dock = new QDockWidget(tr("Error decomposition"), this);
+    dock->setObjectName("decompositionDock");
+    dock->setWidget(m_decompositionPlot);
+    // Under the plots only: the parameter dock keeps the full height (at 1024×768 it needs all of it).
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+    addDockWidget(Qt::BottomDockWidgetArea, dock);
+    m_decompositionPlot->setMinimumHeight(160);
+    dock->hide();  // View → Error decomposition shows it (the window state remembers)
+
+    QMenu* view = nullptr;
+    for (QAction* a : menuBar()->actions())
+        if (a->menu() && a->text() == tr("&View"))
+            view = a->menu();
+    if (!view)
+        view = menuBar()->addMenu(tr("&View"));
+    view->addSeparator();
+    QAction* toggle = dock->toggleViewAction();
+    toggle->setText(tr("Error decomposition"));
+    toggle->setObjectName("decompositionAction");
+    toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
+    view->addAction(toggle);
+    // Shown from the menu: a third of the window's height, so the stacked areas and the legend fit.
+    connect(toggle, &QAction::triggered, this, [this, dock](bool shown) {
+        if (shown)
+            resizeDocks({dock}, {std::max(200, height() / 3)}, Qt::Vertical);
+    });
+    m_showPrunedAction = view->addAction(tr("Show pruned risk"));
+    m_showPrunedAction->setObjectName("showPrunedAction");
+    m_showPrunedAction->setCheckable(true);
+    m_showPrunedAction->setToolTip(tr("The pruned excess risk of each finished point (crosses) and its state-evolution "
+                                      "prediction (dotted), docs/theory/decomposition.md §6"));
+    connect(m_showPrunedAction, &QAction::toggled, m_riskPlot, &RiskPlot::setPrunedVisible);
+
+    m_decompositionLabel = new QLabel(this);
+    m_decompositionLabel->setObjectName("decompositionLabel");
+    statusBar()->insertPermanentWidget(4, m_decompositionLabel);  // after the gap, before the phase
+    auto showLiveTerms = [this] {
+        m_decompositionLabel->setText(m_document->status().decomposition);
+        m_decompositionLabel->setToolTip(tr("The finished live run's error terms (docs/theory/decomposition.md §2): %1")
+                                             .arg(m_decompositionLabel->text()));
+    };
+    connect(m_document, &app::Document::statusChanged, this, showLiveTerms);
+    connect(m_document, &app::Document::decompositionChanged, this, &MainWindow::showDecomposition);
+    showLiveTerms();
+    showDecomposition();
+}
+
+void MainWindow::showDecomposition()
+{
+    const app::DecompositionState& d = m_document->decomposition();
+    m_decompositionPlot->setSeries(DecompositionSeries::fromState(d));
+    m_decompositionPlot->setMessage(d.message);
+    m_decompositionPlot->setTitle(
+        d.name.isEmpty() ? tr("Where the error comes from") : tr("Where the error comes from, %1").arg(d.name));
+}
 
 void MainWindow::buildPlots()
 {
@@ -417,6 +478,8 @@ PlotView* MainWindow::plotByName(const QString& name) const
         return m_spectrumPlot;
     if (name == "phase")
         return m_phasePlot;
+    if (name == "decomposition")
+        return m_decompositionPlot;
     return nullptr;
 }
 

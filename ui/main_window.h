@@ -15,6 +15,7 @@ class QProgressBar;
 
 namespace sl::ui {
 
+class DecompositionPlot;
 class ParameterPanel;
 class PhaseDiagramView;
 class PlotView;
@@ -35,6 +36,8 @@ public:
     RiskPlot* riskPlot() const { return m_riskPlot; }
     SpectrumPlot* spectrumPlot() const { return m_spectrumPlot; }
     PhaseDiagramView* phasePlot() const { return m_phasePlot; }
+    DecompositionPlot* decompositionPlot() const { return m_decompositionPlot; }
+    QAction* showPrunedAction() const { return m_showPrunedAction; }
     ParameterPanel* parameterPanel() const { return m_panel; }
     app::Document* document() const { return m_document; }
     app::LiveRunner* liveRunner() const { return m_document->liveRunner(); }
@@ -69,6 +72,10 @@ private:
     void restoreSettings();
     void saveSettings();
     void connectDocument();
+    // The error decomposition (docs/theory/decomposition.md): its dock, View → Error decomposition and
+    // View → Show pruned risk, the status-bar field of the live run's terms, and their renderers.
+    void buildDecompositionView();
+    void showDecomposition();
 
     void onParametersChanged();
     void onParametersEdited();
@@ -111,6 +118,10 @@ private:
     QLabel* m_phaseLabel = nullptr;
     QLabel* m_transportLabel = nullptr;
     QProgressBar* m_progress = nullptr;
+
+    DecompositionPlot* m_decompositionPlot = nullptr;
+    QAction* m_showPrunedAction = nullptr;
+    QLabel* m_decompositionLabel = nullptr;
 };
 
 }  // namespace sl::ui

@@ -80,6 +80,7 @@ void RiskPlot::setSeries(const RiskSeries& series)
         g = m_graphs.insert(key, created);
     }
     draw(series, *g);
+    drawPruned(series);
     // The live point's legend entry stays last, below the curves.
     if (legend->hasItemWithPlottable(m_live)) {
         m_live->removeFromLegend();
@@ -184,6 +185,7 @@ void RiskPlot::removeSeries(const QString& id)
         removeItem(g->label);
         m_graphs.erase(g);
     }
+    removePruned(id);
     rescale();
 }
 
@@ -212,6 +214,76 @@ QCPGraph* RiskPlot::predictedGraph(const QString& id) const
 {
     const auto g = m_graphs.constFind(id);
     return g == m_graphs.constEnd() ? nullptr : g->predicted;
+}
+
+void RiskPlot::setPrunedVisible(bool visible)
+{
+    m_prunedVisible = visible;
+    for (const RiskSeries& s : std::as_const(m_series))
+        drawPruned(s);
+    rescale();
+}
+
+QCPGraph* RiskPlot::prunedGraph(const QString& id) const
+{
+    const auto g = m_pruned.constFind(id);
+    return g == m_pruned.constEnd() ? nullptr : g->points;
+}
+
+QCPGraph* RiskPlot::prunedPredictionGraph(const QString& id) const
+{
+    const auto g = m_pruned.constFind(id);
+    return g == m_pruned.constEnd() ? nullptr : g->predicted;
+}
+
+void RiskPlot::removePruned(const QString& key)
+{
+    const auto p = m_pruned.find(key);
+    if (p == m_pruned.end())
+        return;
+    removeGraph(p->points);
+    removeGraph(p->predicted);
+    m_pruned.erase(p);
+}
+
+// Crosses at the pruned risk (the series' colour), a dotted line through the state evolution's prediction of it.
+void RiskPlot::drawPruned(const RiskSeries& s)
+{
+    const QString key = keyOf(s);
+    QVector<double> x, y, px, py;
+    for (int i = 0; i < s.nEff.size(); ++i) {
+        if (std::isfinite(s.prunedMean.value(i, app::kNaN))) {
+            x << s.nEff[i];
+            y << s.prunedMean[i];
+        }
+        if (std::isfinite(s.predictedPruned.value(i, app::kNaN))) {
+            px << s.nEff[i];
+            py << s.predictedPruned[i];
+        }
+    }
+    const auto g = m_graphs.constFind(key);
+    if (!m_prunedVisible || (x.isEmpty() && px.isEmpty()) || g == m_graphs.constEnd()) {
+        removePruned(key);
+        scheduleReplot();
+        return;
+    }
+    PrunedGraphs& p = m_pruned[key];
+    if (!p.points) {
+        p.points = addGraph();
+        p.predicted = addGraph();
+    }
+    const QColor colour = g->colour;
+    // One legend entry per curve: the crosses name the dotted prediction too.
+    p.points->setName(
+        px.isEmpty() ? tr("%1: pruned").arg(s.name) : tr("%1: pruned (dotted: state evolution)").arg(s.name));
+    p.points->setLineStyle(QCPGraph::lsNone);
+    p.points->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCross, QPen(colour, 2), Qt::NoBrush, 9));
+    p.points->setData(x, y);
+    p.predicted->setName(tr("%1: pruned, state evolution").arg(s.name));
+    p.predicted->setPen(QPen(colour, 1.5, Qt::DotLine));
+    p.predicted->setData(px, py);
+    p.predicted->removeFromLegend();
+    scheduleReplot();
 }
 
 void RiskPlot::setLivePoint(double nEff, double risk)
@@ -257,6 +329,12 @@ void RiskPlot::rescale()
         }
         for (int i = 0; i < s.theoryNEff.size(); ++i)
             grow(s.theoryNEff[i], s.theoryRisk[i]);
+        if (m_prunedVisible) {
+            for (int i = 0; i < s.nEff.size(); ++i) {
+                grow(s.nEff[i], s.prunedMean.value(i, app::kNaN));
+                grow(s.nEff[i], s.predictedPruned.value(i, app::kNaN));
+            }
+        }
         if (!s.bayesRateOnly)  // a rate without constant does not set the scale
             for (int i = 0; i < s.bayesNEff.size(); ++i)
                 grow(s.bayesNEff[i], s.bayesRisk[i]);

@@ -35,6 +35,12 @@ public:
     QCPGraph* pointsGraph(const QString& id) const;
     QCPGraph* theoryGraph(const QString& id) const;
     QCPGraph* predictedGraph(const QString& id) const;
+    // The pruned excess risk of each finished point (docs/theory/decomposition.md §6), with the state evolution's
+    // prediction of it, drawn for every series that has them while switched on (off by default).
+    void setPrunedVisible(bool visible);
+    bool prunedVisible() const { return m_prunedVisible; }
+    QCPGraph* prunedGraph(const QString& id) const;
+    QCPGraph* prunedPredictionGraph(const QString& id) const;
     // How many times a series' graphs were created (not updated): in-place updates leave it unchanged.
     int graphCreations() const { return m_creations; }
 
@@ -54,6 +60,14 @@ private:
     static QString keyOf(const RiskSeries& s) { return s.id.isEmpty() ? s.name : s.id; }
     void draw(const RiskSeries& s, Graphs& g);
     void rescale();
+    void drawPruned(const RiskSeries& s);
+    void removePruned(const QString& key);
+    struct PrunedGraphs {
+        QCPGraph* points = nullptr;
+        QCPGraph* predicted = nullptr;
+    };
+    QHash<QString, PrunedGraphs> m_pruned;
+    bool m_prunedVisible = false;
 
     QVector<RiskSeries> m_series;
     QHash<QString, Graphs> m_graphs;

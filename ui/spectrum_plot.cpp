@@ -106,10 +106,53 @@ void SpectrumPlot::addVertical(double x, const QString& label, const QPen& pen)
     text->setFont(QFont("sans", 8));
 }
 
+// The line at the threshold Corollary 2 prunes at, x → ReLU(x − (2δ − λε)); the run's value is its bulk edge
+// (inferred), the state evolution's 2δ − λε beside it in the label.
+void SpectrumPlot::addPruningThreshold()
+{
+    const double t = m_data.pruningThreshold;
+    if (!std::isfinite(t))
+        return;
+    const QColor colour(140, 60, 160);
+    QString label = tr("pruning threshold 2δ − λε ≈ %1 (bulk edge, inferred)").arg(t, 0, 'g', 4);
+    if (std::isfinite(m_data.predictedPruningThreshold))
+        label += tr("; state evolution %1").arg(m_data.predictedPruningThreshold, 0, 'g', 4);
+    if (!(t > 0)) {
+        // 2δ − λε ≤ 0 or no bulk found: nothing is pruned, so no line.
+        m_pruningLabel = new QCPItemText(this);
+        m_pruningLabel->position->setType(QCPItemPosition::ptAxisRectRatio);
+        m_pruningLabel->position->setCoords(0.98, 0.84);
+        m_pruningLabel->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
+        m_pruningLabel->setText(tr("nothing to prune: no noise bulk"));
+        m_pruningLabel->setColor(colour);
+        m_pruningLabel->setFont(QFont("sans", 8));
+        return;
+    }
+    m_pruningLine = new QCPItemStraightLine(this);
+    m_pruningLine->point1->setCoords(t, 1);
+    m_pruningLine->point2->setCoords(t, 2);
+    m_pruningLine->setPen(QPen(colour, 1.5, Qt::DashDotLine));
+    m_pruningLabel = new QCPItemText(this);
+    m_pruningLabel->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    // Horizontal, half-way down (clear of the legend and of the rotated bulk-edge and xmin labels at the top), on
+    // the side of the line with more room.
+    m_pruningLabel->position->setCoords(t, 0.5);
+    const QCPRange x = xAxis->range();
+    const bool rightHalf = m_logView ? t > std::sqrt(x.lower * x.upper) : t > x.center();
+    m_pruningLabel->setPositionAlignment((rightHalf ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignTop);
+    m_pruningLabel->setPadding(QMargins(4, 2, 4, 2));
+    m_pruningLabel->setBrush(QColor(255, 255, 255, 210));
+    m_pruningLabel->setText(label);
+    m_pruningLabel->setColor(colour);
+    m_pruningLabel->setFont(QFont("sans", 8));
+}
+
 void SpectrumPlot::rebuild()
 {
     clearGraphs();
     clearItems();
+    m_pruningLine = nullptr;
+    m_pruningLabel = nullptr;
     for (QCPAxis* axis : {xAxis, yAxis}) {
         axis->setScaleType(m_logView ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
         if (m_logView)
@@ -192,6 +235,7 @@ void SpectrumPlot::rebuild()
         yAxis->setRange(std::min(yMinPositive, yMax) / 3, yMax * 3);
     else
         yAxis->setRange(0, yMax * 1.1);
+    addPruningThreshold();  // after the ranges: the label goes on the roomier side
     QString title = m_logView ? tr("Spectrum (log-log, log bins)") : tr("Eigenvalue spectrum");
     if (!m_data.spectralPhase.isEmpty())
         title += tr(": %1 (inferred)").arg(m_data.spectralPhase);

@@ -29,6 +29,11 @@ public:
     void setLogView(bool logView);
     bool logView() const { return m_logView; }
 
+    // The finished run's pruning threshold (docs/theory/decomposition.md §6) as drawn: its vertical line and label
+    // (null when the run was not decomposed or there is nothing to prune).
+    QCPItemStraightLine* pruningLine() const { return m_pruningLine; }
+    QCPItemText* pruningLabel() const { return m_pruningLabel; }
+
     QString dataCsv() const override;
     QJsonObject dataJson() const override;
 
@@ -38,9 +43,12 @@ private:
     QCPGraph* addDensity(const Eigen::VectorXd& samples, const std::vector<double>& edges, const QString& name,
         const QPen& pen, const QBrush& brush);
     void addVertical(double x, const QString& label, const QPen& pen);
+    void addPruningThreshold();
 
     SpectrumViewData m_data;
     bool m_logView = false;
+    QCPItemStraightLine* m_pruningLine = nullptr;
+    QCPItemText* m_pruningLabel = nullptr;
 };
 
 }  // namespace sl::ui

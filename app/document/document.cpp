@@ -11,6 +11,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <map>
 
 namespace sl::app {
 namespace {
@@ -97,7 +99,37 @@ sl::TailFit tailFitOf(const TailFitSummary& summary)
     return fit;
 }
 
+// Seed means (and standard errors) of one number of the runs, per n: the risk curve's aggregation applied to it.
+std::map<long long, AggregatePoint> meanBySamples(
+    const QVector<RunResult>& runs, const std::function<double(const RunResult&)>& value)
+{
+    std::vector<RiskSample> samples;
+    for (const RunResult& r : runs)
+        samples.push_back({r.config.problem.samples, r.config.problem.nEff(), r.config.problem.weightDecay, value(r)});
+    std::map<long long, AggregatePoint> out;
+    for (const AggregatePoint& p : aggregateBySamples(samples))
+        out[p.samples] = p;
+    return out;
+}
+
+double meanAt(const std::map<long long, AggregatePoint>& points, long long samples)
+{
+    const auto it = points.find(samples);
+    return it == points.end() ? kNaN : it->second.mean;
+}
+
 }  // namespace
+
+bool DecompositionState::operator==(const DecompositionState& o) const
+{
+    return curveId == o.curveId && name == o.name && sameDoubles(nEff, o.nEff) && runs == o.runs
+        && sameDoubles(overfitting, o.overfitting) && sameDoubles(underfitting, o.underfitting)
+        && sameDoubles(approximation, o.approximation) && sameDoubles(excessRisk, o.excessRisk)
+        && sameDoubles(pruned, o.pruned) && sameDoubles(predictedOverfitting, o.predictedOverfitting)
+        && sameDoubles(predictedUnderfitting, o.predictedUnderfitting)
+        && sameDoubles(predictedApproximation, o.predictedApproximation)
+        && sameDoubles(predictedPruned, o.predictedPruned) && message == o.message;
+}
 
 // --- RiskCurve --------------------------------------------------------------------------------------------------
 
@@ -110,7 +142,9 @@ bool RiskCurve::operator==(const RiskCurve& o) const
         && sameDoubles(theoryNEff, o.theoryNEff) && sameDoubles(theoryRisk, o.theoryRisk)
         && hasPrediction == o.hasPrediction && same(predictedSlope, o.predictedSlope)
         && predictionInferred == o.predictionInferred && phase == o.phase && sameDoubles(bayesNEff, o.bayesNEff)
-        && sameDoubles(bayesRisk, o.bayesRisk) && bayesRateOnly == o.bayesRateOnly && kept == o.kept;
+        && sameDoubles(bayesRisk, o.bayesRisk) && bayesRateOnly == o.bayesRateOnly && kept == o.kept
+        && sameDoubles(prunedMean, o.prunedMean) && sameDoubles(prunedStandardError, o.prunedStandardError)
+        && sameDoubles(predictedPruned, o.predictedPruned);
 }
 
 QJsonObject RiskCurve::toJson() const
@@ -122,7 +156,9 @@ QJsonObject RiskCurve::toJson() const
         {"fit_from", fitFrom}, {"fit_to", fitTo}, {"slope_text", slopeText}, {"theory_n_eff", toArray(theoryNEff)},
         {"theory_risk", toArray(theoryRisk)}, {"has_prediction", hasPrediction}, {"predicted_slope", predictedSlope},
         {"prediction_inferred", predictionInferred}, {"phase", phase}, {"bayes_n_eff", toArray(bayesNEff)},
-        {"bayes_risk", toArray(bayesRisk)}, {"bayes_rate_only", bayesRateOnly}, {"kept", kept}};
+        {"bayes_risk", toArray(bayesRisk)}, {"bayes_rate_only", bayesRateOnly}, {"kept", kept},
+        {"pruned_mean", toArray(prunedMean)}, {"pruned_stderr", toArray(prunedStandardError)},
+        {"predicted_pruned", toArray(predictedPruned)}};
 }
 
 RiskCurve RiskCurve::fromJson(const QJsonObject& j)
@@ -152,6 +188,9 @@ RiskCurve RiskCurve::fromJson(const QJsonObject& j)
     c.bayesRisk = toVector(j["bayes_risk"]);
     c.bayesRateOnly = j["bayes_rate_only"].toBool();
     c.kept = j["kept"].toBool();
+    c.prunedMean = toVector(j["pruned_mean"]);
+    c.prunedStandardError = toVector(j["pruned_stderr"]);
+    c.predictedPruned = toVector(j["predicted_pruned"]);
     return c;
 }
 
@@ -231,6 +270,7 @@ Document::Document(ExperimentExecutor executor, QObject* parent) : QObject(paren
     m_status.risk = tr("excess risk –");
     m_status.gap = tr("convex gap –");
     m_status.transport = describe(m_state);
+    m_status.decomposition = tr("decomposition –");
 }
 
 Document::~Document()
@@ -340,6 +380,10 @@ bool Document::validated(ExperimentConfig& config, const QString& what)
     config.seedList.clear();
     config.seedCount = 1;  // the live run is one seed; sweeps use them all
     config.certificate = true;
+    if (m_decomposeRuns) {
+        config.decompose = true;
+        config.prune = true;
+    }
     try {
         config.validate();
     } catch (const std::exception& e) {
@@ -433,6 +477,10 @@ void Document::startLive(const ExperimentConfig& config)
 {
     m_liveConfig = config;
     m_liveResult.reset();
+    if (!m_liveDecompositionNote.isEmpty()) {
+        m_liveDecompositionNote.clear();
+        refreshDecomposition();
+    }
     m_generation = m_liveRunner->request(config);
     emit launched(config, false);
     emit message(tr("Training %1 network, d = %2, n = %3, λ = %4")
@@ -457,6 +505,7 @@ void Document::clearLive()
     m_status.risk = tr("excess risk –");
     // The certificate is computed when a run ends: until then the field says whose gap it would show.
     m_status.gap = tr("convex gap: at the end of the run");
+    m_status.decomposition = tr("decomposition: at the end of the run");
     emit livePointChanged();
     emit statusChanged();
     refreshSpectrum();
@@ -509,6 +558,9 @@ void Document::onFinished(const RunResult& result, quint64 generation)
             emit message(tr("Live run reset"), false);
         } else {
             m_status.gap = tr("convex gap – (cancelled)");
+            m_status.decomposition = tr("decomposition: not computed, the run was cancelled");
+            m_liveDecompositionNote = tr("The live run was cancelled: it has no trained network to decompose.");
+            refreshDecomposition();
             setStatusTransport(tr("Cancelled at iteration %1").arg(m_lastIteration));
             emit message(tr("Cancelled"), false);
         }
@@ -521,6 +573,9 @@ void Document::onFinished(const RunResult& result, quint64 generation)
     if (result.status == sl::Status::Invalid) {
         apply(TransportEvent::RunFailed);
         m_status.gap = tr("convex gap –");
+        m_status.decomposition = tr("decomposition: not computed, the run failed");
+        m_liveDecompositionNote = tr("The live run failed (%1): nothing to decompose.").arg(result.message);
+        refreshDecomposition();
         setStatusTransport(tr("Failed: %1").arg(result.message));
         m_lastError = tr("Run %1: %2").arg(sl::toString(result.status), result.message);
         emit message(m_lastError, true);
@@ -535,6 +590,10 @@ void Document::onFinished(const RunResult& result, quint64 generation)
         m_livePoint = LivePoint{};
         m_liveEigenvalues.clear();
         emit livePointChanged();
+        m_status.decomposition = tr("decomposition: not computed, the run diverged");
+        m_liveDecompositionNote = tr("The live run diverged: its weights are not a trained network, so it is not "
+                                     "decomposed.");
+        refreshDecomposition();
         setStatusTransport(tr("Failed: diverged"));
         m_lastError = tr("Run %1: %2").arg(sl::toString(result.status), result.message);
         emit message(m_lastError, true);
@@ -546,6 +605,7 @@ void Document::onFinished(const RunResult& result, quint64 generation)
     m_status.gap = result.convexGap.computed
         ? tr("convex gap %1 (this run's certificate)").arg(formatNumber(result.convexGap.relativeObjectiveGap))
         : tr("convex gap – (no certificate)");
+    m_status.decomposition = decompositionStatus(result);
     setStatusTransport(tr("Finished: %1").arg(sl::toString(result.status)));
     const double nEff = result.config.problem.nEff();
     m_livePoint.shown = nEff > 0 && result.excessRisk > 0 && std::isfinite(result.excessRisk);
@@ -559,8 +619,13 @@ void Document::onFinished(const RunResult& result, quint64 generation)
 
 // --- sweeps -----------------------------------------------------------------------------------------------------
 
-bool Document::startSweep(const ExperimentConfig& sweep)
+bool Document::startSweep(const ExperimentConfig& requested)
 {
+    ExperimentConfig sweep = requested;
+    if (m_decomposeRuns) {
+        sweep.decompose = true;
+        sweep.prune = true;
+    }
     try {
         sweep.validate();
     } catch (const std::exception& e) {
@@ -696,6 +761,30 @@ RiskCurve Document::buildCurve(const QString& id) const
             c.phase = analysis.predicted.phaseText();
         }
     }
+    // The pruned risk of the same runs (those pruned), at the same points.
+    QVector<RunResult> prunedRuns, predictedRuns;
+    for (const RunResult& r : runs) {
+        if (r.status != sl::Status::Converged || !r.config.prune)
+            continue;
+        if (r.decomposition.computed)
+            prunedRuns.push_back(r);
+        if (r.decomposition.predictedComputed)
+            predictedRuns.push_back(r);
+    }
+    if (!prunedRuns.isEmpty() || !predictedRuns.isEmpty()) {
+        const auto pruned
+            = meanBySamples(prunedRuns, [](const RunResult& r) { return r.decomposition.prunedExcessRisk; });
+        const auto predicted = meanBySamples(
+            predictedRuns, [](const RunResult& r) { return r.decomposition.predictedPrunedExcessRisk; });
+        for (const AggregatePoint& p : points) {
+            const auto it = pruned.find(p.samples);
+            c.prunedMean << (it == pruned.end() ? kNaN : it->second.mean);
+            c.prunedStandardError << (it == pruned.end() || !std::isfinite(it->second.standardError)
+                    ? 0.0
+                    : it->second.standardError);
+            c.predictedPruned << meanAt(predicted, p.samples);
+        }
+    }
     const auto theory = m_curveTheory.find(id);
     if (theory != m_curveTheory.end()) {
         c.theoryNEff = theory->second.nEff;
@@ -706,6 +795,8 @@ RiskCurve Document::buildCurve(const QString& id) const
 
 void Document::refreshCurve(const QString& id)
 {
+    if (m_hasFocus && id == curveId(m_focus, m_focus.problem.weightDecay))
+        refreshDecomposition();
     const RiskCurve c = buildCurve(id);
     if (c.nEff.isEmpty() && c.theoryNEff.isEmpty()) {
         // Nothing to draw yet (no usable point, no theory): not on the plot.
@@ -832,6 +923,11 @@ void Document::refreshSpectrum()
         s.final = true;
         if (m_liveResult->tailFit.computed)
             s.tail = tailFitOf(m_liveResult->tailFit);
+        const DecompositionSummary& d = m_liveResult->decomposition;
+        if (d.computed && m_liveResult->config.prune) {
+            s.pruningThreshold = d.bulkEdge;
+            s.predictedPruningThreshold = d.asymptoticEdge;
+        }
     }
     if (s.eigenvalues.size() >= 3) {
         const sl::BulkEdge bulk = sl::detectBulkEdge(s.eigenvalues);
@@ -841,6 +937,96 @@ void Document::refreshSpectrum()
     }
     m_spectrum = s;
     emit spectrumChanged();
+}
+
+// --- decomposition ----------------------------------------------------------------------------------------------
+
+QString Document::decompositionStatus(const RunResult& result) const
+{
+    const DecompositionSummary& d = result.decomposition;
+    if (!d.requested)
+        return tr("decomposition – (not asked for)");
+    if (!d.computed)
+        return tr("decomposition: %1").arg(d.message);
+    QString text = tr("overfitting %1 · underfitting %2 · approximation %3")
+                       .arg(formatNumber(d.measured.overfitting), formatNumber(d.measured.underfitting),
+                           formatNumber(d.measured.approximation));
+    if (result.config.prune)
+        text += tr(" · pruned %1").arg(formatNumber(d.prunedExcessRisk));
+    return text;
+}
+
+DecompositionState Document::buildDecomposition() const
+{
+    DecompositionState out;
+    if (!m_hasFocus)
+        return out;
+    const double lambda = m_focus.problem.weightDecay;
+    out.curveId = curveId(m_focus, lambda);
+    out.name = tr("λ = %1").arg(lambda, 0, 'g', 4);
+    // The runs the risk curve averages (converged), decomposed; the prediction from those whose state evolution
+    // converged.
+    QVector<RunResult> measured, predicted;
+    for (int i : m_byCurve.value(out.curveId)) {
+        const RunResult& r = m_results[i];
+        if (r.status != sl::Status::Converged || !r.config.decompose)
+            continue;
+        if (r.decomposition.computed)
+            measured.push_back(r);
+        if (r.decomposition.predictedComputed)
+            predicted.push_back(r);
+    }
+    using Getter = std::function<double(const RunResult&)>;
+    const auto over = meanBySamples(measured, [](const RunResult& r) { return r.decomposition.measured.overfitting; });
+    const auto under
+        = meanBySamples(measured, [](const RunResult& r) { return r.decomposition.measured.underfitting; });
+    const auto approx
+        = meanBySamples(measured, [](const RunResult& r) { return r.decomposition.measured.approximation; });
+    const auto risk = meanBySamples(measured, [](const RunResult& r) { return r.excessRisk; });
+    const Getter prunedOf = [](const RunResult& r) { return r.config.prune ? r.decomposition.prunedExcessRisk : kNaN; };
+    const auto pruned = meanBySamples(measured, prunedOf);
+    const auto pOver
+        = meanBySamples(predicted, [](const RunResult& r) { return r.decomposition.predicted.overfitting; });
+    const auto pUnder
+        = meanBySamples(predicted, [](const RunResult& r) { return r.decomposition.predicted.underfitting; });
+    const auto pApprox
+        = meanBySamples(predicted, [](const RunResult& r) { return r.decomposition.predicted.approximation; });
+    const auto pPruned = meanBySamples(predicted,
+        [](const RunResult& r) { return r.config.prune ? r.decomposition.predictedPrunedExcessRisk : kNaN; });
+    std::map<long long, double> nEffOf;
+    for (const auto* points : {&over, &pOver})
+        for (const auto& [n, p] : *points)
+            nEffOf[n] = p.nEff;
+    for (const auto& [n, nEff] : nEffOf) {
+        out.nEff << nEff;
+        const auto it = over.find(n);
+        out.runs << (it == over.end() ? 0 : it->second.count);
+        out.overfitting << meanAt(over, n);
+        out.underfitting << meanAt(under, n);
+        out.approximation << meanAt(approx, n);
+        out.excessRisk << meanAt(risk, n);
+        out.pruned << meanAt(pruned, n);
+        out.predictedOverfitting << meanAt(pOver, n);
+        out.predictedUnderfitting << meanAt(pUnder, n);
+        out.predictedApproximation << meanAt(pApprox, n);
+        out.predictedPruned << meanAt(pPruned, n);
+    }
+    if (!m_liveDecompositionNote.isEmpty())
+        out.message = m_liveDecompositionNote;
+    else if (out.nEff.isEmpty())
+        out.message = tr("No decomposed run on this curve (%1) yet: run it, or sweep it (runs started here are "
+                         "decomposed; see the preset \"Error decomposition\").")
+                          .arg(out.name);
+    return out;
+}
+
+void Document::refreshDecomposition()
+{
+    DecompositionState next = buildDecomposition();
+    if (next == m_decomposition)
+        return;
+    m_decomposition = std::move(next);
+    emit decompositionChanged();
 }
 
 // --- theory -----------------------------------------------------------------------------------------------------
@@ -1051,7 +1237,7 @@ Session Document::toSession(const ExperimentConfig& parameters) const
     }
     doc["transport"] = QString::fromLatin1(toString(m_state));
     doc["status"] = QJsonObject{{"iteration", m_status.iteration}, {"loss", m_status.loss}, {"risk", m_status.risk},
-        {"gap", m_status.gap}, {"transport", m_status.transport}};
+        {"gap", m_status.gap}, {"transport", m_status.transport}, {"decomposition", m_status.decomposition}};
     doc["fit_window"] = QJsonObject{{"from", m_fitFrom}, {"to", m_fitTo}};
     doc["theory"] = theoryJson();
     QJsonArray kept;
@@ -1097,6 +1283,7 @@ void Document::restore(const Session& session)
     m_liveResult.reset();
     m_liveEigenvalues.clear();
     m_livePoint = LivePoint{};
+    m_liveDecompositionNote.clear();
 
     const QJsonObject doc = session.document;
     loadTheoryJson(doc["theory"].toArray());
@@ -1146,6 +1333,7 @@ void Document::restore(const Session& session)
         m_status.risk = status["risk"].toString();
         m_status.gap = status["gap"].toString();
         m_status.transport = status["transport"].toString();
+        m_status.decomposition = status["decomposition"].toString(tr("decomposition –"));
         const QString state = doc["transport"].toString();
         // A session saved mid-run reopens idle: nothing runs until the user asks.
         m_state = state == QLatin1String("finished") ? TransportState::Finished
@@ -1163,10 +1351,11 @@ void Document::restore(const Session& session)
                   .arg(formatNumber(m_liveResult->convexGap.relativeObjectiveGap))
             : tr("convex gap – (no certificate)");
         m_status.transport = tr("Finished: %1").arg(sl::toString(m_liveResult->status));
+        m_status.decomposition = decompositionStatus(*m_liveResult);
         m_state = TransportState::Finished;
     } else {
-        m_status
-            = LiveStatus{tr("iteration –"), tr("loss –"), tr("excess risk –"), tr("convex gap –"), describe(m_state)};
+        m_status = LiveStatus{tr("iteration –"), tr("loss –"), tr("excess risk –"), tr("convex gap –"),
+            describe(m_state), tr("decomposition –")};
     }
     for (const QJsonValue& v : doc["kept"].toArray())
         m_kept.push_back(RiskCurve::fromJson(v.toObject()));

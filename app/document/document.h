@@ -78,6 +78,12 @@ public:
     const std::optional<ExperimentConfig>& liveConfig() const { return m_liveConfig; }
     quint64 liveGeneration() const { return m_generation; }
     int droppedStale() const { return m_droppedStale; }
+    // The finished live run (or the one a session restored); its decomposition is in result.decomposition.
+    const std::optional<RunResult>& liveResult() const { return m_liveResult; }
+    // Live runs and sweeps started from now on carry "decompose" and "prune" (docs/theory/decomposition.md): their
+    // runners split the error and prune off the GUI thread, after training. On by default.
+    void setDecomposeRuns(bool on) { m_decomposeRuns = on; }
+    bool decomposeRuns() const { return m_decomposeRuns; }
 
     // --- sweeps --------------------------------------------------------------------------------------------------
     // Runs every point of `sweep` in parallel; each finished point is stored and added to its curve.
@@ -95,6 +101,8 @@ public:
     const SpectrumState& spectrum() const { return m_spectrum; }
     const LiveStatus& status() const { return m_status; }
     const LivePoint& livePoint() const { return m_livePoint; }
+    // The error decomposition along the current curve (the focus family at the focus λ).
+    const DecompositionState& decomposition() const { return m_decomposition; }
     QVector<SlopeMeasurement> measurements() const;
     // Freezes the focus family's curves as they are now (named with model and d) for comparison.
     int keepCurrentCurves();
@@ -124,6 +132,7 @@ signals:
     void statusChanged();
     void livePointChanged();
     void spectrumChanged();
+    void decompositionChanged();
     // A curve appeared or changed (its points, fit, prediction or theory); the plot updates it in place.
     void curveChanged(const QString& id);
     void curveRemoved(const QString& id);
@@ -173,6 +182,10 @@ private:
     void updateMeasurements();
     // Spectrum: from the live run (or the focus), with the overlay for that exact configuration.
     void refreshSpectrum();
+    // The decomposition view's state: the current curve's decomposed runs, aggregated (emits when it changed).
+    DecompositionState buildDecomposition() const;
+    void refreshDecomposition();
+    QString decompositionStatus(const RunResult& result) const;
 
     // Theory: the overlays the visible curves and the spectrum need, one request at a time.
     void requestTheory();
@@ -203,6 +216,9 @@ private:
     LivePoint m_livePoint;
     LiveStatus m_status;
     SpectrumState m_spectrum;
+    DecompositionState m_decomposition;
+    bool m_decomposeRuns = true;
+    QString m_liveDecompositionNote;  // why the last live run has no decomposition (cancelled, diverged, failed)
 
     QVector<RunResult> m_results;
     // Results by curve id (indices into m_results); the family representative of every curve id.

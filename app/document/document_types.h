@@ -41,6 +41,10 @@ struct RiskCurve {
     QVector<double> bayesNEff, bayesRisk;
     bool bayesRateOnly = false;
     bool kept = false;  // frozen for comparison: no longer follows results or the fit window
+    // Post-hoc pruning (docs/theory/decomposition.md §6), per point of nEff: the seed mean of the runs' pruned
+    // excess risks with its standard error, and the seed mean of their state-evolution predictions. NaN where no
+    // run of that point was pruned (a run without "prune"); empty when none was.
+    QVector<double> prunedMean, prunedStandardError, predictedPruned;
 
     bool operator==(const RiskCurve& o) const;
     bool operator!=(const RiskCurve& o) const { return !(*this == o); }
@@ -64,6 +68,11 @@ struct SpectrumState {
     double predictedAlpha = kNaN;  // α = 1 + 1/γ (inferred)
     QString spectralPhase;  // the spectral-phase rule's label (inferred)
     bool final = false;  // the eigenvalues are the finished run's
+    // The finished run's pruning threshold (docs/theory/decomposition.md §6): its bulk edge, which stands for
+    // 2δ − λε (inferred); NaN when the run was not decomposed, 0 when there is nothing to prune. Beside it the
+    // state evolution's own 2δ − λε (quadratic network; NaN otherwise).
+    double pruningThreshold = kNaN;
+    double predictedPruningThreshold = kNaN;
 };
 
 // The status bar's live fields, as text. Cleared when a run starts; the gap belongs to the last certificate.
@@ -73,6 +82,26 @@ struct LiveStatus {
     QString risk;
     QString gap;
     QString transport;  // "Running", "Paused", "Cancelled at iteration 69", "Finished: converged"
+    // The finished run's measured error terms (docs/theory/decomposition.md §2), or why there are none.
+    QString decomposition;
+};
+
+// The error decomposition along the current curve (the focus family at the focus λ), for the decomposition view:
+// per n_eff the seed means of the measured terms, of the runs' excess risk and pruned risk, and of the state
+// evolution's predicted terms and pruned risk (each run's prediction at its own teacher). The measured terms of
+// every run add up to its excess risk, so their means add up to `excessRisk`. `message` says why there is nothing
+// (or what is missing): no decomposed run yet, or the live run was cancelled or diverged.
+struct DecompositionState {
+    QString curveId;
+    QString name;  // display only: "λ = 0.01"
+    QVector<double> nEff;
+    QVector<int> runs;  // decomposed runs averaged per point
+    QVector<double> overfitting, underfitting, approximation, excessRisk, pruned;
+    QVector<double> predictedOverfitting, predictedUnderfitting, predictedApproximation, predictedPruned;
+    QString message;
+
+    bool operator==(const DecompositionState& o) const;
+    bool operator!=(const DecompositionState& o) const { return !(*this == o); }
 };
 
 // The live run's marker on the risk plot, at the n_eff of the configuration its snapshot belongs to.

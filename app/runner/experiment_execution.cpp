@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace sl::app {
 namespace {
@@ -67,9 +68,24 @@ void decompose(const sl::Problem& problem, const sl::TrainResult& trained, Decom
         out.predictedMessage = out.message;
         return;
     }
+    // The quadratic state evolution first: its 2δ − λε tells the measured split whether the trained spectrum has a
+    // noise bulk at all (docs/theory/decomposition.md §3; at or below 0 nothing is pruned).
+    const double alpha = p.nEff() / p.dimension;  // α = n/d, α_q = n/d², both n_eff/d
+    sl::MatrixStateEvolutionConfig matrixSe;
+    std::optional<sl::MatrixStateEvolutionResult> matrixResult;
+    sl::DecompositionConfig split;
+    if (quadratic && p.weightDecay > 0) {
+        matrixSe.spectrum = problem.teacher.spectrum;
+        matrixSe.alphaQ = alpha;
+        matrixSe.lambda = p.weightDecay;
+        matrixSe.noise = p.noise;
+        matrixResult = sl::MatrixStateEvolution(matrixSe).run({}, cancel);
+        if (matrixResult->ok())
+            split.theoryEdge = 2 * matrixResult->delta - matrixResult->threshold;
+    }
     const sl::ErrorDecomposition measured = quadratic
-        ? sl::decomposeQuadratic(trained.S, problem.teacher.spectrum, problem.teacher.rotation)
-        : sl::decomposeDiagonal(trained.theta, problem.teacher.spectrum);
+        ? sl::decomposeQuadratic(trained.S, problem.teacher.spectrum, problem.teacher.rotation, split)
+        : sl::decomposeDiagonal(trained.theta, problem.teacher.spectrum, split);
     out.message = QString::fromStdString(measured.message);
     if (measured.ok()) {
         out.computed = true;
@@ -82,19 +98,12 @@ void decompose(const sl::Problem& problem, const sl::TrainResult& trained, Decom
         return;
 
     sl::PredictedDecomposition predicted;
-    const double alpha = p.nEff() / p.dimension;  // α = n/d, α_q = n/d², both n_eff/d
     if (quadratic) {
-        if (!(p.weightDecay > 0)) {
+        if (!matrixResult) {
             out.predictedMessage = QStringLiteral("not computed: the quadratic state evolution needs λ > 0");
             return;
         }
-        sl::MatrixStateEvolutionConfig se;
-        se.spectrum = problem.teacher.spectrum;
-        se.alphaQ = alpha;
-        se.lambda = p.weightDecay;
-        se.noise = p.noise;
-        const sl::MatrixStateEvolutionResult r = sl::MatrixStateEvolution(se).run({}, cancel);
-        predicted = sl::predictQuadraticDecomposition(se, r, {}, cancel);
+        predicted = sl::predictQuadraticDecomposition(matrixSe, *matrixResult, {}, cancel);
     } else {
         sl::LassoStateEvolutionConfig se;
         se.teacher = problem.teacher.spectrum;  // the run's own draw θ*, amplitude mode

@@ -66,7 +66,13 @@ EdgeSplit findEdge(const Eigen::VectorXd& x, const DecompositionConfig& config)
     edge.zeroTolerance = config.relativeZeroTolerance * largest;
     const BulkEdge bulk = detectBulkEdge(magnitudes, edge);
     out.zeros = bulk.nZero;
-    if (bulk.status == Status::Converged) {
+    if (config.theoryEdge <= 0) {
+        out.edge = edge.zeroTolerance;
+        std::ostringstream msg;
+        msg << "no noise bulk: the theory's 2δ − λε = " << config.theoryEdge
+            << " ≤ 0, every nonzero eigenvalue counts as a spike and nothing is pruned";
+        out.message = msg.str();
+    } else if (bulk.status == Status::Converged) {
         out.edge = bulk.edge;
         out.found = true;
         out.message = bulk.message;
@@ -84,7 +90,9 @@ struct RawSplit {
     int spikes = 0;
 };
 
-RawSplit splitAt(const SpectralPair& pair, double edge)
+// `edge` separates spikes from the bulk (the zero tolerance when there is no bulk); `pruneAt` is the pruning
+// threshold (0 when there is no bulk: nothing is shrunk, not even by the zero tolerance).
+RawSplit splitAt(const SpectralPair& pair, double edge, double pruneAt)
 {
     const Eigen::VectorXd& r = pair.estimate;
     const Eigen::VectorXd& s = pair.teacher;
@@ -129,7 +137,7 @@ RawSplit splitAt(const SpectralPair& pair, double edge)
             out.over += x * x - 2 * x * wB[j];
         if (!spike[std::size_t(j)])
             out.approx -= 2 * x * wA[j];  // the bulk's share of the recovered directions: their misalignment
-        const double p = std::copysign(std::max(std::abs(x) - edge, 0.0), x);
+        const double p = std::copysign(std::max(std::abs(x) - pruneAt, 0.0), x);
         prunedOwn += p * p;
         prunedCross += p * (wA[j] + wB[j]);
     }
@@ -175,6 +183,8 @@ void DecompositionConfig::validate() const
     requirePositive("gapFactor", gapFactor);
     requireAtLeast("window", window, 1);
     requireNonNegative("relativeZeroTolerance", relativeZeroTolerance);
+    if (!std::isnan(theoryEdge))
+        requireFinite("theoryEdge", theoryEdge);
 }
 
 ErrorDecomposition decomposeSpectralPair(const SpectralPair& pair, double scale, const DecompositionConfig& config)
@@ -190,7 +200,7 @@ ErrorDecomposition decomposeSpectralPair(const SpectralPair& pair, double scale,
     }
     const double d = double(pair.estimate.size());
     const EdgeSplit edge = findEdge(pair.estimate, config);
-    const RawSplit split = splitAt(pair, edge.edge);
+    const RawSplit split = splitAt(pair, edge.edge, edge.found ? edge.edge : 0.0);
     out.status = Status::Converged;
     out.bulkFound = edge.found;
     out.bulkEdge = edge.found ? edge.edge : 0.0;
@@ -369,6 +379,10 @@ PredictedDecomposition predictQuadraticDecomposition(const MatrixStateEvolutionC
         out.message = "cancelled";
         return out;
     }
+    // The state evolution knows its own 2δ − λε: its samples have no noise bulk when it is ≤ 0 (§3).
+    DecompositionConfig sampleConfig = decomposition;
+    if (std::isnan(sampleConfig.theoryEdge))
+        sampleConfig.theoryEdge = 2 * delta - tau;
     std::vector<ErrorDecomposition> parts(samples.size());
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic)
@@ -379,7 +393,7 @@ PredictedDecomposition predictQuadraticDecomposition(const MatrixStateEvolutionC
         pair.teacher = s;
         // The teacher is diag(s): its eigenvectors are the coordinate axes, so C_ji = V_ij².
         pair.overlaps = samples[std::size_t(k)].eigenvectors.transpose().array().square().matrix();
-        parts[std::size_t(k)] = decomposeSpectralPair(pair, 2.0, decomposition);
+        parts[std::size_t(k)] = decomposeSpectralPair(pair, 2.0, sampleConfig);
     }
     ErrorTerms sum{0, 0, 0};
     double edge = 0, spikes = 0, pruned = 0, risk = 0;

@@ -33,6 +33,11 @@ struct DecompositionConfig {
     double gapFactor = 4.0;
     int window = 2;
     double relativeZeroTolerance = kRelativeZeroTolerance;  // the one rule for numerical zeros (core/spectrum)
+    // 2δ − λε where the theory knows it (the state evolution at the run's parameters), NaN where not. At or below 0
+    // the spectrum has no noise bulk (λε ≥ 2δ, the threshold removed it): every nonzero eigenvalue is a spike and
+    // nothing is pruned, whatever the gap rule would read into the spikes (docs/theory/decomposition.md §3). Above
+    // 0 (or NaN) the gap rule decides.
+    double theoryEdge = std::numeric_limits<double>::quiet_NaN();
     void validate() const;  // throws sl::ValidationError naming the parameter
 };
 
@@ -45,9 +50,9 @@ struct SpectralPair {
     Eigen::MatrixXd overlaps;  // d×d, rows = estimate directions, columns = teacher directions; empty: identity
 };
 
-struct ErrorDecomposition {
-    Status status = Status::Invalid;  // Converged when the numbers below are valid
-    std::string message;
+// The common result header (core/common/status.h): Converged when the numbers below are valid, Invalid (with the
+// message) for non-finite weights; `iterations` stays 0 (nothing iterates).
+struct ErrorDecomposition : ResultStatus {
     ErrorTerms terms;
     double excessRisk = std::numeric_limits<double>::quiet_NaN();  // scale·(1/d)‖Ŝ − S*‖², from the same spectra
     double bulkEdge = 0;  // largest |eigenvalue| counted in the bulk; 0 when there is no bulk
@@ -57,7 +62,6 @@ struct ErrorDecomposition {
     // Corollary 2: every eigenvalue shrunk to sign(x)·(|x| − bulkEdge)₊ (the bulk edge is 2δ − λε).
     double pruningThreshold = 0;
     double prunedExcessRisk = std::numeric_limits<double>::quiet_NaN();
-    bool ok() const { return status == Status::Converged; }
 };
 
 // The exact split of docs/theory/decomposition.md §2 for a spectral pair; `scale` multiplies every term (2 for the
@@ -77,9 +81,8 @@ ErrorDecomposition decomposeDiagonal(
 
 // --- Predicted by the state evolution ----------------------------------------------------------------------------
 
-struct PredictedDecomposition {
-    Status status = Status::Invalid;
-    std::string message;
+// Converged, Invalid (the state evolution did not converge: message, no numbers) or Cancelled.
+struct PredictedDecomposition : ResultStatus {
     // The same split applied to the state evolution's own law of Ŝ (docs/theory/decomposition.md §4); the terms add
     // up to `excessRisk`, the state evolution's risk.
     ErrorTerms terms;
@@ -95,7 +98,6 @@ struct PredictedDecomposition {
     ErrorTerms asymptotic;
     double asymptoticEdge = std::numeric_limits<double>::quiet_NaN();  // 2δ − λε (quadratic); NaN (diagonal)
     int asymptoticSpikes = 0;  // K(δ)
-    bool ok() const { return status == Status::Converged; }
 };
 
 // Diagonal network: the LASSO state evolution in amplitude mode at this teacher (`result` must be converged, with

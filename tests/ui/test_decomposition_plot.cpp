@@ -69,6 +69,43 @@ private slots:
         QVERIFY(!legendNames(plot).contains("pruned (measured)"));
         QVERIFY(!plot.toPixmap(400, 300).isNull());
     }
+
+    // The document's state maps field by field; a message is drawn (wrapped) with no numbers, and clearing it
+    // removes the note.
+    void showsTheDocumentsStateAndItsMessage()
+    {
+        sl::app::DecompositionState state;
+        state.nEff = {10, 100};
+        state.overfitting = {0.5, 0.1};
+        state.underfitting = {0.3, 0.2};
+        state.approximation = {0.05, 0.01};
+        state.pruned = {0.4, 0.25};
+        state.predictedOverfitting = {0.45, 0.12};
+        state.predictedUnderfitting = {0.31, 0.19};
+        state.predictedApproximation = {0.04, 0.02};
+        state.predictedPruned = {0.38, 0.26};
+        const sl::ui::DecompositionSeries s = sl::ui::DecompositionSeries::fromState(state);
+        QCOMPARE(s.overfitting, state.overfitting);
+        QCOMPARE(s.predictedApproximation, state.predictedApproximation);
+        QCOMPARE(s.pruned, state.pruned);
+        QCOMPARE(s.predictedPruned, state.predictedPruned);
+
+        sl::ui::DecompositionPlot plot;
+        plot.setSeries({});
+        const QString note = QStringLiteral("The live run was cancelled: it has no trained network to decompose, and "
+                                            "nothing else on this curve was decomposed yet.");
+        plot.setMessage(note);
+        QVERIFY(plot.messageItem());
+        const QStringList lines = plot.messageItem()->text().split('\n');
+        QVERIFY(lines.size() >= 2);
+        for (const QString& line : lines)
+            QVERIFY2(line.size() <= 60, qPrintable(line));
+        QCOMPARE(lines.join(' '), note);
+        for (int i = 0; i < plot.graphCount(); ++i)
+            QCOMPARE(plot.graph(i)->dataCount(), 0);
+        plot.setMessage({});
+        QVERIFY(plot.messageItem() == nullptr);
+    }
 };
 
 QTEST_MAIN(TestDecompositionPlot)

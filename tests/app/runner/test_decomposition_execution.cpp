@@ -159,6 +159,32 @@ private slots:
             QVERIFY(point.decompose && point.prune);
     }
 
+    // Where the quadratic state evolution says λε ≥ 2δ (large λ) the run's measured split has no noise bulk and
+    // prunes nothing (docs/theory/decomposition.md §3): the pruned risk is the risk, overfitting is 0.
+    void quadraticRunWithoutNoiseBulkPrunesNothing()
+    {
+        ExperimentConfig c = diagonalPeak();
+        c.problem.model = sl::ModelKind::Quadratic;
+        c.problem.dimension = 16;
+        c.problem.samples = 2 * 16 * 16;
+        c.problem.weightDecay = 5.0;
+        c.solver = Solver::Lbfgs;
+        c.train = sl::TrainConfig::defaults(sl::Optimizer::Lbfgs);
+        const RunResult r = sl::app::runExperiment(c);
+        QCOMPARE(r.status, sl::Status::Converged);
+        const sl::app::DecompositionSummary& d = r.decomposition;
+        QVERIFY2(d.computed && d.predictedComputed, qPrintable(d.message + " / " + d.predictedMessage));
+        QVERIFY2(
+            2 * d.delta - d.threshold <= 0, qPrintable(QStringLiteral("δ %1 λε %2").arg(d.delta).arg(d.threshold)));
+        QVERIFY2(d.message.contains("no noise bulk"), qPrintable(d.message));
+        QCOMPARE(d.bulkEdge, 0.0);
+        QVERIFY(relative(d.prunedExcessRisk, r.excessRisk) < 1e-10);
+        // Only the optimiser's round-off eigenvalues (below 1e-6·max, the zeros) are left in the "bulk".
+        QVERIFY2(std::abs(d.measured.overfitting) <= 1e-6 * r.excessRisk,
+            qPrintable(QString::number(d.measured.overfitting, 'g', 6)));
+        QVERIFY(relative(d.predictedPrunedExcessRisk, d.predictedExcessRisk) < 1e-10);
+    }
+
     // A cancelled run is not decomposed either.
     void cancelledRunHasNoDecomposition()
     {

@@ -2,6 +2,7 @@
 // Post-hoc pruning (arXiv:2509.24882, Corollary 2) on trained networks against its state-evolution prediction.
 #include "core/decomposition/error_decomposition.h"
 
+#include "core/common/validation.h"
 #include "core/convex/lasso_solver.h"
 #include "core/convex/nuclear_norm_solver.h"
 #include "core/model/diagonal_net.h"
@@ -90,6 +91,79 @@ private slots:
             q.sd);
         QVERIFY(p.mean <= 0.5 * u.mean);
         QVERIFY(std::abs(p.mean - q.mean) <= 2 * p.sd);
+    }
+
+    // Corollary 2 prunes at 2δ − λε; at or below 0 there is nothing to prune (docs/theory/decomposition.md §3).
+    // (1) No bulk found: the pruned risk is the unpruned one exactly (it used to shrink every value by the zero
+    // tolerance, 1e-6·max). (2) A spike tail without a noise bulk (the teacher soft-thresholded, as where λε > 2δ):
+    // the gap rule reads a bulk into the spikes and pruning raises the risk; told 2δ − λε ≤ 0 the split has no bulk
+    // and prunes nothing.
+    void nothingIsPrunedWithoutANoiseBulk()
+    {
+        const int d = 40;
+        Eigen::VectorXd teacher(d), few = Eigen::VectorXd::Zero(d), tail(d);
+        for (int i = 0; i < d; ++i) {
+            teacher[i] = std::sqrt(double(d)) / (i + 1);
+            tail[i] = std::max(teacher[i] - 0.3, 0.0);
+        }
+        few.head(3) = teacher.head(3) * 0.9;
+        const sl::ErrorDecomposition none = sl::decomposeDiagonal(few, teacher);
+        QVERIFY(none.ok() && !none.bulkFound);
+        QCOMPARE(none.pruningThreshold, 0.0);
+        QVERIFY2(std::abs(none.prunedExcessRisk - none.excessRisk) <= 1e-14 * none.excessRisk,
+            qPrintable(QString::number(none.prunedExcessRisk - none.excessRisk, 'g', 17)));
+
+        const sl::ErrorDecomposition misread = sl::decomposeDiagonal(tail, teacher);
+        QVERIFY(misread.ok());
+        QVERIFY2(misread.bulkFound && misread.bulkEdge > 0, misread.message.c_str());
+        QVERIFY(misread.prunedExcessRisk > misread.excessRisk);  // the misreading this guards against
+
+        sl::DecompositionConfig noBulk;
+        noBulk.theoryEdge = -0.2;
+        const sl::ErrorDecomposition fixed = sl::decomposeDiagonal(tail, teacher, noBulk);
+        QVERIFY(fixed.ok() && !fixed.bulkFound);
+        QCOMPARE(fixed.pruningThreshold, 0.0);
+        QCOMPARE(fixed.prunedExcessRisk, fixed.excessRisk);
+        QCOMPARE(fixed.terms.overfitting, 0.0);
+        QVERIFY(std::abs(fixed.excessRisk - misread.excessRisk) <= 1e-12 * misread.excessRisk);
+        QCOMPARE(fixed.spikes, int((tail.array() > 0).count()));
+        // A positive theory edge leaves the gap rule in charge.
+        noBulk.theoryEdge = 0.5;
+        QCOMPARE(sl::decomposeDiagonal(tail, teacher, noBulk).bulkEdge, misread.bulkEdge);
+        noBulk.theoryEdge = std::numeric_limits<double>::infinity();
+        QVERIFY_THROWS_EXCEPTION(sl::ValidationError, sl::decomposeDiagonal(tail, teacher, noBulk));
+    }
+
+    // The quadratic state evolution where λε > 2δ (large λ): its samples have no noise bulk, and the predicted
+    // pruned risk is its risk (each sample pruned at its own, misread, edge raised it before).
+    void predictedQuadraticPrunesNothingWhereTheThresholdIsNegative()
+    {
+        sl::MatrixStateEvolutionConfig se;
+        const int d = 30;
+        se.spectrum.resize(d);
+        for (int i = 0; i < d; ++i)
+            se.spectrum[i] = std::pow(double(i + 1), -1.0);
+        se.spectrum *= std::sqrt(double(d) / se.spectrum.squaredNorm());
+        se.alphaQ = 2.0;
+        se.lambda = 5.0;
+        se.noise = 0.5;
+        const sl::MatrixStateEvolutionResult r = sl::MatrixStateEvolution(se).run();
+        QVERIFY2(r.ok(), r.message.c_str());
+        QVERIFY2(
+            2 * r.delta - r.threshold < 0, qPrintable(QStringLiteral("δ = %1, λε = %2").arg(r.delta).arg(r.threshold)));
+        const sl::PredictedDecomposition p = sl::predictQuadraticDecomposition(se, r);
+        QVERIFY2(p.ok(), p.message.c_str());
+        QCOMPARE(p.bulkEdge, 0.0);
+        QVERIFY(std::abs(p.prunedExcessRisk - p.excessRisk) <= 1e-12 * p.excessRisk);
+        QCOMPARE(p.terms.overfitting, 0.0);
+        // The gap rule alone (a positive edge handed in leaves it in charge) reads a bulk into the spikes.
+        sl::DecompositionConfig gapRule;
+        gapRule.theoryEdge = 1.0;
+        const sl::PredictedDecomposition misread = sl::predictQuadraticDecomposition(se, r, gapRule);
+        qInfo("δ = %.4f, λε = %.4f; gap rule alone: mean edge %.4f, risk %.4f, pruned %.4f", r.delta, r.threshold,
+            misread.bulkEdge, misread.excessRisk, misread.prunedExcessRisk);
+        QVERIFY(misread.bulkEdge > 0);
+        QVERIFY(misread.prunedExcessRisk > misread.excessRisk);
     }
 };
 
