@@ -141,6 +141,8 @@ void MainWindow::buildDecompositionView()
     if (!view)
         view = menuBar()->addMenu(tr("&View"));
     view->addSeparator();
+    // Sweeps decompose while the view is shown (app::Document::setDecomposeSweeps says why not always).
+    connect(dock, &QDockWidget::visibilityChanged, m_document, &app::Document::setDecomposeSweeps);
     QAction* toggle = dock->toggleViewAction();
     toggle->setText(tr("Error decomposition"));
     toggle->setObjectName("decompositionAction");

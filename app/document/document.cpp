@@ -622,7 +622,7 @@ void Document::onFinished(const RunResult& result, quint64 generation)
 bool Document::startSweep(const ExperimentConfig& requested)
 {
     ExperimentConfig sweep = requested;
-    if (m_decomposeRuns) {
+    if (m_decomposeSweeps) {
         sweep.decompose = true;
         sweep.prune = true;
     }

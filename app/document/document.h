@@ -80,10 +80,15 @@ public:
     int droppedStale() const { return m_droppedStale; }
     // The finished live run (or the one a session restored); its decomposition is in result.decomposition.
     const std::optional<RunResult>& liveResult() const { return m_liveResult; }
-    // Live runs and sweeps started from now on carry "decompose" and "prune" (docs/theory/decomposition.md): their
-    // runners split the error and prune off the GUI thread, after training. On by default.
+    // Live runs started from now on carry "decompose" and "prune" (docs/theory/decomposition.md): their runners
+    // split the error and prune off the GUI thread, after training. On by default.
     void setDecomposeRuns(bool on) { m_decomposeRuns = on; }
     bool decomposeRuns() const { return m_decomposeRuns; }
+    // The same for sweeps; off by default, the window turns it on while the decomposition view is shown. The two
+    // flags are part of a configuration's hash, so a decomposed sweep cannot reuse the stored runs of the same points
+    // without them (they have no weights to split): with the flags always on, every preset retrained all its points.
+    void setDecomposeSweeps(bool on) { m_decomposeSweeps = on; }
+    bool decomposeSweeps() const { return m_decomposeSweeps; }
 
     // --- sweeps --------------------------------------------------------------------------------------------------
     // Runs every point of `sweep` in parallel; each finished point is stored and added to its curve.
@@ -218,6 +223,7 @@ private:
     SpectrumState m_spectrum;
     DecompositionState m_decomposition;
     bool m_decomposeRuns = true;
+    bool m_decomposeSweeps = false;
     QString m_liveDecompositionNote;  // why the last live run has no decomposition (cancelled, diverged, failed)
 
     QVector<RunResult> m_results;

@@ -194,6 +194,34 @@ private slots:
         QVERIFY(reopened.decomposition() == doc.decomposition());
     }
 
+    // A sweep keeps the configuration it was asked for (and so its hash: the stored runs of its points are reused)
+    // unless the window asks for decomposed sweeps. With the flags forced on, every preset retrained all its points,
+    // and a second preset applied meanwhile was refused ("a sweep is already running").
+    void sweepsKeepTheirHashUnlessDecompositionIsAsked()
+    {
+        Document doc;
+        QVERIFY(!doc.decomposeSweeps());
+        ExperimentConfig asked = diagonal(20, 1);
+        asked.decompose = false;
+        asked.prune = false;
+        asked.seedCount = 2;
+        QVERIFY(asked.isSweep());
+        QSignalSpy launched(&doc, &Document::launched);
+        QVERIFY(doc.startSweep(asked));
+        QCOMPARE(launched.size(), 1);
+        const auto plain = launched.takeFirst().at(0).value<ExperimentConfig>();
+        QCOMPARE(plain.hash(), asked.hash());
+        QTRY_VERIFY_WITH_TIMEOUT(!doc.sweepIsRunning(), 20000);
+
+        doc.setDecomposeSweeps(true);
+        QVERIFY(doc.startSweep(asked));
+        QCOMPARE(launched.size(), 1);
+        const auto decomposed = launched.takeFirst().at(0).value<ExperimentConfig>();
+        QVERIFY(decomposed.decompose && decomposed.prune);
+        QVERIFY(decomposed.hash() != asked.hash());
+        QTRY_VERIFY_WITH_TIMEOUT(!doc.sweepIsRunning(), 20000);
+    }
+
     // A cancelled live run: the status and the view say why, and carry no numbers.
     void cancelledRunHasAMessageNotNumbers()
     {
