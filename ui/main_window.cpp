@@ -48,9 +48,10 @@ constexpr double kSweepHalfDecades = 1.0;
 constexpr int kSweepPoints = 7;
 // Runs estimated to take longer than this show the single-run progress bar (shorter ones would only flash it).
 constexpr double kRunProgressSeconds = 3.0;
-// The first screen (when no parameters were saved): the Figure 3 diagonal λ = 1 preset's problem at this n_eff, in
-// phase II (predicted slope −(1 − 1/(2γ)) = −1/2 at γ = 1), a run of well under a second. Opening the window starts
-// nothing (a hint says how to run): a run nobody asked for would compete with the theory overlays for the CPU.
+// The first screen (when no parameters were saved): the Figure 3 diagonal λ = 1 preset's problem (d = 100) at this
+// n_eff, in phase VIa of the closed-form diagram, whose predicted slope is not 0 (tests/ui/test_window_help.cpp reads
+// it), a run of about a second. Opening the window starts nothing (a hint says how to run): a run nobody asked for
+// would compete with the theory overlays for the CPU, and reopening the window has always started nothing.
 constexpr const char* kFirstScreenPreset = "fig3-diagonal-unit";
 constexpr double kFirstScreenNEff = 300;
 
@@ -377,9 +378,8 @@ void MainWindow::onParametersEdited()
 
 void MainWindow::onParametersChanged()
 {
-    // A slider never starts a long run without the question: the point is shown, F5 asks and runs it.
-    if (m_liveAction->isChecked()
-        && !(app::estimateRun(asLiveRun(m_panel->experiment())).seconds > app::kLongRunSeconds))
+    // A slider starts a long run only after the question, as the Run button does.
+    if (m_liveAction->isChecked() && confirmLongRun(m_panel->experiment(), false))
         m_document->liveRestart(m_panel->experiment());
     else
         m_document->setFocus(m_panel->experiment());
@@ -441,6 +441,7 @@ void MainWindow::onPhaseClicked(double nEff, double lambda, bool sweep)
     config.problem.samples = ProblemConfig::samplesForNEff(config.problem.model, config.problem.dimension, nEff);
     config.problem.weightDecay = lambda;
     m_panel->setExperiment(config);
+    m_panel->discardPendingChange();  // the click starts the run itself (and asks once when it is long)
     if (sweep)
         startSweep();
     else
@@ -824,6 +825,8 @@ void MainWindow::showFirstScreen(bool restoredParameters)
             m_panel->discardPendingChange();  // opening the window does not start a run
         }
     }
+    if (!m_lastError.isEmpty())
+        return;  // an error (e.g. the store) is the message to read first
     statusBar()->showMessage(tr("Press F5 (Run) to train this point, click the phase diagram to choose another, "
                                 "or pick a figure from the Presets menu"),
         30000);

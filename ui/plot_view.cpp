@@ -73,6 +73,20 @@ double scaledNumber(QObject* owner, const char* key, double current, double scal
     return value;
 }
 
+// For integer attributes (tick lengths, bar widths, icon sizes) the value shown is the rounded one: comparing the
+// attribute with an unrounded value would take every replot's rounding for a new base and grow it without end.
+int scaledInt(QObject* owner, const char* key, int current, double scale)
+{
+    const QByteArray baseKey = QByteArray("slBase_") + key, shownKey = QByteArray("slShown_") + key;
+    const QVariant shown = owner->property(shownKey.constData());
+    const int base
+        = shown.isValid() && shown.toInt() == current ? owner->property(baseKey.constData()).toInt() : current;
+    const int value = std::max(base > 0 ? 1 : 0, qRound(base * scale));
+    owner->setProperty(baseKey.constData(), base);
+    owner->setProperty(shownKey.constData(), value);
+    return value;
+}
+
 QPen scaledPen(QObject* owner, const char* key, QPen pen, double scale)
 {
     if (pen.style() == Qt::NoPen)
@@ -116,7 +130,7 @@ void scaleAxis(QCPAxis* axis, double s)
         axis, "tickPen", [&] { return axis->tickPen(); }, [&](const QPen& p) { axis->setTickPen(p); }, s);
     scalePen(
         axis, "subTick", [&] { return axis->subTickPen(); }, [&](const QPen& p) { axis->setSubTickPen(p); }, s);
-    const int tickLength = qRound(scaledNumber(axis, "tickLength", axis->tickLengthIn(), s));
+    const int tickLength = scaledInt(axis, "tickLength", axis->tickLengthIn(), s);
     if (tickLength != axis->tickLengthIn())
         axis->setTickLengthIn(tickLength);
     if (QCPGrid* grid = axis->grid()) {
@@ -150,8 +164,8 @@ void scaleLegend(QCPLegend* legend, double s)
     for (int i = 0; i < legend->itemCount(); ++i)
         if (!(legend->item(i)->font() == itemFonts[i]))
             legend->item(i)->setFont(itemFonts[i]);
-    const QSize icon(qRound(scaledNumber(legend, "iconW", legend->iconSize().width(), s)),
-        qRound(scaledNumber(legend, "iconH", legend->iconSize().height(), s)));
+    const QSize icon(scaledInt(legend, "iconW", legend->iconSize().width(), s),
+        scaledInt(legend, "iconH", legend->iconSize().height(), s));
     if (icon != legend->iconSize())
         legend->setIconSize(icon);
 }
@@ -185,7 +199,7 @@ void PlotView::applyDisplayScale()
             scaleLegend(legend, s);
         } else if (auto* colourScale = qobject_cast<QCPColorScale*>(element)) {
             scaleAxis(colourScale->axis(), s);
-            const int bar = qRound(scaledNumber(colourScale, "barWidth", colourScale->barWidth(), s));
+            const int bar = scaledInt(colourScale, "barWidth", colourScale->barWidth(), s);
             if (bar != colourScale->barWidth())
                 colourScale->setBarWidth(bar);
         }

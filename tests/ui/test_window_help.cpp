@@ -167,6 +167,12 @@ private slots:
         window.startSweep();
         QCOMPARE(asked.size(), 3);
         QCOMPARE(launched.count(), 0);
+        // A slider move (live restart on) asks too, and declined restarts nothing.
+        sl::app::ExperimentConfig moved = window.parameterPanel()->experiment();
+        moved.problem.seed = 2;
+        window.parameterPanel()->setExperiment(moved);
+        QTRY_COMPARE_WITH_TIMEOUT(asked.size(), 4, 5000);
+        QCOMPARE(launched.count(), 0);
     }
 
     void shortRunDoesNotAsk()

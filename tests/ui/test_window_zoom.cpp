@@ -63,6 +63,7 @@ private slots:
             legend[p] = p->legend->font().pointSizeF();
             pen[p] = p->xAxis->basePen().widthF() > 0 ? p->xAxis->basePen().widthF() : 1.0;
         }
+        const int tickLength = window.phasePlot()->xAxis->tickLengthIn();
         const double panelFont = window.parameterPanel()->font().pointSizeF();
         QVERIFY(panelFont > 0);
 
@@ -80,6 +81,10 @@ private slots:
             QVERIFY(qAbs(p->xAxis->basePen().widthF() - pen[p] * step) < 1e-9);
         }
         QVERIFY(qAbs(window.parameterPanel()->font().pointSizeF() - panelFont * step) < 1e-9);
+        // Integer sizes are rounded once, not again on every replot (they grew without end before).
+        for (int i = 0; i < 5; ++i)
+            window.phasePlot()->replot();
+        QCOMPARE(window.phasePlot()->xAxis->tickLengthIn(), qRound(tickLength * step));
         // A child widget of the panel inherits the larger font (what is drawn).
         auto* spin = window.parameterPanel()->findChild<QAbstractSpinBox*>();
         QVERIFY(spin);
