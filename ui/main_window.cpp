@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/main_window.h"
 
+#include "app/experiment/run_estimate.h"
+#include "core/theory/phase_diagram.h"
 #include "scalinglab/version.h"
 #include "ui/decomposition_plot.h"
 #include "ui/lambda_curve_view.h"
@@ -14,20 +16,29 @@
 
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDesktopServices>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
+#include <QHeaderView>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QScreen>
 #include <QSettings>
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QTableWidget>
+#include <QTextBrowser>
 #include <QToolBar>
+#include <QUrl>
+#include <QVBoxLayout>
 #include <cmath>
 
 namespace sl::ui {
@@ -36,6 +47,24 @@ namespace {
 // A sweep through a point spans one decade of n_eff on each side (log grid).
 constexpr double kSweepHalfDecades = 1.0;
 constexpr int kSweepPoints = 7;
+// Runs estimated to take longer than this show the single-run progress bar (shorter ones would only flash it).
+constexpr double kRunProgressSeconds = 3.0;
+// The first screen (when no parameters were saved): the Figure 3 diagonal λ = 1 preset's problem (d = 100) at this
+// n_eff, in phase VIa of the closed-form diagram, whose predicted slope is not 0 (tests/ui/test_window_help.cpp reads
+// it), a run of about a second. Opening the window starts nothing (a hint says how to run): a run nobody asked for
+// would compete with the theory overlays for the CPU, and reopening the window has always started nothing.
+constexpr const char* kFirstScreenPreset = "fig3-diagonal-unit";
+constexpr double kFirstScreenNEff = 300;
+
+// A configuration as Document::run launches it: one seed, no sweep, the certificate on.
+app::ExperimentConfig asLiveRun(app::ExperimentConfig config)
+{
+    config.sweep = app::SweepSpec{};
+    config.seedList.clear();
+    config.seedCount = 1;
+    config.certificate = true;
+    return config;
+}
 
 }  // namespace
 
@@ -48,10 +77,11 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent) : QMainWindow(
     resize(QSize(1500, 950).boundedTo(available));
 
     m_panel = new ParameterPanel(this);
-    auto* dock = new QDockWidget(tr("Parameters"), this);
-    dock->setObjectName("parameterDock");
-    dock->setWidget(m_panel);
-    addDockWidget(Qt::LeftDockWidgetArea, dock);
+    m_panelBaseFont = m_panel->font();
+    m_dock = new QDockWidget(tr("Parameters"), this);
+    m_dock->setObjectName("parameterDock");
+    m_dock->setWidget(m_panel);
+    addDockWidget(Qt::LeftDockWidgetArea, m_dock);
 
     buildPlots();
     buildActions();
@@ -76,7 +106,9 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent) : QMainWindow(
     if (m_document->storeIsOpen())
         m_document->setTheoryCachePath(QFileInfo(path).absoluteDir().filePath("theory-cache.json"));
 
+    const bool restoredParameters = QSettings().contains("parameters/last");
     restoreSettings();
+    showFirstScreen(restoredParameters);
     onParametersEdited();
     m_document->setFitWindow(m_panel->fitFrom(), m_panel->fitTo());
     m_document->setFocus(panelExperiment());
@@ -117,6 +149,12 @@ void MainWindow::connectDocument()
     connect(d, &app::Document::sweepFinished, this, [this] {
         m_progress->setVisible(false);
         showTransport();
+    });
+    connect(d->liveRunner(), &app::LiveRunner::snapshot, this,
+        [this](const app::LiveSnapshot& s) { updateRunProgress(s.final ? -1 : s.iteration); });
+    connect(d, &app::Document::transportChanged, this, [this] {
+        if (!app::isBusy(m_document->transportState()))
+            updateRunProgress(-1);
     });
 }
 
@@ -301,6 +339,8 @@ void MainWindow::buildActions()
         window->start();
     });
 
+    buildZoomActions(view);
+
     QMenu* presets = menuBar()->addMenu(tr("&Presets"));
     presets->setObjectName("presetsMenu");
     for (const app::Preset& preset : m_presets.presets()) {
@@ -314,8 +354,7 @@ void MainWindow::buildActions()
     }
     presets->setToolTipsVisible(true);
 
-    QMenu* help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About Scaling Lab"), this, &MainWindow::showAbout);
+    buildHelpMenu();
 }
 
 void MainWindow::buildStatusBar()
@@ -339,6 +378,11 @@ void MainWindow::buildStatusBar()
     m_progress->setMaximumWidth(260);
     m_progress->setVisible(false);
     statusBar()->addPermanentWidget(m_progress);
+    m_runProgress = new QProgressBar(this);
+    m_runProgress->setObjectName("runProgress");
+    m_runProgress->setMaximumWidth(260);
+    m_runProgress->setVisible(false);
+    statusBar()->addPermanentWidget(m_runProgress);
     statusBar()->showMessage(tr("Ready"));
 }
 
@@ -349,7 +393,10 @@ app::ExperimentConfig MainWindow::panelExperiment() const
 
 bool MainWindow::startLiveRun()
 {
-    return m_document->run(m_panel->experiment());
+    const app::ExperimentConfig config = m_panel->experiment();
+    if (!confirmLongRun(config, false))
+        return false;
+    return m_document->run(config);
 }
 
 bool MainWindow::startSweep()
@@ -363,6 +410,8 @@ bool MainWindow::startSweep()
     config.sweep.grid.log = true;
     if (config.problem.model == ModelKind::Diagonal)
         config.sweep.grid.from = std::max(config.sweep.grid.from, 1.0);
+    if (!confirmLongRun(config, true))
+        return false;
     return m_document->startSweep(config);
 }
 
@@ -392,7 +441,8 @@ void MainWindow::onParametersEdited()
 
 void MainWindow::onParametersChanged()
 {
-    if (m_liveAction->isChecked())
+    // A slider starts a long run only after the question, as the Run button does.
+    if (m_liveAction->isChecked() && confirmLongRun(m_panel->experiment(), false))
         m_document->liveRestart(m_panel->experiment());
     else
         m_document->setFocus(m_panel->experiment());
@@ -454,6 +504,7 @@ void MainWindow::onPhaseClicked(double nEff, double lambda, bool sweep)
     config.problem.samples = ProblemConfig::samplesForNEff(config.problem.model, config.problem.dimension, nEff);
     config.problem.weightDecay = lambda;
     m_panel->setExperiment(config);
+    m_panel->discardPendingChange();  // the click starts the run itself (and asks once when it is long)
     if (sweep)
         startSweep();
     else
@@ -464,6 +515,8 @@ void MainWindow::applyPreset(const app::Preset& preset)
 {
     m_panel->setExperiment(preset.experiment);
     m_panel->discardPendingChange();  // the preset starts what it describes, once
+    if (!confirmLongRun(preset.experiment, preset.experiment.isSweep()))
+        return;
     if (preset.experiment.isSweep())
         m_document->startSweep(preset.experiment);
     else
@@ -564,8 +617,10 @@ void MainWindow::showAbout()
            "<p>Labels marked <i>inferred</i> are choices the paper does not state (the theory document, "
            "docs/theory/, says for each choice whether it is read, inferred or unknown); <i>follow-up code "
            "defaults</i> are the optimiser settings of the authors' follow-up code.</p>"
+           "<p>Paper: <a href=\"%3\">arXiv:2509.24882</a>. Help → Getting started explains the views and the "
+           "presets.</p>"
            "<p>Licensed under the GNU GPL, version 3 or later.</p>")
-            .arg(kVersion, QString(kPaperReference).toHtmlEscaped()));
+            .arg(kVersion, QString(kPaperReference).toHtmlEscaped(), QString::fromLatin1(kPaperUrl)));
 }
 
 void MainWindow::restoreSettings()
@@ -581,6 +636,7 @@ void MainWindow::restoreSettings()
         }
     }
     m_logSpectrumAction->setChecked(settings.value("view/spectrumLog", false).toBool());
+    setZoom(settings.value("view/zoom", 1.0).toDouble());
 }
 
 void MainWindow::saveSettings()
@@ -590,15 +646,305 @@ void MainWindow::saveSettings()
     settings.setValue("window/state", saveState());
     settings.setValue("parameters/last", QJsonDocument(m_panel->experiment().toJson()).toJson(QJsonDocument::Compact));
     settings.setValue("view/spectrumLog", m_spectrumPlot->logView());
+    settings.setValue("view/zoom", m_zoom);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    setPresentationMode(false);  // the saved layout is the normal one
     saveSettings();
     m_document->saveTheoryCache();
     m_document->cancel();
     m_document->cancelSweep();
     event->accept();
+}
+
+// --- zoom and presentation (issue 16, item 7) --------------------------------------------------------------------
+
+const QVector<double>& MainWindow::zoomLevels()
+{
+    static const QVector<double> levels = {0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0};
+    return levels;
+}
+
+void MainWindow::buildZoomActions(QMenu* view)
+{
+    view->addSeparator();
+    QAction* zoomIn = view->addAction(tr("Zoom in"), this, &MainWindow::zoomIn);
+    zoomIn->setObjectName("zoomInAction");
+    zoomIn->setShortcuts({QKeySequence::ZoomIn, QKeySequence(Qt::CTRL | Qt::Key_Equal)});
+    QAction* zoomOut = view->addAction(tr("Zoom out"), this, &MainWindow::zoomOut);
+    zoomOut->setObjectName("zoomOutAction");
+    zoomOut->setShortcut(QKeySequence::ZoomOut);
+    QAction* reset = view->addAction(tr("Reset zoom"), this, &MainWindow::resetZoom);
+    reset->setObjectName("resetZoomAction");
+    reset->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    m_presentationAction = view->addAction(tr("Presentation mode"));
+    m_presentationAction->setObjectName("presentationAction");
+    m_presentationAction->setCheckable(true);
+    m_presentationAction->setShortcut(Qt::Key_F11);
+    m_presentationAction->setToolTip(tr("Full screen, larger fonts and thicker lines, the parameter panel hidden"));
+    connect(m_presentationAction, &QAction::toggled, this, &MainWindow::setPresentationMode);
+    for (QAction* a : {zoomIn, zoomOut, reset, m_presentationAction})
+        addAction(a);  // the shortcuts also work while the menu bar is hidden (full screen)
+    view->addSeparator();
+    // The dock's own toggle: checked while the panel is shown, whoever closed it.
+    QAction* parameters = m_dock->toggleViewAction();
+    parameters->setText(tr("Parameters"));
+    parameters->setObjectName("parametersAction");
+    parameters->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+    view->addAction(parameters);
+    addAction(parameters);
+}
+
+void MainWindow::setZoom(double zoom)
+{
+    const QVector<double>& levels = zoomLevels();
+    if (!(zoom > 0) || !std::isfinite(zoom))
+        zoom = 1.0;
+    m_zoom = std::clamp(zoom, levels.front(), levels.back());
+    applyDisplayScale();
+}
+
+void MainWindow::zoomIn()
+{
+    for (double level : zoomLevels())
+        if (level > m_zoom + 1e-9) {
+            setZoom(level);
+            break;
+        }
+    statusBar()->showMessage(tr("Zoom %1 %").arg(qRound(m_zoom * 100)), 2000);
+}
+
+void MainWindow::zoomOut()
+{
+    const QVector<double>& levels = zoomLevels();
+    for (auto it = levels.rbegin(); it != levels.rend(); ++it)
+        if (*it < m_zoom - 1e-9) {
+            setZoom(*it);
+            break;
+        }
+    statusBar()->showMessage(tr("Zoom %1 %").arg(qRound(m_zoom * 100)), 2000);
+}
+
+double MainWindow::displayScale() const
+{
+    return m_zoom * (m_presentation ? kPresentationScale : 1.0);
+}
+
+void MainWindow::applyDisplayScale()
+{
+    const double scale = displayScale();
+    for (PlotView* plot : findChildren<PlotView*>())
+        plot->setDisplayScale(scale);
+    QFont font = m_panelBaseFont;
+    if (font.pointSizeF() > 0)
+        font.setPointSizeF(m_panelBaseFont.pointSizeF() * scale);
+    else if (font.pixelSize() > 0)
+        font.setPixelSize(std::max(1, qRound(m_panelBaseFont.pixelSize() * scale)));
+    m_panel->setFont(font);
+}
+
+void MainWindow::setPresentationMode(bool on)
+{
+    if (on == m_presentation)
+        return;
+    m_presentation = on;
+    if (on) {
+        m_dockVisibleBeforePresentation = m_dock->isVisible() || !isVisible();
+        m_stateBeforePresentation = windowState();
+        m_dock->hide();
+        setWindowState(windowState() | Qt::WindowFullScreen);
+        statusBar()->showMessage(tr("Presentation mode: F11 or View → Presentation mode leaves it"), 5000);
+    } else {
+        m_dock->setVisible(m_dockVisibleBeforePresentation);
+        setWindowState(m_stateBeforePresentation);
+    }
+    if (m_presentationAction && m_presentationAction->isChecked() != on) {
+        const QSignalBlocker block(m_presentationAction);
+        m_presentationAction->setChecked(on);
+    }
+    applyDisplayScale();
+}
+
+// --- help (issue 16, item 8) ------------------------------------------------------------------------------------
+
+void MainWindow::buildHelpMenu()
+{
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->setObjectName("helpMenu");
+    QAction* start = help->addAction(tr("&Getting started"), this, &MainWindow::showGettingStarted);
+    start->setShortcut(QKeySequence::HelpContents);
+    help->addAction(tr("&Keyboard shortcuts"), this, &MainWindow::showShortcuts);
+    help->addAction(tr("The &paper (arXiv:2509.24882)"), this,
+        [] { QDesktopServices::openUrl(QUrl(QString::fromLatin1(kPaperUrl))); });
+    help->addSeparator();
+    help->addAction(tr("&About Scaling Lab"), this, &MainWindow::showAbout);
+}
+
+QDialog* MainWindow::showShortcuts()
+{
+    // Every action of the window with a shortcut, as the actions say it (text and key sequences).
+    QVector<QPair<QString, QString>> rows;
+    QSet<QAction*> seen;
+    for (QAction* action : findChildren<QAction*>()) {
+        if (action->shortcuts().isEmpty() || seen.contains(action))
+            continue;
+        seen.insert(action);
+        QStringList keys;
+        for (const QKeySequence& key : action->shortcuts())
+            keys << key.toString(QKeySequence::NativeText);
+        rows.push_back({action->text().remove('&'), keys.join(tr(" or "))});
+    }
+    std::sort(rows.begin(), rows.end());
+    auto* dialog = new QDialog(this);
+    dialog->setObjectName("shortcutsDialog");
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Keyboard shortcuts"));
+    auto* table = new QTableWidget(int(rows.size()), 2, dialog);
+    table->setObjectName("shortcutsTable");
+    table->setHorizontalHeaderLabels({tr("Action"), tr("Shortcut")});
+    table->verticalHeader()->hide();
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    for (int r = 0; r < rows.size(); ++r) {
+        table->setItem(r, 0, new QTableWidgetItem(rows[r].first));
+        table->setItem(r, 1, new QTableWidgetItem(rows[r].second));
+    }
+    table->resizeColumnsToContents();
+    table->horizontalHeader()->setStretchLastSection(true);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
+    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::close);
+    auto* layout = new QVBoxLayout(dialog);
+    layout->addWidget(table);
+    layout->addWidget(buttons);
+    dialog->resize(520, 560);
+    dialog->show();
+    return dialog;
+}
+
+QDialog* MainWindow::showGettingStarted()
+{
+    QStringList presetItems;
+    for (const app::Preset& preset : m_presets.presets())
+        presetItems << QStringLiteral("<li>%1</li>").arg(preset.name.toHtmlEscaped());
+    const QString html = tr(
+        "<h2>Getting started</h2>"
+        "<p>Scaling Lab trains shallow networks with weight decay and compares them with the theory of "
+        "<a href=\"%1\">arXiv:2509.24882</a>.</p>"
+        "<h3>The views</h3><ul>"
+        "<li><b>Risk plot</b> (left): the excess risk against the effective sample size n_eff, measured points with "
+        "error bars over seeds, the state-evolution curve and the predicted slope of the point's phase.</li>"
+        "<li><b>Spectrum</b> (top right): the eigenvalues of the trained weights against the state-evolution "
+        "spectrum, with the power-law tail fit. Ctrl+L switches to log-log axes.</li>"
+        "<li><b>Phase diagram</b> (bottom right): the predicted slope of R against n_eff over (n_eff, λ). Click a "
+        "point to train there; Shift+click sweeps n_eff through it.</li>"
+        "<li><b>Parameters</b> (left panel, View → Parameters): model, d, p, n_eff, λ, γ, Δ, teacher, seed, "
+        "solver. The status bar shows the iteration, loss, risk, convex gap and the point's phase.</li></ul>"
+        "<h3>Reproducing the paper's figures</h3>"
+        "<p>Each entry of the Presets menu sets up one panel of a figure at sizes that run in seconds to minutes "
+        "and starts it; its tooltip and the status bar say how it differs from the paper. Figure 2 and 4 presets "
+        "show spectra in one phase; Figure 3 and 5 presets sweep n_eff for a risk curve (λ = 1/d, 1, √d). "
+        "View → Keep current curves freezes curves for comparison. The presets:</p><ul>%2</ul>"
+        "<h3>What starts and restarts a run</h3><ul>"
+        "<li>Run (F5) trains the panel's point; Sweep (F9) sweeps n_eff over two decades through it with every "
+        "seed.</li>"
+        "<li>With Run → Restart on every change checked, changing any problem or solver parameter restarts the "
+        "live run once you stop dragging (the seed count does not: it only matters for sweeps).</li>"
+        "<li>A click in the phase diagram and a preset start runs too. A run estimated to take longer than "
+        "%3 s asks first, with its estimated memory and time.</li>"
+        "<li>Pause (F6), Step (F7), Cancel (Esc) and Reset (Ctrl+R) control the live run.</li></ul>"
+        "<h3>Seeing it</h3><p>View → Zoom in/out (Ctrl++, Ctrl+−, Ctrl+0) scales every font and line; "
+        "Presentation mode (F11) is full screen with large fonts and no panel. Help → Keyboard shortcuts lists "
+        "every shortcut. The theory behind each view is in the repository's docs/theory/ folder.</p>")
+                             .arg(QString::fromLatin1(kPaperUrl), presetItems.join(QString()))
+                             .arg(app::kLongRunSeconds);
+    auto* dialog = new QDialog(this);
+    dialog->setObjectName("gettingStartedDialog");
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Getting started"));
+    auto* browser = new QTextBrowser(dialog);
+    browser->setObjectName("gettingStartedText");
+    browser->setOpenExternalLinks(true);
+    browser->setHtml(html);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
+    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::close);
+    auto* layout = new QVBoxLayout(dialog);
+    layout->addWidget(browser);
+    layout->addWidget(buttons);
+    dialog->resize(640, 640);
+    dialog->show();
+    return dialog;
+}
+
+// --- first screen (issue 16, item 9) ----------------------------------------------------------------------------
+
+void MainWindow::showFirstScreen(bool restoredParameters)
+{
+    if (!restoredParameters) {
+        if (const app::Preset* preset = m_presets.find(QString::fromLatin1(kFirstScreenPreset))) {
+            app::ExperimentConfig config = preset->experiment;
+            config.sweep = app::SweepSpec{};
+            config.problem.samples
+                = ProblemConfig::samplesForNEff(config.problem.model, config.problem.dimension, kFirstScreenNEff);
+            m_panel->setExperiment(config);
+            m_panel->discardPendingChange();  // opening the window does not start a run
+        }
+    }
+    if (!m_lastError.isEmpty())
+        return;  // an error (e.g. the store) is the message to read first
+    statusBar()->showMessage(tr("Press F5 (Run) to train this point, click the phase diagram to choose another, "
+                                "or pick a figure from the Presets menu"),
+        30000);
+}
+
+// --- long runs (issue 16, item 11) ------------------------------------------------------------------------------
+
+bool MainWindow::confirmLongRun(const app::ExperimentConfig& requested, bool sweep)
+{
+    const app::ExperimentConfig config = sweep ? requested : asLiveRun(requested);
+    const app::RunEstimate estimate = app::estimateRun(config);
+    m_runExpectedIterations = sweep || estimate.seconds < kRunProgressSeconds ? 0 : estimate.iterations;
+    if (!(estimate.seconds > app::kLongRunSeconds))
+        return true;
+    const QString text
+        = tr("This %1 needs %2.").arg(sweep ? tr("sweep") : tr("run"), QString::fromStdString(estimate.text()));
+    m_lastLongRunQuestion = text;
+    bool run = false;
+    if (m_confirmRun) {
+        run = m_confirmRun(text);
+    } else {
+        QMessageBox box(
+            QMessageBox::Question, tr("Long run"), text + "\n\n" + tr("Start it?"), QMessageBox::NoButton, this);
+        QPushButton* runButton = box.addButton(tr("Run"), QMessageBox::AcceptRole);
+        box.addButton(QMessageBox::Cancel);
+        box.setDefaultButton(QMessageBox::Cancel);
+        box.exec();
+        run = box.clickedButton() == runButton;
+    }
+    if (!run) {
+        m_runExpectedIterations = 0;
+        statusBar()->showMessage(tr("Not started (%1)").arg(QString::fromStdString(estimate.text())), 10000);
+    }
+    return run;
+}
+
+void MainWindow::updateRunProgress(int iteration)
+{
+    if (iteration < 0 || m_runExpectedIterations <= 0) {
+        m_runProgress->setVisible(false);
+        m_runClock.invalidate();
+        return;
+    }
+    if (!m_runClock.isValid() || iteration == 0)
+        m_runClock.start();
+    const int expected = int(std::ceil(m_runExpectedIterations));
+    m_runProgress->setVisible(true);
+    m_runProgress->setRange(0, expected);
+    m_runProgress->setValue(std::min(iteration, expected));
+    const double perIteration = iteration > 0 ? double(m_runClock.elapsed()) / 1000.0 / iteration : 0;
+    m_runProgress->setFormat(iteration < expected && perIteration > 0
+            ? tr("iteration %1, ETA ~%2 s (estimate)").arg(iteration).arg(qRound(perIteration * (expected - iteration)))
+            : tr("iteration %1, past the estimate").arg(iteration));
 }
 
 }  // namespace sl::ui

@@ -4,12 +4,17 @@
 #include "app/document/document.h"
 #include "app/presets/preset_library.h"
 
+#include <QElapsedTimer>
+#include <QFont>
 #include <QMainWindow>
 #include <QPointer>
+#include <functional>
 #include <memory>
 #include <optional>
 
 class QAction;
+class QDialog;
+class QDockWidget;
 class QLabel;
 class QProgressBar;
 
@@ -58,6 +63,37 @@ public:
     // The last message shown to the user about a refused action or an error.
     QString lastError() const { return m_lastError; }
 
+    // --- zoom and presentation (View menu) ---
+    // The zoom levels View → Zoom in/out step through; 1 is 100 %. Remembered in QSettings ("view/zoom").
+    static const QVector<double>& zoomLevels();
+    // Presentation mode multiplies the zoom by this (and hides the parameter panel, full screen).
+    static constexpr double kPresentationScale = 1.6;
+    double zoom() const { return m_zoom; }
+    void setZoom(double zoom);
+    void zoomIn();
+    void zoomOut();
+    void resetZoom() { setZoom(1.0); }
+    // What the plots and the panel are drawn at: zoom × (presentation ? kPresentationScale : 1).
+    double displayScale() const;
+    bool presentationMode() const { return m_presentation; }
+    void setPresentationMode(bool on);
+    QDockWidget* parameterDock() const { return m_dock; }
+
+    // --- help ---
+    // Help → Keyboard shortcuts: a table of every action of the window that has a shortcut (built from the actions).
+    QDialog* showShortcuts();
+    // Help → Getting started.
+    QDialog* showGettingStarted();
+    static constexpr const char* kPaperUrl = "https://arxiv.org/abs/2509.24882";
+
+    // --- long runs ---
+    // Asked before a run whose estimate (app/experiment/run_estimate.h) exceeds kLongRunSeconds, with the estimate in
+    // words; true runs it. Default: a QMessageBox with Run / Cancel. Tests install an answer.
+    using RunConfirmation = std::function<bool(const QString& estimate)>;
+    void setRunConfirmation(RunConfirmation confirm) { m_confirmRun = std::move(confirm); }
+    // The estimate's words of the last run that asked (empty when none asked).
+    QString lastLongRunQuestion() const { return m_lastLongRunQuestion; }
+
 signals:
     // The configuration handed to the runner (live run or sweep): tests assert what the runner received.
     void experimentLaunched(const sl::app::ExperimentConfig& config, bool sweep);
@@ -69,6 +105,15 @@ private:
     void buildPlots();
     void buildActions();
     void buildStatusBar();
+    // Separate builders so the View and Help menus merge easily with other work on the window.
+    void buildZoomActions(QMenu* view);
+    void buildHelpMenu();
+    void applyDisplayScale();
+    // The first screen: a point with a non-zero predicted slope when no parameters were saved, and the hint.
+    void showFirstScreen(bool restoredParameters);
+    // Estimates `config` as it will be launched and asks when it is long; false: the user declined.
+    bool confirmLongRun(const app::ExperimentConfig& config, bool sweep);
+    void updateRunProgress(int iteration);
     void restoreSettings();
     void saveSettings();
     void connectDocument();
@@ -122,6 +167,19 @@ private:
     DecompositionPlot* m_decompositionPlot = nullptr;
     QAction* m_showPrunedAction = nullptr;
     QLabel* m_decompositionLabel = nullptr;
+    QDockWidget* m_dock = nullptr;
+    QAction* m_presentationAction = nullptr;
+    double m_zoom = 1.0;
+    bool m_presentation = false;
+    bool m_dockVisibleBeforePresentation = true;
+    Qt::WindowStates m_stateBeforePresentation = Qt::WindowNoState;
+    QFont m_panelBaseFont;
+    RunConfirmation m_confirmRun;
+    QString m_lastLongRunQuestion;
+    // The single run's progress bar: iterations against the estimate's assumed count, ETA from the measured rate.
+    QProgressBar* m_runProgress = nullptr;
+    double m_runExpectedIterations = 0;
+    QElapsedTimer m_runClock;
 };
 
 }  // namespace sl::ui

@@ -107,6 +107,7 @@ ParameterPanel::ParameterPanel(QWidget* parent) : QWidget(parent)
     solverForm->addRow(tr("Max iterations"), m_maxIterations);
     m_learningRate = new SliderSpinBox(0.0, 1.0, 0.0, Scale::Linear, 5, solverBox);
     m_learningRate->setObjectName("learningRate");
+    m_learningRate->spinBox()->setSpecialValueText(tr("default"));  // 0 means the solver's default
     m_learningRate->setToolTip(tr("Step size of GD/Adam; 0 uses the follow-up code default (GD 1e-2, Adam 1e-3)."));
     solverForm->addRow(tr("Learning rate"), m_learningRate);
     m_seeds = new QSpinBox(solverBox);

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/plot_view.h"
 
+#include <algorithm>
+#include <cmath>
+
 namespace sl::ui {
 
 PlotView::PlotView(const QString& title, QWidget* parent) : QCustomPlot(parent)
@@ -9,6 +12,7 @@ PlotView::PlotView(const QString& title, QWidget* parent) : QCustomPlot(parent)
     m_title = new QCPTextElement(this, title, QFont("sans", 11, QFont::Bold));
     plotLayout()->addElement(0, 0, m_title);
     setNoAntialiasingOnDrag(true);
+    connect(this, &QCustomPlot::beforeReplot, this, &PlotView::applyDisplayScale);
     m_replotTimer.setSingleShot(true);
     m_replotTimer.setInterval(1000 / kMaxFramesPerSecond);
     connect(&m_replotTimer, &QTimer::timeout, this, [this] {
@@ -31,6 +35,211 @@ void PlotView::scheduleReplot()
         replot(rpQueuedReplot);
         m_replotTimer.start();
     }
+}
+
+}  // namespace sl::ui
+
+namespace sl::ui {
+namespace {
+
+// Each scaled attribute remembers, as dynamic properties of its owner, the size the view set (the base) and the
+// scaled value last shown. A value that differs from the one shown was set anew by the view: it is the new base.
+QFont scaledFont(QObject* owner, const char* key, const QFont& current, double scale)
+{
+    const QByteArray baseKey = QByteArray("slBaseFont_") + key, shownKey = QByteArray("slShownFont_") + key;
+    const QVariant shown = owner->property(shownKey.constData());
+    const QFont base = shown.isValid() && shown.value<QFont>() == current
+        ? owner->property(baseKey.constData()).value<QFont>()
+        : current;
+    QFont font = base;
+    if (base.pointSizeF() > 0)
+        font.setPointSizeF(base.pointSizeF() * scale);
+    else if (base.pixelSize() > 0)
+        font.setPixelSize(std::max(1, qRound(base.pixelSize() * scale)));
+    owner->setProperty(baseKey.constData(), base);
+    owner->setProperty(shownKey.constData(), font);
+    return font;
+}
+
+double scaledNumber(QObject* owner, const char* key, double current, double scale)
+{
+    const QByteArray baseKey = QByteArray("slBase_") + key, shownKey = QByteArray("slShown_") + key;
+    const QVariant shown = owner->property(shownKey.constData());
+    const double base
+        = shown.isValid() && shown.toDouble() == current ? owner->property(baseKey.constData()).toDouble() : current;
+    const double value = base * scale;
+    owner->setProperty(baseKey.constData(), base);
+    owner->setProperty(shownKey.constData(), value);
+    return value;
+}
+
+// For integer attributes (tick lengths, bar widths, icon sizes) the value shown is the rounded one: comparing the
+// attribute with an unrounded value would take every replot's rounding for a new base and grow it without end.
+int scaledInt(QObject* owner, const char* key, int current, double scale)
+{
+    const QByteArray baseKey = QByteArray("slBase_") + key, shownKey = QByteArray("slShown_") + key;
+    const QVariant shown = owner->property(shownKey.constData());
+    const int base
+        = shown.isValid() && shown.toInt() == current ? owner->property(baseKey.constData()).toInt() : current;
+    const int value = std::max(base > 0 ? 1 : 0, qRound(base * scale));
+    owner->setProperty(baseKey.constData(), base);
+    owner->setProperty(shownKey.constData(), value);
+    return value;
+}
+
+QPen scaledPen(QObject* owner, const char* key, QPen pen, double scale)
+{
+    if (pen.style() == Qt::NoPen)
+        return pen;
+    // Width 0 is Qt's cosmetic 1-pixel pen.
+    pen.setWidthF(scaledNumber(owner, key, pen.widthF() > 0 ? pen.widthF() : 1.0, scale));
+    return pen;
+}
+
+template <typename Get, typename Set>
+void scaleFont(QObject* owner, const char* key, Get get, Set set, double scale)
+{
+    const QFont font = scaledFont(owner, key, get(), scale);
+    if (!(font == get()))
+        set(font);
+}
+
+template <typename Get, typename Set>
+void scalePen(QObject* owner, const char* key, Get get, Set set, double scale)
+{
+    const QPen pen = scaledPen(owner, key, get(), scale);
+    if (pen != get())
+        set(pen);
+}
+
+void scaleAxis(QCPAxis* axis, double s)
+{
+    scaleFont(
+        axis, "label", [&] { return axis->labelFont(); }, [&](const QFont& f) { axis->setLabelFont(f); }, s);
+    scaleFont(
+        axis, "tick", [&] { return axis->tickLabelFont(); }, [&](const QFont& f) { axis->setTickLabelFont(f); }, s);
+    scaleFont(
+        axis, "selLabel", [&] { return axis->selectedLabelFont(); },
+        [&](const QFont& f) { axis->setSelectedLabelFont(f); }, s);
+    scaleFont(
+        axis, "selTick", [&] { return axis->selectedTickLabelFont(); },
+        [&](const QFont& f) { axis->setSelectedTickLabelFont(f); }, s);
+    scalePen(
+        axis, "base", [&] { return axis->basePen(); }, [&](const QPen& p) { axis->setBasePen(p); }, s);
+    scalePen(
+        axis, "tickPen", [&] { return axis->tickPen(); }, [&](const QPen& p) { axis->setTickPen(p); }, s);
+    scalePen(
+        axis, "subTick", [&] { return axis->subTickPen(); }, [&](const QPen& p) { axis->setSubTickPen(p); }, s);
+    const int tickLength = scaledInt(axis, "tickLength", axis->tickLengthIn(), s);
+    if (tickLength != axis->tickLengthIn())
+        axis->setTickLengthIn(tickLength);
+    if (QCPGrid* grid = axis->grid()) {
+        scalePen(
+            grid, "grid", [&] { return grid->pen(); }, [&](const QPen& p) { grid->setPen(p); }, s);
+        scalePen(
+            grid, "subGrid", [&] { return grid->subGridPen(); }, [&](const QPen& p) { grid->setSubGridPen(p); }, s);
+        scalePen(
+            grid, "zeroLine", [&] { return grid->zeroLinePen(); }, [&](const QPen& p) { grid->setZeroLinePen(p); }, s);
+    }
+}
+
+void scaleLegend(QCPLegend* legend, double s)
+{
+    // QCPLegend::setFont also resets every item's font: the items' scaled fonts are taken first and set after.
+    // A new item takes the legend's (scaled) font: its base is the legend's base, not that font again.
+    const QVariant legendShown = legend->property("slShownFont_font");
+    for (int i = 0; i < legend->itemCount(); ++i) {
+        QCPAbstractLegendItem* item = legend->item(i);
+        if (!item->property("slShownFont_font").isValid() && legendShown.isValid()
+            && item->font() == legendShown.value<QFont>()) {
+            item->setProperty("slBaseFont_font", legend->property("slBaseFont_font"));
+            item->setProperty("slShownFont_font", legendShown);
+        }
+    }
+    QVector<QFont> itemFonts;
+    for (int i = 0; i < legend->itemCount(); ++i)
+        itemFonts << scaledFont(legend->item(i), "font", legend->item(i)->font(), s);
+    scaleFont(
+        legend, "font", [&] { return legend->font(); }, [&](const QFont& f) { legend->setFont(f); }, s);
+    for (int i = 0; i < legend->itemCount(); ++i)
+        if (!(legend->item(i)->font() == itemFonts[i]))
+            legend->item(i)->setFont(itemFonts[i]);
+    const QSize icon(scaledInt(legend, "iconW", legend->iconSize().width(), s),
+        scaledInt(legend, "iconH", legend->iconSize().height(), s));
+    if (icon != legend->iconSize())
+        legend->setIconSize(icon);
+}
+
+}  // namespace
+
+void PlotView::setDisplayScale(double scale)
+{
+    if (!(scale > 0) || !std::isfinite(scale) || scale == m_displayScale)
+        return;
+    m_displayScale = scale;
+    applyDisplayScale();
+    replot(rpQueuedReplot);
+}
+
+void PlotView::applyDisplayScale()
+{
+    if (m_displayScale == 1.0 && !m_displayScaled)
+        return;  // nothing was ever scaled: the views' own sizes stand
+    m_displayScaled = true;
+    const double s = m_displayScale;
+    QList<QCPLayoutElement*> elements = plotLayout()->elements(true);
+    for (QCPLayoutElement* element : elements) {
+        if (auto* text = qobject_cast<QCPTextElement*>(element)) {
+            scaleFont(
+                text, "font", [&] { return text->font(); }, [&](const QFont& f) { text->setFont(f); }, s);
+        } else if (auto* rect = qobject_cast<QCPAxisRect*>(element)) {
+            for (QCPAxis* axis : rect->axes())
+                scaleAxis(axis, s);  // its inset legend comes as an element of its own (elements(true))
+        } else if (auto* legend = qobject_cast<QCPLegend*>(element)) {
+            scaleLegend(legend, s);
+        } else if (auto* colourScale = qobject_cast<QCPColorScale*>(element)) {
+            scaleAxis(colourScale->axis(), s);
+            const int bar = scaledInt(colourScale, "barWidth", colourScale->barWidth(), s);
+            if (bar != colourScale->barWidth())
+                colourScale->setBarWidth(bar);
+        }
+    }
+    for (int i = 0; i < plottableCount(); ++i) {
+        QCPAbstractPlottable* plottable = this->plottable(i);
+        scalePen(
+            plottable, "pen", [&] { return plottable->pen(); }, [&](const QPen& p) { plottable->setPen(p); }, s);
+        if (auto* graph = qobject_cast<QCPGraph*>(plottable)) {
+            QCPScatterStyle style = graph->scatterStyle();
+            if (!style.isNone()) {
+                const double size = scaledNumber(graph, "scatterSize", style.size(), s);
+                const QPen pen = scaledPen(graph, "scatterPen", style.pen(), s);
+                if (size != style.size() || pen != style.pen()) {
+                    style.setSize(size);
+                    style.setPen(pen);
+                    graph->setScatterStyle(style);
+                }
+            }
+        }
+    }
+    for (int i = 0; i < itemCount(); ++i) {
+        QCPAbstractItem* item = this->item(i);
+        if (auto* text = qobject_cast<QCPItemText*>(item)) {
+            scaleFont(
+                text, "font", [&] { return text->font(); }, [&](const QFont& f) { text->setFont(f); }, s);
+            scalePen(
+                text, "pen", [&] { return text->pen(); }, [&](const QPen& p) { text->setPen(p); }, s);
+        } else if (auto* line = qobject_cast<QCPItemLine*>(item)) {
+            scalePen(
+                line, "pen", [&] { return line->pen(); }, [&](const QPen& p) { line->setPen(p); }, s);
+        } else if (auto* straight = qobject_cast<QCPItemStraightLine*>(item)) {
+            scalePen(
+                straight, "pen", [&] { return straight->pen(); }, [&](const QPen& p) { straight->setPen(p); }, s);
+        }
+    }
+    // Controls over the plot (the phase diagram's mode box and button).
+    for (QWidget* child : findChildren<QWidget*>(QString(), Qt::FindDirectChildrenOnly))
+        scaleFont(
+            child, "widget", [&] { return child->font(); }, [&](const QFont& f) { child->setFont(f); }, s);
 }
 
 }  // namespace sl::ui

@@ -32,7 +32,18 @@ public:
     QSize minimumSizeHint() const override { return {220, 160}; }
     int replotCount() const { return m_replotCount; }
 
+    // The window's zoom (View → Zoom, presentation mode): every font (title, axis labels, tick labels, legend, text
+    // items, child widgets) and every line width (graphs, bars, items, axes, grids, scatter sizes) is drawn at
+    // `scale` times the size the view itself set. Views keep setting their own (1×) sizes; the scale is applied on
+    // top before every replot, so items a view recreates are scaled too. Exports draw what is on screen.
+    void setDisplayScale(double scale);
+    double displayScale() const { return m_displayScale; }
+
 private:
+    void applyDisplayScale();
+
+    double m_displayScale = 1.0;
+    bool m_displayScaled = false;  // a scale other than 1 was applied once (going back to 1 must restore)
     QCPTextElement* m_title;
     QTimer m_replotTimer;
     bool m_replotPending = false;

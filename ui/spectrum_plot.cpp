@@ -166,7 +166,7 @@ void SpectrumPlot::rebuild()
     const int n = int(m_data.eigenvalues.size());
     legend->setVisible(!edges.empty() && n > 0);  // no empty legend box before the first run
     if (edges.empty() || n == 0) {
-        setTitle(n == 0 ? tr("Eigenvalue spectrum: no run yet")
+        setTitle(n == 0 ? tr("Eigenvalue spectrum: no run yet — press F5 (Run) or click the phase diagram")
                         : tr("Eigenvalue spectrum: all %1 eigenvalues are zero (rank collapse)").arg(n));
         scheduleReplot();
         return;

@@ -18,6 +18,7 @@ private slots:
     {
         QStandardPaths::setTestModeEnabled(true);
         sl::ui::MainWindow window("-");
+        window.setRunConfirmation([](const QString&) { return true; });  // a long run on purpose: no question
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         auto config = window.parameterPanel()->experiment();

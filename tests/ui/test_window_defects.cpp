@@ -161,6 +161,7 @@ private slots:
     void runWhilePausedResumes()
     {
         sl::ui::MainWindow w("-");
+        w.setRunConfirmation([](const QString&) { return true; });  // long runs on purpose: no question
         load(w, slowRun());
         action(w, "runAction")->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(iteration(w) > 0, 20000);
@@ -249,6 +250,7 @@ private slots:
     void livePointAtItsRunsNEff()
     {
         sl::ui::MainWindow w("-");
+        w.setRunConfirmation([](const QString&) { return true; });  // long runs on purpose: no question
         action(w, "Restart on every change")->setChecked(false);
         load(w, slowRun(20));
         QVERIFY(w.startLiveRun());
@@ -272,6 +274,7 @@ private slots:
     void statusBelongsToTheRunShown()
     {
         sl::ui::MainWindow w("-");
+        w.setRunConfirmation([](const QString&) { return true; });  // long runs on purpose: no question
         w.resize(1400, 900);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
@@ -313,6 +316,7 @@ private slots:
         double tailAlpha = 0;
         {
             sl::ui::MainWindow w("-");
+            w.setRunConfirmation([](const QString&) { return true; });  // long runs on purpose: no question
             load(w, tinyRun());
             QVERIFY(w.startLiveRun());
             QTRY_VERIFY_WITH_TIMEOUT(w.results().size() == 1, 30000);
@@ -330,6 +334,7 @@ private slots:
         }
         QSettings().clear();
         sl::ui::MainWindow reopened("-");
+        reopened.setRunConfirmation([](const QString&) { return true; });  // long runs on purpose: no question
         QVERIFY2(reopened.openSession(path), qPrintable(reopened.lastError()));
         // However long the theory takes, once it is there the run's spectrum is still shown with it.
         QTRY_VERIFY_WITH_TIMEOUT(reopened.spectrumPlot()->data().teacher.size() == 8, 30000);
@@ -375,6 +380,7 @@ private slots:
         QVERIFY2(session.save(dir.filePath("s.json"), &error), qPrintable(error));
 
         sl::ui::MainWindow w("-");
+        w.setRunConfirmation([](const QString&) { return true; });  // long runs on purpose: no question
         QVERIFY2(w.openSession(dir.filePath("s.json")), qPrintable(w.lastError()));
         QTest::qWait(100);
 
