@@ -214,6 +214,12 @@ QCPGraph* RiskPlot::predictedGraph(const QString& id) const
     return g == m_graphs.constEnd() ? nullptr : g->predicted;
 }
 
+QCPGraph* RiskPlot::bayesGraph(const QString& id) const
+{
+    const auto g = m_graphs.constFind(id);
+    return g == m_graphs.constEnd() ? nullptr : g->bayes;
+}
+
 void RiskPlot::setLivePoint(double nEff, double risk)
 {
     m_live->data()->clear();

@@ -35,6 +35,7 @@ public:
     QCPGraph* pointsGraph(const QString& id) const;
     QCPGraph* theoryGraph(const QString& id) const;
     QCPGraph* predictedGraph(const QString& id) const;
+    QCPGraph* bayesGraph(const QString& id) const;
     // How many times a series' graphs were created (not updated): in-place updates leave it unchanged.
     int graphCreations() const { return m_creations; }
 

@@ -142,6 +142,8 @@ private:
         ExperimentConfig config;
         double from = 0, to = 0;
         QVector<double> nEff, risk;
+        QVector<double> bayesNEff, bayesRisk;
+        bool bayesRateOnly = false;
         QString message;
     };
     struct TheoryRequest {
