@@ -286,6 +286,12 @@ void RiskPlot::drawPruned(const RiskSeries& s)
     scheduleReplot();
 }
 
+QCPGraph* RiskPlot::bayesGraph(const QString& id) const
+{
+    const auto g = m_graphs.constFind(id);
+    return g == m_graphs.constEnd() ? nullptr : g->bayes;
+}
+
 void RiskPlot::setLivePoint(double nEff, double risk)
 {
     m_live->data()->clear();

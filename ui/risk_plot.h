@@ -41,6 +41,7 @@ public:
     bool prunedVisible() const { return m_prunedVisible; }
     QCPGraph* prunedGraph(const QString& id) const;
     QCPGraph* prunedPredictionGraph(const QString& id) const;
+    QCPGraph* bayesGraph(const QString& id) const;
     // How many times a series' graphs were created (not updated): in-place updates leave it unchanged.
     int graphCreations() const { return m_creations; }
 

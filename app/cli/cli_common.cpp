@@ -273,6 +273,26 @@ QString formatTable(const QList<QStringList>& rows)
     return out;
 }
 
+void addTableFormatOption(Options& options)
+{
+    options.value(QStringLiteral("format"), QStringLiteral("json|csv|table"),
+        QStringLiteral("Output format (default: table, json with --json, csv for an --output *.csv)."));
+}
+
+QString tableFormat(const Options& options)
+{
+    QString format = QStringLiteral("table");
+    if (options.json())
+        format = QStringLiteral("json");
+    else if (options.outputPath().endsWith(QLatin1String(".csv"), Qt::CaseInsensitive))
+        format = QStringLiteral("csv");
+    format = options.choice(
+        QStringLiteral("format"), {QStringLiteral("json"), QStringLiteral("csv"), QStringLiteral("table")}, format);
+    if (options.json() && format != QLatin1String("json"))
+        throw UsageError{QStringLiteral("--json and --format %1 disagree").arg(format)};
+    return format;
+}
+
 QString formatPairs(const QList<QPair<QString, QString>>& pairs)
 {
     int width = 0;

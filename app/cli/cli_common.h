@@ -91,6 +91,11 @@ QString formatTable(const QList<QStringList>& rows);
 // "key   value" lines, aligned.
 QString formatPairs(const QList<QPair<QString, QString>>& pairs);
 
+// The --format option of the commands that write a table three ways (json|csv|table), and its value: table by
+// default, json with --json, csv for an --output *.csv; --json with another --format is a UsageError.
+void addTableFormatOption(Options& options);
+QString tableFormat(const Options& options);
+
 // Writes the command's output to --output FILE or stdout; throws RunError when the file cannot be written.
 void writeOutput(const Options& options, const QByteArray& text);
 // The JSON on stdout/--output with --json, the human-readable text otherwise.

@@ -130,8 +130,7 @@ int runExponents(const QStringList& arguments)
             "With --store PATH the map is cached: the same parameters are read back, not recomputed.\n"
             "See docs/theory/exponents.md."));
     addExponentGridOptions(o, true);
-    o.value(QStringLiteral("format"), QStringLiteral("json|csv|table"),
-        QStringLiteral("Output format (default: table, json with --json, csv for an --output *.csv)."));
+    addTableFormatOption(o);
     o.flag(QStringLiteral("ladder"), QStringLiteral("JSON: include every cell's R(d) along the ladder."));
     o.parse(arguments);
     if (o.helpRequested()) {
@@ -142,15 +141,7 @@ int runExponents(const QStringList& arguments)
     const sl::ExponentMapConfig config = exponentMapConfigFromOptions(o);
     const QString model
         = config.model == sl::ModelKind::Quadratic ? QStringLiteral("quadratic") : QStringLiteral("diagonal");
-    QString format = QStringLiteral("table");
-    if (o.json())
-        format = QStringLiteral("json");
-    else if (o.outputPath().endsWith(QLatin1String(".csv"), Qt::CaseInsensitive))
-        format = QStringLiteral("csv");
-    format = o.choice(
-        QStringLiteral("format"), {QStringLiteral("json"), QStringLiteral("csv"), QStringLiteral("table")}, format);
-    if (o.json() && format != QLatin1String("json"))
-        throw UsageError{QStringLiteral("--json and --format %1 disagree").arg(format)};
+    const QString format = tableFormat(o);
 
     const bool ladderDetail = o.has(QStringLiteral("ladder"));
     ExponentMapComputation computed = computeExponentMap(o, config);

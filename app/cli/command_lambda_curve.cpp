@@ -56,12 +56,7 @@ QString teacherNote(const sl::StateEvolutionModel& m)
 // The Bayes-optimal risk of the diagonal model at n_eff (NaN for the quadratic model or on failure).
 sl::BayesOptimalResult bayesOptimal(const sl::StateEvolutionModel& m, double nEff)
 {
-    sl::BayesOptimalConfig bc;
-    bc.teacher = m.resolvedLassoTeacher();
-    bc.prior = sl::bayesPriorFor(m.lassoMode);
-    bc.alpha = nEff / m.d;
-    bc.noise = m.noise;
-    return sl::solveBayesOptimal(bc, interruptToken());
+    return sl::solveBayesOptimal(sl::bayesOptimalConfigFor(m, nEff), interruptToken());
 }
 
 void addOptimalLambdaJson(QJsonObject& out, const sl::OptimalLambdaResult& opt)

@@ -41,8 +41,7 @@ int runPhase(const QStringList& arguments)
     o.value(QStringLiteral("lambda-from"), QStringLiteral("L"), QStringLiteral("Smallest λ."));
     o.value(QStringLiteral("lambda-to"), QStringLiteral("L"), QStringLiteral("Largest λ."));
     o.value(QStringLiteral("points"), QStringLiteral("K"), QStringLiteral("Grid points per axis (default 25)."));
-    o.value(QStringLiteral("format"), QStringLiteral("json|csv|table"),
-        QStringLiteral("Output format (default: table, json with --json, csv for an --output *.csv)."));
+    addTableFormatOption(o);
     o.parse(arguments);
     if (o.helpRequested()) {
         writeOutput(o, o.helpText().toUtf8());
@@ -64,15 +63,7 @@ int runPhase(const QStringList& arguments)
     if (lTo < lFrom)
         throw UsageError{QStringLiteral("--lambda-to: must be >= --lambda-from")};
     const int points = int(o.integer(QStringLiteral("points"), 25, 1, 2000));
-    QString format = QStringLiteral("table");
-    if (o.json())
-        format = QStringLiteral("json");
-    else if (o.outputPath().endsWith(QLatin1String(".csv"), Qt::CaseInsensitive))
-        format = QStringLiteral("csv");
-    format = o.choice(
-        QStringLiteral("format"), {QStringLiteral("json"), QStringLiteral("csv"), QStringLiteral("table")}, format);
-    if (o.json() && format != QLatin1String("json"))
-        throw UsageError{QStringLiteral("--json and --format %1 disagree").arg(format)};
+    const QString format = tableFormat(o);
 
     const std::vector<double> nGrid = logGrid(nFrom, nTo, points);
     const std::vector<double> lGrid = logGrid(lFrom, lTo, points);

@@ -38,8 +38,7 @@ int runSePhase(const QStringList& arguments)
     o.value(QStringLiteral("threads"), QStringLiteral("T"), QStringLiteral("Worker threads (default: all cores)."));
     o.value(
         QStringLiteral("se-samples"), QStringLiteral("K"), QStringLiteral("Quadratic SE: GOE samples (default 16)."));
-    o.value(QStringLiteral("format"), QStringLiteral("json|csv|table"),
-        QStringLiteral("Output format (default: table, json with --json, csv for an --output *.csv)."));
+    addTableFormatOption(o);
     o.parse(arguments);
     if (o.helpRequested()) {
         writeOutput(o, o.helpText().toUtf8());
@@ -71,15 +70,7 @@ int runSePhase(const QStringList& arguments)
         throw UsageError{QStringLiteral("--lambda-to: must be >= --lambda-from")};
     c.nEffPoints = c.lambdaPoints = int(o.integer(QStringLiteral("points"), 25, 2, 2000));
     c.threads = int(o.integer(QStringLiteral("threads"), 0, 0, 4096));
-    QString format = QStringLiteral("table");
-    if (o.json())
-        format = QStringLiteral("json");
-    else if (o.outputPath().endsWith(QLatin1String(".csv"), Qt::CaseInsensitive))
-        format = QStringLiteral("csv");
-    format = o.choice(
-        QStringLiteral("format"), {QStringLiteral("json"), QStringLiteral("csv"), QStringLiteral("table")}, format);
-    if (o.json() && format != QLatin1String("json"))
-        throw UsageError{QStringLiteral("--json and --format %1 disagree").arg(format)};
+    const QString format = tableFormat(o);
 
     ProgressBar bar(o, QStringLiteral("se-phase"), c.lambdaPoints);
     const sl::NoiselessDiagramResult r = sl::computeNoiselessDiagram(

@@ -33,11 +33,7 @@ int addBayesAndOptimalLambda(const Options& o, sl::ModelKind model, const sl::St
     m.seed = se.seed;
     int exitCode = kSuccess;
     if (model == sl::ModelKind::Diagonal) {
-        sl::BayesOptimalConfig bc;
-        bc.teacher = m.resolvedLassoTeacher();
-        bc.prior = sl::bayesPriorFor(m.lassoMode);
-        bc.alpha = nEff / m.d;
-        bc.noise = m.noise;
+        const sl::BayesOptimalConfig bc = sl::bayesOptimalConfigFor(m, nEff);
         const sl::BayesOptimalResult bo = sl::solveBayesOptimal(bc, interruptToken());
         json[QStringLiteral("bayes_optimal_excess_risk")]
             = bo.ok() ? jsonNumber(bo.risk) : QJsonValue(QJsonValue::Null);

@@ -204,7 +204,9 @@ QJsonObject theoryOverlayToJson(const TheoryOverlay& o)
         {"point_message", o.pointMessage}, {"predicted_risk", o.predictedRisk}, {"delta", o.delta},
         {"epsilon", o.epsilon}, {"threshold", o.threshold}, {"predicted_spectrum", toArray(o.predictedSpectrum)},
         {"predicted_weight_at_zero", o.predictedWeightAtZero}, {"curve_n_eff", toArray(o.curveNEff)},
-        {"curve_risk", toArray(o.curveRisk)}, {"curve_message", o.curveMessage}};
+        {"curve_risk", toArray(o.curveRisk)}, {"curve_bayes_n_eff", toArray(o.curveBayesNEff)},
+        {"curve_bayes_risk", toArray(o.curveBayesRisk)}, {"curve_bayes_rate_only", o.curveBayesRateOnly},
+        {"curve_message", o.curveMessage}};
 }
 
 std::optional<TheoryOverlay> theoryOverlayFromJson(const QJsonObject& j)
@@ -230,8 +232,11 @@ std::optional<TheoryOverlay> theoryOverlayFromJson(const QJsonObject& j)
     o.predictedWeightAtZero = number(j["predicted_weight_at_zero"]);
     o.curveNEff = toVector(j["curve_n_eff"]);
     o.curveRisk = toVector(j["curve_risk"]);
+    o.curveBayesNEff = toVector(j["curve_bayes_n_eff"]);
+    o.curveBayesRisk = toVector(j["curve_bayes_risk"]);
+    o.curveBayesRateOnly = j["curve_bayes_rate_only"].toBool();
     o.curveMessage = j["curve_message"].toString();
-    if (o.curveNEff.size() != o.curveRisk.size())
+    if (o.curveNEff.size() != o.curveRisk.size() || o.curveBayesNEff.size() != o.curveBayesRisk.size())
         return std::nullopt;
     return o;
 }
@@ -789,6 +794,9 @@ RiskCurve Document::buildCurve(const QString& id) const
     if (theory != m_curveTheory.end()) {
         c.theoryNEff = theory->second.nEff;
         c.theoryRisk = theory->second.risk;
+        c.bayesNEff = theory->second.bayesNEff;
+        c.bayesRisk = theory->second.bayesRisk;
+        c.bayesRateOnly = theory->second.bayesRateOnly;
     }
     return c;
 }
@@ -1168,6 +1176,9 @@ void Document::storeCurveTheory(const QString& id, const TheoryOverlay& overlay)
     t.to = overlay.curveNEffMax;
     t.nEff = overlay.curveNEff;
     t.risk = overlay.curveRisk;
+    t.bayesNEff = overlay.curveBayesNEff;
+    t.bayesRisk = overlay.curveBayesRisk;
+    t.bayesRateOnly = overlay.curveBayesRateOnly;
     t.message = overlay.curveMessage;
     m_curveTheory[id] = t;
 }
@@ -1185,6 +1196,9 @@ QJsonArray Document::theoryJson() const
         o.curveNEffMax = theory.to;
         o.curveNEff = theory.nEff;
         o.curveRisk = theory.risk;
+        o.curveBayesNEff = theory.bayesNEff;
+        o.curveBayesRisk = theory.bayesRisk;
+        o.curveBayesRateOnly = theory.bayesRateOnly;
         o.curveMessage = theory.message;
         out.append(QJsonObject{{"curve", id}, {"overlay", theoryOverlayToJson(o)}});
     }

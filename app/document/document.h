@@ -156,6 +156,8 @@ private:
         ExperimentConfig config;
         double from = 0, to = 0;
         QVector<double> nEff, risk;
+        QVector<double> bayesNEff, bayesRisk;
+        bool bayesRateOnly = false;
         QString message;
     };
     struct TheoryRequest {

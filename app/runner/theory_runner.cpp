@@ -4,8 +4,10 @@
 #include "app/analysis/curve_analysis.h"
 #include "core/common/rng.h"
 #include "core/model/teacher.h"
+#include "core/theory/bayes_optimal.h"
 #include "core/theory/lasso_state_evolution.h"
 #include "core/theory/matrix_state_evolution.h"
+#include "core/theory/phase_diagram.h"
 #include "core/theory/state_evolution_curve.h"
 
 #include <algorithm>
@@ -77,6 +79,46 @@ void TheoryRunner::work(const sl::CancelToken& token)
     if (!token.isCancelled())
         emit overlayReady(overlay);
 }
+
+namespace {
+
+// The Bayes-optimal reference at the SE curve's points: the diagonal model's Bayes-optimal state evolution (a point
+// that fails is left out), or the quadratic model's rate without constant.
+void addBayesOptimalCurve(
+    TheoryOverlay& overlay, const sl::StateEvolutionCurveConfig& curve, const sl::CancelToken& cancel)
+{
+    if (curve.model == sl::ModelKind::Quadratic) {
+        sl::PhaseDiagramConfig pc;
+        pc.d = curve.d;
+        pc.gamma = curve.gamma;
+        pc.noise = curve.noise;
+        const sl::PhaseDiagram diagram(pc);
+        overlay.curveBayesRateOnly = true;
+        for (double nEff : overlay.curveNEff) {
+            overlay.curveBayesNEff << nEff;
+            overlay.curveBayesRisk << diagram.bayesOptimalRate(nEff);
+        }
+        return;
+    }
+    sl::StateEvolutionModel m;
+    m.model = curve.model;
+    m.d = curve.d;
+    m.gamma = curve.gamma;
+    m.noise = curve.noise;
+    m.lassoTeacher = curve.lassoTeacher;
+    m.lassoMode = curve.lassoMode;
+    for (double nEff : overlay.curveNEff) {
+        if (cancel.isCancelled())
+            return;
+        const sl::BayesOptimalResult bo = sl::solveBayesOptimal(sl::bayesOptimalConfigFor(m, nEff), cancel);
+        if (bo.ok()) {
+            overlay.curveBayesNEff << nEff;
+            overlay.curveBayesRisk << bo.risk;
+        }
+    }
+}
+
+}  // namespace
 
 TheoryOverlay TheoryRunner::compute(
     const ExperimentConfig& config, double nEffMin, double nEffMax, int points, const sl::CancelToken& cancel)
@@ -154,6 +196,7 @@ TheoryOverlay TheoryRunner::compute(
                     overlay.curveRisk << point.excessRisk;
                 }
             }
+            addBayesOptimalCurve(overlay, curve, cancel);
         }
     } catch (const std::exception& e) {
         overlay.pointConverged = false;

@@ -26,6 +26,11 @@ struct TheoryOverlay {
     Eigen::VectorXd predictedSpectrum;  // samples of the SE law of the trained weights' spectrum
     double predictedWeightAtZero = 0;
     QVector<double> curveNEff, curveRisk;  // converged curve points only
+    // The Bayes-optimal reference at the curve's n_eff (docs/theory/noiseless-and-lambda.md §4): its state evolution
+    // for the diagonal model (same teacher as the SE curve), or, with curveBayesRateOnly, the rate of Corollary 1
+    // without constant for the quadratic model.
+    QVector<double> curveBayesNEff, curveBayesRisk;
+    bool curveBayesRateOnly = false;
     QString curveMessage;
 };
 

@@ -421,7 +421,38 @@ LassoResult LassoSolver::solve(
     if (warmStart.size() != 0 && warmStart.size() != d)
         throw ValidationError("warmStart", "must be empty or have d = " + std::to_string(d) + " entries");
     requireAllFinite("warmStart", warmStart);
-    Eigen::VectorXd theta = warmStart.size() == d ? warmStart : Eigen::VectorXd::Zero(d);
+    const bool cold = warmStart.size() == 0 || (warmStart.array() == 0.0).all();
+    const double top = lambdaMax();
+    if (!cold || lambda <= 0.0 || lambda >= kLassoContinuationRatio * top)
+        return solveFrom(lambda, warmStart.size() == d ? warmStart : Eigen::VectorXd::Zero(d), 0, "", observer, cancel);
+
+    // Continuation (docs/theory/noiseless-and-lambda.md §1): a cold start at λ ≪ λ_max first fits a dense θ with far
+    // more than min(n, d) nonzeros; below interpolation (n < d, Δ = 0) the Gram block of that support is singular, and
+    // only the ℓ1 force λ, tiny per sweep, drives the extra coordinates back to zero (measured: 100000 sweeps, gap
+    // stuck at 1e-8–1e-7). Solving a geometric λ sequence from λ_max down, each from the previous solution, keeps the
+    // support near the true one at every step, as the λ path does.
+    const double decades = std::log10(top / lambda);
+    const int steps = std::max(2, int(std::ceil(decades * kLassoContinuationStepsPerDecade)));
+    Eigen::VectorXd theta = Eigen::VectorXd::Zero(d);
+    int sweeps = 0;
+    for (int k = 1; k < steps; ++k) {
+        const double stepLambda = top * std::pow(lambda / top, double(k) / double(steps));
+        LassoResult step = solveFrom(stepLambda, theta, sweeps, "", {}, cancel);
+        sweeps = step.iterations;
+        if (step.status == Status::Cancelled)
+            return step;
+        if (step.status == Status::MaxIterations)
+            break;  // the final solve below reports the exhausted budget at the requested λ
+        theta = step.theta;
+    }
+    return solveFrom(lambda, theta, sweeps,
+        "; continuation from λ_max in " + std::to_string(steps) + " geometric steps", observer, cancel);
+}
+
+LassoResult LassoSolver::solveFrom(double lambda, Eigen::VectorXd theta, int sweepsBefore,
+    const std::string& continuationNote, const Observer<LassoSnapshot>& observer, const CancelToken& cancel)
+{
+    const Eigen::Index d = m_x->cols();
     // A coordinate with an all-zero column never enters: any value fits equally and the penalty wants 0.
     std::vector<Eigen::Index> nonzero;
     for (Eigen::Index j = 0; j < d; ++j) {
@@ -455,7 +486,9 @@ LassoResult LassoSolver::solve(
     const double xtyMax = m_xty.lpNorm<Eigen::Infinity>();
     LassoResult result;
     Progress progress;
-    std::string note;
+    progress.sweeps = sweepsBefore;
+    progress.nextObservation = sweepsBefore;
+    std::string note = continuationNote;
     double innerScale = 1.0;  // shrinks when the working set's gap estimate was too optimistic
     for (;;) {
         fillResult(result, lambda, theta, q, r.squaredNorm(), m_y.dot(r));
@@ -488,9 +521,9 @@ LassoResult LassoSolver::solve(
         if (entering.empty()) {
             // No violator, yet the certified gap is too large: the working set's own stopping test was fooled by
             // rounding. Ask it for more; if its sweeps no longer move anything, this is the rounding floor.
-            if (!progress.moved && progress.sweeps > 0) {
+            if (!progress.moved && progress.sweeps > sweepsBefore) {
                 result.status = Status::NotConverged;
-                note = "; stalled: no coordinate moves any more (the gap is at the rounding level)";
+                note += "; stalled: no coordinate moves any more (the gap is at the rounding level)";
                 break;
             }
             innerScale *= 0.1;

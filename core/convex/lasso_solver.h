@@ -37,6 +37,12 @@ enum class LassoUpdates {
 // The default limit on the working set for Gram updates: G_WW is |W|² doubles (128 MiB at this size).
 constexpr int kLassoGramMaxWorkingSet = 4096;
 
+// A cold solve (no warm start, or θ = 0) at 0 < λ < kLassoContinuationRatio·λ_max runs a geometric λ sequence from
+// λ_max down to λ, kLassoContinuationStepsPerDecade steps a decade, each warm-started from the previous solution
+// (continuation; docs/theory/noiseless-and-lambda.md §1). maxSweeps bounds all of its sweeps together.
+constexpr double kLassoContinuationRatio = 1e-2;
+constexpr double kLassoContinuationStepsPerDecade = 4.0;
+
 struct LassoConfig {
     double lambda = 0.0;  // λ ≥ 0
     LassoUnits units = LassoUnits::Plain;
@@ -94,7 +100,8 @@ public:
     LassoSolver(Eigen::MatrixXd&& X, const Eigen::VectorXd& y, const LassoConfig& config) = delete;
 
     LassoResult run(const Observer<LassoSnapshot>& observer = {}, const CancelToken& cancel = {});
-    // Solves at another λ (validated) from warmStart (empty: θ = 0), reusing the cached Gram columns.
+    // Solves at another λ (validated) from warmStart (empty: θ = 0), reusing the cached Gram columns; a cold start at
+    // small λ goes through continuation (kLassoContinuationRatio).
     LassoResult solve(double lambda, const Eigen::VectorXd& warmStart, const Observer<LassoSnapshot>& observer = {},
         const CancelToken& cancel = {});
     // Descending λ grid with warm starts; returns one result per λ (stops early, with the cancelled result last,
@@ -116,6 +123,9 @@ public:
 
 private:
     struct Progress;
+    // One solve at λ from θ; the sweep count (and the maxSweeps budget) starts at sweepsBefore.
+    LassoResult solveFrom(double lambda, Eigen::VectorXd theta, int sweepsBefore, const std::string& continuationNote,
+        const Observer<LassoSnapshot>& observer, const CancelToken& cancel);
     void addToWorkingSet(const std::vector<Eigen::Index>& coordinates);
     void fullGradient(const Eigen::VectorXd& r, Eigen::VectorXd& q) const;
     // Sweeps over W until its own gap estimate passes innerTolerance (relative), nothing moves, or cancel/limit;

@@ -126,6 +126,16 @@ BayesPrior bayesPriorFor(LassoTeacherMode mode)
     return mode == LassoTeacherMode::VarianceProfile ? BayesPrior::Gaussian : BayesPrior::RandomSigns;
 }
 
+BayesOptimalConfig bayesOptimalConfigFor(const StateEvolutionModel& model, double nEff)
+{
+    BayesOptimalConfig config;
+    config.teacher = model.resolvedLassoTeacher();
+    config.prior = bayesPriorFor(model.lassoMode);
+    config.alpha = nEff / model.d;
+    config.noise = model.noise;
+    return config;
+}
+
 double bayesPosteriorMean(BayesPrior prior, double teacherValue, double delta, double z)
 {
     const double d2 = delta * delta;

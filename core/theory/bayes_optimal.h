@@ -4,6 +4,7 @@
 #include "core/common/cancel_token.h"
 #include "core/common/status.h"
 #include "core/theory/lasso_state_evolution.h"
+#include "core/theory/se_point.h"
 
 #include <Eigen/Dense>
 #include <string>
@@ -47,9 +48,11 @@ struct BayesOptimalConfig {
     void validate() const;  // throws sl::ValidationError naming the parameter
 };
 
-struct BayesOptimalResult {
-    Status status = Status::Invalid;
-    std::string message;
+// The Bayes-optimal problem of a diagonal-model state evolution at n_eff: the same teacher (the defaults filled in),
+// the matching prior (bayesPriorFor), α = n_eff/d and Δ.
+BayesOptimalConfig bayesOptimalConfigFor(const StateEvolutionModel& model, double nEff);
+
+struct BayesOptimalResult : ResultStatus {
     double alpha = 0, noise = 0;  // what it was computed for
     double risk = 0;  // R_BO = (1/d)Σ mmse_i(δ) at the fixed point α δ² = Δ + R_BO
     double delta = 0;

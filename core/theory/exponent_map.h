@@ -95,9 +95,8 @@ struct ExponentMapProgress {
     ExponentCell cell;  // the cell just finished
 };
 
-struct ExponentMapResult {
-    Status status = Status::Invalid;  // Converged when every cell converged; Cancelled; NotConverged otherwise
-    std::string message;
+struct ExponentMapResult : ResultStatus {
+    // status: Converged when every cell converged; Cancelled; NotConverged otherwise
     ExponentMapConfig config;
     std::vector<double> ladder;
     std::vector<ExponentCell> cells;  // in cell order; on cancellation the unfinished ones have status Cancelled

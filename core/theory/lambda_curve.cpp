@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/theory/lambda_curve.h"
 
+#include "core/common/result_summary.h"
 #include "core/common/validation.h"
 #include "core/theory/bayes_optimal.h"
 #include "core/theory/phase_diagram.h"
@@ -217,15 +218,7 @@ LambdaCurveResult computeLambdaCurve(
         result.segments.push_back(s);
         j = k;
     }
-    std::ostringstream msg;
-    if (result.failedPoints == 0) {
-        result.status = Status::Converged;
-        msg << "all " << lambdas.size() << " points converged";
-    } else {
-        result.status = Status::NotConverged;
-        msg << result.failedPoints << " of " << lambdas.size() << " points did not converge";
-    }
-    result.message = msg.str();
+    setCountStatus(result, result.failedPoints, (long long)lambdas.size(), "points");
     return result;
 }
 
@@ -394,7 +387,6 @@ OptimalLambdaCurveResult computeOptimalLambdaCurve(const OptimalLambdaCurveConfi
     const PhaseDiagram diagram = diagramFor(m);
     const std::vector<double> grid = config.grid();
     const bool bayes = config.bayesOptimal && m.model == ModelKind::Diagonal;
-    const Eigen::VectorXd lassoTeacher = bayes ? m.resolvedLassoTeacher() : Eigen::VectorXd();
     OptimalLambdaCurveResult result;
     double previousNEff = 0, previousLambda = 0;
     for (std::size_t i = 0; i < grid.size(); ++i) {
@@ -418,12 +410,7 @@ OptimalLambdaCurveResult computeOptimalLambdaCurve(const OptimalLambdaCurveConfi
         p.bayesOptimalRisk = kNaN;
         p.ratio = kNaN;
         if (bayes) {
-            BayesOptimalConfig bc;
-            bc.teacher = lassoTeacher;
-            bc.prior = bayesPriorFor(m.lassoMode);
-            bc.alpha = grid[i] / m.d;
-            bc.noise = m.noise;
-            const BayesOptimalResult bo = solveBayesOptimal(bc, cancel);
+            const BayesOptimalResult bo = solveBayesOptimal(bayesOptimalConfigFor(m, grid[i]), cancel);
             if (bo.status == Status::Cancelled)
                 break;
             if (bo.ok()) {

@@ -50,9 +50,8 @@ struct LambdaCurveProgress {
     LambdaPoint point;
 };
 
-struct LambdaCurveResult {
-    Status status = Status::Invalid;  // Converged when every point converged
-    std::string message;
+struct LambdaCurveResult : ResultStatus {
+    // status: Converged when every point converged
     double nEff = 0;  // what it was computed for
     std::vector<LambdaPoint> points;  // in grid order (ascending λ when the grid is); on cancel only those done
     std::vector<LambdaPhaseSegment> segments;
@@ -81,12 +80,10 @@ struct OptimalLambdaConfig {
     void validate() const;  // throws sl::ValidationError naming the parameter
 };
 
-struct OptimalLambdaResult {
+struct OptimalLambdaResult : ResultStatus {
     // Converged: an interior minimum, bracketed and refined. NotConverged: the SE risk still decreases at an end
     // of the range (e.g. Δ = 0 above the recovery threshold, where R → 0 as λ → 0); lambda/risk are then the
     // best end point, `boundary` says which. Other statuses: a point failed or the search was cancelled.
-    Status status = Status::Invalid;
-    std::string message;
     double nEff = 0;
     double lambda = 0;  // λ_opt
     double risk = 0;  // R(λ_opt)
@@ -130,9 +127,8 @@ struct OptimalLambdaCurveProgress {
     OptimalLambdaPoint point;
 };
 
-struct OptimalLambdaCurveResult {
-    Status status = Status::Invalid;  // Converged when every point's optimum was bracketed
-    std::string message;
+struct OptimalLambdaCurveResult : ResultStatus {
+    // status: Converged when every point's optimum was bracketed
     std::vector<OptimalLambdaPoint> points;
     int unbracketedPoints = 0;
 };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/theory/noiseless_diagram.h"
 
+#include "core/common/result_summary.h"
 #include "core/common/validation.h"
 #include "core/theory/phase_diagram.h"
 
@@ -161,15 +162,9 @@ NoiselessDiagramResult computeNoiselessDiagram(
         result.agreement.push_back({phase, int(values.size()), predicted[phase], median(values),
             median(deviations[phase]), median(localDeviations[phase])});
     result.cells = std::move(cells);
+    setCountStatus(result, result.failedCells, (long long)(nx * ny), "cells");
     std::ostringstream msg;
-    if (result.failedCells == 0) {
-        result.status = Status::Converged;
-        msg << "all " << nx * ny << " cells converged";
-    } else {
-        result.status = Status::NotConverged;
-        msg << result.failedCells << " of " << nx * ny << " cells did not converge";
-    }
-    msg << " in " << result.seconds << " s on " << threads << " thread" << (threads == 1 ? "" : "s");
+    msg << result.message << " in " << result.seconds << " s on " << threads << " thread" << (threads == 1 ? "" : "s");
     result.message = msg.str();
     return result;
 }

@@ -64,9 +64,8 @@ struct NoiselessDiagramProgress {
     int columnsDone = 0, columns = 0;
 };
 
-struct NoiselessDiagramResult {
-    Status status = Status::Invalid;  // Converged when every cell converged
-    std::string message;
+struct NoiselessDiagramResult : ResultStatus {
+    // status: Converged when every cell converged
     std::vector<double> nEff, lambda;  // the grid axes
     // Row-major: cells[j * nEff.size() + i] is (nEff[i], lambda[j]). Empty when cancelled.
     std::vector<NoiselessDiagramCell> cells;

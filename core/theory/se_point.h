@@ -48,16 +48,12 @@ struct StateEvolutionWarmStart {
     double delta = -1, epsilon = -1;  // quadratic: δ, ε
 };
 
-struct StateEvolutionValue {
-    Status status = Status::Invalid;
-    std::string message;
-    int iterations = 0;
+struct StateEvolutionValue : ResultStatus {
     // Test excess risk: (1/d)‖θ̂ − θ*‖² (LASSO) or 2·E_mat (quadratic, centred labels). Only meaningful when
     // status == Converged.
     double excessRisk = 0;
     double matrixMse = 0;  // E_mat (quadratic only)
     double delta = 0, epsilon = 0, threshold = 0;
-    bool ok() const { return status == Status::Converged; }
 };
 
 // One state-evolution point at (n_eff, λ): the LASSO SE by the root finder of lasso_fixed_point.h, the quadratic

@@ -2,6 +2,7 @@
 #include "core/theory/state_evolution_curve.h"
 
 #include "core/common/power_law.h"
+#include "core/common/result_summary.h"
 #include "core/common/validation.h"
 #include "core/theory/matrix_state_evolution.h"
 
@@ -162,15 +163,7 @@ StateEvolutionCurveResult StateEvolutionCurve::run(
         if (observer)
             observer(CurveProgress{int(i), int(nEffs.size()), p});
     }
-    std::ostringstream msg;
-    if (result.failedPoints == 0) {
-        result.status = Status::Converged;
-        msg << "all " << nEffs.size() << " points converged";
-    } else {
-        result.status = Status::NotConverged;
-        msg << result.failedPoints << " of " << nEffs.size() << " points did not converge";
-    }
-    result.message = msg.str();
+    setCountStatus(result, result.failedPoints, (long long)nEffs.size(), "points");
     result.totalSeconds = elapsed();
     return result;
 }

@@ -7,6 +7,7 @@
 #include "tests/cli/cli_process.h"
 
 #include <QJsonArray>
+#include <QTemporaryDir>
 #include <QtTest>
 #include <cmath>
 
@@ -178,6 +179,29 @@ private slots:
         QCOMPARE(r.exitCode, 0);
         QVERIFY(r.out.startsWith("n_eff,lambda,se_risk,se_slope"));
         QCOMPARE(r.out.count('\n'), 1 + 9);
+    }
+
+    // The table commands share one --format rule (app/cli/cli_common): --json with another --format is bad usage,
+    // an --output *.csv picks CSV, --json picks JSON.
+    void tableCommandsShareTheFormatRule()
+    {
+        const QStringList phase{"phase", "--d", "20", "--points", "2"};
+        const QStringList sePhase{"se-phase", "--d", "20", "--points", "2"};
+        for (const QStringList& command : {phase, sePhase}) {
+            const CliRun clash = runCli(command + QStringList{"--json", "--format", "table"});
+            QCOMPARE(clash.exitCode, 2);
+            QVERIFY2(clash.err.contains("--json and --format table disagree"), clash.err.constData());
+            const CliRun json = runCli(command + QStringList{"--json"});
+            QCOMPARE(json.exitCode, 0);
+            QVERIFY(!json.json().isEmpty());
+            QTemporaryDir dir;
+            const QString path = dir.filePath("grid.csv");
+            const CliRun csv = runCli(command + QStringList{"--output", path});
+            QCOMPARE(csv.exitCode, 0);
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            QVERIFY(f.readAll().startsWith("n_eff,lambda,"));
+        }
     }
 };
 

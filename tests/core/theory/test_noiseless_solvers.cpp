@@ -49,11 +49,11 @@ private slots:
         QVERIFY((r.theta - p.teacher.spectrum).squaredNorm() / d < 1e-10 * p.teacher.riskAtZero());
     }
 
-    // Below interpolation (n = d/2) at λ = 1e-7 a cold solve stalls (measured: 100000 sweeps, relative duality
-    // gap stuck at 1e-8–1e-7 at d = 40 and 200, and a wrong risk: 0.118 against 0.167 at d = 40), the basis-pursuit
-    // degeneracy of Δ = 0. The λ path from λ_max (warm starts, 40 points) converges at every λ, interpolates the data,
-    // and its risk is the state evolution's minimum-ℓ1 interpolation limit (λ = 0, κ = α) within the finite-size
-    // spread.
+    // Below interpolation (n = d/2) at λ = 1e-7 a cold solve used to stall without continuation (measured: 100000
+    // sweeps, relative duality gap stuck at 1e-8–1e-7 at d = 40 and 200, and a wrong risk: 0.118 against 0.167 at d =
+    // 40), the basis-pursuit degeneracy of Δ = 0. The λ path from λ_max (warm starts, 40 points) converges at every λ,
+    // interpolates the data, and its risk is the state evolution's minimum-ℓ1 interpolation limit (λ = 0, κ = α) within
+    // the finite-size spread.
     void lassoPathReachesTheInterpolationLimit()
     {
         const int d = 100, n = 50, seeds = 4;
@@ -86,6 +86,45 @@ private slots:
         QVERIFY2(limit.ok(), limit.message.c_str());
         qDebug() << "ERM path at λ = 1e-7" << mean << "SE min-ℓ1 limit" << limit.risk;
         QVERIFY(std::abs(mean - limit.risk) < 0.15 * limit.risk);
+    }
+
+    // The cold solve at the point where it used to stall (n = d/2, Δ = 0, λ ≤ 1e-5): it converges and lands on the
+    // λ path's solution (warm starts from λ_max), whose risk is the SE's interpolation limit (test above).
+    void lassoColdSolveBelowInterpolation_data()
+    {
+        QTest::addColumn<int>("d");
+        QTest::addColumn<double>("lambda");
+        QTest::newRow("d=40, λ=1e-7") << 40 << 1e-7;
+        QTest::newRow("d=40, λ=1e-5") << 40 << 1e-5;
+        QTest::newRow("d=200, λ=1e-6") << 200 << 1e-6;
+    }
+    void lassoColdSolveBelowInterpolation()
+    {
+        QFETCH(int, d);
+        QFETCH(double, lambda);
+        const sl::Problem p = problem(sl::ModelKind::Diagonal, d, d / 2, lambda, 3);
+        sl::LassoConfig c;
+        c.lambda = lambda;
+        c.units = sl::LassoUnits::Experiment;
+        c.gapTolerance = 1e-12;
+        const sl::LassoResult cold = sl::LassoSolver(p.data.X, p.data.y, c).run();
+        qDebug() << cold.message.c_str();
+        QVERIFY2(cold.status == sl::Status::Converged, cold.message.c_str());
+
+        sl::LassoSolver pathSolver(p.data.X, p.data.y, c);
+        sl::LassoPathConfig path;
+        path.points = 60;
+        path.ratio = lambda / pathSolver.lambdaMax();
+        const sl::LassoResult reference = pathSolver.path(path).back();
+        QVERIFY2(reference.status == sl::Status::Converged, reference.message.c_str());
+        // Both are within gapTolerance·½‖y‖² of the minimum.
+        const double objectiveSlack = c.gapTolerance * 0.5 * p.data.y.squaredNorm();
+        QVERIFY(std::abs(cold.objective - reference.objective) <= objectiveSlack);
+        const double coldRisk = (cold.theta - p.teacher.spectrum).squaredNorm() / d;
+        const double pathRisk = (reference.theta - p.teacher.spectrum).squaredNorm() / d;
+        qDebug() << "risk cold" << coldRisk << "path" << pathRisk;
+        QVERIFY(std::abs(coldRisk - pathRisk) <= 1e-4 * pathRisk);
+        QVERIFY((cold.theta - reference.theta).norm() <= 1e-3 * reference.theta.norm());
     }
 
     // The diagonal network by L-BFGS reaches the LASSO minimum at Δ = 0, below and above interpolation, for a
