@@ -41,6 +41,11 @@ struct RiskCurve {
     QVector<double> bayesNEff, bayesRisk;
     bool bayesRateOnly = false;
     bool kept = false;  // frozen for comparison: no longer follows results or the fit window
+    // The configuration the curve was computed for (its family and λ; the n grid is nEff) and the seeds of the runs
+    // its points average: every exported series carries them.
+    bool hasConfig = false;
+    ExperimentConfig config;
+    QVector<qulonglong> seeds;
 
     bool operator==(const RiskCurve& o) const;
     bool operator!=(const RiskCurve& o) const { return !(*this == o); }
