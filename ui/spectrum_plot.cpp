@@ -256,7 +256,7 @@ void SpectrumPlot::drawPointMass(double barHeight)
                                   .arg(100.0 * zeros / total, 0, 'f', 0)
                                   .arg(zeros)
                                   .arg(total)
-                                  .arg(m_logView ? tr(", not on log axes") : QString()));
+                                  .arg(m_logView ? tr("\n(not drawn on log axes)") : QString()));
     m_pointMassLabel->setColor(colour.darker(130));
     m_pointMassLabel->setBrush(QColor(255, 255, 255, 210));
     m_pointMassLabel->setPadding(QMargins(3, 1, 3, 1));

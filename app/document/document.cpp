@@ -110,8 +110,8 @@ bool RiskCurve::operator==(const RiskCurve& o) const
         && sameDoubles(theoryNEff, o.theoryNEff) && sameDoubles(theoryRisk, o.theoryRisk)
         && hasPrediction == o.hasPrediction && same(predictedSlope, o.predictedSlope)
         && predictionInferred == o.predictionInferred && phase == o.phase && sameDoubles(bayesNEff, o.bayesNEff)
-        && sameDoubles(bayesRisk, o.bayesRisk) && bayesRateOnly == o.bayesRateOnly && kept == o.kept
-        && hasConfig == o.hasConfig && (!hasConfig || config == o.config) && seeds == o.seeds;
+        && sameDoubles(bayesRisk, o.bayesRisk) && bayesRateOnly == o.bayesRateOnly && kept == o.kept;
+    // config and seeds are not compared: the id fixes the configuration, and the seeds change only with the points.
 }
 
 QJsonObject RiskCurve::toJson() const
