@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/decomposition_plot.h"
 
+#include "ui/plot_style.h"
+
 #include <QJsonArray>
 #include <cmath>
 
@@ -81,16 +83,13 @@ DecompositionSeries DecompositionSeries::fromState(const app::DecompositionState
 DecompositionPlot::DecompositionPlot(QWidget* parent) : PlotView(tr("Where the error comes from"), parent)
 {
     setObjectName("decompositionPlot");
-    xAxis->setScaleType(QCPAxis::stLogarithmic);
-    xAxis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
-    xAxis->setNumberFormat("eb");
-    xAxis->setNumberPrecision(0);
+    applyLogAxis(xAxis);
     xAxis->setLabel(tr("effective sample size n_eff"));
     // Linear: the overfitting term is negative where the detected bulk carries signal.
     yAxis->setLabel(tr("excess risk, stacked"));
     legend->setVisible(true);
     legend->setFont(QFont("sans", 8));
-    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    placeLegendBelow(this);
     setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     rebuild();
 }

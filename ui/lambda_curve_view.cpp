@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/lambda_curve_view.h"
 
+#include "ui/plot_style.h"
+
 #include "core/theory/bayes_optimal.h"
 
 #include <QHBoxLayout>
@@ -28,11 +30,11 @@ LambdaCurvePlot::LambdaCurvePlot(QWidget* parent) : PlotView(tr("Excess risk aga
     setObjectName("lambdaCurvePlot");
     xAxis->setLabel(tr("weight decay λ"));
     yAxis->setLabel(tr("excess risk R"));
-    for (QCPAxis* axis : {xAxis, yAxis}) {
-        axis->setScaleType(QCPAxis::stLogarithmic);
-        axis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
-    }
+    for (QCPAxis* axis : {xAxis, yAxis})
+        applyLogAxis(axis);
     legend->setVisible(true);
+    legend->setFont(QFont("sans", 8));
+    placeLegendBelow(this);
 }
 
 void LambdaCurvePlot::setCurve(

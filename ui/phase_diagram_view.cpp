@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/phase_diagram_view.h"
 
+#include "ui/plot_style.h"
+
 #include <QComboBox>
 #include <QJsonArray>
 #include <QMap>
@@ -18,15 +20,6 @@ namespace {
 constexpr double kSlopeMin = -2.0;
 constexpr double kSlopeMax = 0.0;
 
-QSharedPointer<QCPAxisTickerText> powerOfTenTicker(double lo, double hi)
-{
-    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
-    const int step = (hi - lo) > 8 ? 2 : 1;
-    for (int k = int(std::ceil(lo)); k <= int(std::floor(hi)); k += step)
-        ticker->addTick(k, k == 0 ? QStringLiteral("1") : QStringLiteral("10^%1").arg(k));
-    return ticker;
-}
-
 }  // namespace
 
 PhaseDiagramView::PhaseDiagramView(QWidget* parent)
@@ -36,6 +29,7 @@ PhaseDiagramView::PhaseDiagramView(QWidget* parent)
     setMouseTracking(true);
     xAxis->setLabel(tr("effective sample size n_eff"));
     yAxis->setLabel(tr("weight decay λ"));
+    connect(this, &QCustomPlot::afterLayout, this, &PhaseDiagramView::placeLineLabels);
     m_scale = new QCPColorScale(this);
     plotLayout()->addElement(1, 1, m_scale);
     m_scale->setLabel(tr("predicted d log R / d log n_eff"));
@@ -167,6 +161,8 @@ void PhaseDiagramView::setDiagram(const PhaseDiagramConfig& config)
 void PhaseDiagramView::rebuild()
 {
     clearItems();
+    m_lineLabels.clear();
+    m_regionLabels.clear();
     clearGraphs();
     m_curvedCells = nullptr;  // removed with the other graphs
     if (m_map)
@@ -219,6 +215,7 @@ void PhaseDiagramView::rebuild()
         text->setBrush(QColor(0, 0, 0, 110));
         text->setPadding(QMargins(3, 1, 3, 1));
         text->setSelectable(false);
+        m_regionLabels << text;
     }
 
     m_measurementGraphs.clear();  // clearGraphs() above removed them
@@ -230,8 +227,8 @@ void PhaseDiagramView::rebuild()
 
     xAxis->setRange(m_xMin, m_xMax);
     yAxis->setRange(m_yMin, m_yMax);
-    xAxis->setTicker(powerOfTenTicker(m_xMin, m_xMax));
-    yAxis->setTicker(powerOfTenTicker(m_yMin, m_yMax));
+    applyLog10CoordinateAxis(xAxis);  // the map is drawn in log10 coordinates
+    applyLog10CoordinateAxis(yAxis);
     const QString what = m_mode == ColourMode::PredictedSlope ? QString()
         : m_mode == ColourMode::PredictedExponent             ? tr(", predicted e of R ~ d^(−e)")
         : m_exponents.cells.isEmpty()                         ? tr(", no measured map yet (Measure exponents)")
@@ -256,14 +253,110 @@ void PhaseDiagramView::drawLine(
     line->end->setCoords(x1, std::log10(lambdaOf(std::pow(10.0, x1))));
     line->setPen(QPen(colour, 2, Qt::DashLine));
     line->setClipToAxisRect(true);
+    // Placed after every layout (placeLineLabels): along the line, inside the axis rect, clear of the others.
     auto* label = new QCPItemText(this);
-    const double xl = m_xMin + labelAt * (m_xMax - m_xMin);
-    label->position->setCoords(xl, std::log10(lambdaOf(std::pow(10.0, xl))) + 0.25);
+    label->position->setType(QCPItemPosition::ptAbsolute);
     label->setText(name);
     label->setColor(colour);
+    label->setBrush(colour.lightness() > 128 ? QColor(0, 0, 0, 90) : QColor(255, 255, 255, 140));
+    label->setPadding(QMargins(2, 0, 2, 0));
     label->setFont(QFont("sans", 8, QFont::Bold));
     label->setClipToAxisRect(true);
+    m_lineLabels.push_back({label, labelAt, lambdaOf});
 }
+
+// --- line labels (issue 16, item 6) -------------------------------------------------------------------------------
+
+namespace {
+
+QRectF itemRect(const QCPItemText* text)
+{
+    return QRectF(text->topLeft->pixelPosition(), text->bottomRight->pixelPosition()).normalized();
+}
+
+}  // namespace
+
+void PhaseDiagramView::placeLineLabels()
+{
+    const QRectF area = QRectF(axisRect()->rect()).adjusted(2, 2, -2, -2);
+    QVector<QRectF> taken;
+    for (const QCPItemText* region : std::as_const(m_regionLabels))
+        taken << itemRect(region);
+    for (const LineLabel& l : std::as_const(m_lineLabels)) {
+        const QFontMetricsF metrics(l.text->font());
+        const QMarginsF pad = l.text->padding();
+        const QSizeF size
+            = metrics.size(0, l.text->text()) + QSizeF(pad.left() + pad.right(), pad.top() + pad.bottom());
+        // Candidates along the line, nearest to the preferred place first, just above and just below it.
+        bool placed = false;
+        QPointF fallback;
+        bool haveFallback = false;
+        for (int step = 0; step <= 40 && !placed; ++step) {
+            for (const int sign : {1, -1}) {
+                const double t = l.preferred + sign * 0.025 * step;
+                if (t < 0 || t > 1 || (step == 0 && sign < 0))
+                    continue;
+                const double x = m_xMin + t * (m_xMax - m_xMin);
+                const double lambda = l.lambdaOf(std::pow(10.0, x));
+                if (!(lambda > 0))
+                    continue;
+                const QPointF on(xAxis->coordToPixel(x), yAxis->coordToPixel(std::log10(lambda)));
+                for (const double dy : {-3.0 - size.height() / 2, 3.0 + size.height() / 2}) {
+                    const QRectF r(
+                        on.x() - size.width() / 2, on.y() + dy - size.height() / 2, size.width(), size.height());
+                    if (!area.contains(r))
+                        continue;
+                    if (!haveFallback) {
+                        fallback = r.center();
+                        haveFallback = true;
+                    }
+                    if (std::any_of(taken.begin(), taken.end(), [&](const QRectF& o) { return o.intersects(r); }))
+                        continue;
+                    l.text->position->setCoords(r.center());
+                    taken << r;
+                    placed = true;
+                    break;
+                }
+                if (placed)
+                    break;
+            }
+        }
+        l.text->setPositionAlignment(Qt::AlignCenter);
+        if (!placed && haveFallback)
+            l.text->position->setCoords(fallback);  // inside the plot at least; crowded at this size
+        l.text->setVisible(placed || haveFallback);
+        if (!placed && haveFallback)
+            taken << QRectF(fallback - QPointF(size.width() / 2, size.height() / 2), size);
+    }
+}
+
+QVector<QRectF> PhaseDiagramView::lineLabelRects() const
+{
+    QVector<QRectF> out;
+    for (const LineLabel& l : m_lineLabels)
+        if (l.text->visible())
+            out << itemRect(l.text);
+    return out;
+}
+
+QVector<QRectF> PhaseDiagramView::regionLabelRects() const
+{
+    QVector<QRectF> out;
+    for (const QCPItemText* t : m_regionLabels)
+        out << itemRect(t);
+    return out;
+}
+
+QStringList PhaseDiagramView::lineLabelTexts() const
+{
+    QStringList out;
+    for (const LineLabel& l : m_lineLabels)
+        if (l.text->visible())
+            out << l.text->text();
+    return out;
+}
+
+// --- end of line labels -------------------------------------------------------------------------------------------
 
 void PhaseDiagramView::drawVertical(double nEff, const QString& text)
 {
@@ -490,18 +583,23 @@ void PhaseDiagramView::mouseReleaseEvent(QMouseEvent* event)
 
 QString PhaseDiagramView::dataCsv() const
 {
-    QString csv = QStringLiteral("n_eff,lambda,phase,predicted_slope_n\n");
+    // Every row carries the diagram's parameters (issue 16, item 12).
+    const PhaseDiagramConfig& c = m_diagram.config();
+    const QString parameters
+        = QStringLiteral("%1,%2,%3").arg(c.d, 0, 'g', 10).arg(c.gamma, 0, 'g', 17).arg(c.noise, 0, 'g', 17);
+    QString csv = QStringLiteral("n_eff,lambda,phase,predicted_slope_n,d,gamma,noise_delta\n");
     for (int i = 0; i < kGridSize; ++i) {
         for (int j = 0; j < kGridSize; ++j) {
             double x, y;
             m_map->data()->cellToCoord(i, j, &x, &y);
             const double logD = std::log10(m_diagram.config().d);
             const std::string label = m_diagram.pureLabel(x / logD, y / logD);
-            csv += QStringLiteral("%1,%2,%3,%4\n")
+            csv += QStringLiteral("%1,%2,%3,%4,%5\n")
                        .arg(std::pow(10.0, x), 0, 'g', 8)
                        .arg(std::pow(10.0, y), 0, 'g', 8)
                        .arg(QString::fromStdString(label))
-                       .arg(m_diagram.exponentN(label), 0, 'g', 6);
+                       .arg(m_diagram.exponentN(label), 0, 'g', 6)
+                       .arg(parameters);
         }
     }
     return csv;

@@ -67,6 +67,13 @@ public:
     void setExponentModel(ModelKind model) { m_exponentModel = model; }
     ModelKind exponentModel() const { return m_exponentModel; }
 
+    // --- line labels (issue 16, item 6) ---------------------------------------------------------------------------
+    // The pixel rectangles of the L1–L3 labels and of the region labels ("II") as last placed (after a replot).
+    QVector<QRectF> lineLabelRects() const;
+    QVector<QRectF> regionLabelRects() const;
+    QStringList lineLabelTexts() const;
+    // --- end of line labels -----------------------------------------------------------------------------------------
+
 signals:
     // Emitted on a click inside the diagram; `sweep` is true with Shift held (a sweep over n_eff through the point).
     void pointActivated(double nEff, double lambda, bool sweep);
@@ -83,6 +90,14 @@ private:
     void drawLine(
         const QString& name, const QColor& colour, double labelAt, const std::function<double(double)>& lambdaOf);
     void drawVertical(double nEff, const QString& label);
+    void placeLineLabels();
+    struct LineLabel {
+        QCPItemText* text = nullptr;
+        double preferred = 0.5;  // the fraction of the n_eff axis tried first
+        std::function<double(double)> lambdaOf;
+    };
+    QVector<LineLabel> m_lineLabels;
+    QVector<QCPItemText*> m_regionLabels;
     void drawExponentCells();
     const app::ExponentMapCell* nearestCell(double a, double b) const;
     void resizeEvent(QResizeEvent* event) override;

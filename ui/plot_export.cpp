@@ -3,6 +3,8 @@
 
 #include "ui/plot_view.h"
 
+#include "app/experiment/solver_table.h"
+
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QSaveFile>
@@ -117,6 +119,30 @@ bool exportImage(PlotView& plot, const QString& path, QString* error, int width,
     if (!ok)
         return fail(error, QObject::tr("%1: could not write the image (is the folder writable?)").arg(path));
     return true;
+}
+
+QString parameterCsvHeader()
+{
+    return QStringLiteral("model,d,p,n,n_eff,lambda,gamma,noise_delta,amplitudes,solver,seeds");
+}
+
+QString parameterCsvValues(const app::ExperimentConfig& config, const QVector<qulonglong>& seeds, long long n)
+{
+    ProblemConfig p = config.problem;
+    if (n >= 0)
+        p.samples = n;
+    QStringList seedText;
+    for (const qulonglong seed : seeds)
+        seedText << QString::number(seed);
+    if (seedText.isEmpty())
+        for (const std::uint64_t seed : config.seeds())
+            seedText << QString::number(seed);
+    return QStringList{QString::fromLatin1(sl::toString(p.model)), QString::number(p.dimension),
+        QString::number(p.effectiveWidth()), QString::number(p.samples), QString::number(p.nEff(), 'g', 10),
+        QString::number(p.weightDecay, 'g', 17), QString::number(p.gamma, 'g', 17), QString::number(p.noise, 'g', 17),
+        QString::fromLatin1(sl::toString(p.amplitudes)), QString::fromLatin1(app::toString(config.solver)),
+        seedText.join(QLatin1Char(' '))}
+        .join(QLatin1Char(','));
 }
 
 bool exportData(const PlotView& plot, const QString& path, QString* error)

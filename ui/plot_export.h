@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "app/experiment/experiment_config.h"
+
 #include <QString>
+#include <QVector>
 
 namespace sl::ui {
 
@@ -21,6 +24,11 @@ bool dataFormatFromPath(const QString& path, DataFormat& format);
 // not positive or the file cannot be written.
 bool exportImage(
     PlotView& plot, const QString& path, QString* error, int width = 0, int height = 0, double scale = 2.0);
+
+// The parameters every exported series carries (issue 16, item 12): the CSV columns and their values for one
+// configuration. `n` is the sample size of the row (the grid point), or the configuration's own when < 0.
+QString parameterCsvHeader();  // "model,d,p,n,n_eff,lambda,gamma,noise_delta,amplitudes,solver,seeds"
+QString parameterCsvValues(const app::ExperimentConfig& config, const QVector<qulonglong>& seeds, long long n = -1);
 
 // Writes the plot's data (CSV or JSON by extension).
 bool exportData(const PlotView& plot, const QString& path, QString* error);

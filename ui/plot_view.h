@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QJsonObject>
+#include <QMenu>
 #include <QString>
 #include <QTimer>
 #include <qcustomplot.h>
@@ -38,6 +39,27 @@ public:
     // top before every replot, so items a view recreates are scaled too. Exports draw what is on screen.
     void setDisplayScale(double scale);
     double displayScale() const { return m_displayScale; }
+    // --- fit to data and the context menu (issue 16, items 2) -------------------------------------------------------
+    // Sets the axes to show every point, the live point and the theory curves with a small (log-aware) margin. A
+    // double click does the same; the context menu offers it beside the exports. The default fits every visible
+    // plottable; views with their own notion of "the data" override it.
+    virtual void fitToData();
+    // The context menu's entries (for tests): "Fit to data", "Export image...", "Export data...".
+    QMenu* createContextMenu();
+
+signals:
+    // The context menu's export entries: the window may handle them (its dialogs); when nothing is connected the view
+    // asks for a file itself and writes it with plot_export.
+    void exportImageRequested();
+    void exportDataRequested();
+
+protected:
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
+    void contextMenuEvent(QContextMenuEvent* event) override;
+
+private:
+    void exportWithDialog(bool image);
+    // --- end of fit to data and the context menu ------------------------------------------------------------------
 
 private:
     void applyDisplayScale();

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/risk_plot.h"
 
+#include "ui/plot_export.h"
+#include "ui/plot_style.h"
+
 #include <QJsonArray>
 #include <algorithm>
 #include <cmath>
@@ -8,11 +11,32 @@
 namespace sl::ui {
 namespace {
 
-QColor seriesColour(int index)
+// The measured points of a curve: its legend entry shows the marker on the curve's line, the one entry of the family.
+class PointsGraph : public QCPGraph {
+public:
+    using QCPGraph::QCPGraph;
+    QPen iconLine;
+
+protected:
+    void drawLegendIcon(QCPPainter* painter, const QRectF& rect) const override
+    {
+        if (iconLine.style() != Qt::NoPen) {
+            applyDefaultAntialiasingHint(painter);
+            painter->setPen(iconLine);
+            painter->drawLine(QLineF(rect.left(), rect.center().y(), rect.right(), rect.center().y()));
+        }
+        QCPGraph::drawLegendIcon(painter, rect);
+    }
+};
+
+// "kept/3/<id>" -> ("kept/3", "<id>"); a curve that is not kept has no group.
+std::pair<QString, QString> keptParts(const QString& key)
 {
-    static const QColor palette[] = {QColor(31, 119, 180), QColor(214, 39, 40), QColor(44, 160, 44),
-        QColor(148, 103, 189), QColor(255, 127, 14), QColor(23, 190, 207)};
-    return palette[index % 6];
+    if (!key.startsWith(QStringLiteral("kept/")))
+        return {QString(), key};
+    const int slash = key.indexOf('/', 5);
+    return slash < 0 ? std::pair<QString, QString>{key, key}
+                     : std::pair<QString, QString>{key.left(slash), key.mid(slash + 1)};
 }
 
 QJsonArray toJson(const QVector<double>& values)
@@ -33,25 +57,20 @@ QString signedNumber(double v)
 RiskPlot::RiskPlot(QWidget* parent) : PlotView(tr("Excess risk against effective sample size"), parent)
 {
     setObjectName("riskPlot");
-    for (QCPAxis* axis : {xAxis, yAxis}) {
-        axis->setScaleType(QCPAxis::stLogarithmic);
-        axis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
-        axis->setNumberFormat("eb");
-        axis->setNumberPrecision(0);
-    }
+    for (QCPAxis* axis : {xAxis, yAxis})
+        applyLogAxis(axis);
     xAxis->setLabel(tr("effective sample size n_eff (n/d quadratic, n diagonal)"));
     yAxis->setLabel(tr("excess risk R"));
     legend->setVisible(true);
     legend->setFont(QFont("sans", 8));
-    // Risk falls with n_eff: the lower left corner is where the curves are not.
-    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignLeft);
+    placeLegendBelow(this);  // never over the curves, never clipped
     setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     xAxis->setRange(1, 1000);
     yAxis->setRange(1e-3, 10);
     m_live = addGraph();
     m_live->setName(tr("live run"));
     m_live->setLineStyle(QCPGraph::lsNone);
-    m_live->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssStar, QPen(QColor(230, 120, 0), 2), Qt::NoBrush, 14));
+    m_live->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssStar, QPen(Qt::black, 2), Qt::NoBrush, 14));
     m_live->removeFromLegend();
     scheduleReplot();
 }
@@ -67,8 +86,11 @@ void RiskPlot::setSeries(const RiskSeries& series)
     auto g = m_graphs.find(key);
     if (g == m_graphs.end()) {
         Graphs created;
-        created.colour = seriesColour(m_nextColour++);
-        created.points = addGraph();
+        const auto [group, base] = keptParts(key);
+        // A kept copy has its original's colour (lighter and dashed when drawn): one colour per family.
+        created.colour = familyColour(base);
+        created.group = group;
+        created.points = new PointsGraph(xAxis, yAxis);
         created.bars = new QCPErrorBars(xAxis, yAxis);
         created.bars->removeFromLegend();
         created.bars->setDataPlottable(created.points);
@@ -81,6 +103,7 @@ void RiskPlot::setSeries(const RiskSeries& series)
     }
     draw(series, *g);
     drawPruned(series);
+    updateKeptLegend();
     // The live point's legend entry stays last, below the curves.
     if (legend->hasItemWithPlottable(m_live)) {
         m_live->removeFromLegend();
@@ -91,7 +114,10 @@ void RiskPlot::setSeries(const RiskSeries& series)
 
 void RiskPlot::draw(const RiskSeries& s, Graphs& g)
 {
-    const QColor colour = g.colour;
+    // Kept curves: the family's colour, lighter, dashed, hollow markers; grouped under one legend entry per keep.
+    const bool kept = !g.group.isEmpty();
+    const QColor colour = kept ? g.colour.lighter(135) : g.colour;
+    const Qt::PenStyle lineStyle = kept ? Qt::DashLine : Qt::SolidLine;
     QString name = s.name;
     if (!s.slopeText.isEmpty())
         name += QStringLiteral(": ") + s.slopeText;
@@ -100,13 +126,12 @@ void RiskPlot::draw(const RiskSeries& s, Graphs& g)
                     .arg(signedNumber(s.slope), signedNumber(s.slopeLow), signedNumber(s.slopeHigh));
     g.points->setName(name);
     g.points->setLineStyle(QCPGraph::lsNone);
-    g.points->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(colour, 1.5), colour.lighter(160), 7));
+    g.points->setScatterStyle(QCPScatterStyle(
+        QCPScatterStyle::ssCircle, QPen(colour, 1.5), kept ? QBrush(Qt::white) : QBrush(colour.lighter(160)), 7));
     g.points->setPen(QPen(colour));
+    static_cast<PointsGraph*>(g.points)->iconLine
+        = s.theoryNEff.isEmpty() ? QPen(Qt::NoPen) : QPen(colour, 2, lineStyle);
     g.points->setData(s.nEff, s.mean);
-    if (s.nEff.isEmpty())
-        g.points->removeFromLegend();  // a theory-only series: its curve names it
-    else if (!legend->hasItemWithPlottable(g.points))
-        g.points->addToLegend();
     g.bars->setPen(QPen(colour, 1));
     QVector<double> lower(s.mean.size()), upper(s.mean.size());
     for (int i = 0; i < s.mean.size(); ++i) {
@@ -117,25 +142,18 @@ void RiskPlot::draw(const RiskSeries& s, Graphs& g)
     g.bars->setData(lower, upper);
 
     g.theory->setName(tr("%1: state evolution").arg(s.name));
-    g.theory->setPen(QPen(colour, 2));
+    g.theory->setPen(QPen(colour, 2, lineStyle));
     g.theory->setData(s.theoryNEff, s.theoryRisk);
-    if (s.theoryNEff.isEmpty())
-        g.theory->removeFromLegend();
-    else if (!legend->hasItemWithPlottable(g.theory))
-        g.theory->addToLegend();
 
     g.bayes->setName(
         s.bayesRateOnly ? tr("%1: Bayes-optimal rate (no constant)").arg(s.name) : tr("%1: Bayes-optimal").arg(s.name));
     g.bayes->setPen(QPen(colour.darker(150), 1.5, Qt::DotLine));
     g.bayes->setData(s.bayesNEff, s.bayesRisk);
-    if (s.bayesNEff.isEmpty())
-        g.bayes->removeFromLegend();
-    else if (!legend->hasItemWithPlottable(g.bayes))
-        g.bayes->addToLegend();
 
     g.predicted->data()->clear();
     g.label->setVisible(false);
-    if (s.hasPrediction && s.hasFit && !s.nEff.isEmpty()) {
+    QString predictedText;
+    if (s.hasPrediction && s.hasFit && !s.nEff.isEmpty() && !kept) {
         // The predicted slope over the fit window, anchored at the geometric centre of the points the fit used.
         double logX = 0, logY = 0;
         int count = 0;
@@ -155,6 +173,9 @@ void RiskPlot::draw(const RiskSeries& s, Graphs& g)
             g.predicted->setName(tr("%1: %2 %3, predicted slope %4%5")
                                      .arg(s.name, what, s.phase, signedNumber(s.predictedSlope),
                                          s.predictionInferred ? tr(" (inferred)") : QString()));
+            predictedText = tr("; predicted %1 (%2%3)")
+                                .arg(signedNumber(s.predictedSlope), s.phase,
+                                    s.predictionInferred ? tr(", inferred") : QString());
             g.label->position->setCoords(s.fitTo, std::exp(logY + s.predictedSlope * (std::log(s.fitTo) - logX)));
             g.label->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
             g.label->setText(s.phase);
@@ -164,10 +185,63 @@ void RiskPlot::draw(const RiskSeries& s, Graphs& g)
         }
     }
     g.predicted->setPen(QPen(Qt::black, 1.5, Qt::DashLine));
-    if (g.predicted->data()->isEmpty())
-        g.predicted->removeFromLegend();
-    else if (!legend->hasItemWithPlottable(g.predicted))
-        g.predicted->addToLegend();
+
+    // One legend entry per curve: its points (marker on its line), or its theory curve when it has no points yet.
+    // The theory, the predicted slope and the Bayes reference share the curve's colour and are named in the entry.
+    if (!predictedText.isEmpty())
+        g.points->setName(name + predictedText);
+    for (QCPAbstractPlottable* p :
+        {static_cast<QCPAbstractPlottable*>(g.points), static_cast<QCPAbstractPlottable*>(g.theory),
+            static_cast<QCPAbstractPlottable*>(g.predicted), static_cast<QCPAbstractPlottable*>(g.bayes)})
+        p->removeFromLegend();
+    if (!kept) {
+        if (!s.nEff.isEmpty())
+            g.points->addToLegend();
+        else if (!s.theoryNEff.isEmpty())
+            g.theory->addToLegend();
+    }
+    // Graphs without data stay out of "fit to data" and of the tests' "what is drawn".
+    for (QCPGraph* graph : {g.points, g.theory, g.predicted, g.bayes})
+        graph->setVisible(!graph->data()->isEmpty());
+    g.bars->setVisible(!s.nEff.isEmpty());
+}
+
+void RiskPlot::updateKeptLegend()
+{
+    // One entry per keep ("kept 2: quadratic d=100, 3 curves"), an empty graph drawn in the kept style.
+    QHash<QString, QStringList> families;
+    QHash<QString, int> counts;
+    for (const RiskSeries& s : std::as_const(m_series)) {
+        const auto [group, base] = keptParts(keyOf(s));
+        if (group.isEmpty())
+            continue;
+        ++counts[group];
+        const QString family = s.name.section(QStringLiteral(", "), 1);
+        if (!family.isEmpty() && !families[group].contains(family))
+            families[group] << family;
+    }
+    for (auto it = m_keptEntries.begin(); it != m_keptEntries.end();) {
+        if (!counts.contains(it.key())) {
+            removeGraph(it.value());
+            it = m_keptEntries.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    for (auto it = counts.constBegin(); it != counts.constEnd(); ++it) {
+        QCPGraph*& entry = m_keptEntries[it.key()];
+        if (!entry) {
+            entry = addGraph();
+            entry->setPen(QPen(QColor(120, 120, 120), 2, Qt::DashLine));
+            entry->setScatterStyle(
+                QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(QColor(120, 120, 120), 1.5), Qt::white, 7));
+            entry->setVisible(false);  // no data: only its legend entry shows
+        }
+        entry->setName(tr("kept %1: %2 (%n curve(s), dashed)", nullptr, it.value())
+                           .arg(it.key().section('/', 1), families.value(it.key()).join(QStringLiteral("; "))));
+        if (!legend->hasItemWithPlottable(entry))
+            entry->addToLegend();
+    }
 }
 
 void RiskPlot::removeSeries(const QString& id)
@@ -186,6 +260,7 @@ void RiskPlot::removeSeries(const QString& id)
         m_graphs.erase(g);
     }
     removePruned(id);
+    updateKeptLegend();
     rescale();
 }
 
@@ -194,7 +269,6 @@ void RiskPlot::clearSeries()
     for (const QString& key : m_graphs.keys())
         removeSeries(key);
     m_series.clear();
-    m_nextColour = 0;
     rescale();
 }
 
@@ -356,19 +430,28 @@ void RiskPlot::rescale()
 
 QString RiskPlot::dataCsv() const
 {
-    QString csv = QStringLiteral("series,kind,n_eff,risk,standard_error\n");
+    // Every row carries its series' parameters (issue 16, item 12): the configuration at the row's n.
+    QString csv = QStringLiteral("series,kind,n_eff,risk,standard_error,") + parameterCsvHeader() + '\n';
+    auto parameters = [](const RiskSeries& s, double nEff) {
+        if (!s.hasConfig)
+            return QStringLiteral(",,,,,,,,,,");
+        const ProblemConfig& p = s.config.problem;
+        return parameterCsvValues(s.config, s.seeds, ProblemConfig::samplesForNEff(p.model, p.dimension, nEff));
+    };
     for (const RiskSeries& s : m_series) {
         for (int i = 0; i < s.nEff.size(); ++i)
-            csv += QStringLiteral("\"%1\",measured,%2,%3,%4\n")
+            csv += QStringLiteral("\"%1\",measured,%2,%3,%4,%5\n")
                        .arg(s.name)
                        .arg(s.nEff[i], 0, 'g', 10)
                        .arg(s.mean[i], 0, 'g', 10)
-                       .arg(s.standardError.value(i), 0, 'g', 10);
+                       .arg(s.standardError.value(i), 0, 'g', 10)
+                       .arg(parameters(s, s.nEff[i]));
         for (int i = 0; i < s.theoryNEff.size(); ++i)
-            csv += QStringLiteral("\"%1\",state_evolution,%2,%3,\n")
+            csv += QStringLiteral("\"%1\",state_evolution,%2,%3,,%4\n")
                        .arg(s.name)
                        .arg(s.theoryNEff[i], 0, 'g', 10)
-                       .arg(s.theoryRisk[i], 0, 'g', 10);
+                       .arg(s.theoryRisk[i], 0, 'g', 10)
+                       .arg(parameters(s, s.theoryNEff[i]));
     }
     return csv;
 }
@@ -383,6 +466,12 @@ QJsonObject RiskPlot::dataJson() const
             {"bayes_risk", toJson(s.bayesRisk)}, {"bayes_rate_only", s.bayesRateOnly}, {"phase", s.phase}};
         if (s.hasPrediction)
             object["predicted_slope"] = s.predictedSlope;
+        if (s.hasConfig)
+            object["config"] = s.config.toJson();  // model, d, p, λ, γ, Δ, amplitudes, solver, seeds (n: n_eff)
+        QJsonArray seeds;
+        for (const qulonglong seed : s.seeds)
+            seeds.append(QString::number(seed));
+        object["seeds"] = seeds;
         if (s.hasFit)
             object["fit"] = QJsonObject{{"slope", s.slope},
                 {"slope_low", std::isfinite(s.slopeLow) ? QJsonValue(s.slopeLow) : QJsonValue()},

@@ -45,6 +45,11 @@ public:
     // How many times a series' graphs were created (not updated): in-place updates leave it unchanged.
     int graphCreations() const { return m_creations; }
 
+    // Fits the axes to every point, error bar, theory curve and the live point (what rescale() does on updates).
+    void fitToData() override { rescale(); }
+    // The legend entry's graph of a keep ("kept/<k>"), null when there is none.
+    QCPGraph* keptLegendGraph(const QString& group) const { return m_keptEntries.value(group); }
+
     QString dataCsv() const override;
     QJsonObject dataJson() const override;
 
@@ -57,6 +62,7 @@ private:
         QCPGraph* bayes = nullptr;
         QCPItemText* label = nullptr;
         QColor colour;
+        QString group;  // "kept/<k>" for a kept copy, empty otherwise
     };
     static QString keyOf(const RiskSeries& s) { return s.id.isEmpty() ? s.name : s.id; }
     void draw(const RiskSeries& s, Graphs& g);
@@ -69,10 +75,11 @@ private:
     };
     QHash<QString, PrunedGraphs> m_pruned;
     bool m_prunedVisible = false;
+    void updateKeptLegend();
 
     QVector<RiskSeries> m_series;
     QHash<QString, Graphs> m_graphs;
-    int m_nextColour = 0;
+    QHash<QString, QCPGraph*> m_keptEntries;  // one legend entry per keep ("kept/<k>")
     int m_creations = 0;
     QCPGraph* m_live = nullptr;
 };

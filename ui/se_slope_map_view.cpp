@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/se_slope_map_view.h"
 
+#include "ui/plot_style.h"
+
 #include "core/theory/phase_diagram.h"
 
 #include <QHBoxLayout>
@@ -15,18 +17,6 @@
 #include <exception>
 
 namespace sl::ui {
-namespace {
-
-QSharedPointer<QCPAxisTickerText> powerOfTenTicker(double lo, double hi)
-{
-    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
-    const int step = (hi - lo) > 8 ? 2 : 1;
-    for (int k = int(std::ceil(lo)); k <= int(std::floor(hi)); k += step)
-        ticker->addTick(k, k == 0 ? QStringLiteral("1") : QStringLiteral("10^%1").arg(k));
-    return ticker;
-}
-
-}  // namespace
 
 SeSlopeMapPlot::SeSlopeMapPlot(QWidget* parent) : PlotView(tr("State-evolution slope of R against n_eff"), parent)
 {
@@ -45,6 +35,8 @@ SeSlopeMapPlot::SeSlopeMapPlot(QWidget* parent) : PlotView(tr("State-evolution s
     axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
     m_scale->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
     legend->setVisible(false);
+    applyLog10CoordinateAxis(xAxis);
+    applyLog10CoordinateAxis(yAxis);
 }
 
 void SeSlopeMapPlot::setResult(const NoiselessDiagramConfig& config, const NoiselessDiagramResult& result)
@@ -113,8 +105,8 @@ void SeSlopeMapPlot::setResult(const NoiselessDiagramConfig& config, const Noise
     }
     xAxis->setRange(x0, x1);
     yAxis->setRange(y0, y1 > y0 ? y1 : y0 + 1);
-    xAxis->setTicker(powerOfTenTicker(x0, x1));
-    yAxis->setTicker(powerOfTenTicker(y0, y1));
+    applyLog10CoordinateAxis(xAxis);  // the map is drawn in log10 coordinates
+    applyLog10CoordinateAxis(yAxis);
     setTitle(tr("SE slope map, d = %1, γ = %2, Δ = %3 (labels: inferred closed form)")
                  .arg(config.model.d)
                  .arg(config.model.gamma)

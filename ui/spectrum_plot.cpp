@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/spectrum_plot.h"
 
+#include "core/spectrum/trained_spectrum.h"
+#include "ui/plot_export.h"
+#include "ui/plot_style.h"
+
 #include <QJsonArray>
 #include <algorithm>
 #include <cmath>
@@ -8,7 +12,7 @@
 namespace sl::ui {
 namespace {
 
-constexpr double kZero = 1e-10;  // eigenvalues at or below this are the rank-deficiency spike at 0
+constexpr double kZero = 1e-10;  // the teacher's and the prediction's exact zeros (not drawn on log axes)
 
 QJsonArray toJson(const Eigen::VectorXd& values)
 {
@@ -18,9 +22,18 @@ QJsonArray toJson(const Eigen::VectorXd& values)
     return array;
 }
 
-int countZeros(const Eigen::VectorXd& values)
+// The trained spectrum read as F·δ₀ + continuous part: values within kRelativeZeroTolerance of 0 (relative to the
+// largest) are the point mass (docs/theory/spectra.md §8). NaN/Inf values (never produced by a finished run) are
+// dropped from the histogram rather than thrown at the user.
+sl::ZeroSplit splitZeros(const Eigen::VectorXd& values)
 {
-    return int((values.array() <= kZero).count());
+    if (values.allFinite())
+        return sl::splitNumericalZeros(values);
+    std::vector<double> finite;
+    for (Eigen::Index i = 0; i < values.size(); ++i)
+        if (std::isfinite(values(i)))
+            finite.push_back(values(i));
+    return sl::splitNumericalZeros(Eigen::Map<const Eigen::VectorXd>(finite.data(), Eigen::Index(finite.size())));
 }
 
 }  // namespace
@@ -32,6 +45,7 @@ SpectrumPlot::SpectrumPlot(QWidget* parent) : PlotView(tr("Eigenvalue spectrum o
     yAxis->setLabel(tr("density"));
     legend->setVisible(true);
     legend->setFont(QFont("sans", 8));
+    placeLegendBelow(this);  // the tail fit's long entry was clipped on the left inside the axis rect
     setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     rebuild();
 }
@@ -39,6 +53,7 @@ SpectrumPlot::SpectrumPlot(QWidget* parent) : PlotView(tr("Eigenvalue spectrum o
 void SpectrumPlot::setData(const SpectrumViewData& data)
 {
     m_data = data;
+    m_zeros = splitZeros(m_data.eigenvalues);
     rebuild();
 }
 
@@ -52,10 +67,10 @@ std::vector<double> SpectrumPlot::currentEdges() const
 {
     // One set of edges for every overlay, spanning the trained and the teacher's spectra.
     double lo = HUGE_VAL, hi = -HUGE_VAL;
-    for (const Eigen::VectorXd* v : {&m_data.eigenvalues, &m_data.teacher}) {
+    for (const Eigen::VectorXd* v : {&m_zeros.nonZero, &m_data.teacher}) {
         for (Eigen::Index i = 0; i < v->size(); ++i) {
             const double x = (*v)(i);
-            if (!std::isfinite(x) || (m_logView && x <= kZero))
+            if (!std::isfinite(x) || (m_logView && x <= std::max(kZero, m_zeros.threshold)))
                 continue;
             lo = std::min(lo, x);
             hi = std::max(hi, x);
@@ -69,9 +84,11 @@ std::vector<double> SpectrumPlot::currentEdges() const
 }
 
 QCPGraph* SpectrumPlot::addDensity(const Eigen::VectorXd& samples, const std::vector<double>& edges,
-    const QString& name, const QPen& pen, const QBrush& brush)
+    const QString& name, const QPen& pen, const QBrush& brush, double weight)
 {
-    const Histogram h = densityHistogram(samples, edges);
+    Histogram h = densityHistogram(samples, edges);
+    for (double& d : h.density)
+        d *= weight;
     auto* graph = addGraph();
     graph->setName(name);
     graph->setPen(pen);
@@ -153,35 +170,48 @@ void SpectrumPlot::rebuild()
     clearItems();
     m_pruningLine = nullptr;
     m_pruningLabel = nullptr;
+    m_trainedGraph = nullptr;
+    m_pointMassLabel = nullptr;
     for (QCPAxis* axis : {xAxis, yAxis}) {
-        axis->setScaleType(m_logView ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
-        if (m_logView)
-            axis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
-        else
+        if (m_logView) {
+            applyLogAxis(axis);
+        } else {
+            axis->setScaleType(QCPAxis::stLinear);
             axis->setTicker(QSharedPointer<QCPAxisTicker>::create());
-        axis->setNumberFormat(m_logView ? "eb" : "g");
-        axis->setNumberPrecision(m_logView ? 0 : 4);
+            axis->setNumberFormat("g");
+            axis->setNumberPrecision(4);
+        }
     }
     const std::vector<double> edges = currentEdges();
     const int n = int(m_data.eigenvalues.size());
     legend->setVisible(!edges.empty() && n > 0);  // no empty legend box before the first run
+    if (edges.empty() && n > 0 && m_zeros.nZero > 0) {
+        // Only the point mass: the weights collapsed to rank 0.
+        drawPointMass(1);
+        setTitle(tr("Eigenvalue spectrum: all %1 eigenvalues are zero (rank collapse)").arg(n));
+        scheduleReplot();
+        return;
+    }
     if (edges.empty() || n == 0) {
         setTitle(n == 0 ? tr("Eigenvalue spectrum: no run yet — press F5 (Run) or click the phase diagram")
                         : tr("Eigenvalue spectrum: all %1 eigenvalues are zero (rank collapse)").arg(n));
         scheduleReplot();
         return;
     }
-    const int zeros = countZeros(m_data.eigenvalues);
-    addDensity(m_data.eigenvalues, edges, tr("trained weights (n = %1, %2 at 0)").arg(n).arg(zeros),
-        QPen(QColor(31, 119, 180), 1.5), QBrush(QColor(31, 119, 180, 70)));
+    const int zeros = m_zeros.nZero;
+    const int total = zeros + int(m_zeros.nonZero.size());
+    // The continuous part only, with its mass 1 − F: the numerical zeros are the point mass, drawn apart.
+    if (m_zeros.nonZero.size() > 0)
+        m_trainedGraph = addDensity(m_zeros.nonZero, edges, tr("trained weights (n = %1, %2 at 0)").arg(n).arg(zeros),
+            QPen(QColor(0, 114, 178), 1.5), QBrush(QColor(0, 114, 178, 70)), double(m_zeros.nonZero.size()) / total);
     if (m_data.teacher.size() > 0)
         addDensity(
-            m_data.teacher, edges, tr("teacher spectrum"), QPen(QColor(255, 127, 14), 1.5, Qt::DashLine), Qt::NoBrush);
+            m_data.teacher, edges, tr("teacher spectrum"), QPen(QColor(230, 159, 0), 1.5, Qt::DashLine), Qt::NoBrush);
     if (m_data.predicted.size() > 0) {
         QString name = m_data.predictedLabel.isEmpty() ? tr("state evolution ReLU(S*+δZ−λε)") : m_data.predictedLabel;
         if (std::isfinite(m_data.predictedWeightAtZero))
             name += tr(", %1% at 0").arg(100 * m_data.predictedWeightAtZero, 0, 'f', 0);
-        addDensity(m_data.predicted, edges, name, QPen(QColor(148, 103, 189), 2), Qt::NoBrush);
+        addDensity(m_data.predicted, edges, name, QPen(QColor(204, 121, 167), 2), Qt::NoBrush);
     }
 
     double yMax = 0;
@@ -198,23 +228,24 @@ void SpectrumPlot::rebuild()
         const TailFit& t = *m_data.tail;
         // p(x) = (n_tail/n) (α−1)/xmin (x/xmin)^(−α) above xmin: the fitted law on the density's scale.
         auto* fit = addGraph();
-        QString name = tr("power-law tail α = %1 ± %2, xmin = %3, KS D = %4, n_tail = %5")
+        // Two lines: the entry must fit a 1024-pixel screen's spectrum plot.
+        QString name = tr("power-law tail α = %1 ± %2,\nxmin = %3, KS D = %4, n_tail = %5")
                            .arg(t.alpha, 0, 'f', 2)
                            .arg(t.sigma, 0, 'f', 2)
                            .arg(t.xmin, 0, 'g', 3)
                            .arg(t.ks, 0, 'f', 3)
                            .arg(t.nTail);
         if (std::isfinite(m_data.predictedAlpha))
-            name += tr(" (predicted 1+1/γ = %1, inferred)").arg(m_data.predictedAlpha, 0, 'f', 2);
+            name += tr("\n(predicted 1+1/γ = %1, inferred)").arg(m_data.predictedAlpha, 0, 'f', 2);
         fit->setName(name);
-        fit->setPen(QPen(QColor(214, 39, 40), 2));
+        fit->setPen(QPen(QColor(213, 94, 0), 2));
         const double xEnd = std::isfinite(t.xmax) ? t.xmax : edges.back();
         const double scale = double(t.nTail) / n * (t.alpha - 1) / t.xmin;
         for (int k = 0; k <= 40; ++k) {
             const double x = t.xmin * std::pow(xEnd / t.xmin, k / 40.0);
             fit->addData(x, scale * std::pow(x / t.xmin, -t.alpha));
         }
-        addVertical(t.xmin, tr("xmin"), QPen(QColor(214, 39, 40), 1, Qt::DotLine));
+        addVertical(t.xmin, tr("xmin"), QPen(QColor(213, 94, 0), 1, Qt::DotLine));
     } else if (m_data.tail) {
         auto* note = new QCPItemText(this);
         note->position->setType(QCPItemPosition::ptAxisRectRatio);
@@ -228,9 +259,12 @@ void SpectrumPlot::rebuild()
     if (m_data.bulk && m_data.bulk->status == Status::Converged && std::isfinite(m_data.bulk->edge)
         && (!m_logView || m_data.bulk->edge > 0))
         addVertical(m_data.bulk->edge, tr("bulk edge (inferred), %1 outliers").arg(m_data.bulk->nOutliers),
-            QPen(QColor(44, 160, 44), 1.5, Qt::DashLine));
+            QPen(QColor(0, 158, 115), 1.5, Qt::DashLine));
+    drawPointMass(yMax);
 
     xAxis->setRange(edges.front(), edges.back());
+    if (!m_logView && zeros > 0)
+        xAxis->setRange(std::min(edges.front(), -0.02 * edges.back()), edges.back());  // the bar at 0 in view
     if (m_logView)
         yAxis->setRange(std::min(yMinPositive, yMax) / 3, yMax * 3);
     else
@@ -243,12 +277,55 @@ void SpectrumPlot::rebuild()
     scheduleReplot();
 }
 
+void SpectrumPlot::drawPointMass(double barHeight)
+{
+    const int zeros = m_zeros.nZero;
+    const int total = zeros + int(m_zeros.nonZero.size());
+    if (zeros == 0 || total == 0)
+        return;
+    const QColor colour(0, 114, 178);
+    if (!m_logView) {
+        // The paper's F·δ₀: a bar at 0 (its height is not a density), labelled with its weight.
+        auto* bar = new QCPItemLine(this);
+        bar->start->setCoords(0, 0);
+        bar->end->setCoords(0, barHeight);
+        bar->setPen(QPen(colour, 4));
+        bar->setHead(QCPLineEnding(QCPLineEnding::esDisc, 8));
+    }
+    m_pointMassLabel = new QCPItemText(this);
+    m_pointMassLabel->position->setType(QCPItemPosition::ptAxisRectRatio);
+    m_pointMassLabel->position->setCoords(0.98, 0.03);
+    m_pointMassLabel->setPositionAlignment(Qt::AlignRight | Qt::AlignTop);
+    m_pointMassLabel->setText(tr("point mass at 0: %1 % (%2 of %3)%4")
+                                  .arg(100.0 * zeros / total, 0, 'f', 0)
+                                  .arg(zeros)
+                                  .arg(total)
+                                  .arg(m_logView ? tr("\n(not drawn on log axes)") : QString()));
+    m_pointMassLabel->setColor(colour.darker(130));
+    m_pointMassLabel->setBrush(QColor(255, 255, 255, 210));
+    m_pointMassLabel->setPadding(QMargins(3, 1, 3, 1));
+    m_pointMassLabel->setFont(QFont("sans", 8, QFont::Bold));
+}
+
+double SpectrumPlot::pointMassWeight() const
+{
+    return m_zeros.zeroFraction();
+}
+
 QString SpectrumPlot::dataCsv() const
 {
-    QString csv = QStringLiteral("kind,index,value\n");
-    auto emitValues = [&csv](const char* kind, const Eigen::VectorXd& v) {
+    // Every row carries the run's parameters (issue 16, item 12) and whether it counts as an exact zero.
+    QString csv = QStringLiteral("kind,index,value,numerical_zero,") + parameterCsvHeader() + '\n';
+    const QString parameters = m_data.hasConfig ? parameterCsvValues(m_data.config, {}) : QStringLiteral(",,,,,,,,,,");
+    auto emitValues = [&](const char* kind, const Eigen::VectorXd& v) {
+        const bool trained = QLatin1String(kind) == QLatin1String("trained");
         for (Eigen::Index i = 0; i < v.size(); ++i)
-            csv += QStringLiteral("%1,%2,%3\n").arg(kind).arg(i).arg(v(i), 0, 'g', 12);
+            csv += QStringLiteral("%1,%2,%3,%4,%5\n")
+                       .arg(kind)
+                       .arg(i)
+                       .arg(v(i), 0, 'g', 12)
+                       .arg(trained && m_zeros.nZero > 0 && std::abs(v(i)) <= m_zeros.threshold ? 1 : 0)
+                       .arg(parameters);
     };
     emitValues("trained", m_data.eigenvalues);
     emitValues("teacher", m_data.teacher);
@@ -269,6 +346,10 @@ QJsonObject SpectrumPlot::dataJson() const
         object["bulk_edge"] = QJsonObject{{"edge", m_data.bulk->edge}, {"outliers", m_data.bulk->nOutliers}};
     if (std::isfinite(m_data.predictedAlpha))
         object["predicted_alpha_inferred"] = m_data.predictedAlpha;
+    object["point_mass_at_zero"] = QJsonObject{{"count", m_zeros.nZero}, {"weight", m_zeros.zeroFraction()},
+        {"threshold", m_zeros.threshold}, {"relative_tolerance", sl::kRelativeZeroTolerance}};
+    if (m_data.hasConfig)
+        object["config"] = m_data.config.toJson();
     return object;
 }
 

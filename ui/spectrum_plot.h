@@ -4,6 +4,7 @@
 #include "app/document/document_types.h"
 #include "core/spectrum/spectrum.h"
 #include "core/spectrum/tail_fit.h"
+#include "core/spectrum/trained_spectrum.h"
 #include "ui/plot_view.h"
 
 #include <Eigen/Dense>
@@ -33,6 +34,13 @@ public:
     // (null when the run was not decomposed or there is nothing to prune).
     QCPItemStraightLine* pruningLine() const { return m_pruningLine; }
     QCPItemText* pruningLabel() const { return m_pruningLabel; }
+    // The point mass at 0 (the numerical zeros of docs/theory/spectra.md §8): its weight F, and the label that shows
+    // it (null when there are no zeros). The trained histogram (null before a run) covers the other values only.
+    double pointMassWeight() const;
+    int pointMassCount() const { return m_zeros.nZero; }
+    double zeroThreshold() const { return m_zeros.threshold; }
+    QCPItemText* pointMassLabel() const { return m_pointMassLabel; }
+    QCPGraph* trainedGraph() const { return m_trainedGraph; }
 
     QString dataCsv() const override;
     QJsonObject dataJson() const override;
@@ -41,7 +49,8 @@ private:
     void rebuild();
     std::vector<double> currentEdges() const;
     QCPGraph* addDensity(const Eigen::VectorXd& samples, const std::vector<double>& edges, const QString& name,
-        const QPen& pen, const QBrush& brush);
+        const QPen& pen, const QBrush& brush, double weight = 1.0);
+    void drawPointMass(double barHeight);
     void addVertical(double x, const QString& label, const QPen& pen);
     void addPruningThreshold();
 
@@ -49,6 +58,9 @@ private:
     bool m_logView = false;
     QCPItemStraightLine* m_pruningLine = nullptr;
     QCPItemText* m_pruningLabel = nullptr;
+    sl::ZeroSplit m_zeros;
+    QCPGraph* m_trainedGraph = nullptr;
+    QCPItemText* m_pointMassLabel = nullptr;
 };
 
 }  // namespace sl::ui

@@ -145,11 +145,12 @@ bool RiskCurve::operator==(const RiskCurve& o) const
         && sameDoubles(bayesRisk, o.bayesRisk) && bayesRateOnly == o.bayesRateOnly && kept == o.kept
         && sameDoubles(prunedMean, o.prunedMean) && sameDoubles(prunedStandardError, o.prunedStandardError)
         && sameDoubles(predictedPruned, o.predictedPruned);
+    // config and seeds are not compared: the id fixes the configuration, and the seeds change only with the points.
 }
 
 QJsonObject RiskCurve::toJson() const
 {
-    return QJsonObject{{"id", id}, {"name", name}, {"weight_decay", weightDecay}, {"n_eff", toArray(nEff)},
+    QJsonObject json{{"id", id}, {"name", name}, {"weight_decay", weightDecay}, {"n_eff", toArray(nEff)},
         {"mean", toArray(mean)}, {"stderr", toArray(standardError)}, {"has_fit", hasFit}, {"slope", slope},
         {"slope_low", std::isfinite(slopeLow) ? QJsonValue(slopeLow) : QJsonValue()},
         {"slope_high", std::isfinite(slopeHigh) ? QJsonValue(slopeHigh) : QJsonValue()}, {"fit_points", fitPoints},
@@ -159,6 +160,13 @@ QJsonObject RiskCurve::toJson() const
         {"bayes_risk", toArray(bayesRisk)}, {"bayes_rate_only", bayesRateOnly}, {"kept", kept},
         {"pruned_mean", toArray(prunedMean)}, {"pruned_stderr", toArray(prunedStandardError)},
         {"predicted_pruned", toArray(predictedPruned)}};
+    if (hasConfig)
+        json["config"] = config.toJson();
+    QJsonArray seedArray;
+    for (const qulonglong seed : seeds)
+        seedArray.append(QString::number(seed));  // as text: a 64-bit seed does not fit a JSON double
+    json["seeds"] = seedArray;
+    return json;
 }
 
 RiskCurve RiskCurve::fromJson(const QJsonObject& j)
@@ -187,6 +195,14 @@ RiskCurve RiskCurve::fromJson(const QJsonObject& j)
     c.bayesNEff = toVector(j["bayes_n_eff"]);
     c.bayesRisk = toVector(j["bayes_risk"]);
     c.bayesRateOnly = j["bayes_rate_only"].toBool();
+    if (j["config"].isObject()) {
+        if (const auto config = ExperimentConfig::fromJson(j["config"].toObject())) {
+            c.config = *config;
+            c.hasConfig = true;
+        }
+    }
+    for (const QJsonValue& seed : j["seeds"].toArray())
+        c.seeds << seed.toString().toULongLong();
     c.kept = j["kept"].toBool();
     c.prunedMean = toVector(j["pruned_mean"]);
     c.prunedStandardError = toVector(j["pruned_stderr"]);
@@ -743,6 +759,12 @@ RiskCurve Document::buildCurve(const QString& id) const
     QVector<RunResult> runs;
     for (int i : m_byCurve.value(id))
         runs.push_back(m_results[i]);
+    c.hasConfig = m_curveConfig.contains(id) || m_hasFocus;
+    c.config = config;
+    for (const RunResult& run : std::as_const(runs))
+        if (!c.seeds.contains(qulonglong(run.config.problem.seed)))
+            c.seeds << qulonglong(run.config.problem.seed);
+    std::sort(c.seeds.begin(), c.seeds.end());
     const std::vector<AggregatePoint> points = aggregateBySamples(riskSamples(runs));
     for (const AggregatePoint& p : points) {
         c.nEff << p.nEff;

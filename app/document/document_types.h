@@ -45,6 +45,11 @@ struct RiskCurve {
     // excess risks with its standard error, and the seed mean of their state-evolution predictions. NaN where no
     // run of that point was pruned (a run without "prune"); empty when none was.
     QVector<double> prunedMean, prunedStandardError, predictedPruned;
+    // The configuration the curve was computed for (its family and λ; the n grid is nEff) and the seeds of the runs
+    // its points average: every exported series carries them.
+    bool hasConfig = false;
+    ExperimentConfig config;
+    QVector<qulonglong> seeds;
 
     bool operator==(const RiskCurve& o) const;
     bool operator!=(const RiskCurve& o) const { return !(*this == o); }

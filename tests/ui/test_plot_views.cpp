@@ -50,7 +50,9 @@ private slots:
         plot.setSeries(s);
         QStringList names = legendNames(plot);
         QVERIFY(names.filter("slope -1.00 [-1.10, -0.90]").size() == 1);
-        QVERIFY(names.filter("state evolution").size() == 1);
+        // One legend entry for the curve (its points on its line); the state evolution is drawn in its colour.
+        QCOMPARE(names.size(), 1);
+        QVERIFY(plot.theoryGraph("λ = 1")->visible() && plot.theoryGraph("λ = 1")->data()->size() == 2);
         QVERIFY(names.filter("live run").isEmpty());  // no live point yet
         plot.setLivePoint(50, 0.2);
         QVERIFY(legendNames(plot).filter("live run").size() == 1);

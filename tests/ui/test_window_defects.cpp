@@ -32,12 +32,13 @@ QStringList legendNames(QCustomPlot* plot)
     return names;
 }
 
-// The graph in the legend whose name starts with `prefix` and contains `part` (null if none).
+// The drawn graph whose name starts with `prefix` and contains `part` (null if none). The risk legend has one entry
+// per curve (issue 16), so "drawn" is visibility, not a legend entry.
 QCPGraph* graphNamed(QCustomPlot* plot, const QString& prefix, const QString& part = {})
 {
     for (int i = 0; i < plot->graphCount(); ++i) {
         QCPGraph* g = plot->graph(i);
-        if (g->name().startsWith(prefix) && g->name().contains(part) && plot->legend->hasItemWithPlottable(g))
+        if (g->name().startsWith(prefix) && g->name().contains(part) && g->visible())
             return g;
     }
     return nullptr;

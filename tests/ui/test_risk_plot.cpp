@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The risk plot as a lecturer projects it (issue 16): axes that follow the data and the live point, one legend entry
+// per curve family laid out inside the widget, kept curves grouped, colours that never move, exports with every
+// parameter.
+#include "app/document/document.h"
+#include "ui/plot_style.h"
+#include "ui/risk_plot.h"
+
+#include <QtTest>
+#include <cmath>
+
+namespace {
+
+sl::app::ExperimentConfig configFor(double lambda)
+{
+    sl::app::ExperimentConfig c;
+    c.problem.model = sl::ModelKind::Quadratic;
+    c.problem.dimension = 40;
+    c.problem.width = 30;
+    c.problem.samples = 400;
+    c.problem.weightDecay = lambda;
+    c.problem.gamma = 1.25;
+    c.problem.noise = 0.5;
+    c.problem.amplitudes = sl::TeacherAmplitudes::Gaussian;
+    return c;
+}
+
+sl::ui::RiskSeries curve(double lambda, const QString& id = {})
+{
+    sl::ui::RiskSeries s;
+    s.config = configFor(lambda);
+    s.hasConfig = true;
+    s.id = id.isEmpty() ? sl::app::Document::curveId(s.config, lambda) : id;
+    s.name = QStringLiteral("λ = %1").arg(lambda);
+    s.weightDecay = lambda;
+    s.nEff = {10, 20, 40};
+    s.mean = {1.0 / lambda, 0.5 / lambda, 0.25 / lambda};
+    s.standardError = {0.01, 0.01, 0.01};
+    s.seeds = {3, 7};
+    s.hasFit = true;
+    s.slope = -1;
+    s.fitFrom = 10;
+    s.fitTo = 40;
+    s.theoryNEff = {5, 80};
+    s.theoryRisk = {2.0 / lambda, 0.1 / lambda};
+    return s;
+}
+
+QList<QCPAbstractLegendItem*> legendItems(const QCustomPlot& plot)
+{
+    QList<QCPAbstractLegendItem*> items;
+    for (int i = 0; i < plot.legend->itemCount(); ++i)
+        if (QCPAbstractLegendItem* item = plot.legend->item(i))
+            items << item;
+    return items;
+}
+
+}  // namespace
+
+class TestRiskPlot : public QObject {
+    Q_OBJECT
+
+private slots:
+    // The live point was off-screen at n_eff = 50 and 150.
+    void livePointIsInsideTheAxes()
+    {
+        sl::ui::RiskPlot plot;
+        plot.resize(800, 600);
+        plot.setSeries(curve(1));
+        for (const double nEff : {50.0, 150.0, 0.5}) {
+            plot.setLivePoint(nEff, 0.02);
+            QVERIFY2(plot.xAxis->range().contains(nEff) && nEff > plot.xAxis->range().lower * 1.01,
+                qPrintable(QStringLiteral("%1 not in [%2, %3]")
+                               .arg(nEff)
+                               .arg(plot.xAxis->range().lower)
+                               .arg(plot.xAxis->range().upper)));
+            QVERIFY(plot.yAxis->range().contains(0.02));
+        }
+        // Zoomed away, "fit to data" (also the double click) brings every point and the theory back.
+        plot.xAxis->setRange(1000, 2000);
+        plot.yAxis->setRange(1e-9, 1e-8);
+        QTest::mouseDClick(&plot, Qt::LeftButton, Qt::NoModifier, QPoint(400, 300));
+        QVERIFY(plot.xAxis->range().contains(5) && plot.xAxis->range().contains(80));
+        QVERIFY(plot.yAxis->range().contains(2.0) && plot.yAxis->range().contains(0.02));
+        // The context menu offers it with the exports.
+        QMenu* menu = plot.createContextMenu();
+        QStringList entries;
+        for (QAction* a : menu->actions())
+            if (!a->isSeparator())
+                entries << a->text();
+        QCOMPARE(entries, QStringList({"Fit to data", "Export image...", "Export data..."}));
+    }
+
+    // One entry per family, inside the widget at both window sizes, kept curves grouped under one entry.
+    void legendHasOneEntryPerFamilyInsideTheWidget()
+    {
+        for (const QSize size : {QSize(1600 / 2, 1000 - 200), QSize(380, 330)}) {
+            sl::ui::RiskPlot plot;
+            plot.resize(size);
+            plot.show();  // laid out at the widget's size, as on screen
+            QVERIFY(QTest::qWaitForWindowExposed(&plot));
+            for (const double lambda : {0.1, 1.0, 10.0})
+                plot.setSeries(curve(lambda));
+            QCOMPARE(legendItems(plot).size(), 3);
+            // A keep of the three: one more entry, drawn dashed in the family's (lighter) colour.
+            for (const double lambda : {0.1, 1.0, 10.0}) {
+                sl::ui::RiskSeries kept = curve(lambda);
+                kept.id = "kept/1/" + kept.id;
+                kept.name += ", quadratic d=40";
+                kept.kept = true;
+                plot.setSeries(kept);
+            }
+            QCOMPARE(legendItems(plot).size(), 4);
+            const QString keptId = "kept/1/" + curve(1.0).id;
+            QCOMPARE(plot.theoryGraph(keptId)->pen().style(), Qt::DashLine);
+            QCOMPARE(plot.theoryGraph(curve(1.0).id)->pen().style(), Qt::SolidLine);
+            QVERIFY(plot.keptLegendGraph("kept/1"));
+            QVERIFY(plot.keptLegendGraph("kept/1")->name().contains("quadratic d=40"));
+            plot.setLivePoint(30, 0.3);
+            QCOMPARE(legendItems(plot).size(), 5);  // and the live run's
+            plot.replot();
+            for (QCPAbstractLegendItem* item : legendItems(plot)) {
+                const QRect r = item->outerRect();
+                QVERIFY2(plot.rect().contains(r),
+                    qPrintable(QStringLiteral("%1x%2: item at %3,%4 %5x%6")
+                                   .arg(size.width())
+                                   .arg(size.height())
+                                   .arg(r.x())
+                                   .arg(r.y())
+                                   .arg(r.width())
+                                   .arg(r.height())));
+                QVERIFY2(r.width() >= item->minimumOuterSizeHint().width(),
+                    qPrintable(QStringLiteral("%1 < %2").arg(r.width()).arg(item->minimumOuterSizeHint().width())));
+                QVERIFY(!r.intersects(plot.axisRect()->rect()));  // not over the data
+            }
+        }
+    }
+
+    // A family's colour was reassigned whenever a series was added or re-added.
+    void coloursAreStable()
+    {
+        sl::ui::RiskPlot plot;
+        QHash<QString, QColor> colours;
+        for (const double lambda : {0.3, 3.0, 30.0}) {
+            plot.setSeries(curve(lambda));
+            colours[curve(lambda).id] = plot.pointsGraph(curve(lambda).id)->pen().color();
+        }
+        QSet<QString> distinct;
+        for (const QColor& c : colours)
+            distinct << c.name();
+        QCOMPARE(distinct.size(), 3);
+        plot.setSeries(curve(300.0));
+        plot.removeSeries(curve(3.0).id);
+        plot.setSeries(curve(3.0));  // removed and back (a focus change): the same colour
+        plot.clearSeries();
+        for (const double lambda : {30.0, 0.3, 3.0})
+            plot.setSeries(curve(lambda));
+        for (auto it = colours.constBegin(); it != colours.constEnd(); ++it) {
+            QCOMPARE(plot.pointsGraph(it.key())->pen().color(), it.value());
+            QCOMPARE(plot.theoryGraph(it.key())->pen().color(), it.value());
+            QCOMPARE(sl::ui::familyColour(it.key()), it.value());
+        }
+        QVERIFY(plot.pointsGraph(curve(300.0).id) == nullptr);
+        QVERIFY(!colours.values().contains(sl::ui::familyColour(curve(300.0).id)));
+    }
+
+    // The risk CSV had no d, model or γ columns.
+    void csvCarriesEveryParameter()
+    {
+        sl::ui::RiskPlot plot;
+        const sl::ui::RiskSeries s = curve(0.5);
+        plot.setSeries(s);
+        const QStringList rows = plot.dataCsv().trimmed().split('\n');
+        const QStringList header = rows.first().split(',');
+        for (const char* column :
+            {"model", "d", "p", "n", "n_eff", "lambda", "gamma", "noise_delta", "amplitudes", "solver", "seeds"})
+            QVERIFY2(header.contains(column), qPrintable(rows.first()));
+        QCOMPARE(rows.size(), 1 + 3 + 2);
+        const QStringList row = rows[2].split(',');  // measured, n_eff = 20
+        auto cell = [&](const char* column) { return row.value(header.indexOf(column)); };
+        QCOMPARE(cell("kind"), QString("measured"));
+        QCOMPARE(cell("model"), QString("quadratic"));
+        QCOMPARE(cell("d").toInt(), 40);
+        QCOMPARE(cell("p").toInt(), 30);
+        QCOMPARE(cell("n").toLongLong(), 20LL * 40);  // n = n_eff · d for the quadratic net
+        QCOMPARE(cell("n_eff").toDouble(), 20.0);
+        QCOMPARE(cell("lambda").toDouble(), 0.5);
+        QCOMPARE(cell("gamma").toDouble(), 1.25);
+        QCOMPARE(cell("noise_delta").toDouble(), 0.5);
+        QCOMPARE(cell("amplitudes"), QString::fromLatin1(sl::toString(s.config.problem.amplitudes)));
+        QVERIFY(!cell("solver").isEmpty());
+        QCOMPARE(cell("seeds"), QString("3 7"));
+        const QJsonObject json = plot.dataJson()["series"].toArray().first().toObject();
+        QCOMPARE(json["config"].toObject(), s.config.toJson());
+        QCOMPARE(json["seeds"].toArray().size(), 2);
+    }
+};
+
+QTEST_MAIN(TestRiskPlot)
+#include "test_risk_plot.moc"

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The spectrum near zero and its legend (issue 16): numerical zeros are the point mass at 0 with its weight, never
+// log bins at 1e-10; the tail fit's long legend entry stays inside the widget.
+#include "core/common/rng.h"
+#include "ui/spectrum_plot.h"
+
+#include <QtTest>
+#include <cmath>
+
+namespace {
+
+sl::ui::SpectrumViewData halfZeros()
+{
+    sl::Rng rng(5);
+    Eigen::VectorXd values(200);
+    for (Eigen::Index i = 0; i < 100; ++i)
+        values(i) = 1e-14 * (1 + rng.uniform());  // numerical zeros
+    for (Eigen::Index i = 100; i < 200; ++i)
+        values(i) = std::pow(rng.uniform(), -1.0 / 1.5);  // Pareto, α = 2.5, all ≥ 1
+    sl::ui::SpectrumViewData data;
+    data.eigenvalues = values;
+    return data;
+}
+
+}  // namespace
+
+class TestSpectrumPlot : public QObject {
+    Q_OBJECT
+
+private slots:
+    void zerosAreThePointMass()
+    {
+        for (const bool logView : {true, false}) {
+            sl::ui::SpectrumPlot plot;
+            plot.resize(700, 500);
+            plot.setLogView(logView);
+            plot.setData(halfZeros());
+            QCOMPARE(plot.pointMassCount(), 100);
+            QCOMPARE(plot.pointMassWeight(), 0.5);
+            QVERIFY(plot.pointMassLabel());
+            const QString text = plot.pointMassLabel()->text();
+            QVERIFY2(text.contains("point mass at 0: 50 % (100 of 200)"), qPrintable(text));
+            // No histogram bin at or below the zero threshold (they were towering bars at 1e-10).
+            QCPGraph* trained = plot.trainedGraph();
+            QVERIFY(trained);
+            double area = 0;
+            auto it = trained->data()->constBegin();
+            for (; it + 1 != trained->data()->constEnd(); ++it) {
+                if (logView)
+                    QVERIFY2(it->key > plot.zeroThreshold(), qPrintable(QString::number(it->key)));
+                area += it->value * ((it + 1)->key - it->key);
+            }
+            // The bins carry the continuous part's mass 1 − F = 0.5 (on log axes empty bins have a tiny floor).
+            QVERIFY2(std::abs(area - 0.5) < 1e-6, qPrintable(QString::number(area)));
+            QVERIFY(plot.xAxis->range().lower > (logView ? 0.1 : -1.0));
+            QVERIFY(plot.dataJson()["point_mass_at_zero"].toObject()["weight"].toDouble() == 0.5);
+        }
+    }
+
+    // The Figure 2 phase IV/V/VIa presets showed the tail-fit entry clipped on the left.
+    void tailFitLegendInsideTheWidget()
+    {
+        sl::ui::SpectrumViewData data = halfZeros();
+        Eigen::VectorXd positive = data.eigenvalues.tail(100);
+        data.tail = sl::fitPowerLawTail(positive, [] {
+            sl::TailFitConfig c;
+            c.minTail = 20;
+            return c;
+        }());
+        QCOMPARE(data.tail->status, sl::Status::Converged);
+        data.predictedAlpha = 2.0;
+        data.teacher = positive;
+        for (const QSize size : {QSize(760, 440), QSize(330, 300)}) {
+            sl::ui::SpectrumPlot plot;
+            plot.resize(size);
+            plot.show();  // laid out at the widget's size, as on screen
+            QVERIFY(QTest::qWaitForWindowExposed(&plot));
+            plot.setData(data);
+            plot.replot();
+            int items = 0;
+            for (int i = 0; i < plot.legend->itemCount(); ++i) {
+                QCPAbstractLegendItem* item = plot.legend->item(i);
+                if (!item)
+                    continue;
+                ++items;
+                QVERIFY2(plot.rect().contains(item->outerRect()),
+                    qPrintable(QStringLiteral("%1 wide: %2..%3")
+                                   .arg(size.width())
+                                   .arg(item->outerRect().left())
+                                   .arg(item->outerRect().right())));
+                QVERIFY(item->outerRect().width() >= item->minimumOuterSizeHint().width());
+                QVERIFY(!item->outerRect().intersects(plot.axisRect()->rect()));
+            }
+            QCOMPARE(items, 3);  // trained, teacher, tail fit
+        }
+    }
+};
+
+QTEST_MAIN(TestSpectrumPlot)
+#include "test_spectrum_plot.moc"
