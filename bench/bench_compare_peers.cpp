@@ -254,6 +254,24 @@ void gemm(benchmark::State& state, Eigen::Index rows, Eigen::Index inner, Eigen:
         2.0 * double(rows) * double(inner) * double(cols), benchmark::Counter::kIsIterationInvariantRate);
 }
 
+// C = A·B through the system BLAS (cblas_dgemm): the rate the gradient's two products can reach at their shape,
+// measured in the same run as the gradient (issue 23's "share of the machine's GEMM rate").
+void gemmBlas(benchmark::State& state, Eigen::Index rows, Eigen::Index inner, Eigen::Index cols)
+{
+    sl::Rng rng(3);
+    const Eigen::MatrixXd a = rng.normalMatrix(rows, inner);
+    const Eigen::MatrixXd b = rng.normalMatrix(inner, cols);
+    Eigen::MatrixXd product(rows, cols);
+    auto work = [&] { sl::blasGemm(false, false, 1.0, a, b, 0.0, product); };
+    warmUpOnce("gemm_blas" + std::to_string(rows) + "x" + std::to_string(inner) + "x" + std::to_string(cols), work);
+    for (auto _ : state) {
+        work();
+        benchmark::DoNotOptimize(product.data());
+    }
+    state.counters["flops"] = benchmark::Counter(
+        2.0 * double(rows) * double(inner) * double(cols), benchmark::Counter::kIsIterationInvariantRate);
+}
+
 // --- LASSO: one λ at duality gap 1e-10, and a 50-point path ------------------------------------------------------
 
 struct LassoCase {
@@ -528,6 +546,20 @@ int main(int argc, char** argv)
         benchmark::RegisterBenchmark("quadratic_gradient_200", lbfgsGradient, 200)
             ->Unit(benchmark::kMillisecond)
             ->UseRealTime();
+        benchmark::RegisterBenchmark("quadratic_gradient_100", lbfgsGradient, 100)
+            ->Unit(benchmark::kMillisecond)
+            ->UseRealTime();
+        // The system BLAS at 2000³ and at the gradient's two shapes (n×d times d×p, n = 200 d, d = p).
+        benchmark::RegisterBenchmark("gemm_blas_square_2000", gemmBlas, 2000, 2000, 2000)
+            ->Unit(benchmark::kMillisecond)
+            ->UseRealTime();
+        for (Eigen::Index d : {100, 200}) {
+            const std::string name
+                = "gemm_blas_" + std::to_string(200 * d) + "x" + std::to_string(d) + "x" + std::to_string(d);
+            benchmark::RegisterBenchmark(name.c_str(), gemmBlas, 200 * d, d, d)
+                ->Unit(benchmark::kMillisecond)
+                ->UseRealTime();
+        }
         benchmark::RegisterBenchmark("gemm_square_2000", gemm, 2000, 2000, 2000)
             ->Unit(benchmark::kMillisecond)
             ->UseRealTime();
