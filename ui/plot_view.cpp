@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/plot_view.h"
 
-#include <algorithm>
 #include "ui/plot_export.h"
 #include "ui/plot_style.h"
+#include <algorithm>
 
 #include <QContextMenuEvent>
 #include <QFileDialog>
