@@ -109,18 +109,7 @@ void DecompositionPlot::setPrunedVisible(bool visible)
 void DecompositionPlot::setMessage(const QString& message)
 {
     // Wrapped at about 60 characters: a text item does not wrap, and the dock may be narrow.
-    QStringList lines;
-    QString line;
-    for (const QString& word : message.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
-        if (!line.isEmpty() && line.size() + 1 + word.size() > 60) {
-            lines << line;
-            line.clear();
-        }
-        line += (line.isEmpty() ? QString() : QStringLiteral(" ")) + word;
-    }
-    if (!line.isEmpty())
-        lines << line;
-    const QString wrapped = lines.join(QLatin1Char('\n'));
+    const QString wrapped = wrapWords(message, 60);
     if (wrapped == m_message)
         return;
     m_message = wrapped;

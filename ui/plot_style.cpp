@@ -277,4 +277,20 @@ QCPRange paddedRange(double lo, double hi, bool logarithmic, double margin)
     return QCPRange(lo - pad, hi + pad);
 }
 
+QString wrapWords(const QString& text, int maxChars)
+{
+    QStringList lines;
+    QString line;
+    for (const QString& word : text.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+        if (!line.isEmpty() && line.size() + 1 + word.size() > maxChars) {
+            lines << line;
+            line.clear();
+        }
+        line += (line.isEmpty() ? QString() : QStringLiteral(" ")) + word;
+    }
+    if (!line.isEmpty())
+        lines << line;
+    return lines.join(QLatin1Char('\n'));
+}
+
 }  // namespace sl::ui

@@ -65,4 +65,8 @@ void fitLegendToWidth(QCustomPlot* plot);
 // Ranges with a small margin: on a log axis the margin is a factor (lo / f, hi · f), on a linear one a fraction.
 QCPRange paddedRange(double lo, double hi, bool logarithmic, double margin = 0.08);
 
+// `text` broken into lines of at most `maxChars` characters at spaces (a word longer than that keeps its own line): a
+// QCPItemText does not wrap, and a long note in a narrow plot ran off its left edge.
+QString wrapWords(const QString& text, int maxChars);
+
 }  // namespace sl::ui

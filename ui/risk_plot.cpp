@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/risk_plot.h"
 
+#include <QStringList>
+
 #include "ui/plot_export.h"
 #include "ui/plot_style.h"
 
@@ -64,6 +66,12 @@ RiskPlot::RiskPlot(QWidget* parent) : PlotView(tr("Excess risk against effective
     legend->setVisible(true);
     legend->setFont(QFont("sans", 8));
     placeLegendBelow(this);  // never over the curves, never clipped
+    m_lineKey = new QCPTextElement(this, QString(), QFont("sans", 8));
+    m_lineKey->setTextColor(QColor(90, 90, 90));
+    m_lineKey->setMargins(QMargins(6, 0, 6, 3));
+    plotLayout()->addElement(plotLayout()->rowCount(), 0, m_lineKey);
+    plotLayout()->setRowStretchFactor(plotLayout()->rowCount() - 1, 0.001);
+    connect(this, &QCustomPlot::beforeReplot, this, &RiskPlot::updateLineKey);
     setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     xAxis->setRange(1, 1000);
     yAxis->setRange(1e-3, 10);
@@ -480,6 +488,36 @@ QJsonObject RiskPlot::dataJson() const
         series.append(object);
     }
     return QJsonObject{{"plot", "risk"}, {"series", series}};
+}
+
+QString RiskPlot::lineKeyText() const
+{
+    const auto drawn = [](const QCPGraph* g) { return g && g->visible() && !g->data()->isEmpty(); };
+    bool theory = false, bayes = false, predicted = false, pruned = false;
+    for (const Graphs& g : m_graphs) {
+        theory = theory || drawn(g.theory);
+        bayes = bayes || drawn(g.bayes);
+        predicted = predicted || drawn(g.predicted);
+    }
+    for (const PrunedGraphs& p : m_pruned)
+        pruned = pruned || drawn(p.points) || drawn(p.predicted);
+    QStringList parts;
+    if (theory)
+        parts << tr("solid line: state evolution");
+    if (bayes)
+        parts << tr("dotted: Bayes-optimal");
+    if (predicted)
+        parts << tr("black dashed: predicted slope (Result 1)");
+    if (pruned)
+        parts << tr("×: pruned");
+    return parts.join(QStringLiteral(" · "));
+}
+
+void RiskPlot::updateLineKey()
+{
+    const QString text = lineKeyText();
+    m_lineKey->setVisible(!text.isEmpty());
+    m_lineKey->setText(text);
 }
 
 }  // namespace sl::ui

@@ -53,7 +53,15 @@ public:
     QString dataCsv() const override;
     QJsonObject dataJson() const override;
 
+    // The row under the legend that says what the line styles mean (the legend has one entry per curve, so the
+    // state-evolution, Bayes-optimal, predicted-slope and pruned lines have no entries of their own): only the styles
+    // drawn now, empty when there are none.
+    QString lineKeyText() const;
+
 private:
+    void updateLineKey();
+    QCPTextElement* m_lineKey = nullptr;
+
     struct Graphs {
         QCPGraph* points = nullptr;
         QCPErrorBars* bars = nullptr;

@@ -5,6 +5,7 @@
 #include "ui/plot_export.h"
 #include "ui/plot_style.h"
 
+#include <QFontMetrics>
 #include <QJsonArray>
 #include <algorithm>
 #include <cmath>
@@ -252,9 +253,29 @@ void SpectrumPlot::rebuild()
         // Bottom right, clear of the legend (top right) and of the density's bulk near zero.
         note->position->setCoords(0.98, 0.93);
         note->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
-        note->setText(tr("no tail fit: %1").arg(QString::fromStdString(m_data.tail->message)));
+        const QFont font("sans", 8);
+        // Wrapped to the axis rect's width (before the first layout: 60 characters), on a light box over the bars.
+        // The axis rect's width is stale while the plot is being rebuilt (negative in a narrow plot whose legend was
+        // just refilled), so the viewport bounds it too.
+        const QString text = tr("no tail fit: %1").arg(QString::fromStdString(m_data.tail->message));
+        const int axisWidth = axisRect()->width();
+        const int viewWidth = viewport().width() - 80;  // less the y axis' labels
+        const int width = axisWidth > 0 ? std::min(axisWidth, viewWidth) : viewWidth;
+        const QFontMetrics metrics(font);
+        QString wrapped = wrapWords(text, 60);
+        for (int chars = 60; width > 0 && chars > 12; chars -= 4) {
+            wrapped = wrapWords(text, chars);
+            int widest = 0;
+            for (const QString& line : wrapped.split(QLatin1Char('\n')))
+                widest = std::max(widest, metrics.horizontalAdvance(line));
+            if (widest <= 0.9 * width)
+                break;
+        }
+        note->setText(wrapped);
+        note->setTextAlignment(Qt::AlignRight);
+        note->setBrush(QColor(255, 255, 255, 210));
         note->setColor(QColor(120, 120, 120));
-        note->setFont(QFont("sans", 8));
+        note->setFont(font);
     }
     if (m_data.bulk && m_data.bulk->status == Status::Converged && std::isfinite(m_data.bulk->edge)
         && (!m_logView || m_data.bulk->edge > 0))

@@ -137,6 +137,34 @@ private slots:
     }
 
     // A family's colour was reassigned whenever a series was added or re-added.
+    // The legend names curves only: the line styles of the state evolution, the Bayes-optimal risk and the predicted
+    // slope were unexplained on screen. The key row under the legend names the styles actually drawn.
+    void lineKeyNamesTheDrawnStyles()
+    {
+        sl::ui::RiskPlot plot;
+        plot.resize(800, 600);
+        QCOMPARE(plot.lineKeyText(), QString());
+        sl::ui::RiskSeries s = curve(1.0);
+        plot.setSeries(s);
+        plot.replot();
+        QCOMPARE(plot.lineKeyText(), QStringLiteral("solid line: state evolution"));
+        s.bayesNEff = {5, 80};
+        s.bayesRisk = {1.0, 0.05};
+        plot.setSeries(s);
+        plot.replot();
+        QVERIFY2(plot.lineKeyText().contains("dotted: Bayes-optimal"), qPrintable(plot.lineKeyText()));
+        // What the user sees: the key's element is laid out inside the widget, under the legend.
+        QCPTextElement* key = nullptr;
+        for (int i = 0; i < plot.plotLayout()->elementCount(); ++i)
+            if (auto* t = qobject_cast<QCPTextElement*>(plot.plotLayout()->elementAt(i));
+                t && t->text() == plot.lineKeyText())
+                key = t;
+        QVERIFY(key);
+        QVERIFY(key->visible());
+        QVERIFY(plot.rect().contains(key->outerRect()));
+        QVERIFY(key->outerRect().top() >= plot.legend->outerRect().bottom() - 1);
+    }
+
     void coloursAreStable()
     {
         sl::ui::RiskPlot plot;

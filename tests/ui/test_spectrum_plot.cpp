@@ -94,6 +94,36 @@ private slots:
             QCOMPARE(items, 3);  // trained, teacher, tail fit
         }
     }
+
+    // The "no tail fit" note ran off the plot's left edge at 1024×768 (a text item does not wrap): it is wrapped to the
+    // axis rect and lies inside the widget.
+    void noTailFitNoteInsideTheWidget()
+    {
+        sl::ui::SpectrumViewData data = halfZeros();
+        sl::TailFit failed;
+        failed.status = sl::Status::Invalid;
+        failed.message = "above the bulk edge 1.59484, too few for a tail fit (need at least 50); a fit into the bulk "
+                         "would describe the noise, not the learned features";
+        data.tail = failed;
+        for (const QSize size : {QSize(760, 440), QSize(330, 300)}) {
+            sl::ui::SpectrumPlot plot;
+            plot.resize(size);
+            plot.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&plot));
+            plot.replot();
+            plot.setData(data);
+            plot.replot();
+            QCPItemText* note = nullptr;
+            for (int i = 0; i < plot.itemCount(); ++i)
+                if (auto* t = qobject_cast<QCPItemText*>(plot.item(i)); t && t->text().startsWith("no tail fit"))
+                    note = t;
+            QVERIFY(note);
+            QVERIFY(note->text().contains('\n'));
+            const QRectF box(note->topLeft->pixelPosition(), note->bottomRight->pixelPosition());
+            QVERIFY2(QRectF(plot.rect()).contains(box),
+                qPrintable(QStringLiteral("%1 wide: note %2..%3").arg(size.width()).arg(box.left()).arg(box.right())));
+        }
+    }
 };
 
 QTEST_MAIN(TestSpectrumPlot)
