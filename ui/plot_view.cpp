@@ -3,11 +3,12 @@
 
 #include "ui/plot_export.h"
 #include "ui/plot_style.h"
-#include <algorithm>
 
 #include <QContextMenuEvent>
 #include <QFileDialog>
+#include <QFontMetrics>
 #include <QMessageBox>
+#include <algorithm>
 #include <cmath>
 
 namespace sl::ui {
@@ -15,10 +16,12 @@ namespace sl::ui {
 PlotView::PlotView(const QString& title, QWidget* parent) : QCustomPlot(parent)
 {
     plotLayout()->insertRow(0);
+    m_fullTitle = title;
     m_title = new QCPTextElement(this, title, QFont("sans", 11, QFont::Bold));
     plotLayout()->addElement(0, 0, m_title);
     setNoAntialiasingOnDrag(true);
     connect(this, &QCustomPlot::beforeReplot, this, &PlotView::applyDisplayScale);
+    connect(this, &QCustomPlot::beforeReplot, this, &PlotView::fitTitleToWidth);  // after the scale: its font
     m_replotTimer.setSingleShot(true);
     m_replotTimer.setInterval(1000 / kMaxFramesPerSecond);
     connect(&m_replotTimer, &QTimer::timeout, this, [this] {
@@ -29,6 +32,31 @@ PlotView::PlotView(const QString& title, QWidget* parent) : QCustomPlot(parent)
         replot(rpQueuedReplot);
         m_replotTimer.start();
     });
+}
+
+void PlotView::setTitle(const QString& title)
+{
+    m_fullTitle = title;
+    m_title->setText(title);
+}
+
+void PlotView::fitTitleToWidth()
+{
+    const int available = viewport().width() - 16;
+    if (available <= 0)
+        return;
+    const QFontMetrics metrics(m_title->font());
+    const auto widest = [&](const QString& text) {
+        int w = 0;
+        for (const QString& line : text.split(QLatin1Char('\n')))
+            w = std::max(w, metrics.horizontalAdvance(line));
+        return w;
+    };
+    QString shown = m_fullTitle;
+    for (int chars = int(m_fullTitle.size()) - 1; widest(shown) > available && chars >= 10; chars -= 2)
+        shown = wrapWords(m_fullTitle, chars);
+    if (shown != m_title->text())
+        m_title->setText(shown);
 }
 
 void PlotView::scheduleReplot()

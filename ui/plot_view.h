@@ -19,8 +19,9 @@ public:
 
     explicit PlotView(const QString& title, QWidget* parent = nullptr);
 
-    QString title() const { return m_title->text(); }
-    void setTitle(const QString& title) { m_title->setText(title); }
+    // The whole title; on screen it is broken into lines where the plot is narrower than it (fitTitleToWidth).
+    QString title() const { return m_fullTitle; }
+    void setTitle(const QString& title);
     // The title's layout element (row 0): a view that puts controls over the plot makes room for them above it.
     QCPTextElement* titleElement() const { return m_title; }
 
@@ -63,6 +64,10 @@ private:
 
 private:
     void applyDisplayScale();
+    // A title wider than the plot set the layout's minimum width: at 1024×768 the spectrum's axis rect was squeezed
+    // to a sliver (negative width) behind it. Before every replot the title is wrapped at spaces to the viewport.
+    void fitTitleToWidth();
+    QString m_fullTitle;
 
     double m_displayScale = 1.0;
     bool m_displayScaled = false;  // a scale other than 1 was applied once (going back to 1 must restore)
