@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/plot_style.h"
 
+#include <QFontMetrics>
 #include <QHash>
 #include <algorithm>
 #include <cmath>
@@ -291,6 +292,21 @@ QString wrapWords(const QString& text, int maxChars)
     if (!line.isEmpty())
         lines << line;
     return lines.join(QLatin1Char('\n'));
+}
+
+QString wrapToWidth(const QString& text, const QFont& font, int width)
+{
+    const QFontMetrics metrics(font);
+    const auto widest = [&](const QString& lines) {
+        int w = 0;
+        for (const QString& line : lines.split(QLatin1Char('\n')))
+            w = std::max(w, metrics.horizontalAdvance(line));
+        return w;
+    };
+    QString shown = text;
+    for (int chars = int(text.size()) - 1; width > 0 && chars >= 10 && widest(shown) > width; chars -= 2)
+        shown = wrapWords(text, chars);
+    return shown;
 }
 
 }  // namespace sl::ui

@@ -68,5 +68,8 @@ QCPRange paddedRange(double lo, double hi, bool logarithmic, double margin = 0.0
 // `text` broken into lines of at most `maxChars` characters at spaces (a word longer than that keeps its own line): a
 // QCPItemText does not wrap, and a long note in a narrow plot ran off its left edge.
 QString wrapWords(const QString& text, int maxChars);
+// `text` wrapped at spaces so that no line is wider than `width` pixels in `font` (as far as its words allow);
+// unchanged when it fits or when width ≤ 0 (no layout yet).
+QString wrapToWidth(const QString& text, const QFont& font, int width);
 
 }  // namespace sl::ui

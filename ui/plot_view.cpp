@@ -6,7 +6,6 @@
 
 #include <QContextMenuEvent>
 #include <QFileDialog>
-#include <QFontMetrics>
 #include <QMessageBox>
 #include <algorithm>
 #include <cmath>
@@ -42,19 +41,21 @@ void PlotView::setTitle(const QString& title)
 
 void PlotView::fitTitleToWidth()
 {
-    const int available = viewport().width() - 16;
+    // The title sits in the layout's first column: the other columns (the phase diagram's colour scale) keep their
+    // minimum widths beside it.
+    int others = 0;
+    QCPLayoutGrid* grid = plotLayout();
+    for (int column = 1; column < grid->columnCount(); ++column) {
+        int widest = 0;
+        for (int row = 0; row < grid->rowCount(); ++row)
+            if (QCPLayoutElement* e = grid->element(row, column))
+                widest = std::max(widest, e->minimumOuterSizeHint().width());
+        others += widest + grid->columnSpacing();
+    }
+    const int available = viewport().width() - 16 - others;
     if (available <= 0)
         return;
-    const QFontMetrics metrics(m_title->font());
-    const auto widest = [&](const QString& text) {
-        int w = 0;
-        for (const QString& line : text.split(QLatin1Char('\n')))
-            w = std::max(w, metrics.horizontalAdvance(line));
-        return w;
-    };
-    QString shown = m_fullTitle;
-    for (int chars = int(m_fullTitle.size()) - 1; widest(shown) > available && chars >= 10; chars -= 2)
-        shown = wrapWords(m_fullTitle, chars);
+    const QString shown = wrapToWidth(m_fullTitle, m_title->font(), available);
     if (shown != m_title->text())
         m_title->setText(shown);
 }

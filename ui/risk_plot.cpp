@@ -61,7 +61,8 @@ RiskPlot::RiskPlot(QWidget* parent) : PlotView(tr("Excess risk against effective
     setObjectName("riskPlot");
     for (QCPAxis* axis : {xAxis, yAxis})
         applyLogAxis(axis);
-    xAxis->setLabel(tr("effective sample size n_eff (n/d quadratic, n diagonal)"));
+    // Two lines: in one, the label was wider than the plot at 1024×768 and lost both ends.
+    xAxis->setLabel(tr("effective sample size n_eff\n(n/d quadratic, n diagonal)"));
     yAxis->setLabel(tr("excess risk R"));
     legend->setVisible(true);
     legend->setFont(QFont("sans", 8));
@@ -515,9 +516,11 @@ QString RiskPlot::lineKeyText() const
 
 void RiskPlot::updateLineKey()
 {
+    // Wrapped like the title: centred text wider than the plot loses both ends.
     const QString text = lineKeyText();
+    const QString shown = wrapToWidth(text, m_lineKey->font(), viewport().width() - 16);
     m_lineKey->setVisible(!text.isEmpty());
-    m_lineKey->setText(text);
+    m_lineKey->setText(shown);
 }
 
 }  // namespace sl::ui

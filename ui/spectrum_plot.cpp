@@ -5,7 +5,6 @@
 #include "ui/plot_export.h"
 #include "ui/plot_style.h"
 
-#include <QFontMetrics>
 #include <QJsonArray>
 #include <algorithm>
 #include <cmath>
@@ -261,16 +260,7 @@ void SpectrumPlot::rebuild()
         const int axisWidth = axisRect()->width();
         const int viewWidth = viewport().width() - 80;  // less the y axis' labels
         const int width = axisWidth > 0 ? std::min(axisWidth, viewWidth) : viewWidth;
-        const QFontMetrics metrics(font);
-        QString wrapped = wrapWords(text, 60);
-        for (int chars = 60; width > 0 && chars > 12; chars -= 4) {
-            wrapped = wrapWords(text, chars);
-            int widest = 0;
-            for (const QString& line : wrapped.split(QLatin1Char('\n')))
-                widest = std::max(widest, metrics.horizontalAdvance(line));
-            if (widest <= 0.9 * width)
-                break;
-        }
+        const QString wrapped = width > 0 ? wrapToWidth(text, font, int(0.9 * width)) : wrapWords(text, 60);
         note->setText(wrapped);
         note->setTextAlignment(Qt::AlignRight);
         note->setBrush(QColor(255, 255, 255, 210));

@@ -157,7 +157,7 @@ private slots:
         QCPTextElement* key = nullptr;
         for (int i = 0; i < plot.plotLayout()->elementCount(); ++i)
             if (auto* t = qobject_cast<QCPTextElement*>(plot.plotLayout()->elementAt(i));
-                t && t->text() == plot.lineKeyText())
+                t && t->text().simplified() == plot.lineKeyText())
                 key = t;
         QVERIFY(key);
         QVERIFY(key->visible());
