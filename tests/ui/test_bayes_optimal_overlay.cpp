@@ -4,6 +4,7 @@
 #include "app/document/document.h"
 #include "core/theory/bayes_optimal.h"
 #include "core/theory/phase_diagram.h"
+#include "tests/ui/window_test_guards.h"
 #include "ui/main_window.h"
 #include "ui/risk_plot.h"
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/theory/bayes_optimal.h"
+#include "tests/ui/window_test_guards.h"
 #include "ui/lambda_curve_view.h"
 #include "ui/main_window.h"
 #include "ui/parameter_panel.h"

@@ -4,6 +4,7 @@
 #include "app/store/result_store.h"
 #include "core/model/problem_config.h"
 #include "tests/app/store/full_store.h"
+#include "tests/ui/window_test_guards.h"
 #include "ui/main_window.h"
 #include "ui/parameter_panel.h"
 #include "ui/phase_diagram_view.h"

@@ -7,6 +7,7 @@
 #include "core/convex/lasso_solver.h"
 #include "core/decomposition/error_decomposition.h"
 #include "core/model/problem.h"
+#include "tests/ui/window_test_guards.h"
 #include "ui/decomposition_plot.h"
 #include "ui/main_window.h"
 #include "ui/parameter_panel.h"

@@ -2,6 +2,7 @@
 // A harness more than a test: it measures how late the GUI's event loop runs while a d = 100 quadratic network
 // trains in the live runner, and prints the 99th percentile. It asserts only what must hold whatever the machine
 // (the run reaches the GUI through snapshots and stops on cancel); timing is reported, never asserted.
+#include "tests/ui/window_test_guards.h"
 #include "ui/main_window.h"
 #include "ui/parameter_panel.h"
 

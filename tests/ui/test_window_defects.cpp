@@ -6,6 +6,7 @@
 #include "app/session/session.h"
 #include "app/store/result_store.h"
 #include "core/theory/phase_diagram.h"
+#include "tests/ui/window_test_guards.h"
 #include "ui/main_window.h"
 #include "ui/parameter_panel.h"
 #include "ui/phase_diagram_view.h"

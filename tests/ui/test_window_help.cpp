@@ -2,6 +2,7 @@
 // Help, tooltips, the first screen and the long-run question (issue 16, items 8, 9 and 11).
 #include "app/experiment/run_estimate.h"
 #include "core/theory/phase_diagram.h"
+#include "tests/ui/window_test_guards.h"
 #include "ui/main_window.h"
 #include "ui/parameter_panel.h"
 #include "ui/phase_diagram_view.h"

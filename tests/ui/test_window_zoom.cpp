@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // View → Zoom, presentation mode and View → Parameters (issue 16, items 7 and 10): read back the fonts and pens the
 // plots draw with and the panel's font.
+#include "tests/ui/window_test_guards.h"
 #include "ui/main_window.h"
 #include "ui/parameter_panel.h"
 #include "ui/phase_diagram_view.h"
