@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <cassert>
+#include <cmath>
 
 extern "C" {
 #include <cblas.h>
@@ -82,6 +83,35 @@ void blasSyrkLowerTransposed(
     cblas_dsyrk(CblasColMajor, CblasLower, CblasTrans, int(A.cols()), int(A.rows()), alpha, A.data(),
         int(std::max<Eigen::Index>(1, A.outerStride())), beta, C.data(),
         int(std::max<Eigen::Index>(1, C.outerStride())));
+}
+
+void blasWeightedGramLower(const Eigen::Ref<const Eigen::MatrixXd>& X, const Eigen::Ref<const Eigen::VectorXd>& r,
+    double alpha, double beta, Eigen::Ref<Eigen::MatrixXd> C, Eigen::MatrixXd& plus, Eigen::MatrixXd& minus)
+{
+    assert(r.size() == X.rows());
+    const Eigen::Index n = X.rows(), d = X.cols();
+    Eigen::Index positive = 0;
+    for (Eigen::Index i = 0; i < n; ++i)
+        positive += r[i] > 0;
+    if (plus.rows() != positive || plus.cols() != d)
+        plus.resize(positive, d);
+    if (minus.rows() != n - positive || minus.cols() != d)
+        minus.resize(n - positive, d);
+    // Column by column: X is column-major, so each column is read once, contiguously.
+    for (Eigen::Index j = 0; j < d; ++j) {
+        const double* x = X.col(j).data();
+        double* toPlus = plus.col(j).data();
+        double* toMinus = minus.col(j).data();
+        for (Eigen::Index i = 0; i < n; ++i) {
+            const double scaled = std::sqrt(std::abs(r[i])) * x[i];
+            if (r[i] > 0)
+                *toPlus++ = scaled;
+            else
+                *toMinus++ = scaled;
+        }
+    }
+    blasSyrkLowerTransposed(alpha, plus, beta, C);
+    blasSyrkLowerTransposed(-alpha, minus, 1.0, C);
 }
 
 void denseProduct(const Eigen::Ref<const Eigen::MatrixXd>& A, const Eigen::Ref<const Eigen::MatrixXd>& B,

@@ -38,6 +38,14 @@ void blasGemm(bool transposeA, bool transposeB, double alpha, const Eigen::Ref<c
 void blasSyrkLowerTransposed(
     double alpha, const Eigen::Ref<const Eigen::MatrixXd>& A, double beta, Eigen::Ref<Eigen::MatrixXd> C);
 
+// Lower triangle of C = alpha·Xᵀ diag(r) X + beta·C (C square, X's column count) as two BLAS syrk updates,
+// Xᵀdiag(r)X = P₊ᵀP₊ − P₋ᵀP₋ with P± the rows √|r_μ|·x_μ for r_μ > 0 and r_μ ≤ 0: n·d² flops, half of the GEMM
+// Xᵀ·(diag(r)X), and OpenBLAS's dsyrk ran at 1.5–1.9× the dgemm's speed at n = 4096, d = 100–200 on this project's
+// 2-core AVX2 machine. The gathered rows are written to `plus` and `minus` (resized when needed: callers in a hot
+// loop keep them); the strictly upper triangle of C is left untouched.
+void blasWeightedGramLower(const Eigen::Ref<const Eigen::MatrixXd>& X, const Eigen::Ref<const Eigen::VectorXd>& r,
+    double alpha, double beta, Eigen::Ref<Eigen::MatrixXd> C, Eigen::MatrixXd& plus, Eigen::MatrixXd& minus);
+
 // C = A·B (noalias) by the engine useBlasProduct picks.
 void denseProduct(const Eigen::Ref<const Eigen::MatrixXd>& A, const Eigen::Ref<const Eigen::MatrixXd>& B,
     Eigen::Ref<Eigen::MatrixXd> C);

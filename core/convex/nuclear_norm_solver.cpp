@@ -132,24 +132,10 @@ Eigen::MatrixXd NuclearNormSolver::adjoint(const Eigen::VectorXd& r) const
         // Only the lower triangle of the symmetric product is computed (a triangular GEMM, half the flops).
         out.setZero();
         if (useBlasProduct(m_d, m_d, m_x.rows())) {
-            // Two symmetric rank-k updates, Xᵀdiag(r)X = P₊ᵀP₊ − P₋ᵀP₋ with P± the rows of √|r_μ|·x_μ for r_μ ≷ 0:
-            // a BLAS syrk each, the same n·d² flops as the triangular product below.
-            Eigen::Index positive = 0;
-            for (Eigen::Index i = 0; i < r.size(); ++i)
-                positive += r[i] > 0;
-            Eigen::MatrixXd plus(positive, m_d), minus(r.size() - positive, m_d);
-            for (Eigen::Index j = 0; j < m_d; ++j) {
-                Eigen::Index p = 0, m = 0;
-                for (Eigen::Index i = 0; i < r.size(); ++i) {
-                    const double scaled = std::sqrt(std::abs(r[i])) * m_x(i, j);
-                    if (r[i] > 0)
-                        plus(p++, j) = scaled;
-                    else
-                        minus(m++, j) = scaled;
-                }
-            }
-            blasSyrkLowerTransposed(1.0, plus, 0.0, out);
-            blasSyrkLowerTransposed(-1.0, minus, 1.0, out);
+            // Two symmetric rank-k updates (blasWeightedGramLower): the same n·d² flops as the triangular product
+            // below.
+            Eigen::MatrixXd plus, minus;
+            blasWeightedGramLower(m_x, r, 1.0, 0.0, out, plus, minus);
         } else {
             const Eigen::MatrixXd weighted = m_x.array().colwise() * r.array();
             out.triangularView<Eigen::Lower>() += weighted.transpose() * m_x;

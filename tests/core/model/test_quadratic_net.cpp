@@ -110,14 +110,24 @@ private slots:
             qPrintable(QString::number((gradient - reference).norm() / reference.norm())));
     }
 
+    void blasProductsMatchTheSampleFormulaAndEigen_data()
+    {
+        QTest::addColumn<int>("width");
+        // d = 6, n = 9000: p = 2 forms the gradient as Xᵀ·(diag(r)XW), p = 4 (d < 2p) through the weighted Gram
+        // matrix Xᵀ diag(r) X by syrk updates (quadratic_net.cpp, gradientThroughWeightedGram).
+        QTest::newRow("p=2, X^T (diag(r) X W)") << 2;
+        QTest::newRow("p=4, weighted Gram") << 4;
+    }
+
     void blasProductsMatchTheSampleFormulaAndEigen()
     {
         // The BLAS path (forced; Automatic would keep Eigen at this size) over n = 9000 rows, i.e. three BLAS row
         // blocks of unequal start, rectangular W: objective against the sample-by-sample formula, gradient
         // against central differences of that formula, and both against the Eigen path.
+        QFETCH(int, width);
         const sl::Problem p = problem(6, 9000, 0.4, 5);
         sl::Rng rng(6);
-        const Eigen::MatrixXd W = rng.normalMatrix(6, 4) / std::sqrt(6.0);
+        const Eigen::MatrixXd W = rng.normalMatrix(6, width) / std::sqrt(6.0);
         const double expected = referenceObjective(p, W);
         Eigen::MatrixXd gradientBlas, gradientEigen;
         sl::setDenseBackend(sl::DenseBackend::Blas);
@@ -125,10 +135,10 @@ private slots:
         const double valueBlas = net.objective(W, &gradientBlas);
         const double valueOnly = net.objectiveValue(W);
         const Eigen::VectorXd predictionBlas = net.predict(W);
-        Eigen::MatrixXd numeric(6, 4);
+        Eigen::MatrixXd numeric(6, width);
         const double h = 1e-5;
         for (int i = 0; i < 6; ++i) {
-            for (int j = 0; j < 4; ++j) {
+            for (int j = 0; j < width; ++j) {
                 Eigen::MatrixXd up = W, down = W;
                 up(i, j) += h;
                 down(i, j) -= h;
@@ -144,7 +154,8 @@ private slots:
         QVERIFY(std::abs(valueEigen - valueBlas) < 1e-13 * expected);
         QVERIFY2((gradientBlas - numeric).norm() < 1e-6 * numeric.norm(),
             qPrintable(QString::number((gradientBlas - numeric).norm() / numeric.norm())));
-        QVERIFY((gradientBlas - gradientEigen).norm() < 1e-12 * gradientEigen.norm());
+        QVERIFY2((gradientBlas - gradientEigen).norm() < 1e-12 * gradientEigen.norm(),
+            qPrintable(QString::number((gradientBlas - gradientEigen).norm() / gradientEigen.norm())));
         QVERIFY((predictionBlas - predictionEigen).norm() < 1e-12 * predictionEigen.norm());
     }
 

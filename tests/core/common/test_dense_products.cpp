@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/common/dense_products.h"
+#include "core/common/rng.h"
+
+#include <QtTest>
+
+class TestDenseProducts : public QObject {
+    Q_OBJECT
+
+private slots:
+    void weightedGramIsTheExplicitProductInTheLowerTriangle()
+    {
+        // Xᵀ diag(r) X by two syrk updates against the explicit Eigen product, with residuals of both signs and
+        // exact zeros (they go to the negative side with weight 0), alpha and an accumulating beta; the strictly
+        // upper triangle must be left as it was.
+        const Eigen::Index n = 37, d = 5;
+        sl::Rng rng(11);
+        const Eigen::MatrixXd X = rng.normalMatrix(n, d);
+        Eigen::VectorXd r = rng.normalMatrix(n, 1).col(0);
+        r[3] = 0.0;
+        r[20] = 0.0;
+        const Eigen::MatrixXd before = rng.normalMatrix(d, d);
+        const double alpha = -0.7, beta = 0.3;
+        Eigen::MatrixXd C = before, plus, minus;
+        sl::blasWeightedGramLower(X, r, alpha, beta, C, plus, minus);
+        const Eigen::MatrixXd expected = alpha * (X.transpose() * r.asDiagonal() * X) + beta * before;
+        const Eigen::Index positives = (r.array() > 0).count();
+        QCOMPARE(plus.rows(), positives);
+        QCOMPARE(minus.rows(), n - positives);
+        for (Eigen::Index j = 0; j < d; ++j) {
+            for (Eigen::Index i = 0; i < d; ++i) {
+                if (i >= j)
+                    QVERIFY2(std::abs(C(i, j) - expected(i, j)) < 1e-13 * expected.norm(),
+                        qPrintable(QString("(%1,%2): %3 vs %4").arg(i).arg(j).arg(C(i, j)).arg(expected(i, j))));
+                else
+                    QCOMPARE(C(i, j), before(i, j));
+            }
+        }
+    }
+
+    void weightedGramOfABlockViewWithAnOuterStride()
+    {
+        // The quadratic net passes row blocks of X (middleRows: outer stride n, not the block's rows).
+        const Eigen::Index n = 50, d = 4;
+        sl::Rng rng(12);
+        const Eigen::MatrixXd X = rng.normalMatrix(n, d);
+        const Eigen::VectorXd r = rng.normalMatrix(n, 1).col(0);
+        Eigen::MatrixXd C(d, d), plus, minus;
+        sl::blasWeightedGramLower(X.middleRows(10, 25), r.segment(10, 25), 1.0, 0.0, C, plus, minus);
+        const Eigen::MatrixXd expected
+            = X.middleRows(10, 25).transpose() * r.segment(10, 25).asDiagonal() * X.middleRows(10, 25);
+        const Eigen::MatrixXd lower = C.triangularView<Eigen::Lower>();
+        const Eigen::MatrixXd expectedLower = expected.triangularView<Eigen::Lower>();
+        QVERIFY((lower - expectedLower).norm() < 1e-13 * expected.norm());
+    }
+};
+
+QTEST_APPLESS_MAIN(TestDenseProducts)
+#include "test_dense_products.moc"
