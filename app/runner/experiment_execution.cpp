@@ -5,6 +5,7 @@
 #include "app/runner/solver_runners.h"
 #include "core/common/validation.h"
 #include "core/convex/certificate.h"
+#include "core/decomposition/diagonal_pruning.h"
 #include "core/decomposition/error_decomposition.h"
 #include "core/model/problem.h"
 #include "core/spectrum/spectrum.h"
@@ -50,6 +51,26 @@ ErrorTermsSummary summary(const sl::ErrorTerms& t)
     return {t.overfitting, t.underfitting, t.approximation};
 }
 
+// The diagonal run's LASSO state evolution at its own teacher draw θ* (amplitude mode) and the split it implies.
+struct DiagonalTheory {
+    sl::LassoStateEvolutionConfig config;
+    sl::LassoStateEvolutionResult result;
+    sl::DecompositionConfig split;
+};
+
+DiagonalTheory diagonalTheory(const sl::Problem& problem, const sl::CancelToken& cancel)
+{
+    const sl::ProblemConfig& p = problem.config;
+    DiagonalTheory out;
+    out.config.teacher = problem.teacher.spectrum;
+    out.config.alpha = p.nEff() / p.dimension;  // α = n/d
+    out.config.lambda = p.weightDecay;
+    out.config.noise = p.noise;
+    out.result = sl::LassoStateEvolution(out.config).run({}, cancel);
+    out.split = sl::diagonalStateEvolutionSplit(out.config, out.result);
+    return out;
+}
+
 // docs/theory/decomposition.md: the measured split of the trained weights, then the state evolution's prediction
 // at this run's own teacher and the same finite d. A run that diverged gets a message, not numbers.
 void decompose(const sl::Problem& problem, const sl::TrainResult& trained, DecompositionSummary& out,
@@ -74,6 +95,12 @@ void decompose(const sl::Problem& problem, const sl::TrainResult& trained, Decom
     sl::MatrixStateEvolutionConfig matrixSe;
     std::optional<sl::MatrixStateEvolutionResult> matrixResult;
     sl::DecompositionConfig split;
+    // The diagonal network's state evolution likewise fixes its pruning level (§3a; the gap rule where it fails).
+    std::optional<DiagonalTheory> lasso;
+    if (!quadratic) {
+        lasso = diagonalTheory(problem, cancel);
+        split = lasso->split;
+    }
     if (quadratic && p.weightDecay > 0) {
         matrixSe.spectrum = problem.teacher.spectrum;
         matrixSe.alphaQ = alpha;
@@ -105,13 +132,8 @@ void decompose(const sl::Problem& problem, const sl::TrainResult& trained, Decom
         }
         predicted = sl::predictQuadraticDecomposition(matrixSe, *matrixResult, {}, cancel);
     } else {
-        sl::LassoStateEvolutionConfig se;
-        se.teacher = problem.teacher.spectrum;  // the run's own draw θ*, amplitude mode
-        se.alpha = alpha;
-        se.lambda = p.weightDecay;
-        se.noise = p.noise;
-        const sl::LassoStateEvolutionResult r = sl::LassoStateEvolution(se).run({}, cancel);
-        predicted = sl::predictDiagonalDecomposition(se, r, 256, p.seed);
+        // The same split on the state evolution's draws: their edge is the same fixed level.
+        predicted = sl::predictDiagonalDecomposition(lasso->config, lasso->result, 256, p.seed, lasso->split);
     }
     out.predictedMessage = QString::fromStdString(predicted.message);
     if (!predicted.ok())
@@ -130,6 +152,11 @@ void decompose(const sl::Problem& problem, const sl::TrainResult& trained, Decom
 }
 
 }  // namespace
+
+sl::DecompositionConfig diagonalDecompositionConfig(const sl::Problem& problem, const sl::CancelToken& cancel)
+{
+    return diagonalTheory(problem, cancel).split;
+}
 
 QVector<double> weightSpectrum(sl::ModelKind model, const Eigen::MatrixXd& weights)
 {

@@ -66,7 +66,20 @@ EdgeSplit findEdge(const Eigen::VectorXd& x, const DecompositionConfig& config)
     edge.zeroTolerance = config.relativeZeroTolerance * largest;
     const BulkEdge bulk = detectBulkEdge(magnitudes, edge);
     out.zeros = bulk.nZero;
-    if (config.theoryEdge <= 0) {
+    if (std::isfinite(config.exactEdge)) {
+        std::ostringstream msg;
+        if (config.exactEdge > 0) {
+            out.edge = config.exactEdge;
+            out.found = true;
+            msg << "the edge " << config.exactEdge << " fixed by the state evolution's pruning level";
+        } else {
+            out.edge = edge.zeroTolerance;
+            msg << "the state evolution's pruning level is " << config.exactEdge
+                << ": no level lowers its predicted risk, every nonzero value counts as a spike and nothing is "
+                   "pruned";
+        }
+        out.message = msg.str();
+    } else if (config.theoryEdge <= 0) {
         out.edge = edge.zeroTolerance;
         std::ostringstream msg;
         msg << "no noise bulk: the theory's 2δ − λε = " << config.theoryEdge
@@ -185,6 +198,8 @@ void DecompositionConfig::validate() const
     requireNonNegative("relativeZeroTolerance", relativeZeroTolerance);
     if (!std::isnan(theoryEdge))
         requireFinite("theoryEdge", theoryEdge);
+    if (!std::isnan(exactEdge))
+        requireFinite("exactEdge", exactEdge);
 }
 
 ErrorDecomposition decomposeSpectralPair(const SpectralPair& pair, double scale, const DecompositionConfig& config)

@@ -38,6 +38,11 @@ struct DecompositionConfig {
     // nothing is pruned, whatever the gap rule would read into the spikes (docs/theory/decomposition.md §3). Above
     // 0 (or NaN) the gap rule decides.
     double theoryEdge = std::numeric_limits<double>::quiet_NaN();
+    // The edge itself where the theory fixes it, NaN where not; it takes precedence over the gap rule and
+    // `theoryEdge`. The diagonal network's level from its LASSO state evolution (diagonalStateEvolutionSplit,
+    // docs/theory/decomposition.md §3a): above 0 the bulk is |x| ≤ exactEdge and pruning shrinks every value by it;
+    // at or below 0 there is no bulk (every nonzero value is a spike) and nothing is pruned.
+    double exactEdge = std::numeric_limits<double>::quiet_NaN();
     void validate() const;  // throws sl::ValidationError naming the parameter
 };
 

@@ -114,7 +114,8 @@ private slots:
             lc.lambda = r.config.problem.weightDecay;
             lc.units = sl::LassoUnits::Experiment;
             const sl::ErrorDecomposition core
-                = sl::decomposeDiagonal(sl::LassoSolver(p.data.X, p.data.y, lc).run().theta, p.teacher.spectrum);
+                = sl::decomposeDiagonal(sl::LassoSolver(p.data.X, p.data.y, lc).run().theta, p.teacher.spectrum,
+                    sl::app::diagonalDecompositionConfig(p));
             QVERIFY(relative(r.decomposition.measured.overfitting, core.terms.overfitting) < 1e-9);
             QVERIFY(relative(r.decomposition.measured.approximation, core.terms.approximation) < 1e-9);
             window.document()->addResult(r);
@@ -182,13 +183,14 @@ private slots:
         for (double v : {d.measured.overfitting, d.measured.underfitting, d.measured.approximation})
             QVERIFY2(label->text().contains(QString::number(v, 'g', 4)), qPrintable(label->text()));
 
-        // The threshold line sits at the run's pruning threshold, the core's bulk edge of the same weights.
+        // The threshold line sits at the run's pruning threshold, the core's edge of the same weights (the state
+        // evolution's pruning level, docs/theory/decomposition.md §3a).
         const sl::Problem p = sl::makeProblem(window.document()->liveResult()->config.problem);
         sl::LassoConfig lc;
         lc.lambda = p.config.weightDecay;
         lc.units = sl::LassoUnits::Experiment;
-        const sl::ErrorDecomposition core
-            = sl::decomposeDiagonal(sl::LassoSolver(p.data.X, p.data.y, lc).run().theta, p.teacher.spectrum);
+        const sl::ErrorDecomposition core = sl::decomposeDiagonal(sl::LassoSolver(p.data.X, p.data.y, lc).run().theta,
+            p.teacher.spectrum, sl::app::diagonalDecompositionConfig(p));
         QVERIFY(core.bulkFound && core.pruningThreshold > 0);
         QTRY_VERIFY(window.spectrumPlot()->pruningLine() != nullptr);
         const double x = window.spectrumPlot()->pruningLine()->point1->coords().x();

@@ -36,7 +36,8 @@ ExperimentConfig diagonal(long long samples, std::uint64_t seed)
     return c;
 }
 
-// The core's decomposition of the same problem, solved here by the LASSO (the convex solver's minimiser).
+// The core's decomposition of the same problem, solved here by the LASSO (the convex solver's minimiser), with the
+// split configuration a run gets (its state evolution's pruning level).
 sl::ErrorDecomposition coreDecomposition(const ExperimentConfig& c)
 {
     const sl::Problem p = sl::makeProblem(c.problem);
@@ -44,7 +45,7 @@ sl::ErrorDecomposition coreDecomposition(const ExperimentConfig& c)
     lc.lambda = c.problem.weightDecay;
     lc.units = sl::LassoUnits::Experiment;
     const Eigen::VectorXd theta = sl::LassoSolver(p.data.X, p.data.y, lc).run().theta;
-    return sl::decomposeDiagonal(theta, p.teacher.spectrum);
+    return sl::decomposeDiagonal(theta, p.teacher.spectrum, sl::app::diagonalDecompositionConfig(p));
 }
 
 double relative(double a, double b)

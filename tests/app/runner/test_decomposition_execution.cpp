@@ -5,6 +5,8 @@
 #include "app/presets/preset_library.h"
 #include "app/runner/experiment_execution.h"
 #include "app/store/result_store.h"
+#include "core/decomposition/diagonal_pruning.h"
+#include "core/model/problem.h"
 
 #include <QJsonObject>
 #include <QTemporaryDir>
@@ -183,6 +185,44 @@ private slots:
         QVERIFY2(std::abs(d.measured.overfitting) <= 1e-6 * r.excessRisk,
             qPrintable(QString::number(d.measured.overfitting, 'g', 6)));
         QVERIFY(relative(d.predictedPrunedExcessRisk, d.predictedExcessRisk) < 1e-10);
+    }
+
+    // A diagonal run prunes at its LASSO state evolution's optimal soft level (docs/theory/decomposition.md §3a):
+    // at the interpolation peak the run's edge is the core's level at the run's own δ, t and teacher, and the
+    // predicted pruned risk (the state evolution's draws split at the same edge) is the closed form at that level
+    // within its Monte Carlo error; at the window's first screen (phase VIa) the level is (nearly) 0 and the pruned
+    // risk is the risk.
+    void diagonalRunPrunesAtTheStateEvolutionLevel()
+    {
+        const RunResult peak = sl::app::runExperiment(diagonalPeak());
+        QCOMPARE(peak.status, sl::Status::Converged);
+        const sl::app::DecompositionSummary& d = peak.decomposition;
+        QVERIFY2(d.computed && d.predictedComputed, qPrintable(d.message + " / " + d.predictedMessage));
+        const sl::Problem p = sl::makeProblem(peak.config.problem);
+        const sl::DiagonalPruningLevel level
+            = sl::optimalDiagonalPruningLevel(p.teacher.spectrum, d.delta, d.threshold);
+        QVERIFY(level.level > 0);
+        QVERIFY(relative(d.bulkEdge, level.level) < 1e-12);
+        QVERIFY2(d.message.contains("fixed by the state evolution"), qPrintable(d.message));
+        QVERIFY2(relative(d.predictedPrunedExcessRisk, level.predictedPrunedRisk) < 0.05,
+            qPrintable(QStringLiteral("%1 vs %2").arg(d.predictedPrunedExcessRisk).arg(level.predictedPrunedRisk)));
+
+        ExperimentConfig first = diagonalPeak();
+        first.problem.dimension = 100;
+        first.problem.samples = 300;
+        first.problem.weightDecay = 1.0;
+        first.problem.amplitudes = sl::TeacherAmplitudes::Deterministic;
+        const RunResult r = sl::app::runExperiment(first);
+        QCOMPARE(r.status, sl::Status::Converged);
+        QVERIFY2(r.decomposition.computed, qPrintable(r.decomposition.message));
+        const sl::Problem q = sl::makeProblem(r.config.problem);
+        const sl::DiagonalPruningLevel none
+            = sl::optimalDiagonalPruningLevel(q.teacher.spectrum, r.decomposition.delta, r.decomposition.threshold);
+        QVERIFY(relative(r.decomposition.bulkEdge, none.level) < 1e-12 || r.decomposition.bulkEdge == none.level);
+        // The optimum is at (or within a few thousandths of) 0: pruning leaves the risk as it is.
+        QVERIFY2(r.decomposition.bulkEdge < 0.02 * r.decomposition.delta, qPrintable(r.decomposition.message));
+        QVERIFY2(relative(r.decomposition.prunedExcessRisk, r.excessRisk) < 0.03,
+            qPrintable(QStringLiteral("%1 vs %2").arg(r.decomposition.prunedExcessRisk).arg(r.excessRisk)));
     }
 
     // A cancelled run is not decomposed either.
