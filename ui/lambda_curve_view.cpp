@@ -303,6 +303,8 @@ void LambdaCurveView::setExperiment(const app::ExperimentConfig& experiment)
     m_config = configFor(experiment.problem);
     const bool other = !m_base || *m_base != experiment;
     m_base = experiment;
+    m_seedsBox->setValue(int(experiment.seeds().size()));  // the panel's seeds per point
+    m_trainSeeds = m_seedsBox->value();
     m_train->setEnabled(!m_busy);
     if (other && !m_plot->trained().lambda.isEmpty())
         m_plot->setCurve(m_plot->curve(), m_plot->optimum(), m_plot->bayesRisk());

@@ -85,7 +85,8 @@ public:
     // trained one removes the trained points.
     void setExperiment(const app::ExperimentConfig& experiment);
     // The trained points' grid: `points` λ log-spaced over [from, to] (from or to <= 0: the SE curve's range),
-    // `seeds` seeds each (the view's spin boxes, 2–60 points and 1–100 seeds; defaults 12 and 3, the CLI's).
+    // `seeds` seeds each (the view's spin boxes, 2–60 points and 1–100 seeds; defaults 12, the CLI's, and the
+    // experiment's seed count, the panel's seeds per point).
     void setTrainingGrid(int points, int seeds, double from = 0, double to = 0);
     // What Train points trains now; nullopt without an experiment. Throws sl::ValidationError for an invalid grid.
     std::optional<app::ExperimentConfig> trainingExperiment() const;

@@ -230,10 +230,13 @@ private slots:
     // configuration and seeds: the drawn means and error bars to 1e-12, and the export's rows.
     void trainedPointsAreTheAppFunctions()
     {
-        const auto e = diagonalExperiment(60, 120, sl::app::Solver::Lbfgs);
+        auto e = diagonalExperiment(60, 120, sl::app::Solver::Lbfgs);
+        e.seedCount = 4;
         sl::ui::LambdaCurveView view;
         view.setExperiment(e);
         QCOMPARE(view.config().nEff, 120.0);
+        QCOMPARE(view.trainingExperiment()->seeds().size(), std::size_t(4));  // the panel's seeds per point
+        QCOMPARE(view.trainingExperiment()->weightDecays().size(), std::size_t(12));
         view.setTrainingGrid(5, 2);
         QSignalSpy trained(&view, &sl::ui::LambdaCurveView::trainingFinished);
         QVERIFY(view.train());
