@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/lambda_curve_view.h"
 
+#include "ui/plot_export.h"
 #include "ui/plot_style.h"
 
+#include "app/experiment/solver_table.h"
+#include "core/common/validation.h"
 #include "core/theory/bayes_optimal.h"
 
 #include <QHBoxLayout>
@@ -10,6 +13,7 @@
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -65,22 +69,32 @@ void LambdaCurvePlot::setCurve(
             grow(p.lambda, p.value.excessRisk);
         }
     }
-    if (!trained.lambda.isEmpty()) {
+    // A λ whose every run failed has no mean: it is not drawn (its row in the export says so).
+    QVector<double> trainedLambda, trainedMean, lower, upper;
+    for (int i = 0; i < trained.lambda.size(); ++i) {
+        const double mean = trained.mean.value(i, std::nan(""));
+        if (!(std::isfinite(mean) && mean > 0 && trained.lambda[i] > 0))
+            continue;
+        const double standardError = trained.standardError.value(i, std::nan(""));
+        trainedLambda << trained.lambda[i];
+        trainedMean << mean;
+        upper << (std::isfinite(standardError) ? standardError : 0.0);
+        lower << std::min(upper.last(), 0.95 * mean);  // the log axis has no room below zero
+        grow(trained.lambda[i], mean + upper.last());
+        grow(trained.lambda[i], mean - lower.last());
+    }
+    if (!trainedLambda.isEmpty()) {
         auto* points = addGraph();
-        points->setName(tr("trained (mean ± s.e. over seeds)"));
+        points->setName(trained.experiment ? tr("trained, %1 (mean ± s.e. over %2 seeds)")
+                                                 .arg(QLatin1String(app::toString(trained.experiment->solver)))
+                                                 .arg(trained.experiment->seeds().size())
+                                           : tr("trained (mean ± s.e. over seeds)"));
         points->setLineStyle(QCPGraph::lsNone);
         points->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::darkRed, 1.5), Qt::white, 7));
-        points->setData(trained.lambda, trained.mean);
+        points->setData(trainedLambda, trainedMean);
         auto* bars = new QCPErrorBars(xAxis, yAxis);
         bars->removeFromLegend();
         bars->setDataPlottable(points);
-        QVector<double> lower(trained.mean.size()), upper(trained.mean.size());
-        for (int i = 0; i < trained.mean.size(); ++i) {
-            upper[i] = std::isfinite(trained.standardError.value(i)) ? trained.standardError.value(i) : 0.0;
-            lower[i] = std::min(upper[i], 0.95 * trained.mean[i]);
-            grow(trained.lambda[i], trained.mean[i] + upper[i]);
-            grow(trained.lambda[i], trained.mean[i] - lower[i]);
-        }
         bars->setData(lower, upper);
     }
     // The predicted λ-exponent over each crossed phase with a non-zero exponent, anchored at the segment's SE
@@ -137,6 +151,20 @@ void LambdaCurvePlot::setCurve(
     scheduleReplot();
 }
 
+LambdaCurvePlot::Trained LambdaCurvePlot::trainedFrom(const app::LambdaTraining& training)
+{
+    Trained t;
+    for (const app::LambdaTrainedPoint& p : training.points) {
+        t.lambda << p.lambda;
+        t.mean << p.mean;
+        t.standardError << p.standardError;
+        t.runs << p.runs;
+        t.failed << p.failed;
+    }
+    t.experiment = training.experiment;
+    return t;
+}
+
 QString LambdaCurvePlot::dataCsv() const
 {
     QString csv = QStringLiteral("lambda,se_risk,phase,predicted_exponent,se_slope\n");
@@ -147,6 +175,26 @@ QString LambdaCurvePlot::dataCsv() const
                    .arg(QString::fromStdString(p.phase))
                    .arg(p.predictedExponent, 0, 'g', 10)
                    .arg(p.localSlope, 0, 'g', 10);
+    // The trained points: a second table after a blank line, one row per λ with the run's parameters at that λ.
+    if (!m_trained.lambda.isEmpty()) {
+        csv += QStringLiteral("\nlambda,trained_mean,trained_standard_error,runs,failed,") + parameterCsvHeader()
+            + '\n';
+        for (int i = 0; i < m_trained.lambda.size(); ++i) {
+            QString parameters = QStringLiteral(",,,,,,,,,,");
+            if (m_trained.experiment) {
+                app::ExperimentConfig atLambda = *m_trained.experiment;
+                atLambda.problem.weightDecay = m_trained.lambda[i];
+                parameters = parameterCsvValues(atLambda, {});
+            }
+            csv += QStringLiteral("%1,%2,%3,%4,%5,%6\n")
+                       .arg(m_trained.lambda[i], 0, 'g', 10)
+                       .arg(m_trained.mean.value(i, std::nan("")), 0, 'g', 10)
+                       .arg(m_trained.standardError.value(i, std::nan("")), 0, 'g', 10)
+                       .arg(m_trained.runs.value(i))
+                       .arg(m_trained.failed.value(i))
+                       .arg(parameters);
+        }
+    }
     return csv;
 }
 
@@ -161,11 +209,15 @@ QJsonObject LambdaCurvePlot::dataJson() const
     QJsonArray trained;
     for (int i = 0; i < m_trained.lambda.size(); ++i)
         trained.append(QJsonObject{{"lambda", m_trained.lambda[i]}, {"mean", number(m_trained.mean.value(i))},
-            {"stderr", number(m_trained.standardError.value(i))}});
-    return QJsonObject{{"plot", "lambda"}, {"n_eff", m_curve.nEff}, {"points", points}, {"trained", trained},
+            {"stderr", number(m_trained.standardError.value(i))}, {"runs", m_trained.runs.value(i)},
+            {"failed", m_trained.failed.value(i)}});
+    QJsonObject out{{"plot", "lambda"}, {"n_eff", m_curve.nEff}, {"points", points}, {"trained", trained},
         {"optimal_lambda", m_optimum.ok() ? number(m_optimum.lambda) : QJsonValue()},
         {"optimal_lambda_excess_risk", m_optimum.ok() ? number(m_optimum.risk) : QJsonValue()},
         {"bayes_optimal_excess_risk", number(m_bayesRisk)}};
+    if (m_trained.experiment)
+        out["trained_experiment"] = m_trained.experiment->toJson();
+    return out;
 }
 
 LambdaCurveConfig LambdaCurveView::configFor(const ProblemConfig& problem)
@@ -196,19 +248,42 @@ LambdaCurveView::LambdaCurveView(QWidget* parent) : QWidget(parent)
     m_progress->setRange(0, 1);
     m_progress->setValue(0);
     m_compute = new QPushButton(tr("Compute"), this);
+    m_compute->setToolTip(tr("The state-evolution curve, λ_opt and the Bayes-optimal risk"));
+    m_train = new QPushButton(tr("Train points"), this);
+    m_train->setObjectName("trainPoints");
+    m_train->setToolTip(tr("Train the experiment's solver at every λ of the grid over the seeds, and draw the mean "
+                           "and standard error at each λ"));
+    m_train->setEnabled(false);
+    m_seedsBox = new QSpinBox(this);
+    m_seedsBox->setObjectName("trainSeeds");
+    m_seedsBox->setRange(1, 100);
+    m_seedsBox->setValue(m_trainSeeds);
+    m_seedsBox->setPrefix(tr("seeds "));
+    m_pointsBox = new QSpinBox(this);
+    m_pointsBox->setObjectName("trainPointCount");
+    m_pointsBox->setRange(2, 60);
+    m_pointsBox->setValue(m_trainPoints);
+    m_pointsBox->setPrefix(tr("λ points "));
     m_cancelButton = new QPushButton(tr("Cancel"), this);
     m_cancelButton->setEnabled(false);
     m_status = new QLabel(this);
+    m_status->setWordWrap(true);
     auto* controls = new QHBoxLayout;
     controls->addWidget(m_compute);
+    controls->addWidget(m_train);
+    controls->addWidget(m_seedsBox);
+    controls->addWidget(m_pointsBox);
     controls->addWidget(m_cancelButton);
     controls->addWidget(m_progress, 1);
-    controls->addWidget(m_status, 2);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_plot, 1);
     layout->addLayout(controls);
+    layout->addWidget(m_status);
     connect(m_compute, &QPushButton::clicked, this, &LambdaCurveView::start);
+    connect(m_train, &QPushButton::clicked, this, &LambdaCurveView::train);
     connect(m_cancelButton, &QPushButton::clicked, this, &LambdaCurveView::cancel);
+    connect(m_seedsBox, qOverload<int>(&QSpinBox::valueChanged), this, [this](int v) { m_trainSeeds = v; });
+    connect(m_pointsBox, qOverload<int>(&QSpinBox::valueChanged), this, [this](int v) { m_trainPoints = v; });
 }
 
 LambdaCurveView::~LambdaCurveView()
@@ -218,21 +293,78 @@ LambdaCurveView::~LambdaCurveView()
         m_worker.join();
 }
 
-void LambdaCurveView::start()
+QString LambdaCurveView::statusText() const
+{
+    return m_status->text();
+}
+
+void LambdaCurveView::setExperiment(const app::ExperimentConfig& experiment)
+{
+    m_config = configFor(experiment.problem);
+    const bool other = !m_base || *m_base != experiment;
+    m_base = experiment;
+    m_seedsBox->setValue(int(experiment.seeds().size()));  // the panel's seeds per point
+    m_trainSeeds = m_seedsBox->value();
+    m_train->setEnabled(!m_busy);
+    if (other && !m_plot->trained().lambda.isEmpty())
+        m_plot->setCurve(m_plot->curve(), m_plot->optimum(), m_plot->bayesRisk());
+}
+
+void LambdaCurveView::setTrainingGrid(int points, int seeds, double from, double to)
+{
+    m_trainFrom = from;
+    m_trainTo = to;
+    m_pointsBox->setValue(points);
+    m_seedsBox->setValue(seeds);
+    m_trainPoints = m_pointsBox->value();  // within the boxes' ranges, as a user could set them
+    m_trainSeeds = m_seedsBox->value();
+}
+
+std::optional<app::ExperimentConfig> LambdaCurveView::trainingExperiment() const
+{
+    if (!m_base)
+        return std::nullopt;
+    const double from = m_trainFrom > 0 ? m_trainFrom : m_config.lambdaMin;
+    const double to = m_trainTo > 0 ? m_trainTo : m_config.lambdaMax;
+    if (!(from > 0) || !(to >= from))
+        throw sl::ValidationError("lambda_grid", "the trained points' λ range must satisfy 0 < from <= to");
+    return app::lambdaTrainingExperiment(*m_base, app::logLambdaGrid(from, to, m_trainPoints), m_trainSeeds);
+}
+
+int LambdaCurveView::beginJob(int progressTotal, const QString& progressFormat, const QString& status)
 {
     m_cancel.cancel();
     if (m_worker.joinable())
         m_worker.join();
     m_cancel = CancelToken();
-    const int generation = ++m_generation;
-    const LambdaCurveConfig config = m_config;
-    const CancelToken cancel = m_cancel;
     m_busy = true;
-    m_compute->setEnabled(false);
+    for (QWidget* w : std::initializer_list<QWidget*>{m_compute, m_train, m_seedsBox, m_pointsBox})
+        w->setEnabled(false);
     m_cancelButton->setEnabled(true);
-    m_progress->setRange(0, int(config.grid().size()) + 1);
+    m_progress->setRange(0, std::max(1, progressTotal));
     m_progress->setValue(0);
-    m_status->setText(tr("computing…"));
+    m_progress->setFormat(progressFormat);
+    m_status->setText(status);
+    return ++m_generation;
+}
+
+void LambdaCurveView::endJob()
+{
+    if (m_worker.joinable())
+        m_worker.join();
+    m_busy = false;
+    m_compute->setEnabled(true);
+    m_train->setEnabled(m_base.has_value());
+    m_seedsBox->setEnabled(true);
+    m_pointsBox->setEnabled(true);
+    m_cancelButton->setEnabled(false);
+}
+
+void LambdaCurveView::start()
+{
+    const LambdaCurveConfig config = m_config;
+    const int generation = beginJob(int(config.grid().size()) + 1, QStringLiteral("%p%"), tr("computing…"));
+    const CancelToken cancel = m_cancel;
     m_worker = std::thread([this, generation, config, cancel] {
         Outcome out;
         out.bayesRisk = std::nan("");
@@ -282,21 +414,106 @@ void LambdaCurveView::start()
 
 void LambdaCurveView::onFinished(const Outcome& out)
 {
-    if (m_worker.joinable())
-        m_worker.join();
-    m_busy = false;
-    m_compute->setEnabled(true);
-    m_cancelButton->setEnabled(false);
+    endJob();
     const bool complete = out.error.empty() && out.curve.status != Status::Cancelled
         && out.optimum.status != Status::Cancelled && !m_cancel.isCancelled();
     if (complete) {
-        m_plot->setCurve(out.curve, out.optimum, out.bayesRisk);
+        m_plot->setCurve(out.curve, out.optimum, out.bayesRisk, m_plot->trained());
         m_progress->setValue(m_progress->maximum());
         m_status->setText(QString::fromStdString(out.optimum.message));
     } else {
         m_status->setText(out.error.empty() ? tr("cancelled") : QString::fromStdString(out.error));
     }
     emit finished(complete && out.curve.status == Status::Converged);
+}
+
+bool LambdaCurveView::train()
+{
+    if (m_busy)
+        return false;
+    std::optional<app::ExperimentConfig> experiment;
+    try {
+        experiment = trainingExperiment();
+    } catch (const sl::ValidationError& e) {
+        m_status->setText(tr("Not trained: %1").arg(QString::fromUtf8(e.what())));
+        return false;
+    }
+    if (!experiment) {
+        m_status->setText(tr("Not trained: no experiment to train"));
+        return false;
+    }
+    if (m_confirmTrain && !m_confirmTrain(*experiment)) {
+        m_status->setText(tr("Training not started"));
+        return false;
+    }
+    const int total = int(experiment->points().size());
+    const int generation = beginJob(total, tr("%v / %m runs"),
+        tr("training %1 λ × %2 seeds (%3)…")
+            .arg(experiment->weightDecays().size())
+            .arg(experiment->seeds().size())
+            .arg(QLatin1String(app::toString(experiment->solver))));
+    const CancelToken cancel = m_cancel;
+    const QString storePath = m_storePath;
+    m_worker = std::thread([this, generation, config = *experiment, cancel, storePath] {
+        app::LambdaTraining training;
+        QString error;
+        try {
+            training = app::trainLambdaPoints(config, 0, storePath, true, cancel, [this, generation](int done, int) {
+                QMetaObject::invokeMethod(
+                    this,
+                    [this, generation, done] {
+                        if (generation == m_generation)
+                            m_progress->setValue(done);
+                    },
+                    Qt::QueuedConnection);
+            });
+        } catch (const std::exception& e) {
+            error = QString::fromUtf8(e.what());
+        }
+        QMetaObject::invokeMethod(
+            this,
+            [this, generation, training, error] {
+                if (generation == m_generation)
+                    onTrained(training, error);
+            },
+            Qt::QueuedConnection);
+    });
+    return true;
+}
+
+void LambdaCurveView::onTrained(const app::LambdaTraining& training, const QString& error)
+{
+    endJob();
+    const QString failure = !error.isEmpty() ? error : training.error;
+    if (!failure.isEmpty() || !training.complete() || m_cancel.isCancelled()) {
+        // Nothing of a cancelled or failed training is drawn: the plot keeps what it showed before.
+        m_status->setText(
+            failure.isEmpty() ? tr("training cancelled: no points drawn") : tr("training failed: %1").arg(failure));
+        emit trainingFinished(false);
+        return;
+    }
+    m_plot->setCurve(m_plot->curve(), m_plot->optimum(), m_plot->bayesRisk(), LambdaCurvePlot::trainedFrom(training));
+    m_progress->setValue(m_progress->maximum());
+    int runs = 0, failed = 0;
+    for (const app::LambdaTrainedPoint& p : training.points) {
+        runs += p.runs;
+        failed += p.failed;
+    }
+    QString text = tr("trained %1 λ × %2 seeds: %3 runs averaged, %4 failed")
+                       .arg(training.points.size())
+                       .arg(training.experiment.seeds().size())
+                       .arg(runs)
+                       .arg(failed);
+    if (training.emptyPoints() > 0)
+        text += tr("; %1 λ without a result (not drawn)").arg(training.emptyPoints());
+    if (!training.firstFailure.isEmpty())
+        text += tr("; first failure: %1").arg(training.firstFailure);
+    if (training.fromStore > 0)
+        text += tr("; %1 runs read from the store").arg(training.fromStore);
+    if (!training.storeError.isEmpty())
+        text += tr("; not saved: %1").arg(training.storeError);
+    m_status->setText(text);
+    emit trainingFinished(training.emptyPoints() == 0);
 }
 
 }  // namespace sl::ui

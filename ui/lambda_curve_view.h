@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "app/experiment/experiment_config.h"
+#include "app/runner/lambda_training.h"
 #include "core/common/cancel_token.h"
 #include "core/model/problem_config.h"
 #include "core/theory/lambda_curve.h"
@@ -9,12 +11,15 @@
 #include <QVector>
 #include <QWidget>
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <thread>
 
 class QLabel;
 class QProgressBar;
 class QPushButton;
+class QSpinBox;
 
 namespace sl::ui {
 
@@ -26,9 +31,15 @@ class LambdaCurvePlot : public PlotView {
     Q_OBJECT
 
 public:
+    // Trained points per λ (app/runner/lambda_training.h): a λ with runs == 0 (every run failed) is listed in the
+    // export but never drawn.
     struct Trained {
         QVector<double> lambda, mean, standardError;
+        QVector<int> runs, failed;
+        std::optional<app::ExperimentConfig> experiment;  // what was trained: solver, seeds, the λ grid
     };
+    // A complete training's points (the caller checks LambdaTraining::complete(): a cancelled one is never drawn).
+    static Trained trainedFrom(const app::LambdaTraining& training);
 
     explicit LambdaCurvePlot(QWidget* parent = nullptr);
 
@@ -38,6 +49,7 @@ public:
     const LambdaCurveResult& curve() const { return m_curve; }
     const OptimalLambdaResult& optimum() const { return m_optimum; }
     double bayesRisk() const { return m_bayesRisk; }
+    const Trained& trained() const { return m_trained; }
 
     QString dataCsv() const override;
     QJsonObject dataJson() const override;
@@ -49,8 +61,11 @@ private:
     Trained m_trained;
 };
 
-// The λ plot with Compute/Cancel and a progress bar: the SE curve, λ_opt and (diagonal model) the Bayes-optimal
-// risk are computed on a worker std::thread, progress per λ point, cancel through a CancelToken.
+// The λ plot with Compute, Train points, Cancel and a progress bar. Compute: the SE curve, λ_opt and (diagonal model)
+// the Bayes-optimal risk on a worker std::thread, progress per λ point. Train points: the experiment's ERM at every
+// λ of a log grid over the curve's range, over seeds (app::trainLambdaPoints, the CLI's `lambda-curve` function, on
+// the same worker thread), progress per run; drawn as means with standard-error bars only when every run has ended
+// (a cancelled training draws nothing and leaves the SE curve as it was). Cancel ends either through a CancelToken.
 class LambdaCurveView : public QWidget {
     Q_OBJECT
 
@@ -62,15 +77,37 @@ public:
     // (12 and K = 8 GOE samples for the quadratic SE).
     static LambdaCurveConfig configFor(const ProblemConfig& problem);
 
+    // The SE curve only (the trained points are kept).
     void setConfig(const LambdaCurveConfig& config) { m_config = config; }
     const LambdaCurveConfig& config() const { return m_config; }
+    // The window's entry: the SE curve of configFor(experiment.problem) and the experiment the trained points train
+    // (its problem, solver and training settings; its sweep and seeds are replaced). Another experiment than the
+    // trained one removes the trained points.
+    void setExperiment(const app::ExperimentConfig& experiment);
+    // The trained points' grid: `points` λ log-spaced over [from, to] (from or to <= 0: the SE curve's range),
+    // `seeds` seeds each (the view's spin boxes, 2–60 points and 1–100 seeds; defaults 12, the CLI's, and the
+    // experiment's seed count, the panel's seeds per point).
+    void setTrainingGrid(int points, int seeds, double from = 0, double to = 0);
+    // What Train points trains now; nullopt without an experiment. Throws sl::ValidationError for an invalid grid.
+    std::optional<app::ExperimentConfig> trainingExperiment() const;
+    // Runs are saved to this store at once and stored ones served from it, as in the window's sweeps (empty: none).
+    void setStorePath(const QString& path) { m_storePath = path; }
+    // Asked with the training experiment before it starts (the window: its long-run question); false: not started.
+    using TrainConfirmation = std::function<bool(const app::ExperimentConfig&)>;
+    void setTrainConfirmation(TrainConfirmation confirm) { m_confirmTrain = std::move(confirm); }
+
     void start();
+    // Starts the training; false when it did not start (busy, no experiment, invalid, declined: the status says).
+    bool train();
     void cancel() { m_cancel.cancel(); }
     bool busy() const { return m_busy; }
     LambdaCurvePlot* plot() const { return m_plot; }
+    QString statusText() const;
 
 signals:
     void finished(bool ok);
+    // ok: complete and every λ has a result.
+    void trainingFinished(bool ok);
 
 private:
     struct Outcome {
@@ -80,11 +117,25 @@ private:
         std::string error;
     };
     void onFinished(const Outcome& outcome);
+    void onTrained(const app::LambdaTraining& training, const QString& error);
+    // Cancels and joins the last worker, takes a fresh token, shows the job as running; returns its generation.
+    int beginJob(int progressTotal, const QString& progressFormat, const QString& status);
+    void endJob();
 
     LambdaCurveConfig m_config;
+    std::optional<app::ExperimentConfig> m_base;
+    int m_trainPoints = 12;
+    int m_trainSeeds = 3;
+    double m_trainFrom = 0;
+    double m_trainTo = 0;
+    QString m_storePath;
+    TrainConfirmation m_confirmTrain;
     LambdaCurvePlot* m_plot = nullptr;
     QProgressBar* m_progress = nullptr;
     QPushButton* m_compute = nullptr;
+    QPushButton* m_train = nullptr;
+    QSpinBox* m_seedsBox = nullptr;
+    QSpinBox* m_pointsBox = nullptr;
     QPushButton* m_cancelButton = nullptr;
     QLabel* m_status = nullptr;
     std::thread m_worker;

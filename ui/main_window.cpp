@@ -2,6 +2,7 @@
 #include "ui/main_window.h"
 
 #include "app/experiment/run_estimate.h"
+#include "app/runner/sweep_runner.h"
 #include "core/theory/phase_diagram.h"
 #include "scalinglab/version.h"
 #include "ui/decomposition_plot.h"
@@ -328,12 +329,15 @@ void MainWindow::buildActions()
         window->show();
         window->start();
     });
-    view->addAction(tr("Risk against λ from the state evolution..."), this, [this] {
+    view->addAction(tr("Risk against λ (state evolution, trained points)..."), this, [this] {
         auto* window = new LambdaCurveView(this);
         window->setWindowFlag(Qt::Window);
         window->setAttribute(Qt::WA_DeleteOnClose);
-        window->setWindowTitle(tr("Risk against λ from the state evolution"));
-        window->setConfig(LambdaCurveView::configFor(m_panel->problem()));
+        window->setWindowTitle(tr("Risk against λ"));
+        window->setExperiment(m_panel->experiment());
+        // Trained points: saved like the window's sweeps, and asked about like them when the estimate is long.
+        window->setStorePath(m_document->sweepRunner()->storePath());
+        window->setTrainConfirmation([this](const app::ExperimentConfig& e) { return confirmLongRun(e, true); });
         window->resize(900, 650);
         window->show();
         window->start();

@@ -3,31 +3,20 @@
 // and from the state evolution, with the SE's optimal λ and the phases crossed; and scalinglab-cli optimal-curve:
 // the SE risk with λ re-optimised at every n_eff next to the Bayes-optimal risk (Corollary 1 of arXiv:2509.24882).
 // Theory: docs/theory/noiseless-and-lambda.md §3, §4.
-#include "app/analysis/curve_aggregate.h"
 #include "app/cli/cli.h"
 #include "app/cli/cli_common.h"
 #include "app/cli/commands.h"
 #include "app/cli/experiment_output.h"
 #include "app/cli/problem_options.h"
+#include "app/runner/lambda_training.h"
 #include "core/theory/bayes_optimal.h"
 #include "core/theory/lambda_curve.h"
 
 #include <cmath>
 #include <limits>
-#include <map>
 
 namespace sl::cli {
 namespace {
-
-std::vector<double> logGrid(double from, double to, int points)
-{
-    std::vector<double> out;
-    for (int i = 0; i < points; ++i) {
-        const double t = points == 1 ? 0.0 : double(i) / (points - 1);
-        out.push_back(std::exp(std::log(from) + t * (std::log(to) - std::log(from))));
-    }
-    return out;
-}
 
 // The SE model matching an experiment's problem: Gaussian diagonal amplitudes are averaged over in closed form
 // (variance profile d·i^(−2γ)), deterministic ones used as they are.
@@ -116,37 +105,33 @@ int runLambdaCurve(const QStringList& arguments)
         throw UsageError{QStringLiteral("--lambda-to: must be >= --lambda-from")};
     const int points = int(o.integer(QStringLiteral("points"), 12, 1, 10000));
     const int seeds = int(o.integer(QStringLiteral("seeds"), 3, 1, 100000));
-    const std::vector<double> lambdas = logGrid(lFrom, lTo, points);
-    json[QStringLiteral("seeds")] = seeds;
-    json[QStringLiteral("sweep")] = QJsonObject{{QStringLiteral("weight_decays"), jsonArray(lambdas)}};
+    const std::vector<double> lambdas = sl::app::logLambdaGrid(lFrom, lTo, points);
     sl::app::ConfigError error;
-    const auto config = sl::app::ExperimentConfig::fromJson(json, &error);
-    if (!config)
+    const auto baseConfig = sl::app::ExperimentConfig::fromJson(json, &error);
+    if (!baseConfig)
         throw UsageError{error.text()};
-    const sl::ProblemConfig& problem = config->problem;
+    // The window's λ view trains the same experiment through the same function (app/runner/lambda_training.h).
+    const sl::app::ExperimentConfig config = sl::app::lambdaTrainingExperiment(*baseConfig, lambdas, seeds);
+    const sl::ProblemConfig& problem = config.problem;
     const double nEff = problem.nEff();
     const sl::StateEvolutionModel model = stateEvolutionModel(problem, o);
     if (model.model == sl::ModelKind::Quadratic && lFrom <= 0)
         throw UsageError{QStringLiteral("--lambda-from: must be > 0")};
 
     // Trained points, aggregated per λ.
-    std::vector<sl::app::AggregatePoint> aggregated;
-    std::map<double, int> failed;
+    std::vector<sl::app::LambdaTrainedPoint> trained;
     QString storeError;
     const bool train = !o.has(QStringLiteral("no-train"));
     if (train) {
         const int threads = int(o.integer(QStringLiteral("threads"), 0, 0, 4096));
-        const QVector<sl::app::RunResult> results = runPoints(
-            o, config->points(), threads, o.storePath(), QStringLiteral("lambda-curve"), false, nullptr, &storeError);
-        std::vector<sl::app::RiskSample> samples;
-        for (const sl::app::RunResult& r : results) {
-            if ((r.status == sl::Status::Converged || r.status == sl::Status::MaxIterations)
-                && std::isfinite(r.excessRisk))
-                samples.push_back({r.config.problem.samples, nEff, r.config.problem.weightDecay, r.excessRisk});
-            else
-                ++failed[r.config.problem.weightDecay];
-        }
-        aggregated = sl::app::aggregateBySamples(samples);
+        ProgressBar bar(o, QStringLiteral("lambda-curve"), (long long)config.points().size());
+        const sl::app::LambdaTraining training = sl::app::trainLambdaPoints(
+            config, threads, o.storePath(), false, interruptToken(), [&](int done, int) { bar.update(done); });
+        bar.finish();
+        if (!training.error.isEmpty())
+            throw UsageError{QStringLiteral("cannot open the store: %1").arg(training.error)};
+        trained = training.points;
+        storeError = training.storeError;
     }
     const bool cancelled = interruptToken().isCancelled();
 
@@ -154,7 +139,7 @@ int runLambdaCurve(const QStringList& arguments)
     sl::LambdaCurveConfig lc;
     lc.model = model;
     lc.nEff = nEff;
-    lc.lambdaValues = config->weightDecays();
+    lc.lambdaValues = config.weightDecays();
     const sl::LambdaCurveResult se
         = cancelled ? sl::LambdaCurveResult{} : sl::computeLambdaCurve(lc, {}, interruptToken());
     sl::OptimalLambdaConfig oc;
@@ -170,24 +155,21 @@ int runLambdaCurve(const QStringList& arguments)
         QStringLiteral("stderr"), QStringLiteral("theory"), QStringLiteral("phase"), QStringLiteral("pred. exp."),
         QStringLiteral("SE slope")}};
     int emptyPoints = 0;
-    const std::vector<double> grid = config->weightDecays();
+    const std::vector<double> grid = config.weightDecays();
     for (std::size_t i = 0; i < grid.size(); ++i) {
         const double lambda = grid[i];
-        sl::app::AggregatePoint a;
-        for (const auto& candidate : aggregated)
-            if (candidate.weightDecay == lambda)
-                a = candidate;
-        if (train && a.count == 0)
+        const sl::app::LambdaTrainedPoint a = i < trained.size() ? trained[i] : sl::app::LambdaTrainedPoint{};
+        if (train && a.runs == 0)
             ++emptyPoints;
         const sl::LambdaPoint* s = i < se.points.size() ? &se.points[i] : nullptr;
         const double theory = s && s->value.ok() ? s->value.excessRisk : std::nan("");
         pointsJson.append(QJsonObject{{QStringLiteral("lambda"), lambda}, {QStringLiteral("mean"), jsonNumber(a.mean)},
-            {QStringLiteral("stderr"), jsonNumber(a.standardError)}, {QStringLiteral("runs"), a.count},
-            {QStringLiteral("failed"), failed[lambda]}, {QStringLiteral("theory"), jsonNumber(theory)},
+            {QStringLiteral("stderr"), jsonNumber(a.standardError)}, {QStringLiteral("runs"), a.runs},
+            {QStringLiteral("failed"), a.failed}, {QStringLiteral("theory"), jsonNumber(theory)},
             {QStringLiteral("phase"), s ? QString::fromStdString(s->phase) : QString()},
             {QStringLiteral("predicted_exponent"), s ? jsonNumber(s->predictedExponent) : QJsonValue()},
             {QStringLiteral("se_slope"), s ? jsonNumber(s->localSlope) : QJsonValue()}});
-        rows.append({formatNumber(lambda, 4), QString::number(a.count), formatNumber(a.mean),
+        rows.append({formatNumber(lambda, 4), QString::number(a.runs), formatNumber(a.mean),
             formatNumber(a.standardError, 3), formatNumber(theory), s ? QString::fromStdString(s->phase) : QString(),
             s ? formatNumber(s->predictedExponent, 3) : QString(), s ? formatNumber(s->localSlope, 3) : QString()});
     }
@@ -204,7 +186,7 @@ int runLambdaCurve(const QStringList& arguments)
                        formatNumber(s.predictedExponent, 3), formatNumber(s.fittedSlope, 3));
     }
     QJsonObject out;
-    out[QStringLiteral("config")] = config->toJson();
+    out[QStringLiteral("config")] = config.toJson();
     out[QStringLiteral("n_eff")] = nEff;
     out[QStringLiteral("points")] = pointsJson;
     out[QStringLiteral("segments")] = segments;

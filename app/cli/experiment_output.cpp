@@ -129,40 +129,24 @@ QString runTable(const QVector<sl::app::RunResult>& results)
 QVector<sl::app::RunResult> runPoints(const Options& options, const std::vector<sl::app::ExperimentConfig>& points,
     int threads, const QString& storePath, const QString& label, bool resume, int* fromStore, QString* storeErrorOut)
 {
-    // The sweep policy of app/runner/point_scheduler.h; with resume, points already stored are read back.
-    sl::app::PointScheduler::Plan plan;
-    QString openError;
-    if (!sl::app::PointScheduler::plan(points, storePath, resume, plan, &openError))
-        throw UsageError{QStringLiteral("cannot open the store: %1").arg(openError)};
-    std::vector<std::optional<sl::app::RunResult>> outcomes(points.size());
-    for (const auto& served : plan.served)
-        outcomes[served.first] = served.second;
-    if (fromStore)
-        *fromStore = int(plan.served.size());
+    // The sweep policy of app/runner/point_scheduler.h; with resume, points already stored are read back. A run cut
+    // short by Ctrl-C is not a result: it is neither saved nor reported.
     ProgressBar bar(options, label, (long long)points.size());
-    int done = int(plan.served.size());
-    QString storeError;
-    sl::app::PointScheduler scheduler;
-    scheduler.setMaxThreadCount(threads);
-    sl::app::PointScheduler::Callbacks callbacks;
-    callbacks.finished = [&](std::size_t i, const sl::app::RunResult& r, const QString& saveError) {
-        ++done;
-        outcomes[i] = r;
-        if (!saveError.isEmpty() && storeError.isEmpty())
-            storeError = saveError;
-        bar.update(done);
-    };
-    // A run cut short by Ctrl-C is not a result: it is neither saved nor reported.
-    callbacks.dropped = [&](std::size_t) { ++done; };
-    scheduler.run(points, plan.pending, storePath, interruptToken(), std::move(callbacks));
-    scheduler.waitForDone();
+    sl::app::PointScheduler::Outcome outcome;
+    QString openError;
+    if (!sl::app::PointScheduler::runToEnd(
+            points, threads, storePath, resume, interruptToken(), [&](int done) { bar.update(done); }, outcome,
+            &openError))
+        throw UsageError{QStringLiteral("cannot open the store: %1").arg(openError)};
     bar.finish();
+    if (fromStore)
+        *fromStore = outcome.fromStore;
     if (storeErrorOut)
-        *storeErrorOut = storeError;
-    else if (!storeError.isEmpty())
-        throw RunError{QStringLiteral("saving to the store failed: %1").arg(storeError)};
+        *storeErrorOut = outcome.storeError;
+    else if (!outcome.storeError.isEmpty())
+        throw RunError{QStringLiteral("saving to the store failed: %1").arg(outcome.storeError)};
     QVector<sl::app::RunResult> out;
-    for (auto& s : outcomes) {
+    for (auto& s : outcome.results) {
         if (s)
             out.append(*s);
     }

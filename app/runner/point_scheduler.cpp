@@ -127,6 +127,40 @@ void PointScheduler::run(const std::vector<ExperimentConfig>& points, const std:
     }
 }
 
+bool PointScheduler::runToEnd(const std::vector<ExperimentConfig>& points, int threads, const QString& storePath,
+    bool reuseStored, const sl::CancelToken& cancel, const std::function<void(int done)>& onFinished, Outcome& out,
+    QString* openError)
+{
+    out = Outcome{};
+    Plan schedule;
+    if (!plan(points, storePath, reuseStored, schedule, openError))
+        return false;
+    out.results.assign(points.size(), std::nullopt);
+    for (const auto& served : schedule.served)
+        out.results[served.first] = served.second;
+    out.fromStore = int(schedule.served.size());
+    int done = out.fromStore;
+    PointScheduler scheduler;
+    scheduler.setMaxThreadCount(threads);
+    Callbacks callbacks;
+    // The callbacks are serialised and the scheduler is waited for below, so they may write to `out` directly.
+    callbacks.finished = [&](std::size_t index, const RunResult& result, const QString& saveError) {
+        ++done;
+        out.results[index] = result;
+        if (!saveError.isEmpty() && out.storeError.isEmpty())
+            out.storeError = saveError;
+        if (onFinished)
+            onFinished(done);
+    };
+    callbacks.dropped = [&](std::size_t) {
+        ++done;
+        ++out.dropped;
+    };
+    scheduler.run(points, schedule.pending, storePath, cancel, std::move(callbacks));
+    scheduler.waitForDone();
+    return true;
+}
+
 void PointScheduler::setMaxThreadCount(int threads)
 {
     m_pool.setMaxThreadCount(threads > 0 ? threads : QThread::idealThreadCount());

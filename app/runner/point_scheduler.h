@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -60,6 +61,21 @@ public:
     // and drops the queued ones.
     void run(const std::vector<ExperimentConfig>& points, const std::vector<std::size_t>& pending,
         const QString& storePath, const sl::CancelToken& cancel, Callbacks callbacks);
+
+    // Steps 1–4 on the calling thread, to the end (the CLI's runPoints and the λ view's trained points): plans (the
+    // stored points served when reuseStored), runs the pending ones on a scheduler of `threads` workers (<= 0: all
+    // cores) and blocks until every point has finished or been dropped by `cancel`. onFinished(done) is called from
+    // the workers, one at a time, after each computed point, with the points done so far (served ones included).
+    // False with *openError set, before anything runs, when the store cannot be opened.
+    struct Outcome {
+        std::vector<std::optional<RunResult>> results;  // per point, in the points' order; empty where dropped
+        int fromStore = 0;
+        int dropped = 0;  // cancelled before or while running: no result
+        QString storeError;  // the first save that failed (its point still counts)
+    };
+    static bool runToEnd(const std::vector<ExperimentConfig>& points, int threads, const QString& storePath,
+        bool reuseStored, const sl::CancelToken& cancel, const std::function<void(int done)>& onFinished, Outcome& out,
+        QString* openError);
 
     void setMaxThreadCount(int threads);  // <= 0: QThread::idealThreadCount()
     int maxThreadCount() const;

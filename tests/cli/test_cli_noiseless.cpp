@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The CLI of the noiseless diagram, the λ curve, the optimal λ and the Bayes-optimal risk
 // (docs/theory/noiseless-and-lambda.md): the numbers the commands print are the core's.
+#include "app/experiment/experiment_config.h"
+#include "app/runner/lambda_training.h"
 #include "core/theory/bayes_optimal.h"
 #include "core/theory/lambda_curve.h"
 #include "core/theory/noiseless_diagram.h"
@@ -132,6 +134,36 @@ private slots:
             QCOMPARE(p["runs"].toInt(), 2);
             QVERIFY(p["mean"].toDouble() > 0);
             QVERIFY(p["theory"].toDouble() > 0);
+        }
+    }
+
+    // The trained columns are app::trainLambdaPoints (the function the window's λ view calls) for the configuration
+    // the command prints: the same λ grid, seeds and means to 1e-12.
+    void lambdaCurveTrainsThroughTheAppFunction()
+    {
+        CliRun r = runCli({"lambda-curve", "--model", "diagonal", "--d", "50", "--samples", "100", "--lambda-from",
+            "0.05", "--lambda-to", "20", "--points", "4", "--seeds", "2", "--solver", "convex", "--amplitudes",
+            "deterministic", "--json"});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject j = r.json();
+        sl::app::ConfigError error;
+        const auto config = sl::app::ExperimentConfig::fromJson(j["config"].toObject(), &error);
+        QVERIFY2(config, qPrintable(error.text()));
+        QCOMPARE(config->weightDecays().size(), std::size_t(4));
+        const std::vector<double> grid = sl::app::logLambdaGrid(0.05, 20, 4);
+        for (std::size_t i = 0; i < grid.size(); ++i)
+            QVERIFY(close(config->weightDecays()[i], grid[i], 1e-15));
+        QCOMPARE(config->seeds().size(), std::size_t(2));
+        const sl::app::LambdaTraining t = sl::app::trainLambdaPoints(*config, 2, QString(), false, sl::CancelToken{});
+        QVERIFY(t.complete());
+        const QJsonArray points = j["points"].toArray();
+        QCOMPARE(points.size(), 4);
+        for (int i = 0; i < 4; ++i) {
+            const QJsonObject p = points[i].toObject();
+            QCOMPARE(p["runs"].toInt(), t.points[std::size_t(i)].runs);
+            QCOMPARE(p["failed"].toInt(), 0);
+            QVERIFY(close(p["mean"].toDouble(), t.points[std::size_t(i)].mean, 1e-12));
+            QVERIFY(close(p["stderr"].toDouble(), t.points[std::size_t(i)].standardError, 1e-9));
         }
     }
 

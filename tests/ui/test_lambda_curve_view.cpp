@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/experiment/solver_table.h"
+#include "app/runner/lambda_training.h"
 #include "core/theory/bayes_optimal.h"
 #include "tests/ui/window_test_guards.h"
 #include "ui/lambda_curve_view.h"
@@ -7,6 +9,7 @@
 #include "ui/risk_plot.h"
 
 #include <QMenuBar>
+#include <QProgressBar>
 #include <QSignalSpy>
 
 #include <QtTest>
@@ -21,6 +24,57 @@ QStringList legendNames(QCustomPlot& plot)
         if (auto* item = qobject_cast<QCPPlottableLegendItem*>(plot.legend->item(i)))
             names << item->plottable()->name();
     return names;
+}
+
+QCPGraph* graphNamed(QCustomPlot& plot, const QString& prefix)
+{
+    for (int i = 0; i < plot.graphCount(); ++i)
+        if (plot.graph(i)->name().startsWith(prefix))
+            return plot.graph(i);
+    return nullptr;
+}
+
+QCPErrorBars* errorBarsOf(QCustomPlot& plot, QCPGraph* graph)
+{
+    for (int i = 0; i < plot.plottableCount(); ++i)
+        if (auto* bars = qobject_cast<QCPErrorBars*>(plot.plottable(i)))
+            if (bars->dataPlottable() == graph)
+                return bars;
+    return nullptr;
+}
+
+QVector<QPointF> graphPoints(const QCPGraph* graph)
+{
+    QVector<QPointF> out;
+    for (auto it = graph->data()->constBegin(); it != graph->data()->constEnd(); ++it)
+        out << QPointF(it->key, it->value);
+    return out;
+}
+
+sl::app::ExperimentConfig diagonalExperiment(int d, long long n, sl::app::Solver solver)
+{
+    sl::app::ExperimentConfig e;
+    e.problem.model = sl::ModelKind::Diagonal;
+    e.problem.dimension = d;
+    e.problem.samples = n;
+    e.problem.noise = 0.5;
+    e.problem.amplitudes = sl::TeacherAmplitudes::Deterministic;
+    e.problem.seed = 1;
+    e.solver = solver;
+    e.train = sl::TrainConfig::defaults(sl::app::solverInfo(solver).trainDefaults);
+    e.tailFit = false;
+    return e;
+}
+
+// The trained block of the CSV export: the lines after its header.
+QStringList trainedCsvRows(const QString& csv)
+{
+    const int header = csv.indexOf("\nlambda,trained_mean,");
+    if (header < 0)
+        return {};
+    QStringList lines = csv.mid(header + 1).split('\n', Qt::SkipEmptyParts);
+    lines.removeFirst();
+    return lines;
 }
 
 }  // namespace
@@ -76,7 +130,9 @@ private slots:
         QCOMPARE(json["optimal_lambda"].toDouble(), opt.lambda);
         QCOMPARE(json["bayes_optimal_excess_risk"].toDouble(), bo.risk);
         QCOMPARE(json["points"].toArray().size(), 16);
-        QCOMPARE(plot.dataCsv().count('\n'), 17);
+        // 16 SE rows and their header, a blank line, the trained points' header and their 3 rows.
+        QCOMPARE(plot.dataCsv().count('\n'), 22);
+        QCOMPARE(trainedCsvRows(plot.dataCsv()).size(), 3);
         QVERIFY(plot.title().contains("600"));
     }
 
@@ -141,6 +197,152 @@ private slots:
         QCOMPARE(view.plot()->curve().points.size(), core.points.size());
     }
 
+    // A λ whose every run failed has no mean: it is not drawn, and the export lists it with its failed runs and no
+    // mean.
+    void failedLambdaIsNotDrawn()
+    {
+        sl::ui::LambdaCurvePlot plot;
+        sl::ui::LambdaCurvePlot::Trained trained;
+        trained.lambda = {0.1, 1, 10};
+        trained.mean = {0.2, std::nan(""), 0.5};
+        trained.standardError = {0.01, std::nan(""), 0.02};
+        trained.runs = {3, 0, 3};
+        trained.failed = {0, 3, 0};
+        trained.experiment
+            = sl::app::lambdaTrainingExperiment(diagonalExperiment(40, 80, sl::app::Solver::Convex), {0.1, 1, 10}, 3);
+        plot.setCurve({}, {}, std::nan(""), trained);
+        QCPGraph* points = graphNamed(plot, "trained");
+        QVERIFY(points);
+        QCOMPARE(points->name(), QStringLiteral("trained, convex (mean ± s.e. over 3 seeds)"));
+        QCOMPARE(graphPoints(points), (QVector<QPointF>{{0.1, 0.2}, {10, 0.5}}));
+        const QJsonArray rows = plot.dataJson()["trained"].toArray();
+        QCOMPARE(rows.size(), 3);
+        QVERIFY(rows[1].toObject()["mean"].isNull());
+        QCOMPARE(rows[1].toObject()["failed"].toInt(), 3);
+        QCOMPARE(plot.dataJson()["trained_experiment"].toObject()["solver"].toString(), QStringLiteral("convex"));
+        const QStringList csv = trainedCsvRows(plot.dataCsv());
+        QCOMPARE(csv.size(), 3);
+        QVERIFY2(csv[1].startsWith("1,nan,nan,0,3,diagonal,40,"), qPrintable(csv[1]));
+        QCOMPARE(csv[2].split(',').value(10), QStringLiteral("10"));  // the parameters' λ: that row's
+    }
+
+    // The view's trained points are app::trainLambdaPoints (the CLI lambda-curve's function) for the same
+    // configuration and seeds: the drawn means and error bars to 1e-12, and the export's rows.
+    void trainedPointsAreTheAppFunctions()
+    {
+        auto e = diagonalExperiment(60, 120, sl::app::Solver::Lbfgs);
+        e.seedCount = 4;
+        sl::ui::LambdaCurveView view;
+        view.setExperiment(e);
+        QCOMPARE(view.config().nEff, 120.0);
+        QCOMPARE(view.trainingExperiment()->seeds().size(), std::size_t(4));  // the panel's seeds per point
+        QCOMPARE(view.trainingExperiment()->weightDecays().size(), std::size_t(12));
+        view.setTrainingGrid(5, 2);
+        QSignalSpy trained(&view, &sl::ui::LambdaCurveView::trainingFinished);
+        QVERIFY(view.train());
+        QVERIFY(view.busy());
+        QVERIFY(trained.wait(60000));
+        QVERIFY2(trained.first().first().toBool(), qPrintable(view.statusText()));
+        const sl::app::ExperimentConfig experiment = *view.trainingExperiment();
+        QCOMPARE(experiment.seeds(), (std::vector<std::uint64_t>{1, 2}));
+        const std::vector<double> grid = sl::app::logLambdaGrid(1.0 / 60, 600, 5);
+        QCOMPARE(experiment.weightDecays(), grid);
+        const sl::app::LambdaTraining reference
+            = sl::app::trainLambdaPoints(experiment, 2, QString(), false, sl::CancelToken{});
+        QVERIFY(reference.complete());
+        QCPGraph* points = graphNamed(*view.plot(), "trained");
+        QVERIFY(points);
+        QCOMPARE(points->name(), QStringLiteral("trained, lbfgs (mean ± s.e. over 2 seeds)"));
+        QCPErrorBars* bars = errorBarsOf(*view.plot(), points);
+        QVERIFY(bars);
+        const QVector<QPointF> drawn = graphPoints(points);
+        QCOMPARE(drawn.size(), 5);
+        for (int i = 0; i < 5; ++i) {
+            const sl::app::LambdaTrainedPoint& p = reference.points[std::size_t(i)];
+            QCOMPARE(p.runs, 2);
+            QCOMPARE(drawn[i].x(), grid[std::size_t(i)]);
+            QVERIFY2(std::abs(drawn[i].y() - p.mean) <= 1e-12 * p.mean,
+                qPrintable(QString("λ %1: drawn %2, app %3").arg(grid[std::size_t(i)]).arg(drawn[i].y()).arg(p.mean)));
+            QVERIFY(std::abs(bars->data()->at(i).errorPlus - p.standardError) <= 1e-12 * p.mean);
+        }
+        QVERIFY(view.statusText().contains("10 runs averaged, 0 failed"));
+        const QJsonObject json = view.plot()->dataJson();
+        QCOMPARE(json["trained"].toArray().size(), 5);
+        QCOMPARE(json["trained"].toArray()[2].toObject()["mean"].toDouble(), reference.points[2].mean);
+        QCOMPARE(json["trained_experiment"].toObject()["seeds"].toInt(), 2);
+        const QStringList csv = trainedCsvRows(view.plot()->dataCsv());
+        QCOMPARE(csv.size(), 5);
+        QVERIFY2(csv[0].contains(",2,0,diagonal,60,"), qPrintable(csv[0]));
+        QVERIFY2(csv[0].endsWith("lbfgs,1 2"), qPrintable(csv[0]));
+    }
+
+    // The issue's check on the window's path: λ_opt from the state evolution lies within one step of the λ grid of
+    // the minimum of the trained means (diagonal, d = 200, n = 400, Δ = 0.5, 6 seeds, the convex solver: the LASSO
+    // the SE describes; a 10-point grid from 0.05 to 20, ratio 1.95 per step, not centred on λ_opt).
+    void optimalLambdaIsAtTheTrainedMinimum()
+    {
+        sl::ui::LambdaCurveView view;
+        view.setExperiment(diagonalExperiment(200, 400, sl::app::Solver::Convex));
+        QSignalSpy finished(&view, &sl::ui::LambdaCurveView::finished);
+        view.start();
+        QVERIFY(finished.wait(60000));
+        QVERIFY(finished.first().first().toBool());
+        const sl::OptimalLambdaResult opt = view.plot()->optimum();
+        QVERIFY(opt.ok());
+        view.setTrainingGrid(10, 6, 0.05, 20);
+        QSignalSpy trained(&view, &sl::ui::LambdaCurveView::trainingFinished);
+        QVERIFY(view.train());
+        QVERIFY(trained.wait(120000));
+        QVERIFY2(trained.first().first().toBool(), qPrintable(view.statusText()));
+        const QVector<QPointF> drawn = graphPoints(graphNamed(*view.plot(), "trained"));
+        QCOMPARE(drawn.size(), 10);
+        const QPointF best = *std::min_element(
+            drawn.begin(), drawn.end(), [](const QPointF& a, const QPointF& b) { return a.y() < b.y(); });
+        const double step = std::log(20 / 0.05) / 9;
+        qDebug() << "SE λ_opt" << opt.lambda << "R" << opt.risk << "trained minimum at λ" << best.x() << "R"
+                 << best.y();
+        QVERIFY2(std::abs(std::log(best.x() / opt.lambda)) <= step * (1 + 1e-9),
+            qPrintable(QString("λ_opt %1, trained minimum at %2").arg(opt.lambda).arg(best.x())));
+        QVERIFY(std::abs(best.y() - opt.risk) < 0.15 * opt.risk);
+        // The star and the SE curve are still drawn next to the points.
+        QVERIFY(graphNamed(*view.plot(), "λ_opt"));
+        QVERIFY(graphNamed(*view.plot(), "state evolution"));
+    }
+
+    // Cancel mid-way through a training: no point of it is drawn or exported, the SE curve is drawn as before.
+    void cancelledTrainingDrawsNothing()
+    {
+        sl::ui::LambdaCurveView view;
+        view.setExperiment(diagonalExperiment(100, 200, sl::app::Solver::Lbfgs));
+        QSignalSpy finished(&view, &sl::ui::LambdaCurveView::finished);
+        view.start();
+        QVERIFY(finished.wait(60000));
+        QCPGraph* se = graphNamed(*view.plot(), "state evolution");
+        QVERIFY(se);
+        const QVector<QPointF> seBefore = graphPoints(se);
+        const int graphsBefore = view.plot()->graphCount();
+        QVERIFY(!seBefore.isEmpty());
+        view.setTrainingGrid(12, 40);  // 480 runs
+        auto* progress = view.findChild<QProgressBar*>();
+        QVERIFY(progress);
+        QSignalSpy trained(&view, &sl::ui::LambdaCurveView::trainingFinished);
+        QVERIFY(view.train());
+        QCOMPARE(progress->maximum(), 480);
+        QVERIFY(QTest::qWaitFor([&] { return progress->value() >= 1; }, 60000));
+        const int doneAtCancel = progress->value();
+        view.cancel();
+        QVERIFY(trained.wait(60000));
+        QCOMPARE(trained.first().first().toBool(), false);
+        QVERIFY2(doneAtCancel < 480, "the training ended before the cancel");
+        QVERIFY(!view.busy());
+        QVERIFY(view.statusText().contains("cancelled"));
+        QVERIFY(!graphNamed(*view.plot(), "trained"));
+        QCOMPARE(view.plot()->graphCount(), graphsBefore);
+        QCOMPARE(graphPoints(graphNamed(*view.plot(), "state evolution")), seBefore);
+        QVERIFY(view.plot()->dataJson()["trained"].toArray().isEmpty());
+        QVERIFY(trainedCsvRows(view.plot()->dataCsv()).isEmpty());
+    }
+
     void mainWindowOpensTheLambdaView()
     {
         sl::ui::MainWindow window("-");
@@ -162,6 +364,36 @@ private slots:
         QCOMPARE(view->config().model.d, 20);
         QVERIFY(QTest::qWaitFor([&] { return !view->busy(); }, 60000));
         QVERIFY(!view->plot()->curve().points.empty());
+
+        // Train points asks the window's long-run question with the training's estimate: declined, nothing runs.
+        QStringList asked;
+        window.setRunConfirmation([&](const QString& text) {
+            asked << text;
+            return false;
+        });
+        auto heavy = e;
+        heavy.problem.model = sl::ModelKind::Quadratic;
+        heavy.problem.dimension = 200;
+        heavy.problem.width = 200;
+        heavy.problem.samples = 20000;
+        view->setExperiment(heavy);
+        QVERIFY(!view->train());
+        QCOMPARE(asked.size(), 1);
+        QVERIFY2(asked.first().startsWith("This sweep needs"), qPrintable(asked.first()));
+        QVERIFY(!view->busy());
+        QVERIFY(view->statusText().contains("not started"));
+        // A cheap training is not asked about and draws its points.
+        e = window.parameterPanel()->experiment();
+        view->setExperiment(e);
+        // (Not up to 10·d: there the L-BFGS run of the diagonal net sits at θ ≈ 0 and stops on a failed line
+        // search, a not-converged run, which the view counts as failed and does not draw.)
+        view->setTrainingGrid(4, 2, 0.1, 10);
+        QSignalSpy trained(view, &sl::ui::LambdaCurveView::trainingFinished);
+        QVERIFY(view->train());
+        QVERIFY(trained.wait(60000));
+        QCOMPARE(asked.size(), 1);
+        QVERIFY2(trained.first().first().toBool(), qPrintable(view->statusText()));
+        QVERIFY(graphNamed(*view->plot(), "trained"));
     }
 
     // The risk plot's Bayes-optimal line: the SE (diagonal) or the rate without constant (quadratic).
