@@ -123,15 +123,20 @@ void SpectrumPlot::addVertical(double x, const QString& label, const QPen& pen)
     text->setFont(QFont("sans", 8));
 }
 
-// The line at the threshold Corollary 2 prunes at, x → ReLU(x − (2δ − λε)); the run's value is its bulk edge
-// (inferred), the state evolution's 2δ − λε beside it in the label.
+// The line at the threshold Corollary 2 prunes at, x → ReLU(x − (2δ − λε)). Quadratic network: the run's value
+// is its bulk edge (inferred), the state evolution's 2δ − λε beside it in the label. Diagonal network: the level
+// that minimises the LASSO state evolution's predicted pruned risk (docs/theory/decomposition.md §3a, inferred);
+// its noise has no hard edge and no 2δ − λε.
 void SpectrumPlot::addPruningThreshold()
 {
     const double t = m_data.pruningThreshold;
     if (!std::isfinite(t))
         return;
     const QColor colour(140, 60, 160);
-    QString label = tr("pruning threshold 2δ − λε ≈ %1 (bulk edge, inferred)").arg(t, 0, 'g', 4);
+    const bool diagonal = m_data.hasConfig && m_data.config.problem.model == ModelKind::Diagonal;
+    QString label = diagonal
+        ? tr("pruning level ≈ %1 (state evolution's optimal soft level, inferred)").arg(t, 0, 'g', 4)
+        : tr("pruning threshold 2δ − λε ≈ %1 (bulk edge, inferred)").arg(t, 0, 'g', 4);
     if (std::isfinite(m_data.predictedPruningThreshold))
         label += tr("; state evolution %1").arg(m_data.predictedPruningThreshold, 0, 'g', 4);
     if (!(t > 0)) {
@@ -140,7 +145,8 @@ void SpectrumPlot::addPruningThreshold()
         m_pruningLabel->position->setType(QCPItemPosition::ptAxisRectRatio);
         m_pruningLabel->position->setCoords(0.98, 0.84);
         m_pruningLabel->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
-        m_pruningLabel->setText(tr("nothing to prune: no noise bulk"));
+        m_pruningLabel->setText(diagonal ? tr("nothing to prune: the state evolution's best pruning level is 0")
+                                         : tr("nothing to prune: no noise bulk"));
         m_pruningLabel->setColor(colour);
         m_pruningLabel->setFont(QFont("sans", 8));
         return;

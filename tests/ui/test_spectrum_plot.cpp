@@ -28,6 +28,37 @@ class TestSpectrumPlot : public QObject {
     Q_OBJECT
 
 private slots:
+    void pruningLabelNamesEachModelsRule()
+    {
+        // Quadratic network: the bulk edge standing for Corollary 2's 2δ − λε; diagonal network: the LASSO state
+        // evolution's optimal soft level (docs/theory/decomposition.md §3a), which is not a 2δ − λε.
+        struct Case {
+            sl::ModelKind model;
+            double threshold;
+            QString expected;
+        };
+        const QList<Case> cases = {
+            {sl::ModelKind::Quadratic, 0.25, "pruning threshold 2δ − λε ≈ 0.25 (bulk edge, inferred)"},
+            {sl::ModelKind::Diagonal, 0.25, "pruning level ≈ 0.25 (state evolution's optimal soft level, inferred)"},
+            {sl::ModelKind::Quadratic, 0.0, "nothing to prune: no noise bulk"},
+            {sl::ModelKind::Diagonal, 0.0, "nothing to prune: the state evolution's best pruning level is 0"},
+        };
+        for (const Case& c : cases) {
+            sl::ui::SpectrumPlot plot;
+            plot.resize(700, 500);
+            sl::ui::SpectrumViewData data = halfZeros();
+            data.hasConfig = true;
+            data.config.problem.model = c.model;
+            data.pruningThreshold = c.threshold;
+            plot.setData(data);
+            QStringList texts;
+            for (int i = 0; i < plot.itemCount(); ++i)
+                if (auto* t = qobject_cast<QCPItemText*>(plot.item(i)))
+                    texts << t->text();
+            QVERIFY2(texts.contains(c.expected), qPrintable(texts.join(" | ")));
+        }
+    }
+
     void zerosAreThePointMass()
     {
         for (const bool logView : {true, false}) {
