@@ -57,6 +57,84 @@ constexpr double kRunProgressSeconds = 3.0;
 constexpr const char* kFirstScreenPreset = "fig3-diagonal-unit";
 constexpr double kFirstScreenNEff = 300;
 
+// The live run's error terms in the status bar. At 1024×768 the bar gives it ~300 px beside the other labels and the
+// whole "overfitting … · underfitting … · approximation …" (~460 px) was cut: the label shows the longest of its
+// wordings that fits the width it gets, elides the shortest where none does, and keeps the whole text in its tooltip
+// (the decomposition dock shows the same terms with their names).
+class FittingLabel : public QLabel {
+public:
+    explicit FittingLabel(QWidget* parent) : QLabel(parent) { }
+
+    // `wordings` from the longest to the shortest.
+    void setWordings(const QStringList& wordings)
+    {
+        m_wordings = wordings;
+        updateGeometry();
+        fit();
+    }
+
+    // As wide as the longest wording where there is room, as narrow as the shortest where there is not.
+    QSize sizeHint() const override { return sizeFor(m_wordings.isEmpty() ? QString() : m_wordings.first()); }
+    QSize minimumSizeHint() const override { return sizeFor(m_wordings.isEmpty() ? QString() : m_wordings.last()); }
+
+protected:
+    void resizeEvent(QResizeEvent* event) override
+    {
+        QLabel::resizeEvent(event);
+        fit();
+    }
+
+private:
+    QSize sizeFor(const QString& text) const
+    {
+        const QMargins m = contentsMargins();
+        return {fontMetrics().horizontalAdvance(text) + m.left() + m.right() + 2 * margin(),
+            fontMetrics().height() + m.top() + m.bottom() + 2 * margin()};
+    }
+
+    void fit()
+    {
+        if (m_wordings.isEmpty())
+            return;
+        const int room = contentsRect().width() - 2 * margin();
+        QString shown = fontMetrics().elidedText(m_wordings.last(), Qt::ElideRight, room);
+        for (const QString& wording : std::as_const(m_wordings)) {
+            if (fontMetrics().horizontalAdvance(wording) <= room) {
+                shown = wording;
+                break;
+            }
+        }
+        if (shown != text())
+            QLabel::setText(shown);
+    }
+
+    QStringList m_wordings;
+};
+
+// The status text of the live run's decomposition in shorter words: the names shortened, then the names' initials
+// (and a message's last word: "decomp.: cancelled").
+QStringList decompositionWordings(const QString& full)
+{
+    QString shorter = full;
+    shorter.replace(QObject::tr("underfitting"), QObject::tr("under"))
+        .replace(QObject::tr("overfitting"), QObject::tr("over"))
+        .replace(QObject::tr("approximation"), QObject::tr("approx."))
+        .replace(QObject::tr("decomposition"), QObject::tr("decomp."));
+    QString initials = full;
+    initials.replace(QObject::tr("underfitting"), QObject::tr("U"))
+        .replace(QObject::tr("overfitting"), QObject::tr("O"))
+        .replace(QObject::tr("approximation"), QObject::tr("A"))
+        .replace(QObject::tr("pruned"), QObject::tr("P"))
+        .replace(QObject::tr("decomposition"), QObject::tr("decomp."))
+        .replace(QObject::tr("not computed, the run was "), QString())  // "decomp.: cancelled"
+        .replace(QObject::tr("not computed, the run "), QString());
+    QStringList out{full};
+    for (const QString& wording : {shorter, initials})
+        if (wording != out.last())
+            out << wording;
+    return out;
+}
+
 // A configuration as Document::run launches it: one seed, no sweep, the certificate on.
 app::ExperimentConfig asLiveRun(app::ExperimentConfig config)
 {
@@ -199,13 +277,15 @@ void MainWindow::buildDecompositionView()
                                       "prediction (dotted), docs/theory/decomposition.md §6"));
     connect(m_showPrunedAction, &QAction::toggled, m_riskPlot, &RiskPlot::setPrunedVisible);
 
-    m_decompositionLabel = new QLabel(this);
+    auto* decompositionLabel = new FittingLabel(this);
+    m_decompositionLabel = decompositionLabel;
     m_decompositionLabel->setObjectName("decompositionLabel");
     statusBar()->insertPermanentWidget(4, m_decompositionLabel);  // after the gap, before the phase
-    auto showLiveTerms = [this] {
-        m_decompositionLabel->setText(m_document->status().decomposition);
-        m_decompositionLabel->setToolTip(tr("The finished live run's error terms (docs/theory/decomposition.md §2): %1")
-                                             .arg(m_decompositionLabel->text()));
+    auto showLiveTerms = [this, decompositionLabel] {
+        const QString full = m_document->status().decomposition;
+        decompositionLabel->setWordings(decompositionWordings(full));
+        decompositionLabel->setToolTip(
+            tr("The finished live run's error terms (docs/theory/decomposition.md §2): %1").arg(full));
     };
     connect(m_document, &app::Document::statusChanged, this, showLiveTerms);
     connect(m_document, &app::Document::decompositionChanged, this, &MainWindow::showDecomposition);

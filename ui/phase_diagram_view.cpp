@@ -30,8 +30,17 @@ PhaseDiagramView::PhaseDiagramView(QWidget* parent)
     xAxis->setLabel(tr("effective sample size n_eff"));
     yAxis->setLabel(tr("weight decay λ"));
     connect(this, &QCustomPlot::afterLayout, this, &PhaseDiagramView::placeLineLabels);
+    // The map and its colour scale share the second row in a grid of their own, so the title above them spans the
+    // whole width (in a second column of the plot's layout it had only the map's column, and at 1024×768 lost both
+    // ends of "Phase diagram, d = 100, γ = 1, Δ = 0.5").
     m_scale = new QCPColorScale(this);
-    plotLayout()->addElement(1, 1, m_scale);
+    auto* mapRow = new QCPLayoutGrid;
+    QCPAxisRect* rect = axisRect();
+    plotLayout()->take(rect);
+    plotLayout()->addElement(1, 0, mapRow);
+    mapRow->addElement(0, 0, rect);
+    mapRow->addElement(0, 1, m_scale);
+    plotLayout()->simplify();
     m_scale->setLabel(tr("predicted d log R / d log n_eff"));
     m_scale->setDataRange(QCPRange(kSlopeMin, kSlopeMax));
     // Blue (steep, fast learning) to red (flat plateau): every phase stays readable, plateaus included.
@@ -71,7 +80,7 @@ PhaseDiagramView::PhaseDiagramView(QWidget* parent)
         computeExponentMap(c);
     });
     connect(&m_watcher, &QFutureWatcher<ExponentMapResult>::finished, this, [this] {
-        m_measureButton->setText(tr("Measure exponents (SE)"));
+        placeControls();  // the button's name again, as wide as it fits
         const ExponentMapResult r = m_watcher.result();
         if (r.status == Status::Cancelled) {
             emit exponentMapFinished(false, tr("exponent map cancelled"));
@@ -81,10 +90,10 @@ PhaseDiagramView::PhaseDiagramView(QWidget* parent)
         setColourMode(ColourMode::MeasuredExponent);
         emit exponentMapFinished(true, QString::fromStdString(r.message));
     });
-    // The controls sit in the top right corner: the title moves below them instead of running under them (at
-    // 1600×1000 the button covered "Phase diagram").
-    titleElement()->setMargins(
-        QMargins(2, std::max(m_modeBox->sizeHint().height(), m_measureButton->sizeHint().height()) + 6, 2, 2));
+    // The controls sit in the top right corner and the title below them (at 1600×1000 the button covered "Phase
+    // diagram"). Placed again before every replot: the display scale changes their fonts, hence their sizes.
+    connect(this, &QCustomPlot::beforeReplot, this, &PhaseDiagramView::placeControls);
+    placeControls();
     setDiagram(PhaseDiagramConfig{});
 }
 
@@ -96,12 +105,41 @@ PhaseDiagramView::~PhaseDiagramView()
 
 void PhaseDiagramView::resizeEvent(QResizeEvent* event)
 {
+    placeControls();  // before the replot the resize queues: the title's margin is part of its layout
     PlotView::resizeEvent(event);
+}
+
+void PhaseDiagramView::placeControls()
+{
+    // At 1024×768 the view is ~300 px wide, narrower than the box and the button side by side: placed from the
+    // right edge, the button began left of the view and lost both ends of its text.
     const int margin = 4;
-    m_modeBox->adjustSize();
-    m_measureButton->adjustSize();
-    m_modeBox->move(width() - m_modeBox->width() - margin, margin);
-    m_measureButton->move(m_modeBox->x() - m_measureButton->width() - margin, margin);
+    const int room = std::max(1, width() - 2 * margin);
+    if (!m_watcher.isRunning()) {
+        // The button's shorter name where the whole one does not fit (150 % zoom at 1024×768); the tooltip says more.
+        m_measureButton->setText(tr("Measure exponents (SE)"));
+        if (m_measureButton->sizeHint().width() > room)
+            m_measureButton->setText(tr("Measure (SE)"));
+    }
+    QSize box = m_modeBox->sizeHint(), button = m_measureButton->sizeHint();
+    box.setWidth(std::min(box.width(), room));  // a narrower box elides its current text
+    button.setWidth(std::min(button.width(), room));
+    int bottom = margin;
+    if (box.width() + margin + button.width() <= room) {
+        const int rowHeight = std::max(box.height(), button.height());
+        m_modeBox->setGeometry(width() - margin - box.width(), margin, box.width(), box.height());
+        m_measureButton->setGeometry(m_modeBox->x() - margin - button.width(), margin, button.width(), button.height());
+        bottom = margin + rowHeight;
+    } else {
+        m_modeBox->setGeometry(width() - margin - box.width(), margin, box.width(), box.height());
+        m_measureButton->setGeometry(
+            width() - margin - button.width(), margin + box.height() + margin, button.width(), button.height());
+        bottom = m_measureButton->geometry().bottom() + 1;
+    }
+    QMargins titleMargins = titleElement()->margins();
+    titleMargins.setTop(bottom + 2);
+    if (titleMargins != titleElement()->margins())
+        titleElement()->setMargins(titleMargins);
 }
 
 void PhaseDiagramView::setColourMode(ColourMode mode)
@@ -130,6 +168,7 @@ void PhaseDiagramView::computeExponentMap(ExponentMapConfig config)
     m_cancel = CancelToken();
     const CancelToken token = m_cancel;
     m_measureButton->setText(tr("Cancel (0/%1)").arg(config.cellCount()));
+    placeControls();
     QPointer<PhaseDiagramView> self(this);
     m_watcher.setFuture(QtConcurrent::run([config, token, self] {
         return ExponentMap(config).run(
@@ -138,8 +177,10 @@ void PhaseDiagramView::computeExponentMap(ExponentMapConfig config)
                 QMetaObject::invokeMethod(
                     self,
                     [self, done = p.done, total = p.total] {
-                        if (self && self->m_watcher.isRunning())
+                        if (self && self->m_watcher.isRunning()) {
                             self->m_measureButton->setText(tr("Cancel (%1/%2)").arg(done).arg(total));
+                            self->placeControls();
+                        }
                     },
                     Qt::QueuedConnection);
             },
@@ -163,6 +204,7 @@ void PhaseDiagramView::rebuild()
     clearItems();
     m_lineLabels.clear();
     m_regionLabels.clear();
+    m_verticalLabels.clear();
     clearGraphs();
     m_curvedCells = nullptr;  // removed with the other graphs
     if (m_map)
@@ -256,94 +298,178 @@ void PhaseDiagramView::drawLine(
     // Placed after every layout (placeLineLabels): along the line, inside the axis rect, clear of the others.
     auto* label = new QCPItemText(this);
     label->position->setType(QCPItemPosition::ptAbsolute);
+    label->setPositionAlignment(Qt::AlignCenter);
     label->setText(name);
     label->setColor(colour);
     label->setBrush(colour.lightness() > 128 ? QColor(0, 0, 0, 90) : QColor(255, 255, 255, 140));
     label->setPadding(QMargins(2, 0, 2, 0));
     label->setFont(QFont("sans", 8, QFont::Bold));
     label->setClipToAxisRect(true);
-    m_lineLabels.push_back({label, labelAt, lambdaOf});
+    label->setSelectable(false);
+    m_lineLabels.push_back({label, line, name, name.section(':', 0, 0), labelAt});
 }
 
 // --- line labels (issue 16, item 6) -------------------------------------------------------------------------------
 
 namespace {
 
-QRectF itemRect(const QCPItemText* text)
+// The text box as QCustomPlot draws it: its four corner anchors, rotation included.
+QPolygonF itemCorners(const QCPItemText* text)
 {
-    return QRectF(text->topLeft->pixelPosition(), text->bottomRight->pixelPosition()).normalized();
+    return QPolygonF({text->topLeft->pixelPosition(), text->topRight->pixelPosition(),
+        text->bottomRight->pixelPosition(), text->bottomLeft->pixelPosition()});
+}
+
+bool cornersInside(const QPolygonF& corners, const QRectF& area)
+{
+    return std::all_of(corners.begin(), corners.end(), [&](const QPointF& p) { return area.contains(p); });
+}
+
+// Whether the segment meets the (convex) box: an end inside it or a crossing with one of its sides.
+bool segmentMeets(const QLineF& segment, const QPolygonF& box)
+{
+    if (box.containsPoint(segment.p1(), Qt::OddEvenFill) || box.containsPoint(segment.p2(), Qt::OddEvenFill))
+        return true;
+    for (int i = 0; i < box.size(); ++i)
+        if (segment.intersects(QLineF(box[i], box[(i + 1) % box.size()]), nullptr) == QLineF::BoundedIntersection)
+            return true;
+    return false;
+}
+
+// The part of the segment from p to q inside `area` (Liang–Barsky); a null line when it misses the area.
+QLineF clipToRect(const QPointF& p, const QPointF& q, const QRectF& area)
+{
+    double t0 = 0, t1 = 1;
+    const double dx = q.x() - p.x(), dy = q.y() - p.y();
+    const double pk[] = {-dx, dx, -dy, dy};
+    const double qk[] = {p.x() - area.left(), area.right() - p.x(), p.y() - area.top(), area.bottom() - p.y()};
+    for (int k = 0; k < 4; ++k) {
+        if (pk[k] == 0) {
+            if (qk[k] < 0)
+                return {};
+            continue;
+        }
+        const double t = qk[k] / pk[k];
+        if (pk[k] < 0)
+            t0 = std::max(t0, t);
+        else
+            t1 = std::min(t1, t);
+    }
+    if (!(t0 < t1))
+        return {};
+    return QLineF(p + t0 * QPointF(dx, dy), p + t1 * QPointF(dx, dy));
 }
 
 }  // namespace
 
+QLineF PhaseDiagramView::visibleSegment(const QCPItemLine* line) const
+{
+    // The drawn line (from one end of the map to the other) as far as the axis rect shows it.
+    QLineF segment = clipToRect(line->start->pixelPosition(), line->end->pixelPosition(), axisRect()->rect());
+    if (!segment.isNull() && segment.p2().x() < segment.p1().x())
+        segment = QLineF(segment.p2(), segment.p1());  // left to right: the text reads along it
+    return segment;
+}
+
 void PhaseDiagramView::placeLineLabels()
 {
     const QRectF area = QRectF(axisRect()->rect()).adjusted(2, 2, -2, -2);
-    QVector<QRectF> taken;
-    for (const QCPItemText* region : std::as_const(m_regionLabels))
-        taken << itemRect(region);
-    for (const LineLabel& l : std::as_const(m_lineLabels)) {
-        const QFontMetricsF metrics(l.text->font());
-        const QMarginsF pad = l.text->padding();
-        const QSizeF size
-            = metrics.size(0, l.text->text()) + QSizeF(pad.left() + pad.right(), pad.top() + pad.bottom());
-        // Candidates along the line, nearest to the preferred place first, just above and just below it.
+    QVector<QPolygonF> taken;
+    for (const QCPItemText* label : std::as_const(m_regionLabels))
+        taken << itemCorners(label);
+    for (const QCPItemText* label : std::as_const(m_verticalLabels))
+        if (label->visible())
+            taken << itemCorners(label);
+    // The measured points and the live point: a label over them would hide them.
+    QVector<QCPGraph*> markers = m_measurementGraphs;
+    if (m_current)
+        markers << m_current;
+    for (const QCPGraph* graph : std::as_const(markers)) {
+        const double half = graph->scatterStyle().size() / 2 + 1;
+        for (auto it = graph->data()->constBegin(); it != graph->data()->constEnd(); ++it) {
+            const QPointF centre(xAxis->coordToPixel(it->key), yAxis->coordToPixel(it->value));
+            taken << QPolygonF(QRectF(centre - QPointF(half, half), QSizeF(2 * half, 2 * half)));
+        }
+    }
+    QVector<QLineF> segments;
+    for (const LineLabel& l : std::as_const(m_lineLabels))
+        segments << visibleSegment(l.line);
+    const double gap = 2.0;
+    for (int index = 0; index < m_lineLabels.size(); ++index) {
+        const LineLabel& l = m_lineLabels[index];
+        const QLineF segment = segments[index];
         bool placed = false;
-        QPointF fallback;
-        bool haveFallback = false;
-        for (int step = 0; step <= 40 && !placed; ++step) {
-            for (const int sign : {1, -1}) {
-                const double t = l.preferred + sign * 0.025 * step;
-                if (t < 0 || t > 1 || (step == 0 && sign < 0))
-                    continue;
-                const double x = m_xMin + t * (m_xMax - m_xMin);
-                const double lambda = l.lambdaOf(std::pow(10.0, x));
-                if (!(lambda > 0))
-                    continue;
-                const QPointF on(xAxis->coordToPixel(x), yAxis->coordToPixel(std::log10(lambda)));
-                for (const double dy : {-3.0 - size.height() / 2, 3.0 + size.height() / 2}) {
-                    const QRectF r(
-                        on.x() - size.width() / 2, on.y() + dy - size.height() / 2, size.width(), size.height());
-                    if (!area.contains(r))
-                        continue;
-                    if (!haveFallback) {
-                        fallback = r.center();
-                        haveFallback = true;
+        if (!segment.isNull() && segment.length() > 1) {
+            const QPointF along = (segment.p2() - segment.p1()) / segment.length();
+            const QPointF normal(along.y(), -along.x());  // points up the screen for a left-to-right line
+            const double angle = std::atan2(along.y(), along.x()) * 180.0 / M_PI;
+            l.text->setRotation(angle);
+            // Rather the full equation crossing another line than the bare name; the bare name anywhere clear.
+            struct Attempt {
+                QString text;
+                bool avoidOtherLines;
+            };
+            for (const Attempt& attempt :
+                {Attempt{l.full, true}, Attempt{l.full, false}, Attempt{l.name, true}, Attempt{l.name, false}}) {
+                l.text->setText(attempt.text);
+                const QFontMetricsF metrics(l.text->font());
+                const double height = metrics.height() + l.text->padding().top() + l.text->padding().bottom();
+                const double offset = height / 2 + gap + l.line->pen().widthF() / 2;
+                // Candidates along the line, nearest the preferred place first, above it and then below it.
+                for (int step = 0; step <= 40 && !placed; ++step) {
+                    for (const int sign : {1, -1}) {
+                        const double t = l.preferred + sign * 0.025 * step;
+                        if (t < 0 || t > 1 || (step == 0 && sign < 0))
+                            continue;
+                        const QPointF on = segment.pointAt(t);
+                        for (const double side : {1.0, -1.0}) {
+                            l.text->position->setCoords(on + side * offset * normal);
+                            const QPolygonF corners = itemCorners(l.text);
+                            if (!cornersInside(corners, area) || segmentMeets(segment, corners))
+                                continue;
+                            if (std::any_of(taken.begin(), taken.end(),
+                                    [&](const QPolygonF& other) { return other.intersects(corners); }))
+                                continue;
+                            if (attempt.avoidOtherLines) {
+                                bool crosses = false;
+                                for (int other = 0; other < segments.size() && !crosses; ++other)
+                                    crosses = other != index && !segments[other].isNull()
+                                        && segmentMeets(segments[other], corners);
+                                if (crosses)
+                                    continue;
+                            }
+                            taken << corners;
+                            placed = true;
+                            break;
+                        }
+                        if (placed)
+                            break;
                     }
-                    if (std::any_of(taken.begin(), taken.end(), [&](const QRectF& o) { return o.intersects(r); }))
-                        continue;
-                    l.text->position->setCoords(r.center());
-                    taken << r;
-                    placed = true;
-                    break;
                 }
                 if (placed)
                     break;
             }
         }
-        l.text->setPositionAlignment(Qt::AlignCenter);
-        if (!placed && haveFallback)
-            l.text->position->setCoords(fallback);  // inside the plot at least; crowded at this size
-        l.text->setVisible(placed || haveFallback);
-        if (!placed && haveFallback)
-            taken << QRectF(fallback - QPointF(size.width() / 2, size.height() / 2), size);
+        // No clear place at this size (a tiny plot): no label rather than one over another or across its line.
+        l.text->setVisible(placed);
     }
 }
 
-QVector<QRectF> PhaseDiagramView::lineLabelRects() const
+QVector<PhaseDiagramView::PlacedLabel> PhaseDiagramView::lineLabels() const
 {
-    QVector<QRectF> out;
+    QVector<PlacedLabel> out;
     for (const LineLabel& l : m_lineLabels)
         if (l.text->visible())
-            out << itemRect(l.text);
+            out.push_back({l.text->text(), itemCorners(l.text), l.text->rotation(), visibleSegment(l.line),
+                l.line->pen().widthF()});
     return out;
 }
 
-QVector<QRectF> PhaseDiagramView::regionLabelRects() const
+QVector<QPolygonF> PhaseDiagramView::regionLabelBoxes() const
 {
-    QVector<QRectF> out;
+    QVector<QPolygonF> out;
     for (const QCPItemText* t : m_regionLabels)
-        out << itemRect(t);
+        out << itemCorners(t);
     return out;
 }
 
@@ -374,6 +500,8 @@ void PhaseDiagramView::drawVertical(double nEff, const QString& text)
     label->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
     label->setColor(Qt::white);
     label->setFont(QFont("sans", 8));
+    label->setClipToAxisRect(true);
+    m_verticalLabels << label;
 }
 
 void PhaseDiagramView::addMeasurement(double nEff, double lambda, double measuredSlope)

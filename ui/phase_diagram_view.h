@@ -8,6 +8,8 @@
 #include "ui/plot_view.h"
 
 #include <QFutureWatcher>
+#include <QLineF>
+#include <QPolygonF>
 #include <QVector>
 
 class QComboBox;
@@ -68,10 +70,20 @@ public:
     ModelKind exponentModel() const { return m_exponentModel; }
 
     // --- line labels (issue 16, item 6) ---------------------------------------------------------------------------
-    // The pixel rectangles of the L1–L3 labels and of the region labels ("II") as last placed (after a replot).
-    QVector<QRectF> lineLabelRects() const;
-    QVector<QRectF> regionLabelRects() const;
+    // Each line's label lies along its line (rotated to the line's on-screen angle), beside it, inside the axis rect
+    // and clear of the region labels, the vertical lines' labels and the other line labels; where the full equation
+    // finds no such place the label shortens to its name ("L3"). The labels as last placed (after a replot):
+    struct PlacedLabel {
+        QString text;
+        QPolygonF corners;  // the rotated text box in widget pixels (QCPItemText's four corner anchors)
+        double rotation = 0;  // degrees, clockwise on screen (QCPItemText::rotation)
+        QLineF line;  // the labelled line's visible segment in widget pixels
+        double lineWidth = 0;  // its pen's width in pixels
+    };
+    QVector<PlacedLabel> lineLabels() const;
+    QVector<QPolygonF> regionLabelBoxes() const;
     QStringList lineLabelTexts() const;
+    // --- end of line labels -----------------------------------------------------------------------------------------
     // --- end of line labels -----------------------------------------------------------------------------------------
 
 signals:
@@ -91,13 +103,19 @@ private:
         const QString& name, const QColor& colour, double labelAt, const std::function<double(double)>& lambdaOf);
     void drawVertical(double nEff, const QString& label);
     void placeLineLabels();
+    QLineF visibleSegment(const QCPItemLine* line) const;
     struct LineLabel {
         QCPItemText* text = nullptr;
-        double preferred = 0.5;  // the fraction of the n_eff axis tried first
-        std::function<double(double)> lambdaOf;
+        QCPItemLine* line = nullptr;
+        QString full, name;  // "L1: λ = √(n_eff/d)" and "L1"
+        double preferred = 0.5;  // the fraction of the visible segment tried first
     };
     QVector<LineLabel> m_lineLabels;
     QVector<QCPItemText*> m_regionLabels;
+    QVector<QCPItemText*> m_verticalLabels;  // "n_eff = d" along the dotted verticals
+    // The mode box and the measuring button in the top right corner, on one row where the view is wide enough and
+    // on two otherwise, never wider than the view; the title starts below them.
+    void placeControls();
     void drawExponentCells();
     const app::ExponentMapCell* nearestCell(double a, double b) const;
     void resizeEvent(QResizeEvent* event) override;

@@ -39,25 +39,68 @@ void PlotView::setTitle(const QString& title)
     m_title->setText(title);
 }
 
+namespace {
+
+// The least outer width the layout gives an element (what QCPLayout::getFinalMinimumOuterSize computes: its minimum
+// size, margins included, where one is set, else its minimum size hint). The colour scale's bar width is a minimum
+// size, not part of its hint.
+int minimumOuterWidth(const QCPLayoutElement* element)
+{
+    int width = element->minimumSize().width();
+    if (width > 0 && element->sizeConstraintRect() == QCPLayoutElement::scrInnerRect)
+        width += element->margins().left() + element->margins().right();
+    return width > 0 ? width : element->minimumOuterSizeHint().width();
+}
+
+int widestLine(const QString& text, const QFont& font)
+{
+    const QFontMetrics metrics(font);
+    int widest = 0;
+    for (const QString& line : text.split(QLatin1Char('\n')))
+        widest = std::max(widest, metrics.horizontalAdvance(line));
+    return widest;
+}
+
+}  // namespace
+
 void PlotView::fitTitleToWidth()
 {
     // The title sits in the layout's first column: the other columns (the phase diagram's colour scale) keep their
-    // minimum widths beside it.
+    // minimum widths beside it. An estimate before the layout; updateLayout corrects it with the rectangle it gets.
     int others = 0;
     QCPLayoutGrid* grid = plotLayout();
     for (int column = 1; column < grid->columnCount(); ++column) {
         int widest = 0;
         for (int row = 0; row < grid->rowCount(); ++row)
-            if (QCPLayoutElement* e = grid->element(row, column))
-                widest = std::max(widest, e->minimumOuterSizeHint().width());
+            if (grid->hasElement(row, column))  // element() of an empty cell logs a complaint
+                widest = std::max(widest, minimumOuterWidth(grid->element(row, column)));
         others += widest + grid->columnSpacing();
     }
-    const int available = viewport().width() - 16 - others;
+    const QMargins m = m_title->margins();
+    const int available = viewport().width() - others - m.left() - m.right();
     if (available <= 0)
         return;
     const QString shown = wrapToWidth(m_fullTitle, m_title->font(), available);
     if (shown != m_title->text())
         m_title->setText(shown);
+}
+
+void PlotView::updateLayout()
+{
+    QCustomPlot::updateLayout();
+    const int width = m_title->rect().width();
+    if (width <= 0 || widestLine(m_title->text(), m_title->font()) <= width)
+        return;
+    const QString shown = wrapToWidth(m_fullTitle, m_title->font(), width);
+    if (shown == m_title->text())
+        return;
+    m_title->setText(shown);
+    QCustomPlot::updateLayout();  // the title's height changed with its lines
+}
+
+QRect PlotView::titleTextRect() const
+{
+    return QFontMetrics(m_title->font()).boundingRect(m_title->rect(), m_title->textFlags(), m_title->text());
 }
 
 void PlotView::scheduleReplot()

@@ -24,6 +24,8 @@ public:
     void setTitle(const QString& title);
     // The title's layout element (row 0): a view that puts controls over the plot makes room for them above it.
     QCPTextElement* titleElement() const { return m_title; }
+    // Where the title's text is drawn (widget pixels, as QPainter::drawText lays it out in the title's rectangle).
+    QRect titleTextRect() const;
 
     // The data behind the plot: a CSV table (header + rows) and the same as JSON.
     virtual QString dataCsv() const = 0;
@@ -55,6 +57,8 @@ signals:
     void exportDataRequested();
 
 protected:
+    // After the layout the title's rectangle is known: a title still wider than it is wrapped to it and laid out again.
+    void updateLayout() override;
     void mouseDoubleClickEvent(QMouseEvent* event) override;
     void contextMenuEvent(QContextMenuEvent* event) override;
 

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The window on a projector (issue 16, items 6 and 7), read back from the widgets at 1024×768 and 1600×1000, at 100 %
+// and 150 % zoom:
+//  - at 1024×768 the phase diagram's title and its "Measure exponents" button lost both ends: the button was placed
+//    from the right edge beside the mode box, wider together than the ~300 px view, and began left of it. Every plot's
+//    title text (as drawText lays it out in the title's rectangle) and the phase diagram's controls lie inside what is
+//    visible of the view, and the controls do not cover the title;
+//  - the phase diagram's line labels lie along their lines, inside the axis rect, clear of each other and the regions;
+//  - the status bar cut the live run's decomposition terms: the text shown fits the label's width (QFontMetrics), the
+//    label lies inside the status bar, and the three terms' numbers are still shown at 1024×768.
+#include "tests/ui/window_test_guards.h"
+#include "ui/main_window.h"
+#include "ui/parameter_panel.h"
+#include "ui/phase_diagram_view.h"
+#include "ui/risk_plot.h"
+#include "ui/spectrum_plot.h"
+
+#include <QComboBox>
+#include <QLabel>
+#include <QPushButton>
+#include <QStatusBar>
+#include <QtTest>
+#include <cmath>
+
+namespace {
+
+QString rectText(const QRect& r)
+{
+    return QStringLiteral("(%1, %2) %3x%4").arg(r.x()).arg(r.y()).arg(r.width()).arg(r.height());
+}
+
+// A window of exactly `size` (the offscreen screen is smaller than 1024×768: the constructor's size is replaced).
+void showAt(sl::ui::MainWindow& window, const QSize& size, double zoom)
+{
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.resize(size);
+    window.setZoom(zoom);
+    QTRY_COMPARE(window.size(), size);
+    QCoreApplication::processEvents();
+    for (sl::ui::PlotView* plot : {static_cast<sl::ui::PlotView*>(window.riskPlot()),
+             static_cast<sl::ui::PlotView*>(window.spectrumPlot()), static_cast<sl::ui::PlotView*>(window.phasePlot())})
+        plot->replot();
+}
+
+}  // namespace
+
+class TestWindowSmallScreen : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName("ScalingLabTest");
+        QCoreApplication::setApplicationName("test_window_small_screen");
+        QSettings().clear();
+    }
+
+    void titlesAndControlsInsideTheViews_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::addColumn<double>("zoom");
+        QTest::newRow("1024x768") << QSize(1024, 768) << 1.0;
+        QTest::newRow("1024x768 at 150 %") << QSize(1024, 768) << 1.5;
+        QTest::newRow("1600x1000") << QSize(1600, 1000) << 1.0;
+        QTest::newRow("1600x1000 at 150 %") << QSize(1600, 1000) << 1.5;
+    }
+
+    void titlesAndControlsInsideTheViews()
+    {
+        QFETCH(QSize, size);
+        QFETCH(double, zoom);
+        sl::ui::MainWindow window("-");
+        showAt(window, size, zoom);
+        for (sl::ui::PlotView* plot :
+            {static_cast<sl::ui::PlotView*>(window.riskPlot()), static_cast<sl::ui::PlotView*>(window.spectrumPlot()),
+                static_cast<sl::ui::PlotView*>(window.phasePlot())}) {
+            const QRect visible = plot->visibleRegion().boundingRect();
+            QVERIFY2(!visible.isEmpty(), qPrintable(plot->objectName()));
+            const QRect text = plot->titleTextRect();
+            const QRect element = plot->titleElement()->rect();
+            const QString what = QStringLiteral("%1: title text %2 in its rectangle %3, view shows %4")
+                                     .arg(plot->objectName(), rectText(text), rectText(element), rectText(visible));
+            // drawText clips to the element's rectangle: a text wider than it loses both ends.
+            QVERIFY2(element.contains(text), qPrintable(what));
+            QVERIFY2(visible.contains(text), qPrintable(what));
+        }
+        sl::ui::PhaseDiagramView* phase = window.phasePlot();
+        const QRect visible = phase->visibleRegion().boundingRect();
+        const QRect title = phase->titleTextRect();
+        for (QWidget* control : {static_cast<QWidget*>(phase->findChild<QComboBox*>("phaseColourMode")),
+                 static_cast<QWidget*>(phase->findChild<QPushButton*>("phaseMeasureExponents"))}) {
+            QVERIFY(control && control->isVisible());
+            const QString what
+                = QStringLiteral("%1 at %2, view shows %3, title at %4")
+                      .arg(control->objectName(), rectText(control->geometry()), rectText(visible), rectText(title));
+            QVERIFY2(visible.contains(control->geometry()), qPrintable(what));
+            QVERIFY2(!control->geometry().intersects(title), qPrintable(what));
+        }
+        // The button shows its whole text (a button narrower than its text would clip it).
+        auto* button = phase->findChild<QPushButton*>("phaseMeasureExponents");
+        QVERIFY2(button->width() >= button->sizeHint().width(),
+            qPrintable(QStringLiteral("%1 < %2").arg(button->width()).arg(button->sizeHint().width())));
+    }
+
+    // Not 1024×768 at 150 %: there the panel's larger font leaves the map an axis rect ~35 px wide, narrower than
+    // "L1" (the labels are then left out, never drawn over each other; tests/ui/test_phase_diagram_view.cpp).
+    void phaseLineLabelsInTheWindow_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::addColumn<double>("zoom");
+        QTest::newRow("1024x768") << QSize(1024, 768) << 1.0;
+        QTest::newRow("1600x1000") << QSize(1600, 1000) << 1.0;
+        QTest::newRow("1600x1000 at 150 %") << QSize(1600, 1000) << 1.5;
+    }
+
+    void phaseLineLabelsInTheWindow()
+    {
+        QFETCH(QSize, size);
+        QFETCH(double, zoom);
+        sl::ui::MainWindow window("-");
+        showAt(window, size, zoom);
+        const sl::ui::PhaseDiagramView* phase = window.phasePlot();
+        const auto labels = phase->lineLabels();
+        const QRectF area = phase->axisRect()->rect();
+        QVERIFY2(labels.size() == 3,
+            qPrintable(QStringLiteral("%1 labels in an axis rect of %2x%3 px")
+                           .arg(labels.size())
+                           .arg(area.width())
+                           .arg(area.height())));
+        const QVector<QPolygonF> regions = phase->regionLabelBoxes();
+        for (int i = 0; i < labels.size(); ++i) {
+            for (const QPointF& corner : labels[i].corners)
+                QVERIFY2(area.contains(corner), qPrintable(labels[i].text));
+            const double lineAngle = std::atan2(labels[i].line.dy(), labels[i].line.dx()) * 180 / M_PI;
+            QVERIFY2(std::abs(labels[i].rotation - lineAngle) < 0.5, qPrintable(labels[i].text));
+            for (int j = i + 1; j < labels.size(); ++j)
+                QVERIFY2(!labels[i].corners.intersects(labels[j].corners), qPrintable(labels[i].text));
+            for (const QPolygonF& region : regions)
+                QVERIFY2(!labels[i].corners.intersects(region), qPrintable(labels[i].text));
+        }
+    }
+
+    // The decomposition preset's problem as a live run (diagonal, d = 30, LASSO: about a second), the dock open.
+    void decompositionStatusFitsTheBar_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::newRow("1024x768") << QSize(1024, 768);
+        QTest::newRow("1600x1000") << QSize(1600, 1000);
+    }
+
+    void decompositionStatusFitsTheBar()
+    {
+        QFETCH(QSize, size);
+        sl::ui::MainWindow window("-");
+        showAt(window, size, 1.0);
+        auto* toggle = window.findChild<QAction*>("decompositionAction");
+        QVERIFY(toggle);
+        toggle->trigger();
+        sl::app::ExperimentConfig c = window.parameterPanel()->experiment();
+        c.problem.model = sl::ModelKind::Diagonal;
+        c.problem.dimension = 30;
+        c.problem.samples = 30;
+        c.problem.weightDecay = 0.03;
+        c.problem.noise = 0.5;
+        c.problem.seed = 3;
+        c.solver = sl::app::Solver::Convex;
+        c.tailFit = false;
+        c.decompose = true;
+        c.prune = true;
+        c.sweep = sl::app::SweepSpec{};
+        window.parameterPanel()->setExperiment(c);
+        window.parameterPanel()->discardPendingChange();
+        QVERIFY(window.startLiveRun());
+        QTRY_VERIFY_WITH_TIMEOUT(window.document()->transportState() == sl::app::TransportState::Finished, 30000);
+        const sl::app::DecompositionSummary& d = window.document()->liveResult()->decomposition;
+        QVERIFY(d.computed);
+        QCoreApplication::processEvents();
+
+        auto* label = window.findChild<QLabel*>("decompositionLabel");
+        QVERIFY(label && label->isVisible());
+        QStatusBar* bar = window.statusBar();
+        const QRect inBar(label->mapTo(bar, QPoint(0, 0)), label->size());
+        const int textWidth = label->fontMetrics().horizontalAdvance(label->text());
+        const QString what = QStringLiteral("\"%1\": %2 px of text in a label of %3 px at %4 in a bar of %5 px")
+                                 .arg(label->text())
+                                 .arg(textWidth)
+                                 .arg(label->contentsRect().width())
+                                 .arg(rectText(inBar))
+                                 .arg(bar->width());
+        QVERIFY2(textWidth <= label->contentsRect().width(), qPrintable(what));
+        QVERIFY2(bar->rect().contains(inBar), qPrintable(what));
+        QVERIFY2(!label->visibleRegion().isEmpty(), qPrintable(what));
+        // Shortened, not cut: the terms' numbers are all shown, and the tooltip holds the whole wording.
+        for (double v : {d.measured.overfitting, d.measured.underfitting, d.measured.approximation}) {
+            QVERIFY2(label->text().contains(QString::number(v, 'g', 4)), qPrintable(what));
+            QVERIFY2(label->toolTip().contains(QString::number(v, 'g', 4)), qPrintable(label->toolTip()));
+        }
+        QVERIFY2(label->toolTip().contains("overfitting"), qPrintable(label->toolTip()));
+        if (size.width() >= 1600)
+            QVERIFY2(label->text().contains("overfitting"), qPrintable(what));  // room for the whole wording
+    }
+};
+
+QTEST_MAIN(TestWindowSmallScreen)
+#include "test_window_small_screen.moc"
