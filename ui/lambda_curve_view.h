@@ -9,6 +9,7 @@
 #include <QVector>
 #include <QWidget>
 
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -38,6 +39,9 @@ public:
     const LambdaCurveResult& curve() const { return m_curve; }
     const OptimalLambdaResult& optimum() const { return m_optimum; }
     double bayesRisk() const { return m_bayesRisk; }
+    // What the curve was computed for (model, d, γ, Δ, teacher, n_eff, the λ grid): every exported row carries it.
+    void setParameters(const LambdaCurveConfig& config) { m_parameters = config; }
+    const std::optional<LambdaCurveConfig>& parameters() const { return m_parameters; }
 
     QString dataCsv() const override;
     QJsonObject dataJson() const override;
@@ -47,6 +51,7 @@ private:
     OptimalLambdaResult m_optimum;
     double m_bayesRisk = 0;
     Trained m_trained;
+    std::optional<LambdaCurveConfig> m_parameters;
 };
 
 // The λ plot with Compute/Cancel and a progress bar: the SE curve, λ_opt and (diagonal model) the Bayes-optimal
@@ -78,6 +83,7 @@ private:
         OptimalLambdaResult optimum;
         double bayesRisk = 0;
         std::string error;
+        LambdaCurveConfig config;  // what it was computed for
     };
     void onFinished(const Outcome& outcome);
 
