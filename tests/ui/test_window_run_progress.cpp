@@ -119,6 +119,7 @@ private slots:
         QVERIFY(shown.last().final);
         QVERIFY(!shown.last().visible);
         const Shown& first = running.first();
+        int etasChecked = 0;
         for (const Shown& s : running) {
             const QString context = QStringLiteral("iteration %1: \"%2\"").arg(s.iteration).arg(s.text);
             QVERIFY2(s.visible, qPrintable(context));
@@ -131,17 +132,25 @@ private slots:
             }
             // Below the estimate it never says "past" (the first snapshot did: no time had elapsed).
             QVERIFY2(!s.text.contains("past"), qPrintable(context));
-            if (s.iteration == first.iteration)
-                continue;  // no rate yet
-            // The ETA is the rate of the iterations seen since the first snapshot times those left.
-            const double reference
-                = (s.seconds - first.seconds) / (s.iteration - first.iteration) * (expected - s.iteration);
+            if (s.iteration == first.iteration) {
+                QVERIFY2(s.text.contains("measuring"), qPrintable(context));  // no rate yet
+                continue;
+            }
             const double eta = etaSeconds(s.text);
             QVERIFY2(eta >= 0, qPrintable(context));
+            // The ETA is the rate of the iterations seen since the first snapshot times those left, from the times
+            // this test saw the snapshots (just after the window did). Checked once 50 iterations were seen: a delay
+            // between the two handlers (a loaded machine) is then amplified at most (300 − 50)/50 times.
+            if (s.iteration - first.iteration < 50)
+                continue;
+            const double reference
+                = (s.seconds - first.seconds) / (s.iteration - first.iteration) * (expected - s.iteration);
             const double resolution = reference < 9.95 ? 0.05 : 0.5;
-            QVERIFY2(std::abs(eta - reference) <= resolution + 0.1 * reference,
+            QVERIFY2(std::abs(eta - reference) <= resolution + 0.1 + 0.15 * reference,
                 qPrintable(context + QStringLiteral(", expected ~%1 s").arg(reference)));
+            ++etasChecked;
         }
+        QVERIFY2(etasChecked >= 2, qPrintable(QString::number(etasChecked)));
 
         // A run the estimate calls short shows no bar.
         sl::app::setMeasuredFlopRate(1e15);
