@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/decomposition_plot.h"
 
+#include "ui/plot_export.h"
 #include "ui/plot_style.h"
 
 #include <QJsonArray>
@@ -62,6 +63,10 @@ DecompositionSeries DecompositionSeries::fromCurveJson(const QJsonObject& curve)
         s.predictedApproximation.append(number(se, "approximation"));
         s.predictedPruned.append(number(se, "pruned_excess_risk"));
     }
+    if (const auto config = app::ExperimentConfig::fromJson(curve.value(QStringLiteral("config")).toObject())) {
+        s.hasConfig = true;
+        s.config = *config;
+    }
     return s;
 }
 
@@ -77,6 +82,9 @@ DecompositionSeries DecompositionSeries::fromState(const app::DecompositionState
     s.predictedUnderfitting = state.predictedUnderfitting;
     s.predictedApproximation = state.predictedApproximation;
     s.predictedPruned = state.predictedPruned;
+    s.hasConfig = state.hasConfig;
+    s.config = state.config;
+    s.seeds = state.seeds;
     return s;
 }
 
@@ -205,13 +213,21 @@ void DecompositionPlot::rebuild()
 
 QString DecompositionPlot::dataCsv() const
 {
+    // Every row carries the curve's parameters at its n (issue 16, item 12); they come first and name the row's
+    // n and n_eff.
     const DecompositionSeries& s = m_series;
-    QString csv = QStringLiteral(
-        "n_eff,overfitting,underfitting,approximation,pruned,se_overfitting,se_underfitting,se_approximation,"
-        "se_pruned\n");
+    QString csv = parameterCsvHeader()
+        + QStringLiteral(",overfitting,underfitting,approximation,pruned,se_overfitting,se_underfitting,"
+                         "se_approximation,se_pruned\n");
     auto cell = [](double v) { return std::isfinite(v) ? QString::number(v, 'g', 10) : QString(); };
     for (int i = 0; i < s.nEff.size(); ++i) {
-        csv += QStringList{cell(at(s.nEff, i)), cell(at(s.overfitting, i)), cell(at(s.underfitting, i)),
+        const ProblemConfig& p = s.config.problem;
+        ExportParameters parameters;
+        if (s.hasConfig)
+            parameters
+                = exportParameters(s.config, s.seeds, ProblemConfig::samplesForNEff(p.model, p.dimension, s.nEff[i]));
+        parameters.nEff = s.nEff[i];  // the point's own (n rounds it)
+        csv += QStringList{parameterCsvValues(parameters), cell(at(s.overfitting, i)), cell(at(s.underfitting, i)),
                    cell(at(s.approximation, i)), cell(at(s.pruned, i)), cell(at(s.predictedOverfitting, i)),
                    cell(at(s.predictedUnderfitting, i)), cell(at(s.predictedApproximation, i)),
                    cell(at(s.predictedPruned, i))}
@@ -224,13 +240,22 @@ QString DecompositionPlot::dataCsv() const
 QJsonObject DecompositionPlot::dataJson() const
 {
     const DecompositionSeries& s = m_series;
-    return QJsonObject{{"n_eff", toJson(s.nEff)}, {"overfitting", toJson(s.overfitting)},
+    QJsonObject object{{"plot", "decomposition"}, {"n_eff", toJson(s.nEff)}, {"overfitting", toJson(s.overfitting)},
         {"underfitting", toJson(s.underfitting)}, {"approximation", toJson(s.approximation)},
         {"pruned_excess_risk", toJson(s.pruned)},
         {"state_evolution",
             QJsonObject{{"overfitting", toJson(s.predictedOverfitting)},
                 {"underfitting", toJson(s.predictedUnderfitting)}, {"approximation", toJson(s.predictedApproximation)},
                 {"pruned_excess_risk", toJson(s.predictedPruned)}}}};
+    if (s.hasConfig) {
+        // The curve's parameters; n and n_eff vary along the curve ("n_eff" above).
+        ExportParameters parameters = exportParameters(s.config, s.seeds);
+        parameters.n = -1;
+        parameters.nEff = std::nan("");
+        object["parameters"] = parameterJson(parameters);
+        object["config"] = s.config.toJson();
+    }
+    return object;
 }
 
 }  // namespace sl::ui

@@ -18,8 +18,13 @@ struct DecompositionSeries {
     QVector<double> overfitting, underfitting, approximation;  // measured seed means
     QVector<double> predictedOverfitting, predictedUnderfitting, predictedApproximation;
     QVector<double> pruned, predictedPruned;
+    // The curve's configuration (the n grid is nEff) and the seeds averaged; every exported row carries them.
+    bool hasConfig = false;
+    app::ExperimentConfig config;
+    QVector<qulonglong> seeds;
 
-    // From the JSON of `scalinglab-cli curve --decompose --prune` (its "points"); missing numbers are NaN.
+    // From the JSON of `scalinglab-cli curve --decompose --prune` (its "points" and "config"); missing numbers are
+    // NaN.
     static DecompositionSeries fromCurveJson(const QJsonObject& curve);
     // The document's decomposition of the current curve, as it is.
     static DecompositionSeries fromState(const app::DecompositionState& state);

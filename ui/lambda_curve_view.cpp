@@ -167,14 +167,24 @@ LambdaCurvePlot::Trained LambdaCurvePlot::trainedFrom(const app::LambdaTraining&
 
 QString LambdaCurvePlot::dataCsv() const
 {
-    QString csv = QStringLiteral("lambda,se_risk,phase,predicted_exponent,se_slope\n");
-    for (const LambdaPoint& p : m_curve.points)
+    // Every row carries the state evolution's parameters at its λ (issue 16, item 12); they come first and name
+    // the row's λ and n_eff.
+    QString csv = parameterCsvHeader() + QStringLiteral(",se_risk,phase,predicted_exponent,se_slope\n");
+    for (const LambdaPoint& p : m_curve.points) {
+        ExportParameters parameters;
+        if (m_parameters) {
+            parameters = exportParameters(m_parameters->model, m_parameters->nEff, p.lambda);
+        } else {
+            parameters.nEff = m_curve.nEff;
+            parameters.lambda = p.lambda;
+        }
         csv += QStringLiteral("%1,%2,%3,%4,%5\n")
-                   .arg(p.lambda, 0, 'g', 10)
+                   .arg(parameterCsvValues(parameters))
                    .arg(p.value.ok() ? p.value.excessRisk : std::nan(""), 0, 'g', 10)
                    .arg(QString::fromStdString(p.phase))
                    .arg(p.predictedExponent, 0, 'g', 10)
                    .arg(p.localSlope, 0, 'g', 10);
+    }
     // The trained points: a second table after a blank line, one row per λ with the run's parameters at that λ.
     if (!m_trained.lambda.isEmpty()) {
         csv += QStringLiteral("\nlambda,trained_mean,trained_standard_error,runs,failed,") + parameterCsvHeader()
@@ -184,7 +194,10 @@ QString LambdaCurvePlot::dataCsv() const
             if (m_trained.experiment) {
                 app::ExperimentConfig atLambda = *m_trained.experiment;
                 atLambda.problem.weightDecay = m_trained.lambda[i];
-                parameters = parameterCsvValues(atLambda, {});
+                QVector<qulonglong> seeds;
+                for (const std::uint64_t seed : atLambda.seeds())
+                    seeds << qulonglong(seed);
+                parameters = parameterCsvValues(atLambda, seeds);
             }
             csv += QStringLiteral("%1,%2,%3,%4,%5,%6\n")
                        .arg(m_trained.lambda[i], 0, 'g', 10)
@@ -211,13 +224,22 @@ QJsonObject LambdaCurvePlot::dataJson() const
         trained.append(QJsonObject{{"lambda", m_trained.lambda[i]}, {"mean", number(m_trained.mean.value(i))},
             {"stderr", number(m_trained.standardError.value(i))}, {"runs", m_trained.runs.value(i)},
             {"failed", m_trained.failed.value(i)}});
-    QJsonObject out{{"plot", "lambda"}, {"n_eff", m_curve.nEff}, {"points", points}, {"trained", trained},
+    QJsonObject object{{"plot", "lambda"}, {"n_eff", m_curve.nEff}, {"points", points}, {"trained", trained},
         {"optimal_lambda", m_optimum.ok() ? number(m_optimum.lambda) : QJsonValue()},
         {"optimal_lambda_excess_risk", m_optimum.ok() ? number(m_optimum.risk) : QJsonValue()},
         {"bayes_optimal_excess_risk", number(m_bayesRisk)}};
+    if (m_parameters) {
+        // λ varies along the curve ("points"); the grid it was computed on goes with the parameters.
+        ExportParameters parameters = exportParameters(m_parameters->model, m_parameters->nEff, std::nan(""));
+        QJsonArray grid;
+        for (const double lambda : m_parameters->grid())
+            grid.append(lambda);
+        parameters.extra["lambda_grid"] = grid;
+        object["parameters"] = parameterJson(parameters);
+    }
     if (m_trained.experiment)
-        out["trained_experiment"] = m_trained.experiment->toJson();
-    return out;
+        object["trained_experiment"] = m_trained.experiment->toJson();
+    return object;
 }
 
 LambdaCurveConfig LambdaCurveView::configFor(const ProblemConfig& problem)
@@ -367,6 +389,7 @@ void LambdaCurveView::start()
     const CancelToken cancel = m_cancel;
     m_worker = std::thread([this, generation, config, cancel] {
         Outcome out;
+        out.config = config;
         out.bayesRisk = std::nan("");
         try {
             out.curve = computeLambdaCurve(
@@ -418,6 +441,7 @@ void LambdaCurveView::onFinished(const Outcome& out)
     const bool complete = out.error.empty() && out.curve.status != Status::Cancelled
         && out.optimum.status != Status::Cancelled && !m_cancel.isCancelled();
     if (complete) {
+        m_plot->setParameters(out.config);
         m_plot->setCurve(out.curve, out.optimum, out.bayesRisk, m_plot->trained());
         m_progress->setValue(m_progress->maximum());
         m_status->setText(QString::fromStdString(out.optimum.message));

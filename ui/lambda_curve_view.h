@@ -50,6 +50,9 @@ public:
     const OptimalLambdaResult& optimum() const { return m_optimum; }
     double bayesRisk() const { return m_bayesRisk; }
     const Trained& trained() const { return m_trained; }
+    // What the curve was computed for (model, d, γ, Δ, teacher, n_eff, the λ grid): every exported row carries it.
+    void setParameters(const LambdaCurveConfig& config) { m_parameters = config; }
+    const std::optional<LambdaCurveConfig>& parameters() const { return m_parameters; }
 
     QString dataCsv() const override;
     QJsonObject dataJson() const override;
@@ -59,6 +62,7 @@ private:
     OptimalLambdaResult m_optimum;
     double m_bayesRisk = 0;
     Trained m_trained;
+    std::optional<LambdaCurveConfig> m_parameters;
 };
 
 // The λ plot with Compute, Train points, Cancel and a progress bar. Compute: the SE curve, λ_opt and (diagonal model)
@@ -115,6 +119,7 @@ private:
         OptimalLambdaResult optimum;
         double bayesRisk = 0;
         std::string error;
+        LambdaCurveConfig config;  // what it was computed for
     };
     void onFinished(const Outcome& outcome);
     void onTrained(const app::LambdaTraining& training, const QString& error);

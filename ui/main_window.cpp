@@ -40,6 +40,7 @@
 #include <QToolBar>
 #include <QUrl>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
 
 namespace sl::ui {
@@ -229,11 +230,16 @@ void MainWindow::connectDocument()
         m_progress->setVisible(false);
         showTransport();
     });
-    connect(d->liveRunner(), &app::LiveRunner::snapshot, this,
-        [this](const app::LiveSnapshot& s) { updateRunProgress(s.final ? -1 : s.iteration); });
-    connect(d, &app::Document::transportChanged, this, [this] {
-        if (!app::isBusy(m_document->transportState()))
-            updateRunProgress(-1);
+    connect(d, &app::Document::launched, this, [this](const app::ExperimentConfig& config, bool sweep) {
+        if (!sweep)
+            startRunProgress(config);
+    });
+    connect(d->liveRunner(), &app::LiveRunner::snapshot, this, &MainWindow::updateRunProgress);
+    connect(d, &app::Document::transportChanged, this, [this](app::TransportState state) {
+        if (!app::isBusy(state) || state == app::TransportState::Cancelling)
+            hideRunProgress();
+        else if (state == app::TransportState::Paused)
+            m_runRateFrom = -1;  // the pause is no part of the rate: measured afresh after it
     });
 }
 
@@ -987,7 +993,6 @@ bool MainWindow::confirmLongRun(const app::ExperimentConfig& requested, bool swe
 {
     const app::ExperimentConfig config = sweep ? requested : asLiveRun(requested);
     const app::RunEstimate estimate = app::estimateRun(config);
-    m_runExpectedIterations = sweep || estimate.seconds < kRunProgressSeconds ? 0 : estimate.iterations;
     if (!(estimate.seconds > app::kLongRunSeconds))
         return true;
     const QString text
@@ -1006,29 +1011,76 @@ bool MainWindow::confirmLongRun(const app::ExperimentConfig& requested, bool swe
         run = box.clickedButton() == runButton;
     }
     if (!run) {
-        m_runExpectedIterations = 0;
         statusBar()->showMessage(tr("Not started (%1)").arg(QString::fromStdString(estimate.text())), 10000);
     }
     return run;
 }
 
-void MainWindow::updateRunProgress(int iteration)
+void MainWindow::startRunProgress(const app::ExperimentConfig& config)
 {
-    if (iteration < 0 || m_runExpectedIterations <= 0) {
-        m_runProgress->setVisible(false);
-        m_runClock.invalidate();
+    // The estimate of the run as launched (whatever started it), for this generation's snapshots only.
+    const app::RunEstimate estimate = app::estimateRun(config);
+    m_runExpectedIterations = estimate.seconds < kRunProgressSeconds ? 0 : estimate.iterations;
+    m_runGeneration = m_document->liveGeneration();
+    hideRunProgress();
+}
+
+void MainWindow::hideRunProgress()
+{
+    m_runProgress->setVisible(false);
+    m_runRateFrom = -1;
+    m_runClock.invalidate();
+}
+
+namespace {
+
+QString etaText(double seconds)
+{
+    if (seconds < 9.95)
+        return QObject::tr("%1 s").arg(seconds, 0, 'f', 1);
+    if (seconds < 90)
+        return QObject::tr("%1 s").arg(qRound(seconds));
+    if (seconds < 5400)
+        return QObject::tr("%1 min").arg(qRound(seconds / 60));
+    return QObject::tr("%1 h").arg(seconds / 3600, 0, 'f', 1);
+}
+
+}  // namespace
+
+void MainWindow::updateRunProgress(const app::LiveSnapshot& s)
+{
+    // The document's rule: a superseded or cancelling run's snapshots are not news (a late one re-showed the bar).
+    const app::TransportState state = m_document->transportState();
+    if (s.generation != m_runGeneration || !app::isBusy(state) || state == app::TransportState::Cancelling)
+        return;
+    if (s.final || m_runExpectedIterations <= 0) {
+        hideRunProgress();
         return;
     }
-    if (!m_runClock.isValid() || iteration == 0)
+    // The rate is measured from the first snapshot seen: the clock started at the run's first snapshot (iteration
+    // k, not 0) and divided by every iteration since 0 put the ETA too low by k/iteration, and at that first
+    // snapshot (no time elapsed) it read "past the estimate".
+    if (m_runRateFrom < 0 || s.iteration < m_runRateFrom || !m_runClock.isValid()) {
+        m_runRateFrom = s.iteration;
         m_runClock.start();
+    }
     const int expected = int(std::ceil(m_runExpectedIterations));
     m_runProgress->setVisible(true);
     m_runProgress->setRange(0, expected);
-    m_runProgress->setValue(std::min(iteration, expected));
-    const double perIteration = iteration > 0 ? double(m_runClock.elapsed()) / 1000.0 / iteration : 0;
-    m_runProgress->setFormat(iteration < expected && perIteration > 0
-            ? tr("iteration %1, ETA ~%2 s (estimate)").arg(iteration).arg(qRound(perIteration * (expected - iteration)))
-            : tr("iteration %1, past the estimate").arg(iteration));
+    m_runProgress->setValue(std::clamp(s.iteration, 0, expected));
+    const int measured = s.iteration - m_runRateFrom;
+    const double elapsed = double(m_runClock.nsecsElapsed()) * 1e-9;
+    QString text;
+    if (s.iteration >= expected)
+        text = tr("iteration %1, past the estimate (%2)").arg(s.iteration).arg(expected);
+    else if (measured > 0 && elapsed > 0)
+        text = tr("iteration %1 of ~%2, ETA ~%3 (estimate)")
+                   .arg(s.iteration)
+                   .arg(expected)
+                   .arg(etaText(elapsed / measured * (expected - s.iteration)));
+    else
+        text = tr("iteration %1 of ~%2, measuring the ETA").arg(s.iteration).arg(expected);
+    m_runProgress->setFormat(text);
 }
 
 }  // namespace sl::ui

@@ -113,7 +113,9 @@ private:
     void showFirstScreen(bool restoredParameters);
     // Estimates `config` as it will be launched and asks when it is long; false: the user declined.
     bool confirmLongRun(const app::ExperimentConfig& config, bool sweep);
-    void updateRunProgress(int iteration);
+    void startRunProgress(const app::ExperimentConfig& config);
+    void updateRunProgress(const app::LiveSnapshot& snapshot);
+    void hideRunProgress();
     void restoreSettings();
     void saveSettings();
     void connectDocument();
@@ -177,9 +179,12 @@ private:
     RunConfirmation m_confirmRun;
     QString m_lastLongRunQuestion;
     // The single run's progress bar: iterations against the estimate's assumed count, ETA from the measured rate.
+    // Set for every live run the document launches (Run, Step, presets, live restarts), for its generation only.
     QProgressBar* m_runProgress = nullptr;
     double m_runExpectedIterations = 0;
-    QElapsedTimer m_runClock;
+    quint64 m_runGeneration = 0;
+    int m_runRateFrom = -1;  // the iteration the rate is measured from (the first snapshot, or the first after a pause)
+    QElapsedTimer m_runClock;  // started at that snapshot
 };
 
 }  // namespace sl::ui

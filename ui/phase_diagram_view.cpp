@@ -709,25 +709,67 @@ void PhaseDiagramView::mouseReleaseEvent(QMouseEvent* event)
         emit pointActivated(nEff, lambda, event->modifiers().testFlag(Qt::ShiftModifier));
 }
 
+namespace {
+
+const char* const kColourModeNames[] = {"predicted_slope", "predicted_exponent", "measured_exponent", "difference"};
+
+}  // namespace
+
+ExportParameters PhaseDiagramView::exportParametersAt(double nEff, double lambda) const
+{
+    // The closed-form diagram is the same for both models; the model is the one whose exponents the view measures
+    // (the panel's), which also fixes n = n_eff·d (quadratic) or n_eff (diagonal).
+    const PhaseDiagramConfig& c = m_diagram.config();
+    StateEvolutionModel model;
+    model.model = m_exponentModel;
+    model.d = int(c.d);
+    model.gamma = c.gamma;
+    model.noise = c.noise;
+    ExportParameters e = exportParameters(model, nEff, lambda);
+    e.amplitudes.clear();  // no teacher draw: the diagram depends on γ alone
+    e.seeds.clear();
+    e.solver = QStringLiteral("closed_form");
+    e.extra = QJsonObject{{"crossover_margin", c.crossoverMargin}, {"peak_half_width", c.peakHalfWidth},
+        {"peak_n_eff_factor", c.peakNEffFactor}, {"colour_mode", kColourModeNames[int(m_mode)]}};
+    return e;
+}
+
+bool PhaseDiagramView::currentPoint(double& nEff, double& lambda) const
+{
+    if (!m_current || m_current->data()->isEmpty())
+        return false;
+    nEff = std::pow(10.0, m_current->data()->constBegin()->key);
+    lambda = std::pow(10.0, m_current->data()->constBegin()->value);
+    return true;
+}
+
 QString PhaseDiagramView::dataCsv() const
 {
-    // Every row carries the diagram's parameters (issue 16, item 12).
+    // Every row carries what defines the diagram (issue 16, item 12): the parameter columns at the cell's (n_eff,
+    // λ), the crossover and peak settings, and the current point (the panel's, marked ⊕), empty when there is none.
     const PhaseDiagramConfig& c = m_diagram.config();
-    const QString parameters
-        = QStringLiteral("%1,%2,%3").arg(c.d, 0, 'g', 10).arg(c.gamma, 0, 'g', 17).arg(c.noise, 0, 'g', 17);
-    QString csv = QStringLiteral("n_eff,lambda,phase,predicted_slope_n,d,gamma,noise_delta\n");
+    double currentNEff = 0, currentLambda = 0;
+    const bool current = currentPoint(currentNEff, currentLambda);
+    const QString settings = QStringLiteral("%1,%2,%3,%4,%5")
+                                 .arg(c.crossoverMargin, 0, 'g', 17)
+                                 .arg(c.peakHalfWidth, 0, 'g', 17)
+                                 .arg(c.peakNEffFactor, 0, 'g', 17)
+                                 .arg(current ? QString::number(currentNEff, 'g', 10) : QString())
+                                 .arg(current ? QString::number(currentLambda, 'g', 10) : QString());
+    QString csv = parameterCsvHeader()
+        + QStringLiteral(",phase,predicted_slope_n,crossover_margin,peak_half_width,peak_n_eff_factor,current_n_eff,"
+                         "current_lambda\n");
+    const double logD = std::log10(c.d);
     for (int i = 0; i < kGridSize; ++i) {
         for (int j = 0; j < kGridSize; ++j) {
             double x, y;
             m_map->data()->cellToCoord(i, j, &x, &y);
-            const double logD = std::log10(m_diagram.config().d);
             const std::string label = m_diagram.pureLabel(x / logD, y / logD);
-            csv += QStringLiteral("%1,%2,%3,%4,%5\n")
-                       .arg(std::pow(10.0, x), 0, 'g', 8)
-                       .arg(std::pow(10.0, y), 0, 'g', 8)
+            csv += QStringLiteral("%1,%2,%3,%4\n")
+                       .arg(parameterCsvValues(exportParametersAt(std::pow(10.0, x), std::pow(10.0, y))))
                        .arg(QString::fromStdString(label))
                        .arg(m_diagram.exponentN(label), 0, 'g', 6)
-                       .arg(parameters);
+                       .arg(settings);
         }
     }
     return csv;
@@ -757,10 +799,20 @@ QJsonObject PhaseDiagramView::dataJson() const
     for (const app::ExponentMapCell& cell : m_exponents.cells)
         cells.append(QJsonObject{{"a", cell.a}, {"b", cell.b}, {"phase", cell.phase}, {"predicted", cell.predicted},
             {"measured", cell.converged ? QJsonValue(cell.measured) : QJsonValue()}, {"curved", cell.curved}});
-    static const char* const modes[] = {"predicted_slope", "predicted_exponent", "measured_exponent", "difference"};
-    return QJsonObject{{"plot", "phase_diagram"}, {"d", c.d}, {"gamma", c.gamma}, {"noise", c.noise}, {"lines", lines},
+    QJsonObject object{{"plot", "phase_diagram"}, {"d", c.d}, {"gamma", c.gamma}, {"noise", c.noise}, {"lines", lines},
         {"vertical_lines", QJsonArray{m_diagram.firstFeatureNEff(), m_diagram.peakNEff(), m_diagram.heavyTailNEff()}},
-        {"measurements", measured}, {"colour_mode", modes[int(m_mode)]}, {"exponent_cells", cells}};
+        {"measurements", measured}, {"colour_mode", kColourModeNames[int(m_mode)]}, {"exponent_cells", cells}};
+    // n_eff and λ span the plane; the current point is its own entry, and the measured exponents name what they
+    // were measured for.
+    object["parameters"] = parameterJson(exportParametersAt(std::nan(""), std::nan("")));
+    if (!m_exponents.cells.isEmpty())
+        object["exponent_map_parameters"] = QJsonObject{{"model", m_exponents.model}, {"gamma", m_exponents.gamma},
+            {"noise_delta", m_exponents.noise}, {"d_max", m_exponents.dMax}};
+    double currentNEff = 0, currentLambda = 0;
+    object["current_point"] = currentPoint(currentNEff, currentLambda)
+        ? QJsonValue(QJsonObject{{"n_eff", currentNEff}, {"lambda", currentLambda}})
+        : QJsonValue();
+    return object;
 }
 
 }  // namespace sl::ui

@@ -5,6 +5,7 @@
 #include "core/common/cancel_token.h"
 #include "core/theory/exponent_map.h"
 #include "core/theory/phase_diagram.h"
+#include "ui/plot_export.h"
 #include "ui/plot_view.h"
 
 #include <QFutureWatcher>
@@ -49,6 +50,8 @@ public:
 
     QString dataCsv() const override;
     QJsonObject dataJson() const override;
+    // The current point as marked (setCurrentPoint); false when none is.
+    bool currentPoint(double& nEff, double& lambda) const;
 
     static constexpr int kGridSize = 160;
 
@@ -97,6 +100,8 @@ protected:
     void mouseReleaseEvent(QMouseEvent* event) override;
 
 private:
+    // The exports' parameters at (n_eff, λ) (NaN: varies over the plane).
+    ExportParameters exportParametersAt(double nEff, double lambda) const;
     void rebuild();
     void plotMeasurement(const Measurement& m);
     void drawLine(

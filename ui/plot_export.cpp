@@ -6,6 +6,7 @@
 #include "app/experiment/solver_table.h"
 
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QSaveFile>
 #include <QSvgGenerator>
@@ -99,6 +100,10 @@ bool exportImage(PlotView& plot, const QString& path, QString* error, int width,
     const QFileInfo info(path);
     if (!info.absoluteDir().exists())
         return fail(error, QObject::tr("%1: the folder does not exist").arg(path));
+    // The window's zoom (PlotView::setDisplayScale) is applied to fonts and pens before each replot. A view that
+    // rebuilt its items since the last one (its replot still queued) would otherwise be exported with those items
+    // at 1× beside the zoomed rest: the image is drawn from a fresh replot, at the on-screen scale.
+    plot.replot(QCustomPlot::rpImmediateRefresh);
     // Write next to the target, then rename, so a failed export never leaves a half-written file behind.
     const QString temporary = info.absoluteDir().filePath(".scalinglab-export-" + info.fileName());
     bool ok = false;
@@ -121,28 +126,142 @@ bool exportImage(PlotView& plot, const QString& path, QString* error, int width,
     return true;
 }
 
+ExportParameters exportParameters(const app::ExperimentConfig& config, const QVector<qulonglong>& seeds, long long n)
+{
+    ProblemConfig problem = config.problem;
+    if (n >= 0)
+        problem.samples = n;
+    ExportParameters e;
+    e.model = QString::fromLatin1(sl::toString(problem.model));
+    e.d = problem.dimension;
+    e.p = problem.effectiveWidth();
+    e.n = problem.samples;
+    e.nEff = problem.nEff();
+    e.lambda = problem.weightDecay;
+    e.gamma = problem.gamma;
+    e.noise = problem.noise;
+    e.amplitudes = QString::fromLatin1(sl::toString(problem.amplitudes));
+    e.solver = QString::fromLatin1(app::toString(config.solver));
+    e.seeds = seeds;
+    if (e.seeds.isEmpty())
+        for (const std::uint64_t seed : config.seeds())
+            e.seeds << qulonglong(seed);
+    return e;
+}
+
+ExportParameters exportParameters(const StateEvolutionModel& model, double nEff, double lambda)
+{
+    ExportParameters e;
+    e.model = QString::fromLatin1(sl::toString(model.model));
+    e.d = model.d;
+    e.nEff = nEff;
+    if (nEff > 0 && std::isfinite(nEff))
+        e.n = ProblemConfig::samplesForNEff(model.model, model.d, nEff);
+    e.lambda = lambda;
+    e.gamma = model.gamma;
+    e.noise = model.noise;
+    e.solver = QStringLiteral("state_evolution");
+    const char* deterministic = sl::toString(TeacherAmplitudes::Deterministic);
+    if (model.model == ModelKind::Quadratic) {
+        // The SE's teacher is s_i ∝ i^(−γ) unless a spectrum is given; averaged over K GOE samples from `seed`.
+        e.amplitudes = QString::fromLatin1(model.matrixSpectrum.size() == 0 ? deterministic : "explicit");
+        e.seeds << qulonglong(model.seed);
+        e.extra[QStringLiteral("se_goe_samples")] = model.samples;
+        e.extra[QStringLiteral("se_tolerance")] = model.matrixTolerance;
+    } else {
+        // Averaged over θ*_i ~ N(0, v_i) (the variance profile), or the amplitudes themselves.
+        e.amplitudes = model.lassoMode == LassoTeacherMode::VarianceProfile
+            ? QString::fromLatin1(sl::toString(TeacherAmplitudes::Gaussian))
+            : QString::fromLatin1(model.lassoTeacher.size() == 0 ? deterministic : "explicit");
+        e.extra[QStringLiteral("se_tolerance")] = model.lassoTolerance;
+    }
+    return e;
+}
+
 QString parameterCsvHeader()
 {
     return QStringLiteral("model,d,p,n,n_eff,lambda,gamma,noise_delta,amplitudes,solver,seeds");
 }
 
-QString parameterCsvValues(const app::ExperimentConfig& config, const QVector<qulonglong>& seeds, long long n)
+namespace {
+
+QString integerCell(long long v)
 {
-    ProblemConfig p = config.problem;
-    if (n >= 0)
-        p.samples = n;
+    return v >= 0 ? QString::number(v) : QString();
+}
+
+QString numberCell(double v, int digits)
+{
+    return std::isfinite(v) ? QString::number(v, 'g', digits) : QString();
+}
+
+QJsonValue integerJson(long long v)
+{
+    return v >= 0 ? QJsonValue(double(v)) : QJsonValue();
+}
+
+QJsonValue numberJson(double v)
+{
+    return std::isfinite(v) ? QJsonValue(v) : QJsonValue();
+}
+
+QJsonValue textJson(const QString& text)
+{
+    return text.isEmpty() ? QJsonValue() : QJsonValue(text);
+}
+
+}  // namespace
+
+QString parameterCsvValues(const ExportParameters& e)
+{
     QStringList seedText;
-    for (const qulonglong seed : seeds)
+    for (const qulonglong seed : e.seeds)
         seedText << QString::number(seed);
-    if (seedText.isEmpty())
-        for (const std::uint64_t seed : config.seeds())
-            seedText << QString::number(seed);
-    return QStringList{QString::fromLatin1(sl::toString(p.model)), QString::number(p.dimension),
-        QString::number(p.effectiveWidth()), QString::number(p.samples), QString::number(p.nEff(), 'g', 10),
-        QString::number(p.weightDecay, 'g', 17), QString::number(p.gamma, 'g', 17), QString::number(p.noise, 'g', 17),
-        QString::fromLatin1(sl::toString(p.amplitudes)), QString::fromLatin1(app::toString(config.solver)),
+    return QStringList{e.model, integerCell(e.d), integerCell(e.p), integerCell(e.n), numberCell(e.nEff, 10),
+        numberCell(e.lambda, 17), numberCell(e.gamma, 17), numberCell(e.noise, 17), e.amplitudes, e.solver,
         seedText.join(QLatin1Char(' '))}
         .join(QLatin1Char(','));
+}
+
+QString parameterCsvValues(const app::ExperimentConfig& config, const QVector<qulonglong>& seeds, long long n)
+{
+    return parameterCsvValues(exportParameters(config, seeds, n));
+}
+
+QJsonObject parameterJson(const ExportParameters& e)
+{
+    QJsonArray seeds;
+    for (const qulonglong seed : e.seeds)
+        seeds.append(QString::number(seed));
+    QJsonObject object{{"model", textJson(e.model)}, {"d", integerJson(e.d)}, {"p", integerJson(e.p)},
+        {"n", integerJson(e.n)}, {"n_eff", numberJson(e.nEff)}, {"lambda", numberJson(e.lambda)},
+        {"gamma", numberJson(e.gamma)}, {"noise_delta", numberJson(e.noise)}, {"amplitudes", textJson(e.amplitudes)},
+        {"solver", textJson(e.solver)}, {"seeds", seeds}};
+    for (auto it = e.extra.begin(); it != e.extra.end(); ++it)
+        object.insert(it.key(), it.value());
+    return object;
+}
+
+QString sourceCsvHeader(const QJsonObject& source)
+{
+    QString header;
+    for (const QString& key : source.keys())
+        header += QLatin1Char(',') + key;
+    return header;
+}
+
+QString sourceCsvValues(const QJsonObject& source)
+{
+    QString values;
+    for (auto it = source.begin(); it != source.end(); ++it) {
+        QString text = it.value().isBool() ? QString::number(int(it.value().toBool()))
+            : it.value().isDouble()        ? QString::number(it.value().toDouble(), 'g', 17)
+                                           : it.value().toString();
+        if (text.contains(QLatin1Char(',')) || text.contains(QLatin1Char('"')))
+            text = QLatin1Char('"') + text.replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"');
+        values += QLatin1Char(',') + text;
+    }
+    return values;
 }
 
 bool exportData(const PlotView& plot, const QString& path, QString* error)

@@ -2,9 +2,13 @@
 #pragma once
 
 #include "app/experiment/experiment_config.h"
+#include "core/theory/se_point.h"
 
+#include <QJsonObject>
 #include <QString>
 #include <QVector>
+
+#include <limits>
 
 namespace sl::ui {
 
@@ -25,10 +29,42 @@ bool dataFormatFromPath(const QString& path, DataFormat& format);
 bool exportImage(
     PlotView& plot, const QString& path, QString* error, int width = 0, int height = 0, double scale = 2.0);
 
-// The parameters every exported series carries (issue 16, item 12): the CSV columns and their values for one
-// configuration. `n` is the sample size of the row (the grid point), or the configuration's own when < 0.
+// The parameters every exported series carries (issue 16, item 12), by the CSV columns of parameterCsvHeader(), in
+// one place for every view: a trained configuration (its solver and seeds) or a state-evolution computation
+// (solver "state_evolution"; the quadratic SE's GOE seed as its seed). A field a series does not have stays empty in
+// the CSV and null in the JSON (the width p of the state evolution, the seeds of the closed-form diagram). The CSV
+// carries what defines the problem; the JSON object adds the computation's own settings (`extra`).
+struct ExportParameters {
+    QString model;  // "quadratic" / "diagonal"
+    long long d = -1, p = -1, n = -1;
+    double nEff = std::numeric_limits<double>::quiet_NaN();
+    double lambda = std::numeric_limits<double>::quiet_NaN();
+    double gamma = std::numeric_limits<double>::quiet_NaN();
+    double noise = std::numeric_limits<double>::quiet_NaN();  // Δ
+    QString amplitudes;  // the teacher's: "gaussian", "deterministic" or "explicit" (a given teacher)
+    QString solver;
+    QVector<qulonglong> seeds;
+    QJsonObject extra;  // JSON only: e.g. the SE's GOE sample count, the diagram's crossover margin
+};
+
+// A trained configuration; `n` is the sample size of the row (a grid point), or the configuration's own when < 0;
+// `seeds` empty: the configuration's own seeds.
+ExportParameters exportParameters(
+    const app::ExperimentConfig& config, const QVector<qulonglong>& seeds = {}, long long n = -1);
+// The state evolution of `model` at (n_eff, λ); either may be NaN where the row or series varies it. n is n_eff's
+// sample size (n = n_eff·d for the quadratic model).
+ExportParameters exportParameters(const StateEvolutionModel& model, double nEff, double lambda);
+
 QString parameterCsvHeader();  // "model,d,p,n,n_eff,lambda,gamma,noise_delta,amplitudes,solver,seeds"
+QString parameterCsvValues(const ExportParameters& parameters);
 QString parameterCsvValues(const app::ExperimentConfig& config, const QVector<qulonglong>& seeds, long long n = -1);
+// The same fields under the CSV's column names (seeds as strings: 64-bit), plus `extra`.
+QJsonObject parameterJson(const ExportParameters& parameters);
+
+// The description of a series that is not a configuration's (a weight file's tensor), as extra CSV columns in key
+// order: ",key1,key2" and ",value1,value2" (text quoted where it holds a comma or a quote); empty for an empty one.
+QString sourceCsvHeader(const QJsonObject& source);
+QString sourceCsvValues(const QJsonObject& source);
 
 // Writes the plot's data (CSV or JSON by extension).
 bool exportData(const PlotView& plot, const QString& path, QString* error);

@@ -307,9 +307,13 @@ void scaleLegend(QCPLegend* legend, double s)
 {
     // QCPLegend::setFont also resets every item's font: the items' scaled fonts are taken first and set after.
     // A new item takes the legend's (scaled) font: its base is the legend's base, not that font again.
+    // The grid's cells past the last entry are empty (itemCount() counts them, item() is null there): the entries.
+    QVector<QCPAbstractLegendItem*> items;
+    for (int i = 0; i < legend->itemCount(); ++i)
+        if (QCPAbstractLegendItem* item = legend->item(i))
+            items << item;
     const QVariant legendShown = legend->property("slShownFont_font");
-    for (int i = 0; i < legend->itemCount(); ++i) {
-        QCPAbstractLegendItem* item = legend->item(i);
+    for (QCPAbstractLegendItem* item : items) {
         if (!item->property("slShownFont_font").isValid() && legendShown.isValid()
             && item->font() == legendShown.value<QFont>()) {
             item->setProperty("slBaseFont_font", legend->property("slBaseFont_font"));
@@ -317,13 +321,13 @@ void scaleLegend(QCPLegend* legend, double s)
         }
     }
     QVector<QFont> itemFonts;
-    for (int i = 0; i < legend->itemCount(); ++i)
-        itemFonts << scaledFont(legend->item(i), "font", legend->item(i)->font(), s);
+    for (QCPAbstractLegendItem* item : items)
+        itemFonts << scaledFont(item, "font", item->font(), s);
     scaleFont(
         legend, "font", [&] { return legend->font(); }, [&](const QFont& f) { legend->setFont(f); }, s);
-    for (int i = 0; i < legend->itemCount(); ++i)
-        if (!(legend->item(i)->font() == itemFonts[i]))
-            legend->item(i)->setFont(itemFonts[i]);
+    for (int i = 0; i < items.size(); ++i)
+        if (!(items[i]->font() == itemFonts[i]))
+            items[i]->setFont(itemFonts[i]);
     const QSize icon(scaledInt(legend, "iconW", legend->iconSize().width(), s),
         scaledInt(legend, "iconH", legend->iconSize().height(), s));
     if (icon != legend->iconSize())

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/se_slope_map_view.h"
 
+#include "ui/plot_export.h"
 #include "ui/plot_style.h"
 
 #include "core/theory/phase_diagram.h"
@@ -116,11 +117,11 @@ void SeSlopeMapPlot::setResult(const NoiselessDiagramConfig& config, const Noise
 
 QString SeSlopeMapPlot::dataCsv() const
 {
-    QString csv = QStringLiteral("n_eff,lambda,se_risk,se_slope,phase,predicted_slope\n");
+    // Every row carries the state evolution's parameters at its (n_eff, λ) (issue 16, item 12); they come first.
+    QString csv = parameterCsvHeader() + QStringLiteral(",se_risk,se_slope,phase,predicted_slope\n");
     for (const NoiselessDiagramCell& c : m_result.cells)
-        csv += QStringLiteral("%1,%2,%3,%4,%5,%6\n")
-                   .arg(c.nEff, 0, 'g', 10)
-                   .arg(c.lambda, 0, 'g', 10)
+        csv += QStringLiteral("%1,%2,%3,%4,%5\n")
+                   .arg(parameterCsvValues(exportParameters(m_config.model, c.nEff, c.lambda)))
                    .arg(c.risk, 0, 'g', 10)
                    .arg(c.slope, 0, 'g', 10)
                    .arg(QString::fromStdString(c.phase))
@@ -136,8 +137,14 @@ QJsonObject SeSlopeMapPlot::dataJson() const
             {"se_risk", std::isfinite(c.risk) ? QJsonValue(c.risk) : QJsonValue()},
             {"se_slope", std::isfinite(c.slope) ? QJsonValue(c.slope) : QJsonValue()},
             {"phase", QString::fromStdString(c.phase)}, {"predicted_slope", c.predictedSlope}});
-    return QJsonObject{
-        {"d", m_config.model.d}, {"gamma", m_config.model.gamma}, {"noise", m_config.model.noise}, {"cells", cells}};
+    // n_eff and λ span the map: its grid goes with the parameters.
+    ExportParameters parameters = exportParameters(m_config.model, std::nan(""), std::nan(""));
+    parameters.extra["n_eff_grid"] = QJsonObject{
+        {"from", m_config.nEffMin}, {"to", m_config.nEffMax}, {"points", m_config.nEffPoints}, {"log", true}};
+    parameters.extra["lambda_grid"] = QJsonObject{
+        {"from", m_config.lambdaMin}, {"to", m_config.lambdaMax}, {"points", m_config.lambdaPoints}, {"log", true}};
+    return QJsonObject{{"plot", "se_slope_map"}, {"d", m_config.model.d}, {"gamma", m_config.model.gamma},
+        {"noise", m_config.model.noise}, {"parameters", parameterJson(parameters)}, {"cells", cells}};
 }
 
 SeSlopeMapView::SeSlopeMapView(QWidget* parent) : QWidget(parent)

@@ -332,8 +332,11 @@ double SpectrumPlot::pointMassWeight() const
 QString SpectrumPlot::dataCsv() const
 {
     // Every row carries the run's parameters (issue 16, item 12) and whether it counts as an exact zero.
-    QString csv = QStringLiteral("kind,index,value,numerical_zero,") + parameterCsvHeader() + '\n';
-    const QString parameters = m_data.hasConfig ? parameterCsvValues(m_data.config, {}) : QStringLiteral(",,,,,,,,,,");
+    QString csv = QStringLiteral("kind,index,value,numerical_zero,") + parameterCsvHeader()
+        + sourceCsvHeader(m_data.source) + '\n';
+    const QString parameters
+        = (m_data.hasConfig ? parameterCsvValues(m_data.config, {}) : parameterCsvValues(ExportParameters{}))
+        + sourceCsvValues(m_data.source);
     auto emitValues = [&](const char* kind, const Eigen::VectorXd& v) {
         const bool trained = QLatin1String(kind) == QLatin1String("trained");
         for (Eigen::Index i = 0; i < v.size(); ++i)
@@ -367,6 +370,8 @@ QJsonObject SpectrumPlot::dataJson() const
         {"threshold", m_zeros.threshold}, {"relative_tolerance", sl::kRelativeZeroTolerance}};
     if (m_data.hasConfig)
         object["config"] = m_data.config.toJson();
+    if (!m_data.source.isEmpty())
+        object["source"] = m_data.source;
     return object;
 }
 

@@ -197,7 +197,8 @@ void WeightsView::selectTensor(int row)
     m_watcher.setFuture(QtConcurrent::run([file, row, cancel]() {
         Outcome out;
         try {
-            out.analysis = sl::analyzeWeightMatrix(file.matrix(std::size_t(row)), {}, {}, cancel);
+            out.analysis
+                = sl::analyzeWeightMatrix(file.matrix(std::size_t(row)), sl::WeightAnalysisConfig{}, {}, cancel);
         } catch (const std::exception& e) {
             out.error = QString::fromUtf8(e.what());
         }
@@ -245,6 +246,11 @@ void WeightsView::showOutcome()
     data.predictedAlpha = a.alphaPredicted;
     data.spectralPhase
         = QString::fromLatin1(sl::toString(a.phase.phase)) + tr(", phases ") + QString::fromStdString(a.paperPhases);
+    // What the spectrum is of (issue 16, item 12): every exported row names the file, the tensor and the analysis.
+    const sl::WeightAnalysisConfig settings;  // what selectTensor analyses with
+    data.source = QJsonObject{{"weights_file", m_path}, {"tensor", name}, {"rows", double(a.rows)},
+        {"cols", double(a.cols)}, {"normalized", a.normalized}, {"tail_min_points", settings.tail.minTail},
+        {"bootstrap_replicates", settings.tail.bootstrapReplicates}};
     m_plot->setTitle(name);
     m_plot->setData(data);
 

@@ -128,7 +128,8 @@ bool DecompositionState::operator==(const DecompositionState& o) const
         && sameDoubles(pruned, o.pruned) && sameDoubles(predictedOverfitting, o.predictedOverfitting)
         && sameDoubles(predictedUnderfitting, o.predictedUnderfitting)
         && sameDoubles(predictedApproximation, o.predictedApproximation)
-        && sameDoubles(predictedPruned, o.predictedPruned) && message == o.message;
+        && sameDoubles(predictedPruned, o.predictedPruned) && message == o.message && hasConfig == o.hasConfig
+        && seeds == o.seeds;  // not config: curveId fixes every exported field of it (as for RiskCurve)
 }
 
 // --- RiskCurve --------------------------------------------------------------------------------------------------
@@ -994,6 +995,8 @@ DecompositionState Document::buildDecomposition() const
     const double lambda = m_focus.problem.weightDecay;
     out.curveId = curveId(m_focus, lambda);
     out.name = tr("λ = %1").arg(lambda, 0, 'g', 4);
+    out.hasConfig = true;
+    out.config = m_curveConfig.value(out.curveId, m_focus);
     // The runs the risk curve averages (converged), decomposed; the prediction from those whose state evolution
     // converged.
     QVector<RunResult> measured, predicted;
@@ -1006,6 +1009,11 @@ DecompositionState Document::buildDecomposition() const
         if (r.decomposition.predictedComputed)
             predicted.push_back(r);
     }
+    for (const QVector<RunResult>* runs : {&measured, &predicted})
+        for (const RunResult& r : *runs)
+            if (!out.seeds.contains(qulonglong(r.config.problem.seed)))
+                out.seeds << qulonglong(r.config.problem.seed);
+    std::sort(out.seeds.begin(), out.seeds.end());
     using Getter = std::function<double(const RunResult&)>;
     const auto over = meanBySamples(measured, [](const RunResult& r) { return r.decomposition.measured.overfitting; });
     const auto under

@@ -78,6 +78,9 @@ struct SpectrumState {
     // state evolution's own 2δ − λε (quadratic network; NaN otherwise).
     double pruningThreshold = kNaN;
     double predictedPruningThreshold = kNaN;
+    // Not a run's spectrum (the weights view's): what it is of (the file, the tensor, its shape, the analysis's
+    // settings), carried by every exported row. Empty for runs.
+    QJsonObject source;
 };
 
 // The status bar's live fields, as text. Cleared when a run starts; the gap belongs to the last certificate.
@@ -104,6 +107,11 @@ struct DecompositionState {
     QVector<double> overfitting, underfitting, approximation, excessRisk, pruned;
     QVector<double> predictedOverfitting, predictedUnderfitting, predictedApproximation, predictedPruned;
     QString message;
+    // The curve's configuration (its family and λ; the n grid is nEff) and the seeds of the runs averaged: the
+    // export carries them.
+    bool hasConfig = false;
+    ExperimentConfig config;
+    QVector<qulonglong> seeds;
 
     bool operator==(const DecompositionState& o) const;
     bool operator!=(const DecompositionState& o) const { return !(*this == o); }

@@ -2,8 +2,11 @@
 // The decomposition view (ui/decomposition_plot), offscreen: it reads the JSON of `curve --decompose --prune`,
 // stacks the predicted terms so the top level is the predicted risk, and exports what it shows.
 #include "ui/decomposition_plot.h"
+#include "ui/plot_export.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
+#include <QTemporaryDir>
 #include <QtTest>
 #include <cmath>
 
@@ -62,7 +65,13 @@ private slots:
 
         const QStringList csv = plot.dataCsv().trimmed().split('\n');
         QCOMPARE(csv.size(), 4);
-        QVERIFY(csv[1].startsWith("30,0.4,0.4,0.1,0.6,"));
+        const QStringList header = csv[0].split(','), first = csv[1].split(',');
+        auto cell = [&](const char* column) { return first.value(header.indexOf(column)); };
+        QCOMPARE(cell("n_eff"), QString("30"));
+        QCOMPARE(cell("overfitting"), QString("0.4"));
+        QCOMPARE(cell("underfitting"), QString("0.4"));
+        QCOMPARE(cell("approximation"), QString("0.1"));
+        QCOMPARE(cell("pruned"), QString("0.6"));
         QCOMPARE(plot.dataJson()["state_evolution"].toObject()["underfitting"].toArray().size(), 3);
 
         plot.setPrunedVisible(false);
@@ -105,6 +114,81 @@ private slots:
             QCOMPARE(plot.graph(i)->dataCount(), 0);
         plot.setMessage({});
         QVERIFY(plot.messageItem() == nullptr);
+    }
+
+    // Issue 16, item 12: every exported row carries its curve's parameters, written to a file and read back. The
+    // values are set away from every default (d = 37, γ = 1.3, ...), so a default would not pass.
+    void exportCarriesEveryParameter()
+    {
+        sl::app::DecompositionState state;
+        state.nEff = {10, 100};
+        state.overfitting = {0.5, 0.1};
+        state.underfitting = {0.3, 0.2};
+        state.approximation = {0.05, 0.01};
+        state.hasConfig = true;
+        sl::app::ExperimentConfig& c = state.config;
+        c.problem.model = sl::ModelKind::Quadratic;
+        c.problem.dimension = 37;
+        c.problem.width = 23;
+        c.problem.weightDecay = 0.042;
+        c.problem.gamma = 1.3;
+        c.problem.noise = 0.7;
+        c.problem.amplitudes = sl::TeacherAmplitudes::Deterministic;
+        c.solver = sl::app::Solver::GradientDescent;
+        state.seeds = {5, 11};
+        sl::ui::DecompositionPlot plot;
+        plot.setSeries(sl::ui::DecompositionSeries::fromState(state));
+
+        QTemporaryDir dir;
+        QString error;
+        const QString csvPath = dir.filePath("decomposition.csv"), jsonPath = dir.filePath("decomposition.json");
+        QVERIFY2(sl::ui::exportData(plot, csvPath, &error), qPrintable(error));
+        QFile file(csvPath);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QStringList rows = QString::fromUtf8(file.readAll()).trimmed().split('\n');
+        QCOMPARE(rows.size(), 1 + 2);
+        const QStringList header = rows[0].split(',');
+        for (const char* column :
+            {"model", "d", "p", "n", "n_eff", "lambda", "gamma", "noise_delta", "amplitudes", "solver", "seeds"})
+            QVERIFY2(header.count(column) == 1, qPrintable(rows[0]));
+        const QStringList row = rows[2].split(',');  // n_eff = 100
+        QCOMPARE(row.size(), header.size());
+        auto cell = [&](const char* column) { return row.value(header.indexOf(column)); };
+        QCOMPARE(cell("model"), QString("quadratic"));
+        QCOMPARE(cell("d").toInt(), 37);
+        QCOMPARE(cell("p").toInt(), 23);
+        QCOMPARE(cell("n").toLongLong(), 3700LL);  // n = n_eff·d for the quadratic net
+        QCOMPARE(cell("n_eff").toDouble(), 100.0);
+        QCOMPARE(cell("lambda").toDouble(), 0.042);
+        QCOMPARE(cell("gamma").toDouble(), 1.3);
+        QCOMPARE(cell("noise_delta").toDouble(), 0.7);
+        QCOMPARE(cell("amplitudes"), QString("deterministic"));
+        QCOMPARE(cell("solver"), QString("gd"));
+        QCOMPARE(cell("seeds"), QString("5 11"));
+        QCOMPARE(cell("overfitting").toDouble(), 0.1);
+
+        QVERIFY2(sl::ui::exportData(plot, jsonPath, &error), qPrintable(error));
+        QFile jsonFile(jsonPath);
+        QVERIFY(jsonFile.open(QIODevice::ReadOnly));
+        const QJsonObject json = QJsonDocument::fromJson(jsonFile.readAll()).object();
+        const QJsonObject parameters = json["parameters"].toObject();
+        QCOMPARE(parameters["model"].toString(), QString("quadratic"));
+        QCOMPARE(parameters["d"].toInt(), 37);
+        QCOMPARE(parameters["p"].toInt(), 23);
+        QCOMPARE(parameters["lambda"].toDouble(), 0.042);
+        QCOMPARE(parameters["gamma"].toDouble(), 1.3);
+        QCOMPARE(parameters["noise_delta"].toDouble(), 0.7);
+        QCOMPARE(parameters["solver"].toString(), QString("gd"));
+        QCOMPARE(parameters["seeds"].toArray(), (QJsonArray{"5", "11"}));
+        QVERIFY(parameters["n_eff"].isNull());  // varies along the curve: the "n_eff" array
+        QCOMPARE(json["config"].toObject(), c.toJson());
+
+        // The CLI's curve JSON names its configuration: the series takes it.
+        QJsonObject curve = curveJson();
+        curve["config"] = c.toJson();
+        const sl::ui::DecompositionSeries fromCli = sl::ui::DecompositionSeries::fromCurveJson(curve);
+        QVERIFY(fromCli.hasConfig);
+        QCOMPARE(fromCli.config, c);
     }
 };
 

@@ -6,11 +6,14 @@
 #include "ui/lambda_curve_view.h"
 #include "ui/main_window.h"
 #include "ui/parameter_panel.h"
+#include "ui/plot_export.h"
 #include "ui/risk_plot.h"
 
+#include <QJsonDocument>
 #include <QMenuBar>
 #include <QProgressBar>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 
 #include <QtTest>
 #include <cmath>
@@ -341,6 +344,74 @@ private slots:
         QCOMPARE(graphPoints(graphNamed(*view.plot(), "state evolution")), seBefore);
         QVERIFY(view.plot()->dataJson()["trained"].toArray().isEmpty());
         QVERIFY(trainedCsvRows(view.plot()->dataCsv()).isEmpty());
+    }
+
+    // Issue 16, item 12: every exported row carries the parameters the curve was computed for (not the view's
+    // config changed since), written to a file and read back; values away from every default (d = 37, γ = 1.3).
+    void exportCarriesTheComputedParameters()
+    {
+        sl::ProblemConfig p;
+        p.model = sl::ModelKind::Diagonal;
+        p.dimension = 37;
+        p.samples = 60;
+        p.gamma = 1.3;
+        p.noise = 0.7;
+        p.amplitudes = sl::TeacherAmplitudes::Gaussian;  // the SE averages over θ* ~ N(0, v): "gaussian"
+        sl::LambdaCurveConfig config = sl::ui::LambdaCurveView::configFor(p);
+        config.points = 6;
+        sl::ui::LambdaCurveView view;
+        view.setConfig(config);
+        QSignalSpy finished(&view, &sl::ui::LambdaCurveView::finished);
+        view.start();
+        sl::LambdaCurveConfig other = config;
+        other.model.d = 99;
+        view.setConfig(other);  // after the start: the curve drawn is still the d = 37 one
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(finished.first().first().toBool(), true);
+
+        QTemporaryDir dir;
+        QString error;
+        const QString csvPath = dir.filePath("lambda.csv"), jsonPath = dir.filePath("lambda.json");
+        QVERIFY2(sl::ui::exportData(*view.plot(), csvPath, &error), qPrintable(error));
+        QFile file(csvPath);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QStringList rows = QString::fromUtf8(file.readAll()).trimmed().split('\n');
+        const std::vector<double> grid = config.grid();
+        QCOMPARE(rows.size(), 1 + int(grid.size()));
+        const QStringList header = rows[0].split(',');
+        for (const char* column : {"model", "d", "p", "n", "n_eff", "lambda", "gamma", "noise_delta", "amplitudes",
+                 "solver", "seeds", "se_risk"})
+            QVERIFY2(header.count(column) == 1, qPrintable(rows[0]));
+        for (int i = 0; i < int(grid.size()); ++i) {
+            const QStringList row = rows[1 + i].split(',');
+            QCOMPARE(row.size(), header.size());
+            auto cell = [&](const char* column) { return row.value(header.indexOf(column)); };
+            QCOMPARE(cell("model"), QString("diagonal"));
+            QCOMPARE(cell("d").toInt(), 37);
+            QVERIFY(cell("p").isEmpty());  // the state evolution has no width
+            QCOMPARE(cell("n").toLongLong(), 60LL);  // n = n_eff for the diagonal net
+            QCOMPARE(cell("n_eff").toDouble(), 60.0);
+            QCOMPARE(cell("lambda").toDouble(), grid[i]);
+            QCOMPARE(cell("gamma").toDouble(), 1.3);
+            QCOMPARE(cell("noise_delta").toDouble(), 0.7);
+            QCOMPARE(cell("amplitudes"), QString("gaussian"));
+            QCOMPARE(cell("solver"), QString("state_evolution"));
+            const double risk = view.plot()->curve().points[i].value.excessRisk;
+            QVERIFY(std::abs(cell("se_risk").toDouble() - risk) <= 1e-9 * risk);  // 10 digits
+        }
+
+        QVERIFY2(sl::ui::exportData(*view.plot(), jsonPath, &error), qPrintable(error));
+        QFile jsonFile(jsonPath);
+        QVERIFY(jsonFile.open(QIODevice::ReadOnly));
+        const QJsonObject parameters = QJsonDocument::fromJson(jsonFile.readAll()).object()["parameters"].toObject();
+        QCOMPARE(parameters["model"].toString(), QString("diagonal"));
+        QCOMPARE(parameters["d"].toInt(), 37);
+        QCOMPARE(parameters["n_eff"].toDouble(), 60.0);
+        QCOMPARE(parameters["gamma"].toDouble(), 1.3);
+        QCOMPARE(parameters["noise_delta"].toDouble(), 0.7);
+        QVERIFY(parameters["lambda"].isNull());  // varies along the curve
+        QCOMPARE(parameters["lambda_grid"].toArray().size(), int(grid.size()));
+        QCOMPARE(parameters["lambda_grid"].toArray().first().toDouble(), grid.front());
     }
 
     void mainWindowOpensTheLambdaView()

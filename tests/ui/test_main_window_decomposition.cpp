@@ -125,6 +125,20 @@ private slots:
         QCOMPARE(d.nEff.size(), 3);
         sl::ui::DecompositionPlot* plot = window.decompositionPlot();
         QVERIFY(plot->messageItem() == nullptr);
+        // The export carries the curve's parameters (issue 16, item 12): the document hands them to the view.
+        QVERIFY(d.hasConfig);
+        QCOMPARE(d.seeds, QVector<qulonglong>{1});
+        const QStringList rows = plot->dataCsv().trimmed().split('\n');
+        QCOMPARE(rows.size(), 1 + 3);
+        const QStringList header = rows[0].split(',');
+        const QStringList atThirty = rows[2].split(',');  // n = 30
+        auto cell = [&](const char* column) { return atThirty.value(header.indexOf(column)); };
+        QCOMPARE(cell("model"), QString("diagonal"));
+        QCOMPARE(cell("d").toInt(), 30);
+        QCOMPARE(cell("n").toLongLong(), 30LL);
+        QCOMPARE(cell("lambda").toDouble(), 0.03);
+        QCOMPARE(cell("solver"), QString("convex"));
+        QCOMPARE(cell("seeds"), QString("1"));
         // Graphs: 0 the zero line, 1–3 the predicted levels, 4–6 the measured levels, 7–8 pruned.
         QCOMPARE(plot->graphCount(), 9);
         for (int i = 0; i < 3; ++i) {

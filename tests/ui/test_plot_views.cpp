@@ -115,6 +115,77 @@ private slots:
         QCOMPARE(json["measurements"].toArray().size(), 1);
     }
 
+    // Issue 16, item 12: the diagram's CSV carried d, γ and Δ only. Every row now carries what defines the diagram
+    // (the parameter columns at the cell, the crossover and peak settings) and the current point; written to a
+    // file and read back, with values away from every default.
+    void phaseDiagramExportCarriesItsParameters()
+    {
+        sl::ui::PhaseDiagramView view;
+        sl::PhaseDiagramConfig config;
+        config.d = 37;
+        config.gamma = 1.3;
+        config.noise = 0.7;
+        config.crossoverMargin = 0.13;
+        config.peakHalfWidth = 0.07;
+        config.peakNEffFactor = 0.27;
+        view.setDiagram(config);
+        view.setExponentModel(sl::ModelKind::Quadratic);
+        QTemporaryDir dir;
+        QString error;
+        const QString path = dir.filePath("phase.csv");
+        auto readRows = [&] {
+            QFile file(path);
+            return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()).trimmed().split('\n')
+                                                  : QStringList();
+        };
+        QVERIFY2(sl::ui::exportData(view, path, &error), qPrintable(error));
+        QStringList rows = readRows();
+        QCOMPARE(rows.size(), 1 + sl::ui::PhaseDiagramView::kGridSize * sl::ui::PhaseDiagramView::kGridSize);
+        const QStringList header = rows[0].split(',');
+        for (const char* column : {"model", "d", "p", "n", "n_eff", "lambda", "gamma", "noise_delta", "amplitudes",
+                 "solver", "seeds", "phase", "predicted_slope_n", "crossover_margin", "peak_half_width",
+                 "peak_n_eff_factor", "current_n_eff", "current_lambda"})
+            QVERIFY2(header.count(column) == 1, qPrintable(rows[0]));
+        auto cellOf = [&](const QStringList& row, const char* column) { return row.value(header.indexOf(column)); };
+        // No current point yet: its columns are empty.
+        QVERIFY(cellOf(rows[1].split(','), "current_n_eff").isEmpty());
+
+        view.setCurrentPoint(120, 0.5);
+        QVERIFY2(sl::ui::exportData(view, path, &error), qPrintable(error));
+        rows = readRows();
+        for (const int r : {1, 4321, int(rows.size()) - 1}) {
+            const QStringList row = rows[r].split(',');
+            QCOMPARE(row.size(), header.size());
+            auto cell = [&](const char* column) { return cellOf(row, column); };
+            QCOMPARE(cell("model"), QString("quadratic"));
+            QCOMPARE(cell("d").toInt(), 37);
+            QCOMPARE(cell("gamma").toDouble(), 1.3);
+            QCOMPARE(cell("noise_delta").toDouble(), 0.7);
+            QCOMPARE(cell("solver"), QString("closed_form"));
+            QCOMPARE(cell("crossover_margin").toDouble(), 0.13);
+            QCOMPARE(cell("peak_half_width").toDouble(), 0.07);
+            QCOMPARE(cell("peak_n_eff_factor").toDouble(), 0.27);
+            QCOMPARE(cell("current_n_eff").toDouble(), 120.0);
+            QCOMPARE(cell("current_lambda").toDouble(), 0.5);
+            // The cell's own point, and its n for the quadratic net: n = n_eff·d.
+            const double nEff = cell("n_eff").toDouble(), lambda = cell("lambda").toDouble();
+            QVERIFY(nEff > 0 && lambda > 0);
+            QCOMPARE(cell("n").toLongLong(), sl::ProblemConfig::samplesForNEff(sl::ModelKind::Quadratic, 37, nEff));
+            const std::string label
+                = view.diagram().pureLabel(std::log(nEff) / std::log(37.0), std::log(lambda) / std::log(37.0));
+            QCOMPARE(cell("phase"), QString::fromStdString(label));
+        }
+        const QJsonObject json = view.dataJson();
+        const QJsonObject parameters = json["parameters"].toObject();
+        QCOMPARE(parameters["d"].toInt(), 37);
+        QCOMPARE(parameters["gamma"].toDouble(), 1.3);
+        QCOMPARE(parameters["noise_delta"].toDouble(), 0.7);
+        QCOMPARE(parameters["crossover_margin"].toDouble(), 0.13);
+        QCOMPARE(parameters["peak_n_eff_factor"].toDouble(), 0.27);
+        QCOMPARE(json["current_point"].toObject()["n_eff"].toDouble(), 120.0);
+        QCOMPARE(json["current_point"].toObject()["lambda"].toDouble(), 0.5);
+    }
+
     void svgAndPngExportsAreReadable()
     {
         sl::ui::PhaseDiagramView view;

@@ -4,8 +4,10 @@
 #include "tests/ui/window_test_guards.h"
 #include "ui/main_window.h"
 #include "ui/parameter_panel.h"
+#include "ui/plot_export.h"
 
 #include <QMenuBar>
+#include <QTemporaryDir>
 
 #include <QProgressBar>
 #include <QSignalSpy>
@@ -65,6 +67,51 @@ private slots:
         QVERIFY(view.plot()->title().contains("Δ = 0"));
         QCOMPARE(view.plot()->dataCsv().count('\n'), 1 + 48);
         QCOMPARE(view.plot()->dataJson()["cells"].toArray().size(), 48);
+    }
+
+    // Issue 16, item 12: every exported row carries the state evolution's parameters at its cell, written to a
+    // file and read back; d = 37 and γ = 1.3 on purpose, so a default would not pass.
+    void exportCarriesTheParameters()
+    {
+        sl::NoiselessDiagramConfig config = small();
+        config.model.d = 37;
+        config.model.gamma = 1.3;
+        config.nEffPoints = 4;
+        config.lambdaPoints = 3;
+        const sl::NoiselessDiagramResult result = sl::computeNoiselessDiagram(config);
+        sl::ui::SeSlopeMapPlot plot;
+        plot.setResult(config, result);
+        QTemporaryDir dir;
+        QString error;
+        const QString path = dir.filePath("se-map.csv");
+        QVERIFY2(sl::ui::exportData(plot, path, &error), qPrintable(error));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QStringList rows = QString::fromUtf8(file.readAll()).trimmed().split('\n');
+        QCOMPARE(rows.size(), 1 + 12);
+        const QStringList header = rows[0].split(',');
+        for (const char* column : {"model", "d", "p", "n", "n_eff", "lambda", "gamma", "noise_delta", "amplitudes",
+                 "solver", "seeds", "se_risk", "se_slope"})
+            QVERIFY2(header.count(column) == 1, qPrintable(rows[0]));
+        for (int r = 1; r < rows.size(); ++r) {
+            const QStringList row = rows[r].split(',');
+            QCOMPARE(row.size(), header.size());
+            auto cell = [&](const char* column) { return row.value(header.indexOf(column)); };
+            const sl::NoiselessDiagramCell& c = result.cells[std::size_t(r - 1)];
+            QCOMPARE(cell("model"), QString("diagonal"));
+            QCOMPARE(cell("d").toInt(), 37);
+            QCOMPARE(cell("gamma").toDouble(), 1.3);
+            QCOMPARE(cell("noise_delta").toDouble(), 0.0);
+            QVERIFY(std::abs(cell("n_eff").toDouble() - c.nEff) <= 1e-9 * c.nEff);  // 10 digits
+            QCOMPARE(cell("lambda").toDouble(), c.lambda);
+            QCOMPARE(cell("n").toLongLong(), sl::ProblemConfig::samplesForNEff(sl::ModelKind::Diagonal, 37, c.nEff));
+            QCOMPARE(cell("solver"), QString("state_evolution"));
+        }
+        const QJsonObject parameters = plot.dataJson()["parameters"].toObject();
+        QCOMPARE(parameters["d"].toInt(), 37);
+        QCOMPARE(parameters["gamma"].toDouble(), 1.3);
+        QCOMPARE(parameters["n_eff_grid"].toObject()["points"].toInt(), 4);
+        QCOMPARE(parameters["lambda_grid"].toObject()["to"].toDouble(), 300.0);
     }
 
     // Cancel stops the worker: finished(false), nothing drawn, and the view can start again.

@@ -4,6 +4,7 @@
 // a bad file, a dropped file, and the main window's File → Open weights… hook.
 #include "core/common/rng.h"
 #include "tests/core/io/weight_files.h"
+#include "ui/plot_export.h"
 #include "ui/spectrum_plot.h"
 #include "ui/weights_view.h"
 
@@ -81,6 +82,38 @@ private slots:
         // Picking the bias row does nothing (it is not a matrix).
         view.selectTensor(0);
         QVERIFY(!view.isBusy());
+    }
+
+    // Issue 16, item 12: the exported spectrum of a weight file names what it is of (the file, the tensor, its
+    // shape, the analysis's settings) in every row, read back from the written CSV.
+    void exportNamesTheFileAndTheTensor()
+    {
+        sl::ui::WeightsView view;
+        QSignalSpy finished(&view, &sl::ui::WeightsView::analysisFinished);
+        const QString path = m_dir.filePath("net.safetensors");
+        QVERIFY(view.openFile(path));
+        QVERIFY(finished.wait(30000));
+        const QString csvPath = m_dir.filePath("spectrum.csv");
+        QString error;
+        QVERIFY2(sl::ui::exportData(*view.spectrumPlot(), csvPath, &error), qPrintable(error));
+        QFile file(csvPath);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QStringList rows = QString::fromUtf8(file.readAll()).trimmed().split('\n');
+        QCOMPARE(rows.filter(QRegularExpression("^trained,")).size(), 160);  // the ESD's 160 eigenvalues
+        const QStringList header = rows[0].split(',');
+        for (const char* column : {"weights_file", "tensor", "rows", "cols", "normalized", "tail_min_points"})
+            QVERIFY2(header.count(column) == 1, qPrintable(rows[0]));
+        for (int r = 1; r < rows.size(); ++r) {  // the ESD's rows and the Marchenko–Pastur fit's
+            const QStringList row = rows[r].split(',');
+            QCOMPARE(row.size(), header.size());
+            auto cell = [&](const char* column) { return row.value(header.indexOf(column)); };
+            QCOMPARE(cell("weights_file"), path);
+            QCOMPARE(cell("tensor"), QString("fc.weight"));
+            QCOMPARE(cell("rows").toInt(), 240);
+            QCOMPARE(cell("cols").toInt(), 160);
+            QCOMPARE(cell("normalized"), QString("0"));
+        }
+        QCOMPARE(view.spectrumPlot()->dataJson()["source"].toObject()["tensor"].toString(), QString("fc.weight"));
     }
 
     void badFileIsRefusedWithTheReason()
