@@ -31,6 +31,8 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScreen>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSplitter>
 #include <QStandardPaths>
@@ -51,6 +53,8 @@ constexpr double kSweepHalfDecades = 1.0;
 constexpr int kSweepPoints = 7;
 // Runs estimated to take longer than this show the single-run progress bar (shorter ones would only flash it).
 constexpr double kRunProgressSeconds = 3.0;
+// The parameter dock takes at most this share of the window's width when the zoom changes (the panel scrolls beyond).
+constexpr double kPanelMaxWidthShare = 0.4;
 // The first screen (when no parameters were saved): the Figure 3 diagonal λ = 1 preset's problem (d = 100) at this
 // n_eff, in phase VIa of the closed-form diagram, whose predicted slope is not 0 (tests/ui/test_window_help.cpp reads
 // it), a run of about a second. Opening the window starts nothing (a hint says how to run): a run nobody asked for
@@ -160,7 +164,14 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent) : QMainWindow(
     m_panelBaseFont = m_panel->font();
     m_dock = new QDockWidget(tr("Parameters"), this);
     m_dock->setObjectName("parameterDock");
-    m_dock->setWidget(m_panel);
+    // In a scroll area: at 150 % zoom the panel is taller than a 1024×768 screen and wider than 40 % of it; without
+    // one its minimum size pushed the status bar off the screen and left the phase map ~35 px wide.
+    auto* panelScroll = new QScrollArea;
+    panelScroll->setObjectName("parameterScroll");
+    panelScroll->setWidgetResizable(true);
+    panelScroll->setFrameShape(QFrame::NoFrame);
+    panelScroll->setWidget(m_panel);
+    m_dock->setWidget(panelScroll);
     addDockWidget(Qt::LeftDockWidgetArea, m_dock);
 
     buildPlots();
@@ -833,6 +844,11 @@ void MainWindow::applyDisplayScale()
     else if (font.pixelSize() > 0)
         font.setPixelSize(std::max(1, qRound(m_panelBaseFont.pixelSize() * scale)));
     m_panel->setFont(font);
+    // The panel's width at this font, up to kPanelMaxWidthShare of the window (beyond it the panel scrolls).
+    if (auto* scroll = qobject_cast<QScrollArea*>(m_dock->widget())) {
+        const int wanted = m_panel->sizeHint().width() + scroll->verticalScrollBar()->sizeHint().width();
+        resizeDocks({m_dock}, {std::min(wanted, int(width() * kPanelMaxWidthShare))}, Qt::Horizontal);
+    }
 }
 
 void MainWindow::setPresentationMode(bool on)

@@ -16,6 +16,7 @@
 #include "ui/spectrum_plot.h"
 
 #include <QComboBox>
+#include <QDockWidget>
 #include <QLabel>
 #include <QPushButton>
 #include <QStatusBar>
@@ -104,8 +105,9 @@ private slots:
             qPrintable(QStringLiteral("%1 < %2").arg(button->width()).arg(button->sizeHint().width())));
     }
 
-    // Not 1024×768 at 150 %: there the panel's larger font leaves the map an axis rect ~35 px wide, narrower than
-    // "L1" (the labels are then left out, never drawn over each other; tests/ui/test_phase_diagram_view.cpp).
+    // Not 1024×768 at 150 %: there the map's axis rect is ~176×214 px (windowFitsASmallScreenAtEveryZoom; it was ~35 px
+    // wide before the panel got a scroll area) and one of the three labels finds no free place: it is left out, never
+    // drawn over another (tests/ui/test_phase_diagram_view.cpp).
     void phaseLineLabelsInTheWindow_data()
     {
         QTest::addColumn<QSize>("size");
@@ -140,6 +142,25 @@ private slots:
             for (const QPolygonF& region : regions)
                 QVERIFY2(!labels[i].corners.intersects(region), qPrintable(labels[i].text));
         }
+    }
+
+    // At 150 % the panel's minimum size made the window taller than a 1024×768 screen (814 px: the status bar off
+    // screen) and the dock ~570 px wide.
+    void windowFitsASmallScreenAtEveryZoom()
+    {
+        sl::ui::MainWindow window("-");
+        showAt(window, QSize(1024, 768), 1.5);
+        QVERIFY2(
+            window.minimumSizeHint().height() <= 768, qPrintable(QString::number(window.minimumSizeHint().height())));
+        QVERIFY2(
+            window.minimumSizeHint().width() <= 1024, qPrintable(QString::number(window.minimumSizeHint().width())));
+        const QRect bar = window.statusBar()->geometry();
+        QVERIFY2(window.rect().contains(bar), qPrintable(rectText(bar)));
+        auto* dock = window.findChild<QDockWidget*>("parameterDock");
+        QVERIFY(dock);
+        QVERIFY2(dock->width() <= int(0.4 * 1024) + 1, qPrintable(QString::number(dock->width())));
+        QVERIFY2(window.phasePlot()->axisRect()->width() >= 100,
+            qPrintable(QString::number(window.phasePlot()->axisRect()->width())));
     }
 
     // The decomposition preset's problem as a live run (diagonal, d = 30, LASSO: about a second), the dock open.
