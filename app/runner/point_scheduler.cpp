@@ -69,6 +69,17 @@ bool PointScheduler::plan(
     return true;
 }
 
+namespace {
+
+// Qt's thread pool hands a queued runnable to an already running pool thread inside libQt6Core, whose locks
+// ThreadSanitizer cannot see, so the point a runnable captured looked written by the starting thread and read by
+// the pool thread without order (test_lambda_training under TSan). Each runnable is started under this mutex and
+// takes it once before it reads what it captured: the hand-off is then visible, and it costs one uncontended lock
+// per point. A namespace-scope object, because reading a capture to find it would be the unordered read itself.
+std::mutex g_runnableHandOff;
+
+}  // namespace
+
 void PointScheduler::ThreadBudget::release()
 {
     std::unique_lock<std::mutex> lock(mutex);
@@ -92,7 +103,11 @@ void PointScheduler::run(const std::vector<ExperimentConfig>& points, const std:
     const int threadsPerPoint = budget->scope ? budget->scope->threadsPerWorker() : 1;
     for (const std::size_t index : pending) {
         const ExperimentConfig point = points[index];
+        const std::lock_guard<std::mutex> handOff(g_runnableHandOff);
         m_pool.start(QRunnable::create([shared, calls, budget, threadsPerPoint, cancel, point, index, storePath] {
+            {
+                const std::lock_guard<std::mutex> handedOver(g_runnableHandOff);
+            }
             sl::limitOpenMpThreadsOfThisThread(threadsPerPoint);
             const auto drop = [&] {
                 budget->release();
