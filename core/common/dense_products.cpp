@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cassert>
 #include <cmath>
+#include <vector>
 
 extern "C" {
 #include <cblas.h>
@@ -90,25 +91,39 @@ void blasWeightedGramLower(const Eigen::Ref<const Eigen::MatrixXd>& X, const Eig
 {
     assert(r.size() == X.rows());
     const Eigen::Index n = X.rows(), d = X.cols();
-    Eigen::Index positive = 0;
-    for (Eigen::Index i = 0; i < n; ++i)
-        positive += r[i] > 0;
+    // The rows' split and scale depend on r alone: found once, so the column loop below is a branch-free gather. A
+    // per-element sign test (mispredicted about half the time once the residuals have both signs) and sqrt made the
+    // gradient at d = p = 100, n = 20 000 take 29 ms instead of 20 ms (bench quadratic_gradient, 2026-12-01).
+    thread_local std::vector<Eigen::Index> plusRows, minusRows;
+    thread_local std::vector<double> plusScale, minusScale;
+    plusRows.clear();
+    minusRows.clear();
+    plusScale.clear();
+    minusScale.clear();
+    for (Eigen::Index i = 0; i < n; ++i) {
+        const double scale = std::sqrt(std::abs(r[i]));
+        if (r[i] > 0) {
+            plusRows.push_back(i);
+            plusScale.push_back(scale);
+        } else {
+            minusRows.push_back(i);
+            minusScale.push_back(scale);
+        }
+    }
+    const auto positive = Eigen::Index(plusRows.size()), negative = Eigen::Index(minusRows.size());
     if (plus.rows() != positive || plus.cols() != d)
         plus.resize(positive, d);
-    if (minus.rows() != n - positive || minus.cols() != d)
-        minus.resize(n - positive, d);
-    // Column by column: X is column-major, so each column is read once, contiguously.
+    if (minus.rows() != negative || minus.cols() != d)
+        minus.resize(negative, d);
+    // Column by column: X is column-major, so each column is read from cache while it is gathered.
     for (Eigen::Index j = 0; j < d; ++j) {
         const double* x = X.col(j).data();
         double* toPlus = plus.col(j).data();
         double* toMinus = minus.col(j).data();
-        for (Eigen::Index i = 0; i < n; ++i) {
-            const double scaled = std::sqrt(std::abs(r[i])) * x[i];
-            if (r[i] > 0)
-                *toPlus++ = scaled;
-            else
-                *toMinus++ = scaled;
-        }
+        for (Eigen::Index k = 0; k < positive; ++k)
+            toPlus[k] = plusScale[std::size_t(k)] * x[plusRows[std::size_t(k)]];
+        for (Eigen::Index k = 0; k < negative; ++k)
+            toMinus[k] = minusScale[std::size_t(k)] * x[minusRows[std::size_t(k)]];
     }
     blasSyrkLowerTransposed(alpha, plus, beta, C);
     blasSyrkLowerTransposed(-alpha, minus, 1.0, C);
