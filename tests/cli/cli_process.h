@@ -5,12 +5,16 @@
 
 #include <QByteArray>
 #include <QFile>
+#include <QIODevice>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QJsonParseError>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
-#include <QtTest>
+#include <QStringLiteral>
+#include <QTest>
 
 #include <Eigen/Dense>
 

@@ -11,9 +11,20 @@
 #include "core/theory/matrix_state_evolution.h"
 #include "core/theory/phase_diagram.h"
 
+#include <QByteArray>
 #include <QJsonArray>
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QLatin1Char>
+#include <QLatin1String>
+#include <QList>
+#include <QObject>
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+#include <QStringLiteral>
 #include <QTemporaryDir>
-#include <QtTest>
+#include <QTest>
 
 #include <cmath>
 #include <cstring>

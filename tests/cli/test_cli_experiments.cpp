@@ -11,11 +11,24 @@
 #include "core/theory/phase_diagram.h"
 #include "core/train/trainer.h"
 
+#include <QByteArray>
 #include <QDir>
+#include <QFile>
+#include <QIODevice>
 #include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QLatin1String>
+#include <QObject>
+#include <QProcess>
+#include <QProcessEnvironment>
 #include <QStandardPaths>
+#include <QString>
+#include <QStringList>
+#include <QStringLiteral>
 #include <QTemporaryDir>
-#include <QtTest>
+#include <QTest>
 
 #include <cmath>
 #include <csignal>

@@ -4,10 +4,16 @@
 #include "cli_process.h"
 #include "core/theory/exponent_map.h"
 
+#include <QFile>
 #include <QImage>
 #include <QJsonArray>
+#include <QJsonObject>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+#include <QStringLiteral>
 #include <QTemporaryDir>
-#include <QtTest>
+#include <QTest>
 
 using sl::test::CliRun;
 using sl::test::runCli;

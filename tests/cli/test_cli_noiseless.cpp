@@ -8,9 +8,17 @@
 #include "core/theory/noiseless_diagram.h"
 #include "tests/cli/cli_process.h"
 
+#include <QFile>
+#include <QIODevice>
 #include <QJsonArray>
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+#include <QStringLiteral>
 #include <QTemporaryDir>
-#include <QtTest>
+#include <QTest>
 #include <cmath>
 
 using sl::test::CliRun;

@@ -3,10 +3,20 @@
 // a result file, a stored run and a curve; bad input is one line and exit code 2.
 #include "cli_process.h"
 
+#include <QByteArray>
+#include <QFile>
+#include <QIODevice>
 #include <QImage>
 #include <QJsonArray>
+#include <QJsonDocument>
+#include <QObject>
+#include <QProcess>
+#include <QSet>
+#include <QSize>
+#include <QString>
+#include <QStringLiteral>
 #include <QTemporaryDir>
-#include <QtTest>
+#include <QTest>
 
 using sl::test::CliRun;
 using sl::test::runCli;

@@ -10,15 +10,29 @@
 #include "app/experiment/experiment_config.h"
 #include "app/store/result_store.h"
 
+#include <QByteArray>
 #include <QDateTime>
 #include <QDir>
+#include <QFile>
+#include <QFileDevice>
 #include <QFileInfo>
+#include <QIODevice>
 #include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QList>
+#include <QObject>
+#include <QProcess>
+#include <QProcessEnvironment>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QStandardPaths>
+#include <QString>
+#include <QStringList>
+#include <QStringLiteral>
 #include <QTemporaryDir>
-#include <QtTest>
+#include <QTest>
 
 #include <csignal>
 #include <map>

@@ -8,10 +8,19 @@
 #include "app/session/session.h"
 #include "core/io/matrix_reader.h"
 
+#include <QByteArray>
 #include <QDir>
 #include <QFile>
+#include <QIODevice>
 #include <QJsonDocument>
-#include <QtTest>
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QLatin1String>
+#include <QList>
+#include <QObject>
+#include <QString>
+#include <QStringLiteral>
+#include <QTest>
 
 namespace {
 

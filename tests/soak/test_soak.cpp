@@ -9,9 +9,16 @@
 #include "app/runner/live_runner.h"
 #include "core/common/rng.h"
 
+#include <QByteArray>
+#include <QCoreApplication>
 #include <QFile>
+#include <QIODevice>
+#include <QObject>
+#include <QSignalSpy>
+#include <QStringLiteral>
+#include <QTest>
 #include <QThread>
-#include <QtTest>
+#include <QVector>
 
 #include <algorithm>
 #include <cmath>

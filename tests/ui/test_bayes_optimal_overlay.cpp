@@ -8,7 +8,12 @@
 #include "ui/main_window.h"
 #include "ui/risk_plot.h"
 
-#include <QtTest>
+#include <QCoreApplication>
+#include <QObject>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QString>
+#include <QTest>
 #include <cmath>
 
 namespace {

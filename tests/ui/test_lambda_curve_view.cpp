@@ -15,7 +15,18 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 
-#include <QtTest>
+#include <QFile>
+#include <QIODevice>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QObject>
+#include <QPointF>
+#include <QRegularExpression>
+#include <QString>
+#include <QStringList>
+#include <QStringLiteral>
+#include <QTest>
+#include <QVector>
 #include <cmath>
 
 namespace {

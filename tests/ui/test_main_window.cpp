@@ -11,16 +11,27 @@
 #include "ui/risk_plot.h"
 #include "ui/spectrum_plot.h"
 
+#include <QByteArray>
+#include <QCoreApplication>
 #include <QDockWidget>
 #include <QFile>
+#include <QFileInfo>
+#include <QIODevice>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonValue>
 #include <QLabel>
 #include <QMenuBar>
+#include <QObject>
+#include <QPoint>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QStatusBar>
+#include <QString>
+#include <QStringList>
 #include <QTemporaryDir>
-#include <QtTest>
+#include <QTest>
 #include <cmath>
 
 namespace {

@@ -14,10 +14,19 @@
 #include "ui/risk_plot.h"
 #include "ui/spectrum_plot.h"
 
+#include <QCoreApplication>
 #include <QDockWidget>
 #include <QLabel>
 #include <QMenuBar>
-#include <QtTest>
+#include <QObject>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QSize>
+#include <QStandardPaths>
+#include <QString>
+#include <QStringList>
+#include <QTest>
+#include <QVector>
 #include <cmath>
 
 using sl::app::ExperimentConfig;

@@ -3,9 +3,10 @@
 #include "ui/slider_spin_box.h"
 
 #include <QJsonDocument>
+#include <QObject>
 #include <QSignalSpy>
 #include <QSlider>
-#include <QtTest>
+#include <QTest>
 
 class TestParameterPanel : public QObject {
     Q_OBJECT

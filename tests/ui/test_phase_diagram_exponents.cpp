@@ -5,9 +5,14 @@
 
 #include <QComboBox>
 #include <QJsonArray>
+#include <QLatin1String>
+#include <QObject>
 #include <QPushButton>
+#include <QRect>
 #include <QSignalSpy>
-#include <QtTest>
+#include <QString>
+#include <QStringLiteral>
+#include <QTest>
 
 class TestPhaseDiagramExponents : public QObject {
     Q_OBJECT

@@ -6,7 +6,17 @@
 // box meets no region label and no other line label.
 #include "ui/phase_diagram_view.h"
 
-#include <QtTest>
+#include <QLineF>
+#include <QObject>
+#include <QPointF>
+#include <QRectF>
+#include <QSize>
+#include <QSizeF>
+#include <QString>
+#include <QStringList>
+#include <QStringLiteral>
+#include <QTest>
+#include <QVector>
 #include <cmath>
 
 namespace {

@@ -8,8 +8,13 @@
 
 #include <QImage>
 #include <QJsonArray>
+#include <QJsonObject>
+#include <QLatin1Char>
+#include <QObject>
+#include <QString>
+#include <QStringLiteral>
 #include <QTemporaryDir>
-#include <QtTest>
+#include <QTest>
 
 #include <cmath>
 #include <cstdlib>

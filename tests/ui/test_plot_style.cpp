@@ -9,7 +9,12 @@
 #include "ui/se_slope_map_view.h"
 #include "ui/spectrum_plot.h"
 
-#include <QtTest>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+#include <QStringLiteral>
+#include <QTest>
+#include <QVector>
 #include <cmath>
 #include <set>
 

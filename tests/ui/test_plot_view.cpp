@@ -3,7 +3,9 @@
 // was squeezed behind it to a sliver (its x labels came out reversed, "4 3 2 1 0"). The title wraps to the plot.
 #include "ui/spectrum_plot.h"
 
-#include <QtTest>
+#include <QObject>
+#include <QString>
+#include <QTest>
 
 class TestPlotView : public QObject {
     Q_OBJECT

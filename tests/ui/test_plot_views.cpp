@@ -6,10 +6,17 @@
 #include "ui/risk_plot.h"
 #include "ui/spectrum_plot.h"
 
+#include <QFile>
+#include <QIODevice>
 #include <QJsonArray>
+#include <QJsonObject>
+#include <QObject>
+#include <QSize>
+#include <QString>
+#include <QStringList>
 #include <QSvgRenderer>
 #include <QTemporaryDir>
-#include <QtTest>
+#include <QTest>
 #include <cmath>
 
 namespace {

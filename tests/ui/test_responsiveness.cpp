@@ -7,8 +7,13 @@
 #include "ui/parameter_panel.h"
 
 #include <QElapsedTimer>
+#include <QObject>
 #include <QSignalSpy>
-#include <QtTest>
+#include <QStandardPaths>
+#include <QString>
+#include <QTest>
+#include <QTimer>
+#include <QVector>
 #include <algorithm>
 
 class TestResponsiveness : public QObject {

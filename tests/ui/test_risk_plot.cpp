@@ -6,7 +6,18 @@
 #include "ui/plot_style.h"
 #include "ui/risk_plot.h"
 
-#include <QtTest>
+#include <QHash>
+#include <QJsonObject>
+#include <QList>
+#include <QObject>
+#include <QPoint>
+#include <QRect>
+#include <QSet>
+#include <QSize>
+#include <QString>
+#include <QStringList>
+#include <QStringLiteral>
+#include <QTest>
 #include <cmath>
 
 namespace {

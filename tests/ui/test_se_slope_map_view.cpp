@@ -9,9 +9,15 @@
 #include <QMenuBar>
 #include <QTemporaryDir>
 
+#include <QFile>
+#include <QIODevice>
+#include <QJsonObject>
+#include <QObject>
 #include <QProgressBar>
 #include <QSignalSpy>
-#include <QtTest>
+#include <QString>
+#include <QStringList>
+#include <QTest>
 #include <cmath>
 
 namespace {

@@ -4,7 +4,14 @@
 #include "core/common/rng.h"
 #include "ui/spectrum_plot.h"
 
-#include <QtTest>
+#include <QList>
+#include <QObject>
+#include <QRectF>
+#include <QSize>
+#include <QString>
+#include <QStringList>
+#include <QStringLiteral>
+#include <QTest>
 #include <cmath>
 
 namespace {

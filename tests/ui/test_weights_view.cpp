@@ -9,15 +9,26 @@
 #include "ui/weights_view.h"
 
 #include <QCheckBox>
+#include <QCoreApplication>
 #include <QFile>
+#include <QIODevice>
 #include <QLabel>
+#include <QLatin1String>
 #include <QMainWindow>
 #include <QMenuBar>
 #include <QMimeData>
+#include <QObject>
+#include <QPoint>
+#include <QPointF>
+#include <QRegularExpression>
 #include <QSignalSpy>
+#include <QString>
+#include <QStringList>
+#include <QStringLiteral>
 #include <QTableWidget>
 #include <QTemporaryDir>
-#include <QtTest>
+#include <QTest>
+#include <QUrl>
 
 #include <cmath>
 

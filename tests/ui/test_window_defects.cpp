@@ -13,11 +13,19 @@
 #include "ui/risk_plot.h"
 #include "ui/spectrum_plot.h"
 
+#include <QCoreApplication>
 #include <QLabel>
 #include <QMenuBar>
+#include <QObject>
+#include <QPoint>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QStatusBar>
+#include <QString>
+#include <QStringList>
 #include <QTemporaryDir>
-#include <QtTest>
+#include <QTest>
 #include <cmath>
 
 namespace {

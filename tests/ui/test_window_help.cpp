@@ -9,14 +9,22 @@
 #include "ui/slider_spin_box.h"
 #include "ui/spectrum_plot.h"
 
+#include <QCoreApplication>
 #include <QDialog>
 #include <QDoubleSpinBox>
 #include <QMenuBar>
+#include <QObject>
+#include <QSet>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QStatusBar>
+#include <QString>
+#include <QStringList>
+#include <QStringLiteral>
 #include <QTableWidget>
+#include <QTest>
 #include <QTextBrowser>
-#include <QtTest>
 
 #include <cmath>
 

@@ -7,10 +7,18 @@
 #include "ui/main_window.h"
 #include "ui/parameter_panel.h"
 
+#include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QObject>
 #include <QProgressBar>
 #include <QRegularExpression>
-#include <QtTest>
+#include <QRegularExpressionMatch>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QString>
+#include <QStringLiteral>
+#include <QTest>
+#include <QVector>
 
 #include <cmath>
 

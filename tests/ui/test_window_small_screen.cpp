@@ -16,11 +16,23 @@
 #include "ui/spectrum_plot.h"
 
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDockWidget>
 #include <QLabel>
+#include <QObject>
+#include <QPoint>
+#include <QPointF>
 #include <QPushButton>
+#include <QRect>
+#include <QRectF>
+#include <QSettings>
+#include <QSize>
+#include <QStandardPaths>
 #include <QStatusBar>
-#include <QtTest>
+#include <QString>
+#include <QStringLiteral>
+#include <QTest>
+#include <QVector>
 #include <cmath>
 
 namespace {

@@ -9,9 +9,16 @@
 #include "ui/risk_plot.h"
 #include "ui/spectrum_plot.h"
 
+#include <QCoreApplication>
 #include <QDockWidget>
+#include <QList>
+#include <QMap>
 #include <QMenuBar>
-#include <QtTest>
+#include <QObject>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QString>
+#include <QTest>
 
 namespace {
 

@@ -3,7 +3,9 @@
 // (closed forms, table values, and the coverage of the interval over many noisy draws), and the theory overlay.
 #include "app/analysis/curve_aggregate.h"
 
-#include <QtTest>
+#include <QObject>
+#include <QString>
+#include <QTest>
 
 #include <cmath>
 #include <random>

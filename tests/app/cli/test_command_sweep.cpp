@@ -5,10 +5,15 @@
 #include "tests/app/cli/cli_in_process.h"
 
 #include <QFile>
+#include <QIODevice>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QObject>
+#include <QString>
 #include <QTemporaryDir>
-#include <QtTest>
+#include <QTest>
 
 class TestCommandSweep : public QObject {
     Q_OBJECT

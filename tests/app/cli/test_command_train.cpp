@@ -6,9 +6,13 @@
 #include "tests/app/cli/cli_in_process.h"
 
 #include <QFile>
+#include <QIODevice>
 #include <QJsonDocument>
+#include <QJsonObject>
+#include <QObject>
+#include <QString>
 #include <QTemporaryDir>
-#include <QtTest>
+#include <QTest>
 
 #include <chrono>
 #include <condition_variable>

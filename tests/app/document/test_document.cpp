@@ -11,8 +11,13 @@
 
 #include <QAtomicInt>
 #include <QJsonDocument>
+#include <QObject>
+#include <QStandardPaths>
+#include <QString>
+#include <QStringLiteral>
+#include <QTest>
 #include <QThread>
-#include <QtTest>
+#include <QVector>
 
 #include <cmath>
 

@@ -9,9 +9,13 @@
 #include "core/decomposition/error_decomposition.h"
 #include "core/model/problem.h"
 
+#include <QObject>
+#include <QRegularExpression>
 #include <QSignalSpy>
+#include <QString>
+#include <QTest>
 #include <QThread>
-#include <QtTest>
+#include <QVector>
 #include <cmath>
 
 using sl::app::Document;

@@ -4,7 +4,10 @@
 // transport.cpp's switch, so a changed cell fails here by name.
 #include "app/document/transport.h"
 
-#include <QtTest>
+#include <QByteArray>
+#include <QObject>
+#include <QStringLiteral>
+#include <QTest>
 
 using namespace sl::app;
 

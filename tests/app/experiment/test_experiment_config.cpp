@@ -3,9 +3,17 @@
 // canonical hashing and the expansion of a sweep into points.
 #include "app/experiment/experiment_config.h"
 
+#include <QByteArray>
+#include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QtTest>
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QObject>
+#include <QSet>
+#include <QString>
+#include <QStringList>
+#include <QTest>
 
 #include <cmath>
 

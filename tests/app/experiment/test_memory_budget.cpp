@@ -5,8 +5,14 @@
 #include "app/experiment/memory_budget.h"
 #include "core/common/validation.h"
 
+#include <QByteArray>
 #include <QFile>
-#include <QtTest>
+#include <QIODevice>
+#include <QList>
+#include <QObject>
+#include <QString>
+#include <QStringLiteral>
+#include <QTest>
 
 #include <cstdlib>
 

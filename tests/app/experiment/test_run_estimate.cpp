@@ -4,7 +4,9 @@
 #include "app/experiment/memory_budget.h"
 #include "app/experiment/run_estimate.h"
 
-#include <QtTest>
+#include <QObject>
+#include <QString>
+#include <QTest>
 
 #include <cmath>
 

@@ -8,8 +8,12 @@
 #include "app/runner/experiment_execution.h"
 
 #include <QJsonObject>
+#include <QLatin1String>
+#include <QObject>
 #include <QSet>
-#include <QtTest>
+#include <QString>
+#include <QStringList>
+#include <QTest>
 
 #include <cmath>
 

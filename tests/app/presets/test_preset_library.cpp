@@ -2,7 +2,9 @@
 #include "app/presets/preset_library.h"
 #include "core/theory/phase_diagram.h"
 
-#include <QtTest>
+#include <QObject>
+#include <QString>
+#include <QTest>
 #include <cmath>
 
 class TestPresetLibrary : public QObject {

@@ -9,8 +9,11 @@
 #include "core/model/problem.h"
 
 #include <QJsonObject>
+#include <QObject>
+#include <QString>
+#include <QStringLiteral>
 #include <QTemporaryDir>
-#include <QtTest>
+#include <QTest>
 #include <cmath>
 
 using sl::app::ExperimentConfig;

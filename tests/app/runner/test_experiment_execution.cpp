@@ -7,7 +7,13 @@
 #include "tests/core/common/random_cancel.h"
 
 #include <QJsonDocument>
-#include <QtTest>
+#include <QJsonObject>
+#include <QLatin1String>
+#include <QObject>
+#include <QString>
+#include <QStringLiteral>
+#include <QTest>
+#include <QVector>
 
 #include <cmath>
 #include <random>

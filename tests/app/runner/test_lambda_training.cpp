@@ -7,8 +7,13 @@
 #include "app/store/result_store.h"
 #include "core/common/validation.h"
 
+#include <QFile>
+#include <QIODevice>
+#include <QObject>
+#include <QString>
 #include <QTemporaryDir>
-#include <QtTest>
+#include <QTest>
+#include <QVector>
 
 #include <cmath>
 #include <mutex>

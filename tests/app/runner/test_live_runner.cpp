@@ -5,9 +5,15 @@
 
 #include <QAtomicInt>
 #include <QElapsedTimer>
+#include <QMutex>
+#include <QMutexLocker>
+#include <QObject>
 #include <QSemaphore>
 #include <QSignalSpy>
-#include <QtTest>
+#include <QString>
+#include <QTest>
+#include <QThread>
+#include <QVector>
 
 using namespace sl::app;
 

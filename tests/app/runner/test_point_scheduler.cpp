@@ -6,8 +6,11 @@
 #include "app/store/result_store.h"
 
 #include <QAtomicInt>
+#include <QObject>
+#include <QString>
+#include <QStringList>
 #include <QTemporaryDir>
-#include <QtTest>
+#include <QTest>
 
 #include <algorithm>
 #include <map>

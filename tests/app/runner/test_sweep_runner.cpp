@@ -7,11 +7,23 @@
 #include "core/common/compute_threads.h"
 #include "tests/app/store/full_store.h"
 
+#include <QAtomicInt>
+#include <QCoreApplication>
 #include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QIODevice>
+#include <QObject>
 #include <QProcess>
+#include <QProcessEnvironment>
+#include <QSet>
 #include <QSignalSpy>
+#include <QString>
+#include <QStringLiteral>
 #include <QTemporaryDir>
-#include <QtTest>
+#include <QTest>
+#include <QThread>
 
 #include <cmath>
 

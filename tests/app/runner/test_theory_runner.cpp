@@ -2,8 +2,11 @@
 #include "app/runner/theory_runner.h"
 #include "core/model/problem.h"
 
+#include <QObject>
 #include <QSignalSpy>
-#include <QtTest>
+#include <QString>
+#include <QTest>
+#include <QVector>
 #include <cmath>
 
 namespace {

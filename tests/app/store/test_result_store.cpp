@@ -7,16 +7,24 @@
 #include "app/store/result_store.h"
 #include "tests/app/store/full_store.h"
 
+#include <QAtomicInt>
+#include <QByteArray>
 #include <QCryptographicHash>
+#include <QDir>
 #include <QFile>
+#include <QIODevice>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
+#include <QObject>
 #include <QRandomGenerator>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <QString>
 #include <QTemporaryDir>
+#include <QTest>
 #include <QThread>
-#include <QtTest>
+#include <QVector>
 
 #include <cmath>
 

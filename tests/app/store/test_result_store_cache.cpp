@@ -4,10 +4,12 @@
 #include "app/store/result_store.h"
 
 #include <QJsonObject>
+#include <QObject>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <QString>
 #include <QTemporaryDir>
-#include <QtTest>
+#include <QTest>
 
 class TestResultStoreCache : public QObject {
     Q_OBJECT

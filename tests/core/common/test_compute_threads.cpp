@@ -3,7 +3,9 @@
 #include "core/common/dense_products.h"
 #include "core/common/rng.h"
 
-#include <QtTest>
+#include <QObject>
+#include <QString>
+#include <QTest>
 
 #include <memory>
 

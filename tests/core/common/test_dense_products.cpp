@@ -2,7 +2,9 @@
 #include "core/common/dense_products.h"
 #include "core/common/rng.h"
 
-#include <QtTest>
+#include <QObject>
+#include <QString>
+#include <QTest>
 
 class TestDenseProducts : public QObject {
     Q_OBJECT

@@ -3,7 +3,9 @@
 
 #include "core/common/validation.h"
 
-#include <QtTest>
+#include <QObject>
+#include <QString>
+#include <QTest>
 #include <cmath>
 #include <limits>
 

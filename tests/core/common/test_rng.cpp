@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/common/rng.h"
 
-#include <QtTest>
+#include <QObject>
+#include <QTest>
 
 class TestRng : public QObject {
     Q_OBJECT

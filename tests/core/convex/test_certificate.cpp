@@ -5,7 +5,9 @@
 #include "core/convex/lasso_solver.h"
 #include "core/convex/nuclear_norm_solver.h"
 
-#include <QtTest>
+#include <QObject>
+#include <QString>
+#include <QTest>
 #include <cmath>
 #include <limits>
 

@@ -4,7 +4,10 @@
 #include "core/common/rng.h"
 #include "core/common/validation.h"
 
-#include <QtTest>
+#include <QByteArray>
+#include <QObject>
+#include <QString>
+#include <QTest>
 #include <cmath>
 #include <limits>
 #include <type_traits>

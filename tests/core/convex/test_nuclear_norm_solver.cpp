@@ -7,7 +7,9 @@
 #include "core/model/problem.h"
 #include "core/train/trainer.h"
 
-#include <QtTest>
+#include <QObject>
+#include <QString>
+#include <QTest>
 #include <cmath>
 #include <limits>
 

@@ -8,7 +8,9 @@
 #include "core/common/rng.h"
 #include "core/common/validation.h"
 
-#include <QtTest>
+#include <QObject>
+#include <QStringLiteral>
+#include <QTest>
 #include <algorithm>
 #include <cmath>
 #include <utility>

@@ -9,7 +9,10 @@
 #include "core/model/problem.h"
 #include "core/model/quadratic_net.h"
 
-#include <QtTest>
+#include <QObject>
+#include <QString>
+#include <QStringLiteral>
+#include <QTest>
 #include <cmath>
 #include <vector>
 

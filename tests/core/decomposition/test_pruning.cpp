@@ -10,7 +10,10 @@
 #include "core/model/problem.h"
 #include "core/model/quadratic_net.h"
 
-#include <QtTest>
+#include <QObject>
+#include <QString>
+#include <QStringLiteral>
+#include <QTest>
 #include <algorithm>
 #include <cmath>
 #include <vector>

@@ -6,9 +6,13 @@
 #include "core/io/tensor_file.h"
 #include "tests/core/io/weight_files.h"
 
+#include <QByteArray>
+#include <QObject>
 #include <QProcess>
+#include <QString>
+#include <QStringLiteral>
 #include <QTemporaryDir>
-#include <QtTest>
+#include <QTest>
 
 #include <cmath>
 #include <fstream>

@@ -2,7 +2,9 @@
 #include "core/model/diagonal_net.h"
 #include "core/model/problem.h"
 
-#include <QtTest>
+#include <QObject>
+#include <QString>
+#include <QTest>
 #include <cmath>
 
 namespace {

@@ -2,7 +2,9 @@
 #include "core/common/validation.h"
 #include "core/model/problem.h"
 
-#include <QtTest>
+#include <QObject>
+#include <QString>
+#include <QTest>
 
 class TestProblem : public QObject {
     Q_OBJECT

@@ -3,7 +3,9 @@
 #include "core/model/problem.h"
 #include "core/model/quadratic_net.h"
 
-#include <QtTest>
+#include <QObject>
+#include <QString>
+#include <QTest>
 #include <cmath>
 
 namespace {

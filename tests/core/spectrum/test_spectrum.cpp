@@ -3,7 +3,9 @@
 #include "core/common/validation.h"
 #include "core/spectrum/spectrum.h"
 
-#include <QtTest>
+#include <QObject>
+#include <QString>
+#include <QTest>
 #include <algorithm>
 #include <cmath>
 #include <optional>

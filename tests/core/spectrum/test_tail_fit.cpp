@@ -6,7 +6,9 @@
 
 #include <plfit/plfit.h>
 
-#include <QtTest>
+#include <QObject>
+#include <QString>
+#include <QTest>
 #include <algorithm>
 #include <cmath>
 #include <random>

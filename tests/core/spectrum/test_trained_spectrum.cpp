@@ -4,7 +4,9 @@
 #include "core/spectrum/spectrum.h"
 #include "core/spectrum/trained_spectrum.h"
 
-#include <QtTest>
+#include <QObject>
+#include <QString>
+#include <QTest>
 
 #include <cmath>
 #include <random>

@@ -6,7 +6,10 @@
 #include "core/common/validation.h"
 #include "core/spectrum/weight_analysis.h"
 
-#include <QtTest>
+#include <QObject>
+#include <QString>
+#include <QStringLiteral>
+#include <QTest>
 
 #include <cmath>
 

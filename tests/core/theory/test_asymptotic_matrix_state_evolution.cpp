@@ -5,7 +5,10 @@
 #include "core/common/validation.h"
 #include "core/theory/matrix_state_evolution.h"
 
-#include <QtTest>
+#include <QObject>
+#include <QString>
+#include <QStringLiteral>
+#include <QTest>
 #include <cmath>
 
 namespace {

@@ -6,7 +6,9 @@
 #include "core/theory/lasso_fixed_point.h"
 
 #include <Eigen/Cholesky>
-#include <QtTest>
+#include <QObject>
+#include <QString>
+#include <QTest>
 #include <cmath>
 #include <random>
 

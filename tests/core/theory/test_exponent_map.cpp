@@ -6,7 +6,10 @@
 #include "core/theory/phase_diagram.h"
 #include "core/theory/power_law_quadrature.h"
 
-#include <QtTest>
+#include <QObject>
+#include <QString>
+#include <QStringLiteral>
+#include <QTest>
 #include <cmath>
 
 namespace {

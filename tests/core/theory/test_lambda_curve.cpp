@@ -7,7 +7,9 @@
 #include "core/theory/bayes_optimal.h"
 #include "core/theory/phase_diagram.h"
 
-#include <QtTest>
+#include <QObject>
+#include <QString>
+#include <QTest>
 #include <cmath>
 
 namespace {

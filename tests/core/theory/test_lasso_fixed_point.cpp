@@ -3,7 +3,10 @@
 
 #include "core/common/validation.h"
 
-#include <QtTest>
+#include <QByteArray>
+#include <QObject>
+#include <QString>
+#include <QTest>
 #include <cmath>
 
 namespace {

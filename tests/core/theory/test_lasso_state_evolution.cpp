@@ -7,7 +7,9 @@
 #include "core/common/validation.h"
 #include "tests/core/common/random_cancel.h"
 
-#include <QtTest>
+#include <QObject>
+#include <QString>
+#include <QTest>
 #include <algorithm>
 #include <climits>
 #include <cmath>

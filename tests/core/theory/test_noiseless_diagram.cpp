@@ -5,7 +5,10 @@
 #include "core/theory/lasso_state_evolution.h"
 #include "tests/core/common/random_cancel.h"
 
-#include <QtTest>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+#include <QTest>
 #include <cmath>
 #include <random>
 

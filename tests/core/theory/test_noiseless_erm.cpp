@@ -8,7 +8,9 @@
 #include "core/theory/phase_diagram.h"
 #include "core/theory/se_point.h"
 
-#include <QtTest>
+#include <QObject>
+#include <QString>
+#include <QTest>
 #include <cmath>
 
 namespace {

@@ -10,7 +10,8 @@
 #include "core/theory/lasso_state_evolution.h"
 #include "core/train/trainer.h"
 
-#include <QtTest>
+#include <QObject>
+#include <QTest>
 #include <cmath>
 
 namespace {

@@ -4,7 +4,9 @@
 #include "core/common/validation.h"
 #include "core/model/problem_config.h"
 
-#include <QtTest>
+#include <QObject>
+#include <QString>
+#include <QTest>
 #include <cmath>
 
 namespace {

@@ -5,7 +5,9 @@
 #include "core/theory/matrix_state_evolution.h"
 #include "tests/core/common/random_cancel.h"
 
-#include <QtTest>
+#include <QObject>
+#include <QString>
+#include <QTest>
 #include <cmath>
 #include <random>
 

@@ -2,7 +2,9 @@
 #include "core/common/validation.h"
 #include "core/train/train_config.h"
 
-#include <QtTest>
+#include <QObject>
+#include <QString>
+#include <QTest>
 #include <functional>
 #include <limits>
 

@@ -6,7 +6,9 @@
 #include "core/train/trainer.h"
 #include "tests/core/common/random_cancel.h"
 
-#include <QtTest>
+#include <QObject>
+#include <QString>
+#include <QTest>
 #include <atomic>
 #include <chrono>
 #include <climits>
