@@ -185,27 +185,27 @@ QString LambdaCurvePlot::dataCsv() const
                    .arg(p.predictedExponent, 0, 'g', 10)
                    .arg(p.localSlope, 0, 'g', 10);
     }
-    // The trained points: a second table after a blank line, one row per λ with the run's parameters at that λ.
+    // The trained points: a second table after a blank line, one row per λ with the run's parameters at that λ; the
+    // parameters' lambda is the row's (a data column of its own had the header name lambda twice).
     if (!m_trained.lambda.isEmpty()) {
-        csv += QStringLiteral("\nlambda,trained_mean,trained_standard_error,runs,failed,") + parameterCsvHeader()
-            + '\n';
+        csv += QStringLiteral("\ntrained_mean,trained_standard_error,runs,failed,") + parameterCsvHeader() + '\n';
         for (int i = 0; i < m_trained.lambda.size(); ++i) {
-            QString parameters = QStringLiteral(",,,,,,,,,,");
+            ExportParameters parameters;
             if (m_trained.experiment) {
                 app::ExperimentConfig atLambda = *m_trained.experiment;
                 atLambda.problem.weightDecay = m_trained.lambda[i];
                 QVector<qulonglong> seeds;
                 for (const std::uint64_t seed : atLambda.seeds())
                     seeds << qulonglong(seed);
-                parameters = parameterCsvValues(atLambda, seeds);
+                parameters = exportParameters(atLambda, seeds);
             }
-            csv += QStringLiteral("%1,%2,%3,%4,%5,%6\n")
-                       .arg(m_trained.lambda[i], 0, 'g', 10)
+            parameters.lambda = m_trained.lambda[i];
+            csv += QStringLiteral("%1,%2,%3,%4,%5\n")
                        .arg(m_trained.mean.value(i, std::nan("")), 0, 'g', 10)
                        .arg(m_trained.standardError.value(i, std::nan("")), 0, 'g', 10)
                        .arg(m_trained.runs.value(i))
                        .arg(m_trained.failed.value(i))
-                       .arg(parameters);
+                       .arg(parameterCsvValues(parameters));
         }
     }
     return csv;

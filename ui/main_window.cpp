@@ -6,6 +6,7 @@
 #include "core/theory/phase_diagram.h"
 #include "scalinglab/version.h"
 #include "ui/decomposition_plot.h"
+#include "ui/export_dialog.h"
 #include "ui/lambda_curve_view.h"
 #include "ui/parameter_panel.h"
 #include "ui/phase_diagram_view.h"
@@ -660,10 +661,25 @@ bool MainWindow::exportPlot(const QString& plotName, const QString& path)
 
 void MainWindow::exportWithDialog(const QString& plotName)
 {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export %1").arg(plotName), plotName + ".png",
-        tr("PNG image (*.png);;PDF document (*.pdf);;SVG image (*.svg);;CSV data (*.csv);;JSON data (*.json)"));
-    if (!path.isEmpty())
-        exportPlot(plotName, path);
+    // The file and, for an image, its scale (as on screen, 100/150/200 %, a pixel size): the window's export had only
+    // the on-screen zoom where the CLI's render has --scale. Window-modal (open()), so nothing waits in an exec().
+    PlotView* plot = plotByName(plotName);
+    if (!plot)
+        return;
+    const QString folder = QSettings().value("export/folder").toString();
+    auto* dialog = new ExportDialog(
+        plot, QDir(folder.isEmpty() ? QDir::currentPath() : folder).filePath(plotName + ".png"), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        QString error;
+        if (dialog->path().isEmpty() || !dialog->write(&error)) {
+            showError(tr("Export failed: %1").arg(error.isEmpty() ? tr("no file name") : error));
+            return;
+        }
+        QSettings().setValue("export/folder", QFileInfo(dialog->path()).absolutePath());
+        statusBar()->showMessage(tr("Exported %1").arg(dialog->path()), 4000);
+    });
+    dialog->open();
 }
 
 bool MainWindow::saveSession(const QString& path)

@@ -16,6 +16,21 @@
 namespace sl::ui {
 namespace {
 
+// The key under the map: no height while empty (an empty QCPTextElement still asks for a line), and never wider
+// than the map's column asks (its text is wrapped to the column instead).
+class LineKeyElement : public QCPTextElement {
+public:
+    using QCPTextElement::QCPTextElement;
+    QSize minimumOuterSizeHint() const override
+    {
+        return QSize(1, text().isEmpty() ? 0 : QCPTextElement::minimumOuterSizeHint().height());
+    }
+    QSize maximumOuterSizeHint() const override
+    {
+        return text().isEmpty() ? QSize(QWIDGETSIZE_MAX, 0) : QCPTextElement::maximumOuterSizeHint();
+    }
+};
+
 // The colour scale covers the slopes the phases predict: III's −2 to the plateaus' 0 (docs/theory/phase-diagram.md §5).
 constexpr double kSlopeMin = -2.0;
 constexpr double kSlopeMax = 0.0;
@@ -29,7 +44,6 @@ PhaseDiagramView::PhaseDiagramView(QWidget* parent)
     setMouseTracking(true);
     xAxis->setLabel(tr("effective sample size n_eff"));
     yAxis->setLabel(tr("weight decay λ"));
-    connect(this, &QCustomPlot::afterLayout, this, &PhaseDiagramView::placeLineLabels);
     // The map and its colour scale share the second row in a grid of their own, so the title above them spans the
     // whole width (in a second column of the plot's layout it had only the map's column, and at 1024×768 lost both
     // ends of "Phase diagram, d = 100, γ = 1, Δ = 0.5").
@@ -41,6 +55,14 @@ PhaseDiagramView::PhaseDiagramView(QWidget* parent)
     mapRow->addElement(0, 0, rect);
     mapRow->addElement(0, 1, m_scale);
     plotLayout()->simplify();
+    // The key of the line equations that are not on the plot, under the map (setKeyEntries); no height while empty.
+    m_key = new LineKeyElement(this, QString(), QFont("sans", 8));
+    m_key->setTextColor(QColor(60, 60, 60));
+    m_key->setSelectable(false);
+    mapRow->addElement(1, 0, m_key);
+    mapRow->setRowSpacing(0);
+    mapRow->setRowStretchFactor(1, 0.001);
+    setKeyEntries({});
     m_scale->setLabel(tr("predicted d log R / d log n_eff"));
     m_scale->setDataRange(QCPRange(kSlopeMin, kSlopeMax));
     // Blue (steep, fast learning) to red (flat plateau): every phase stays readable, plateaus included.
@@ -371,7 +393,76 @@ QLineF PhaseDiagramView::visibleSegment(const QCPItemLine* line) const
     return segment;
 }
 
-void PhaseDiagramView::placeLineLabels()
+void PhaseDiagramView::updateLayout()
+{
+    // Each layout starts without the key: at a larger size every equation may fit on the plot again.
+    setKeyEntries({});
+    QStringList keyed;
+    for (int pass = 0; pass <= m_lineLabels.size(); ++pass) {
+        PlotView::updateLayout();
+        const QStringList needed = placeLineLabels(keyed);
+        bool grew = false;
+        for (const QString& name : needed)
+            if (!keyed.contains(name)) {
+                keyed << name;
+                grew = true;
+            }
+        if (!grew)
+            break;
+        // The key's row takes height from the map: the labels placed so far are placed again in the smaller rect
+        // (a label that fitted may no longer, hence the next pass).
+        setKeyEntries(keyed);
+    }
+}
+
+void PhaseDiagramView::setKeyEntries(const QStringList& names)
+{
+    // In the lines' drawing order, whatever order they were found in.
+    QStringList entries;
+    for (const LineLabel& l : std::as_const(m_lineLabels))
+        if (names.contains(l.name))
+            entries << l.full;
+    m_keyEntries = names;
+    QString text;
+    if (!entries.isEmpty()) {
+        // One row of entries where the width holds them, otherwise broken between entries; an entry wider than the
+        // map's column on its own is broken after its name ("L3:" above "λ = n_eff/d^(γ+1/2)").
+        const QFontMetricsF metrics(m_key->font());
+        // The map's column as last laid out (the key lies under it), the view's width before any layout.
+        const double column
+            = axisRect()->outerRect().width() > 0 ? axisRect()->outerRect().width() : viewport().width();
+        const double width = column - 12;  // the key's side margins
+        const QString separator = QStringLiteral("      ");
+        QString line;
+        for (const QString& entry : std::as_const(entries)) {
+            const QString joined = line.isEmpty() ? entry : line + separator + entry;
+            if (!line.isEmpty() && metrics.horizontalAdvance(joined) > width) {
+                text += (text.isEmpty() ? QString() : QStringLiteral("\n")) + line;
+                line = entry;
+            } else {
+                line = joined;
+            }
+        }
+        text += (text.isEmpty() ? QString() : QStringLiteral("\n")) + line;
+        QStringList lines = text.split(QLatin1Char('\n'));
+        for (QString& l : lines)
+            if (metrics.horizontalAdvance(l) > width && l.contains(QStringLiteral(": ")))
+                l.replace(QStringLiteral(": "), QStringLiteral(":\n"));
+        text = lines.join(QLatin1Char('\n'));
+    }
+    if (text != m_key->text())
+        m_key->setText(text);
+    const bool show = !text.isEmpty();
+    m_key->setVisible(show);
+    m_key->setMargins(show ? QMargins(6, 2, 6, 3) : QMargins());
+}
+
+QString PhaseDiagramView::lineKeyText() const
+{
+    return m_key->visible() ? m_key->text() : QString();
+}
+
+QStringList PhaseDiagramView::placeLineLabels(const QStringList& keyed)
 {
     const QRectF area = QRectF(axisRect()->rect()).adjusted(2, 2, -2, -2);
     QVector<QPolygonF> taken;
@@ -394,27 +485,30 @@ void PhaseDiagramView::placeLineLabels()
     QVector<QLineF> segments;
     for (const LineLabel& l : std::as_const(m_lineLabels))
         segments << visibleSegment(l.line);
+    QStringList needKey;
     const double gap = 2.0;
     for (int index = 0; index < m_lineLabels.size(); ++index) {
         const LineLabel& l = m_lineLabels[index];
         const QLineF segment = segments[index];
-        bool placed = false;
+        // The other boundary lines are obstacles like the labels: a label across one (at 1600×1000 L3's crossed L2)
+        // reads as belonging to either. The full equation where it fits clear of everything, else the name with the
+        // equation in the key; a line already in the key tries its name only.
+        QStringList texts;
+        if (!keyed.contains(l.name))
+            texts << l.full;
+        texts << l.name;
+        QString placedText;
         if (!segment.isNull() && segment.length() > 1) {
             const QPointF along = (segment.p2() - segment.p1()) / segment.length();
             const QPointF normal(along.y(), -along.x());  // points up the screen for a left-to-right line
             const double angle = std::atan2(along.y(), along.x()) * 180.0 / M_PI;
             l.text->setRotation(angle);
-            // Rather the full equation crossing another line than the bare name; the bare name anywhere clear.
-            struct Attempt {
-                QString text;
-                bool avoidOtherLines;
-            };
-            for (const Attempt& attempt :
-                {Attempt{l.full, true}, Attempt{l.full, false}, Attempt{l.name, true}, Attempt{l.name, false}}) {
-                l.text->setText(attempt.text);
+            for (const QString& text : std::as_const(texts)) {
+                l.text->setText(text);
                 const QFontMetricsF metrics(l.text->font());
                 const double height = metrics.height() + l.text->padding().top() + l.text->padding().bottom();
                 const double offset = height / 2 + gap + l.line->pen().widthF() / 2;
+                bool placed = false;
                 // Candidates along the line, nearest the preferred place first, above it and then below it.
                 for (int step = 0; step <= 40 && !placed; ++step) {
                     for (const int sign : {1, -1}) {
@@ -430,14 +524,12 @@ void PhaseDiagramView::placeLineLabels()
                             if (std::any_of(taken.begin(), taken.end(),
                                     [&](const QPolygonF& other) { return other.intersects(corners); }))
                                 continue;
-                            if (attempt.avoidOtherLines) {
-                                bool crosses = false;
-                                for (int other = 0; other < segments.size() && !crosses; ++other)
-                                    crosses = other != index && !segments[other].isNull()
-                                        && segmentMeets(segments[other], corners);
-                                if (crosses)
-                                    continue;
-                            }
+                            bool crosses = false;
+                            for (int other = 0; other < segments.size() && !crosses; ++other)
+                                crosses = other != index && !segments[other].isNull()
+                                    && segmentMeets(segments[other], corners);
+                            if (crosses)
+                                continue;
                             taken << corners;
                             placed = true;
                             break;
@@ -446,13 +538,27 @@ void PhaseDiagramView::placeLineLabels()
                             break;
                     }
                 }
-                if (placed)
+                if (placed) {
+                    placedText = text;
                     break;
+                }
             }
         }
-        // No clear place at this size (a tiny plot): no label rather than one over another or across its line.
-        l.text->setVisible(placed);
+        // No clear place for the name either (a tiny plot): no label rather than one over another or across a line;
+        // the key names the line.
+        l.text->setVisible(!placedText.isEmpty());
+        if (placedText != l.full && !segment.isNull())
+            needKey << l.name;
     }
+    return needKey;
+}
+
+QVector<PhaseDiagramView::BoundaryLine> PhaseDiagramView::boundaryLines() const
+{
+    QVector<BoundaryLine> out;
+    for (const LineLabel& l : m_lineLabels)
+        out.push_back({l.name, l.full, visibleSegment(l.line)});
+    return out;
 }
 
 QVector<PhaseDiagramView::PlacedLabel> PhaseDiagramView::lineLabels() const

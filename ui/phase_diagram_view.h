@@ -74,8 +74,11 @@ public:
 
     // --- line labels (issue 16, item 6) ---------------------------------------------------------------------------
     // Each line's label lies along its line (rotated to the line's on-screen angle), beside it, inside the axis rect
-    // and clear of the region labels, the vertical lines' labels and the other line labels; where the full equation
-    // finds no such place the label shortens to its name ("L3"). The labels as last placed (after a replot):
+    // and clear of the region labels, the vertical lines' labels, the markers, the other line labels and the other
+    // boundary lines; where the full equation finds no such place the label shortens to its name ("L3") and the
+    // equation goes to the key, a row below the map ("L3: λ = n_eff/d^(γ+1/2)"). A line whose name finds no place
+    // either is named in the key alone: no line is left without its equation. The labels as last placed (after a
+    // replot):
     struct PlacedLabel {
         QString text;
         QPolygonF corners;  // the rotated text box in widget pixels (QCPItemText's four corner anchors)
@@ -86,7 +89,17 @@ public:
     QVector<PlacedLabel> lineLabels() const;
     QVector<QPolygonF> regionLabelBoxes() const;
     QStringList lineLabelTexts() const;
-    // --- end of line labels -----------------------------------------------------------------------------------------
+    // Every boundary line's name ("L1"), full label ("L1: λ = √(n_eff/d)") and visible segment (null when the map
+    // does not show it), in the order drawn, whether or not its label is on the plot.
+    struct BoundaryLine {
+        QString name, full;
+        QLineF segment;
+    };
+    QVector<BoundaryLine> boundaryLines() const;
+    // The key below the map: the equations of the lines whose full label is not on the plot, one entry each, broken
+    // into lines at entries to fit the view's width; empty (and the row removed) when every label carries its equation.
+    QString lineKeyText() const;
+    QCPTextElement* lineKey() const { return m_key; }
     // --- end of line labels -----------------------------------------------------------------------------------------
 
 signals:
@@ -107,7 +120,15 @@ private:
     void drawLine(
         const QString& name, const QColor& colour, double labelAt, const std::function<double(double)>& lambdaOf);
     void drawVertical(double nEff, const QString& label);
-    void placeLineLabels();
+    // Places every line label for the current layout; `keyed` are the lines whose equation is in the key (only
+    // their names are placed). Returns the lines that need the key: no clear place for their full label.
+    QStringList placeLineLabels(const QStringList& keyed);
+    // The layout, then the labels; where some need the key its row is added and both are done again (at most once
+    // per line: the key only grows within one layout, so this ends).
+    void updateLayout() override;
+    void setKeyEntries(const QStringList& names);
+    QCPTextElement* m_key = nullptr;
+    QStringList m_keyEntries;
     QLineF visibleSegment(const QCPItemLine* line) const;
     struct LineLabel {
         QCPItemText* text = nullptr;

@@ -121,9 +121,41 @@ bool exportImage(PlotView& plot, const QString& path, QString* error, int width,
         ok = false;
     }
     QFile::remove(temporary);
+    // The export laid the plot out at its own size (toPixmap/toPainter): the view lays itself out again at its own,
+    // so what it reports (axis rect, label positions) is what it shows.
+    plot.replot(QCustomPlot::rpQueuedReplot);
     if (!ok)
         return fail(error, QObject::tr("%1: could not write the image (is the folder writable?)").arg(path));
     return true;
+}
+
+ImageExportGeometry imageExportGeometry(const PlotView& plot, ImageScale scale, const QSize& pixelSize)
+{
+    // Not shown yet (a test, the CLI): the size exportImage assumes then.
+    const QSize shown(plot.width() > 50 ? plot.width() : 900, plot.height() > 50 ? plot.height() : 600);
+    const double zoom = plot.displayScale() > 0 ? plot.displayScale() : 1.0;
+    double textScale = zoom;
+    switch (scale) {
+    case ImageScale::OnScreen: return {shown, 1.0};
+    case ImageScale::PixelSize: return {pixelSize, 1.0};
+    case ImageScale::Percent100: textScale = 1.0; break;
+    case ImageScale::Percent150: textScale = 1.5; break;
+    case ImageScale::Percent200: textScale = 2.0; break;
+    }
+    // The on-screen fonts are z times their own size; drawn at s/z device pixels per pixel they come out s times.
+    const double ratio = textScale / zoom;
+    return {QSize(qRound(shown.width() * ratio), qRound(shown.height() * ratio)), ratio};
+}
+
+bool exportImage(PlotView& plot, const QString& path, QString* error, ImageScale scale, const QSize& pixelSize)
+{
+    const ImageExportGeometry g = imageExportGeometry(plot, scale, pixelSize);
+    if (g.pixels.width() / g.pixelRatio < 50 || g.pixels.height() / g.pixelRatio < 50)
+        return fail(error,
+            QObject::tr("%1 × %2 pixels is too small for the plot (at least 50 × 50 at this scale)")
+                .arg(g.pixels.width())
+                .arg(g.pixels.height()));
+    return exportImage(plot, path, error, g.pixels.width(), g.pixels.height(), g.pixelRatio);
 }
 
 ExportParameters exportParameters(const app::ExperimentConfig& config, const QVector<qulonglong>& seeds, long long n)

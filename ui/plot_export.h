@@ -5,6 +5,7 @@
 #include "core/theory/se_point.h"
 
 #include <QJsonObject>
+#include <QSize>
 #include <QString>
 #include <QVector>
 
@@ -28,6 +29,21 @@ bool dataFormatFromPath(const QString& path, DataFormat& format);
 // not positive or the file cannot be written.
 bool exportImage(
     PlotView& plot, const QString& path, QString* error, int width = 0, int height = 0, double scale = 2.0);
+
+// The window's image export (issue 16): how big the image is and how big its text. The image shows the plot as laid
+// out on screen (its size W × H, the window's zoom z):
+//  - OnScreen: exactly what is shown, W × H pixels, text at the window's zoom;
+//  - Percent100/150/200: that layout with its text at 100 %, 150 % or 200 % of its unzoomed size, so the image is
+//    W·s/z × H·s/z pixels (at zoom 100 %: 1, 1.5, 2 times the on-screen size);
+//  - PixelSize: exactly the given pixels, laid out at that size with the text as on screen (the window's zoom).
+enum class ImageScale { OnScreen, Percent100, Percent150, Percent200, PixelSize };
+struct ImageExportGeometry {
+    QSize pixels;  // the PNG's size; the PDF's and SVG's layout is pixels / pixelRatio
+    double pixelRatio = 1;  // exportImage's `scale`
+};
+ImageExportGeometry imageExportGeometry(const PlotView& plot, ImageScale scale, const QSize& pixelSize = {});
+// Writes the image for that choice; false with a message (unknown format, a layout under 50 pixels, not writable).
+bool exportImage(PlotView& plot, const QString& path, QString* error, ImageScale scale, const QSize& pixelSize = {});
 
 // The parameters every exported series carries (issue 16, item 12), by the CSV columns of parameterCsvHeader(), in
 // one place for every view: a trained configuration (its solver and seeds) or a state-evolution computation

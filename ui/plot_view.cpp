@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/plot_view.h"
 
+#include "ui/export_dialog.h"
 #include "ui/plot_export.h"
 #include "ui/plot_style.h"
 
@@ -183,6 +184,18 @@ void PlotView::contextMenuEvent(QContextMenuEvent* event)
 void PlotView::exportWithDialog(bool image)
 {
     const QString base = objectName().isEmpty() ? QStringLiteral("plot") : objectName();
+    if (image) {
+        // The image's scale is chosen as in the window's File → Export (ExportDialog), window-modal.
+        auto* dialog = new ExportDialog(this, base + ".png", this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &QDialog::accepted, this, [this, dialog] {
+            QString error;
+            if (!dialog->write(&error))
+                QMessageBox::warning(this, tr("Export failed"), error);
+        });
+        dialog->open();
+        return;
+    }
     const QString path = image ? QFileDialog::getSaveFileName(this, tr("Export image"), base + ".png",
                              tr("PNG image (*.png);;PDF document (*.pdf);;SVG image (*.svg)"))
                                : QFileDialog::getSaveFileName(

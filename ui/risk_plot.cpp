@@ -63,6 +63,18 @@ RiskPlot::RiskPlot(QWidget* parent) : PlotView(tr("Excess risk against effective
         applyLogAxis(axis);
     // Two lines: in one, the label was wider than the plot at 1024×768 and lost both ends.
     xAxis->setLabel(tr("effective sample size n_eff\n(n/d quadratic, n diagonal)"));
+    // At 150 % in a 1024×768 window the two lines were still wider than the ~210 px plot and lost both ends: before
+    // every replot (after the zoom has set the font) each line is wrapped at spaces to the axis rect's width.
+    connect(this, &QCustomPlot::beforeReplot, this, [this] {
+        const QString full = tr("effective sample size n_eff\n(n/d quadratic, n diagonal)");
+        const int width = axisRect()->width() > 50 ? axisRect()->width() : viewport().width() - 80;
+        QStringList lines;
+        for (const QString& line : full.split(QLatin1Char('\n')))
+            lines << wrapToWidth(line, xAxis->labelFont(), width);
+        const QString shown = lines.join(QLatin1Char('\n'));
+        if (shown != xAxis->label())
+            xAxis->setLabel(shown);
+    });
     yAxis->setLabel(tr("excess risk R"));
     legend->setVisible(true);
     legend->setFont(QFont("sans", 8));
@@ -439,26 +451,29 @@ void RiskPlot::rescale()
 
 QString RiskPlot::dataCsv() const
 {
-    // Every row carries its series' parameters (issue 16, item 12): the configuration at the row's n.
-    QString csv = QStringLiteral("series,kind,n_eff,risk,standard_error,") + parameterCsvHeader() + '\n';
+    // Every row carries its series' parameters (issue 16, item 12): the configuration at the row's n. The parameters'
+    // n_eff is the row's own (the plotted one; n rounds it for the quadratic net): a data column of its own had the
+    // header name n_eff twice.
+    QString csv = QStringLiteral("series,kind,risk,standard_error,") + parameterCsvHeader() + '\n';
     auto parameters = [](const RiskSeries& s, double nEff) {
-        if (!s.hasConfig)
-            return QStringLiteral(",,,,,,,,,,");
-        const ProblemConfig& p = s.config.problem;
-        return parameterCsvValues(s.config, s.seeds, ProblemConfig::samplesForNEff(p.model, p.dimension, nEff));
+        ExportParameters e;
+        if (s.hasConfig) {
+            const ProblemConfig& p = s.config.problem;
+            e = exportParameters(s.config, s.seeds, ProblemConfig::samplesForNEff(p.model, p.dimension, nEff));
+        }
+        e.nEff = nEff;
+        return parameterCsvValues(e);
     };
     for (const RiskSeries& s : m_series) {
         for (int i = 0; i < s.nEff.size(); ++i)
-            csv += QStringLiteral("\"%1\",measured,%2,%3,%4,%5\n")
+            csv += QStringLiteral("\"%1\",measured,%2,%3,%4\n")
                        .arg(s.name)
-                       .arg(s.nEff[i], 0, 'g', 10)
                        .arg(s.mean[i], 0, 'g', 10)
                        .arg(s.standardError.value(i), 0, 'g', 10)
                        .arg(parameters(s, s.nEff[i]));
         for (int i = 0; i < s.theoryNEff.size(); ++i)
-            csv += QStringLiteral("\"%1\",state_evolution,%2,%3,,%4\n")
+            csv += QStringLiteral("\"%1\",state_evolution,%2,,%3\n")
                        .arg(s.name)
-                       .arg(s.theoryNEff[i], 0, 'g', 10)
                        .arg(s.theoryRisk[i], 0, 'g', 10)
                        .arg(parameters(s, s.theoryNEff[i]));
     }

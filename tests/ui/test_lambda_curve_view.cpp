@@ -83,7 +83,7 @@ sl::app::ExperimentConfig diagonalExperiment(int d, long long n, sl::app::Solver
 // The trained block of the CSV export: the lines after its header.
 QStringList trainedCsvRows(const QString& csv)
 {
-    const int header = csv.indexOf("\nlambda,trained_mean,");
+    const int header = csv.indexOf("\ntrained_mean,");
     if (header < 0)
         return {};
     QStringList lines = csv.mid(header + 1).split('\n', Qt::SkipEmptyParts);
@@ -236,8 +236,13 @@ private slots:
         QCOMPARE(plot.dataJson()["trained_experiment"].toObject()["solver"].toString(), QStringLiteral("convex"));
         const QStringList csv = trainedCsvRows(plot.dataCsv());
         QCOMPARE(csv.size(), 3);
-        QVERIFY2(csv[1].startsWith("1,nan,nan,0,3,diagonal,40,"), qPrintable(csv[1]));
-        QCOMPARE(csv[2].split(',').value(10), QStringLiteral("10"));  // the parameters' λ: that row's
+        QVERIFY2(csv[1].startsWith("nan,nan,0,3,diagonal,40,"), qPrintable(csv[1]));
+        QCOMPARE(csv[2].split(',').value(9), QStringLiteral("10"));  // the parameters' λ: that row's
+        // Every column name once (λ was a data column and a parameter column).
+        const QString all = plot.dataCsv();
+        const QStringList header = all.mid(all.indexOf("\ntrained_mean,") + 1).section('\n', 0, 0).split(',');
+        for (const QString& name : header)
+            QVERIFY2(header.count(name) == 1, qPrintable(name));
     }
 
     // The view's trained points are app::trainLambdaPoints (the CLI lambda-curve's function) for the same

@@ -32,6 +32,7 @@
 #include <QStringList>
 #include <QTemporaryDir>
 #include <QTest>
+#include <algorithm>
 #include <cmath>
 
 namespace {
@@ -72,9 +73,14 @@ bool exportedRiskHolds(sl::ui::MainWindow& window, const QString& path, const sl
     if (!f.open(QIODevice::ReadOnly))
         return false;
     const QByteArray bytes = f.readAll();
-    if (path.endsWith(".csv"))
-        return QString::fromUtf8(bytes).contains(
-            QString(",measured,%1,%2,").arg(result.nEff, 0, 'g', 10).arg(result.excessRisk, 0, 'g', 10));
+    if (path.endsWith(".csv")) {
+        const QStringList rows = QString::fromUtf8(bytes).split('\n');
+        const int nEffColumn = rows.first().split(',').indexOf("n_eff");
+        return std::any_of(rows.begin(), rows.end(), [&](const QString& row) {
+            return row.contains(QString(",measured,%1,").arg(result.excessRisk, 0, 'g', 10))
+                && row.split(',').value(nEffColumn) == QString::number(result.nEff, 'g', 10);
+        });
+    }
     const QJsonArray series = QJsonDocument::fromJson(bytes).object().value("series").toArray();
     for (const QJsonValue& s : series) {
         const QJsonArray nEff = s.toObject().value("n_eff").toArray();

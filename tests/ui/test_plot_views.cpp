@@ -66,7 +66,8 @@ private slots:
 
         const QStringList csv = plot.dataCsv().trimmed().split('\n');
         QCOMPARE(csv.size(), 1 + 3 + 2);
-        QVERIFY(csv[2].contains(",measured,100,0.1,0.01"));
+        QVERIFY2(csv[2].contains(",measured,0.1,0.01,"), qPrintable(csv[2]));
+        QCOMPARE(csv[2].split(',').value(csv[0].split(',').indexOf("n_eff")), QStringLiteral("100"));
         const QJsonObject json = plot.dataJson();
         const QJsonObject series = json["series"].toArray().first().toObject();
         QCOMPARE(series["fit"].toObject()["slope"].toDouble(), -1.0);

@@ -3,10 +3,13 @@
 // per curve family laid out inside the widget, kept curves grouped, colours that never move, exports with every
 // parameter.
 #include "app/document/document.h"
+#include "ui/plot_export.h"
 #include "ui/plot_style.h"
 #include "ui/risk_plot.h"
 
+#include <QFile>
 #include <QHash>
+#include <QIODevice>
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
@@ -17,6 +20,7 @@
 #include <QString>
 #include <QStringList>
 #include <QStringLiteral>
+#include <QTemporaryDir>
 #include <QTest>
 #include <cmath>
 
@@ -232,6 +236,48 @@ private slots:
         const QJsonObject json = plot.dataJson()["series"].toArray().first().toObject();
         QCOMPARE(json["config"].toObject(), s.config.toJson());
         QCOMPARE(json["seeds"].toArray().size(), 2);
+    }
+
+    // The exported CSV had n_eff twice (a data column and the parameters' column). Read back from the written file:
+    // every column name once, every parameter column there, and the one n_eff is the row's own (5.01, where
+    // n = round(5.01 · 40) = 200 would give n/d = 5).
+    void csvColumnNamesAreUnique()
+    {
+        sl::ui::RiskPlot plot;
+        sl::ui::RiskSeries s = curve(0.5);
+        s.theoryNEff = {5.01, 80};
+        plot.setSeries(s);
+        sl::ui::RiskSeries bare = curve(2.0, QStringLiteral("bare"));
+        bare.hasConfig = false;  // no configuration: its n_eff must still be there
+        plot.setSeries(bare);
+        QTemporaryDir dir;
+        const QString path = dir.filePath("risk.csv");
+        QString error;
+        QVERIFY2(sl::ui::exportData(plot, path, &error), qPrintable(error));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QStringList rows = QString::fromUtf8(file.readAll()).trimmed().split('\n');
+        const QStringList header = rows.first().split(',');
+        for (const QString& name : header)
+            QVERIFY2(header.count(name) == 1, qPrintable(name + " appears more than once in " + rows.first()));
+        for (const QString& parameter : sl::ui::parameterCsvHeader().split(','))
+            QVERIFY2(header.contains(parameter), qPrintable(parameter + " missing from " + rows.first()));
+        for (const char* data : {"series", "kind", "risk", "standard_error"})
+            QVERIFY2(header.contains(data), qPrintable(rows.first()));
+        QCOMPARE(rows.size(), 1 + 2 * (3 + 2));
+        auto cell = [&](int row, const char* column) { return rows[row].split(',').value(header.indexOf(column)); };
+        for (int row = 1; row < rows.size(); ++row)
+            QCOMPARE(rows[row].split(',').size(), header.size());
+        QCOMPARE(cell(4, "kind"), QString("state_evolution"));
+        QCOMPARE(cell(4, "n_eff").toDouble(), 5.01);
+        QCOMPARE(cell(4, "n").toLongLong(), 200LL);
+        QCOMPARE(cell(4, "risk").toDouble(), 4.0);
+        QVERIFY(cell(4, "standard_error").isEmpty());
+        QCOMPARE(cell(2, "n_eff").toDouble(), 20.0);
+        QCOMPARE(cell(2, "risk").toDouble(), 1.0);
+        QCOMPARE(cell(2, "standard_error").toDouble(), 0.01);
+        QCOMPARE(cell(7, "n_eff").toDouble(), 20.0);  // the series without a configuration
+        QVERIFY(cell(7, "model").isEmpty());
     }
 };
 
