@@ -4,6 +4,7 @@
 #include "ui/plot_export.h"
 #include "ui/plot_style.h"
 
+#include "app/analysis/curve_aggregate.h"
 #include "app/experiment/solver_table.h"
 #include "core/common/validation.h"
 #include "core/theory/bayes_optimal.h"
@@ -85,10 +86,18 @@ void LambdaCurvePlot::setCurve(
     }
     if (!trainedLambda.isEmpty()) {
         auto* points = addGraph();
-        points->setName(trained.experiment ? tr("trained, %1 (mean ± s.e. over %2 seeds)")
-                                                 .arg(QLatin1String(app::toString(trained.experiment->solver)))
-                                                 .arg(trained.experiment->seeds().size())
-                                           : tr("trained (mean ± s.e. over seeds)"));
+        // Only converged runs are averaged (app::aggregateBySamples); the legend says how many were left out.
+        int runs = 0, leftOut = 0;
+        for (int i = 0; i < trained.lambda.size(); ++i) {
+            runs += trained.runs.value(i) + trained.failed.value(i);
+            leftOut += trained.failed.value(i);
+        }
+        const QString note = app::leftOutNote(leftOut, runs, QStringLiteral("runs"));
+        points->setName((trained.experiment ? tr("trained, %1 (mean ± s.e. over %2 seeds")
+                                                  .arg(QLatin1String(app::toString(trained.experiment->solver)))
+                                                  .arg(trained.experiment->seeds().size())
+                                            : tr("trained (mean ± s.e. over seeds"))
+            + (note.isEmpty() ? QString() : QStringLiteral("; ") + note) + QStringLiteral(")"));
         points->setLineStyle(QCPGraph::lsNone);
         points->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::darkRed, 1.5), Qt::white, 7));
         points->setData(trainedLambda, trainedMean);
@@ -523,7 +532,7 @@ void LambdaCurveView::onTrained(const app::LambdaTraining& training, const QStri
         runs += p.runs;
         failed += p.failed;
     }
-    QString text = tr("trained %1 λ × %2 seeds: %3 runs averaged, %4 failed")
+    QString text = tr("trained %1 λ × %2 seeds: %3 runs averaged, %4 failed (not converged: left out)")
                        .arg(training.points.size())
                        .arg(training.experiment.seeds().size())
                        .arg(runs)

@@ -94,45 +94,62 @@ double studentTQuantile(double p, double dof)
     return 0.5 * (lo + hi);
 }
 
-std::vector<RiskSample> riskSamples(const QVector<RunResult>& runs, bool includeUnconverged)
+std::vector<RiskSample> riskSamples(const QVector<RunResult>& runs)
 {
     std::vector<RiskSample> out;
-    for (const RunResult& r : runs) {
-        const bool usable = r.status == sl::Status::Converged
-            || (includeUnconverged && (r.status == sl::Status::MaxIterations || r.status == sl::Status::NotConverged));
-        if (!usable)
-            continue;
-        out.push_back({r.config.problem.samples, r.config.problem.nEff(), r.config.problem.weightDecay, r.excessRisk});
-    }
+    for (const RunResult& r : runs)
+        out.push_back(
+            {r.config.problem.samples, r.config.problem.nEff(), r.config.problem.weightDecay, r.excessRisk, r.status});
     return out;
 }
 
 std::vector<AggregatePoint> aggregateBySamples(const std::vector<RiskSample>& samples)
 {
-    std::map<std::pair<double, long long>, std::vector<const RiskSample*>> groups;
-    for (const RiskSample& s : samples)
-        if (std::isfinite(s.value))
-            groups[{s.weightDecay, s.samples}].push_back(&s);
+    struct Group {
+        double nEff = kNaN;
+        int leftOut = 0;
+        std::vector<double> values;  // averaged
+    };
+    std::map<std::pair<double, long long>, Group> groups;
+    for (const RiskSample& s : samples) {
+        Group& g = groups[{s.weightDecay, s.samples}];
+        if (std::isnan(g.nEff))
+            g.nEff = s.nEff;
+        if (s.status == sl::Status::Converged && std::isfinite(s.value))
+            g.values.push_back(s.value);
+        else
+            ++g.leftOut;
+    }
     std::vector<AggregatePoint> out;
-    for (const auto& [key, members] : groups) {
+    for (const auto& [key, group] : groups) {
         AggregatePoint p;
         p.weightDecay = key.first;
         p.samples = key.second;
-        p.nEff = members.front()->nEff;
-        p.count = int(members.size());
-        double sum = 0;
-        for (const RiskSample* s : members)
-            sum += s->value;
-        p.mean = sum / p.count;
+        p.nEff = group.nEff;
+        p.leftOut = group.leftOut;
+        p.count = int(group.values.size());
+        if (p.count > 0) {
+            double sum = 0;
+            for (const double v : group.values)
+                sum += v;
+            p.mean = sum / p.count;
+        }
         if (p.count > 1) {
             double ss = 0;
-            for (const RiskSample* s : members)
-                ss += (s->value - p.mean) * (s->value - p.mean);
+            for (const double v : group.values)
+                ss += (v - p.mean) * (v - p.mean);
             p.standardError = std::sqrt(ss / (p.count - 1)) / std::sqrt(double(p.count));
         }
         out.push_back(p);
     }
     return out;
+}
+
+QString leftOutNote(int leftOut, int runs, const QString& unit)
+{
+    if (leftOut <= 0)
+        return QString();
+    return QStringLiteral("%1 of %2 %3 did not converge").arg(leftOut).arg(runs).arg(unit);
 }
 
 SlopeFit fitLogLogSlope(

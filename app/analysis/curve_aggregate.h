@@ -3,6 +3,7 @@
 
 #include "app/experiment/run_result.h"
 #include "core/common/cancel_token.h"
+#include "core/common/status.h"
 
 #include <QString>
 #include <QVector>
@@ -17,6 +18,7 @@ struct RiskSample {
     double nEff = kNaN;  // docs/theory/models.md §5
     double weightDecay = kNaN;  // λ
     double value = kNaN;  // usually the excess risk
+    sl::Status status = sl::Status::Converged;  // how the run ended: only converged runs are averaged
 };
 
 // Mean and standard error over seeds at one (λ, n).
@@ -24,17 +26,28 @@ struct AggregatePoint {
     long long samples = 0;
     double nEff = kNaN;
     double weightDecay = kNaN;
-    int count = 0;  // finite values averaged
-    double mean = kNaN;
+    int count = 0;  // runs averaged: converged, with a finite value
+    double mean = kNaN;  // NaN when count == 0
     // Sample standard deviation / √count (NaN for a single seed: no spread to measure).
     double standardError = kNaN;
+    // Runs at this (λ, n) left out of the mean: any status but converged (the iteration cap, a failed line search,
+    // divergence, ...) or a non-finite value.
+    int leftOut = 0;
+    int runs() const { return count + leftOut; }
 };
 
-// The excess risk of every run whose status is usable: converged, or max-iterations when includeUnconverged.
-std::vector<RiskSample> riskSamples(const QVector<RunResult>& runs, bool includeUnconverged = false);
+// The excess risk of every run, with its status (aggregateBySamples decides which count).
+std::vector<RiskSample> riskSamples(const QVector<RunResult>& runs);
 
-// Groups by (λ, n), sorted by λ then n; non-finite values are skipped.
+// The one averaging rule of every risk curve (the window's risk plot and λ view, the CLI's `curve` and
+// `lambda-curve`): groups by (λ, n), sorted by λ then n, and averages only the converged runs with a finite value;
+// the others are counted in leftOut. A group whose runs were all left out is still a point (count 0, mean NaN),
+// so that it can say so.
 std::vector<AggregatePoint> aggregateBySamples(const std::vector<RiskSample>& samples);
+
+// "k of n <unit> did not converge" (the runs aggregateBySamples left out) for legends, tooltips and exports; empty
+// when leftOut is 0. `unit` names what was counted ("seeds", "runs").
+QString leftOutNote(int leftOut, int runs, const QString& unit);
 
 // Least-squares fit of log y = intercept + slope·log x over the points with xMin <= x <= xMax (and x, y > 0).
 // The confidence interval is slope ± t_{(1+confidence)/2, m−2}·SE(slope) (Student t, m points).

@@ -165,20 +165,17 @@ CurveComputation computeCurve(const Options& o)
         = runPoints(o, config->points(), threads, o.storePath(), QStringLiteral("curve"), false, nullptr, &storeError);
     const bool cancelled = interruptToken().isCancelled();
 
-    // Aggregate over seeds, per n, with the GUI's aggregation (app/analysis). A run counts when it converged or
-    // hit its iteration limit with a finite excess risk; any other run counts as failed at its n.
-    std::vector<sl::app::RiskSample> samples;
+    // Aggregate over seeds, per n, with the GUI's aggregation (app/analysis): only converged runs with a finite
+    // excess risk are averaged; any other run is left out and counted as failed at its n.
+    const std::vector<sl::app::AggregatePoint> aggregated = sl::app::aggregateBySamples(sl::app::riskSamples(results));
     std::map<long long, int> failed;
     for (const long long n : config->sampleGrid())
         failed[n] = 0;
-    for (const sl::app::RunResult& r : results) {
-        const long long n = r.config.problem.samples;
-        if ((r.status == sl::Status::Converged || r.status == sl::Status::MaxIterations) && std::isfinite(r.excessRisk))
-            samples.push_back({n, r.config.problem.nEff(), r.config.problem.weightDecay, r.excessRisk});
-        else
-            ++failed[n];
+    int leftOut = 0;
+    for (const sl::app::AggregatePoint& a : aggregated) {
+        failed[a.samples] += a.leftOut;
+        leftOut += a.leftOut;
     }
-    const std::vector<sl::app::AggregatePoint> aggregated = sl::app::aggregateBySamples(samples);
     // One point per grid n (increasing), also where no run finished (count 0, mean NaN).
     std::vector<sl::app::AggregatePoint> summary;
     for (const auto& [n, failures] : failed) {
@@ -253,8 +250,7 @@ CurveComputation computeCurve(const Options& o)
         if (decompose || prune) {
             QVector<sl::app::RunResult> atN;
             for (const sl::app::RunResult& r : results) {
-                if (r.config.problem.samples == s.samples
-                    && (r.status == sl::Status::Converged || r.status == sl::Status::MaxIterations))
+                if (r.config.problem.samples == s.samples && r.status == sl::Status::Converged)
                     atN.append(r);
             }
             const QJsonObject dec = decompositionAtPoint(atN, decompose, prune);
@@ -296,6 +292,9 @@ CurveComputation computeCurve(const Options& o)
             {QStringLiteral("phases crossed"), phase.isUndefined() ? QStringLiteral("-") : phase.toString()},
             {QStringLiteral("theory"), theoryNote},
         });
+    if (leftOut > 0)
+        human += sl::app::leftOutNote(leftOut, int(results.size()), QStringLiteral("runs"))
+            + QStringLiteral(" (left out of the means)\n");
     if (cancelled)
         human += QStringLiteral("interrupted: only the finished runs are included\n");
     CurveComputation result{out, human, kSuccess, storeError};

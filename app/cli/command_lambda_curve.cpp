@@ -3,6 +3,7 @@
 // and from the state evolution, with the SE's optimal λ and the phases crossed; and scalinglab-cli optimal-curve:
 // the SE risk with λ re-optimised at every n_eff next to the Bayes-optimal risk (Corollary 1 of arXiv:2509.24882).
 // Theory: docs/theory/noiseless-and-lambda.md §3, §4.
+#include "app/analysis/curve_aggregate.h"
 #include "app/cli/cli.h"
 #include "app/cli/cli_common.h"
 #include "app/cli/commands.h"
@@ -154,13 +155,15 @@ int runLambdaCurve(const QStringList& arguments)
     QList<QStringList> rows{{QStringLiteral("λ"), QStringLiteral("runs"), QStringLiteral("mean"),
         QStringLiteral("stderr"), QStringLiteral("theory"), QStringLiteral("phase"), QStringLiteral("pred. exp."),
         QStringLiteral("SE slope")}};
-    int emptyPoints = 0;
+    int emptyPoints = 0, runsLeftOut = 0, runsTotal = 0;
     const std::vector<double> grid = config.weightDecays();
     for (std::size_t i = 0; i < grid.size(); ++i) {
         const double lambda = grid[i];
         const sl::app::LambdaTrainedPoint a = i < trained.size() ? trained[i] : sl::app::LambdaTrainedPoint{};
         if (train && a.runs == 0)
             ++emptyPoints;
+        runsLeftOut += a.failed;
+        runsTotal += a.runs + a.failed;
         const sl::LambdaPoint* s = i < se.points.size() ? &se.points[i] : nullptr;
         const double theory = s && s->value.ok() ? s->value.excessRisk : std::nan("");
         pointsJson.append(QJsonObject{{QStringLiteral("lambda"), lambda}, {QStringLiteral("mean"), jsonNumber(a.mean)},
@@ -210,6 +213,9 @@ int runLambdaCurve(const QStringList& arguments)
                            opt.ok() ? QStringLiteral("%1, %2").arg(formatNumber(opt.lambda), formatNumber(opt.risk))
                                     : QString::fromStdString(opt.message)},
             {QStringLiteral("Bayes-optimal risk"), boText}, {QStringLiteral("theory"), teacherNote(model)}})
+        + (runsLeftOut > 0 ? sl::app::leftOutNote(runsLeftOut, runsTotal, QStringLiteral("runs"))
+                    + QStringLiteral(" (left out of the means)\n")
+                           : QString())
         + (cancelled ? QStringLiteral("interrupted: only the finished runs are included\n") : QString());
     present(o, out, human);
     if (!storeError.isEmpty())

@@ -145,7 +145,7 @@ bool RiskCurve::operator==(const RiskCurve& o) const
         && predictionInferred == o.predictionInferred && phase == o.phase && sameDoubles(bayesNEff, o.bayesNEff)
         && sameDoubles(bayesRisk, o.bayesRisk) && bayesRateOnly == o.bayesRateOnly && kept == o.kept
         && sameDoubles(prunedMean, o.prunedMean) && sameDoubles(prunedStandardError, o.prunedStandardError)
-        && sameDoubles(predictedPruned, o.predictedPruned);
+        && sameDoubles(predictedPruned, o.predictedPruned) && runsTotal == o.runsTotal && runsLeftOut == o.runsLeftOut;
     // config and seeds are not compared: the id fixes the configuration, and the seeds change only with the points.
 }
 
@@ -160,7 +160,7 @@ QJsonObject RiskCurve::toJson() const
         {"prediction_inferred", predictionInferred}, {"phase", phase}, {"bayes_n_eff", toArray(bayesNEff)},
         {"bayes_risk", toArray(bayesRisk)}, {"bayes_rate_only", bayesRateOnly}, {"kept", kept},
         {"pruned_mean", toArray(prunedMean)}, {"pruned_stderr", toArray(prunedStandardError)},
-        {"predicted_pruned", toArray(predictedPruned)}};
+        {"predicted_pruned", toArray(predictedPruned)}, {"runs", runsTotal}, {"runs_left_out", runsLeftOut}};
     if (hasConfig)
         json["config"] = config.toJson();
     QJsonArray seedArray;
@@ -208,6 +208,8 @@ RiskCurve RiskCurve::fromJson(const QJsonObject& j)
     c.prunedMean = toVector(j["pruned_mean"]);
     c.prunedStandardError = toVector(j["pruned_stderr"]);
     c.predictedPruned = toVector(j["predicted_pruned"]);
+    c.runsTotal = j["runs"].toInt();
+    c.runsLeftOut = j["runs_left_out"].toInt();
     return c;
 }
 
@@ -766,7 +768,14 @@ RiskCurve Document::buildCurve(const QString& id) const
         if (!c.seeds.contains(qulonglong(run.config.problem.seed)))
             c.seeds << qulonglong(run.config.problem.seed);
     std::sort(c.seeds.begin(), c.seeds.end());
-    const std::vector<AggregatePoint> points = aggregateBySamples(riskSamples(runs));
+    // Points without a converged run are not drawn; their runs still count as left out.
+    std::vector<AggregatePoint> points;
+    for (const AggregatePoint& p : aggregateBySamples(riskSamples(runs))) {
+        c.runsLeftOut += p.leftOut;
+        c.runsTotal += p.runs();
+        if (p.count > 0)
+            points.push_back(p);
+    }
     for (const AggregatePoint& p : points) {
         c.nEff << p.nEff;
         c.mean << p.mean;

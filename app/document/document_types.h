@@ -26,6 +26,9 @@ struct RiskCurve {
     QString name;  // display only: "λ = 0.04167"
     double weightDecay = kNaN;
     QVector<double> nEff, mean, standardError;  // standardError 0 where a single seed gives no spread
+    // The curve's runs and those left out of its means (not converged: aggregateBySamples), for a legend or
+    // tooltip "k of n runs did not converge" (leftOutNote).
+    int runsTotal = 0, runsLeftOut = 0;
     bool hasFit = false;  // a slope was fitted (≥ 2 points in the window)
     double slope = 0, slopeLow = kNaN, slopeHigh = kNaN;  // the interval is NaN with only two points
     int fitPoints = 0;

@@ -40,22 +40,19 @@ std::vector<LambdaTrainedPoint> aggregateLambdaRuns(const QVector<RunResult>& ru
                 return int(i);
         return -1;
     };
-    std::vector<RiskSample> samples;
-    for (const RunResult& r : runs) {
-        const int i = indexOf(r.config.problem.weightDecay);
-        if (i < 0)
-            continue;
-        if ((r.status == sl::Status::Converged || r.status == sl::Status::MaxIterations) && std::isfinite(r.excessRisk))
-            samples.push_back(
-                {r.config.problem.samples, r.config.problem.nEff(), r.config.problem.weightDecay, r.excessRisk});
-        else
-            ++out[std::size_t(i)].failed;
-    }
-    for (const AggregatePoint& a : aggregateBySamples(samples)) {
-        LambdaTrainedPoint& p = out[std::size_t(indexOf(a.weightDecay))];  // one n per training: one group per λ
-        p.runs = a.count;
-        p.mean = a.mean;
-        p.standardError = a.standardError;
+    QVector<RunResult> atGrid;
+    for (const RunResult& r : runs)
+        if (indexOf(r.config.problem.weightDecay) >= 0)
+            atGrid.append(r);
+    for (const AggregatePoint& a : aggregateBySamples(riskSamples(atGrid))) {
+        // One n per training, so one group per λ; were there more, their counts add up and the last mean stays.
+        LambdaTrainedPoint& p = out[std::size_t(indexOf(a.weightDecay))];
+        p.runs += a.count;
+        p.failed += a.leftOut;
+        if (a.count > 0) {
+            p.mean = a.mean;
+            p.standardError = a.standardError;
+        }
     }
     return out;
 }

@@ -24,13 +24,14 @@ std::vector<double> logLambdaGrid(double from, double to, int points);
 // shared by all λ. Throws sl::ValidationError naming the parameter when the result is not a valid experiment.
 ExperimentConfig lambdaTrainingExperiment(const ExperimentConfig& base, const std::vector<double>& lambdas, int seeds);
 
-// One λ of the trained curve: the risk curve's aggregation over seeds (aggregateBySamples, app/analysis).
+// One λ of the trained curve: the risk curve's aggregation over seeds (aggregateBySamples, app/analysis, the rule
+// of every risk curve).
 struct LambdaTrainedPoint {
     double lambda = kNaN;
-    // Runs averaged: those that ended in a result (converged, or stopped at the iteration cap, as the CLI's `curve`
-    // counts them) with a finite excess risk.
-    int runs = 0;
-    int failed = 0;  // the other finished runs: diverged, not converged, invalid, or a non-finite risk
+    int runs = 0;  // runs averaged: converged, with a finite excess risk
+    // The other finished runs, left out of the mean: stopped at the iteration cap, line search failed, diverged,
+    // invalid, or a non-finite risk.
+    int failed = 0;
     double mean = kNaN;  // NaN when runs == 0: a λ without a result is never a point
     double standardError = kNaN;  // NaN for a single run
 };

@@ -14,7 +14,8 @@ tolerance_change=1e-12) trained to convergence on make_problems.py's lbfgs_<d> p
 quadratic_gradient_200 (one forward + backward on that problem). LBFGS runs as one step() with max_iter = the
 iteration limit of lbfgs_<d>_params.txt, so its own tests end it: |Δ loss| < tolerance_change (the trainer's
 lossChangeTolerance, same test), max |g| ≤ tolerance_grad = the trainer's gradientTolerance (ours tests ‖g‖₂; at
-1e-10 neither side gets there first), or a step below tolerance_change.
+1e-10 neither side gets there first), a step below tolerance_change, or g·d > -tolerance_change; the trainer has
+the same four tests on the same tolerances (docs/theory/models.md §7, "L-BFGS's stopping rules").
 """
 import math
 import os

@@ -6,6 +6,7 @@
 #include "core/common/validation.h"
 #include "core/model/diagonal_net.h"
 #include "core/model/quadratic_net.h"
+#include "core/train/lbfgs_stopping.h"
 
 #include <LBFGS.h>
 
@@ -36,6 +37,8 @@ public:
     virtual Eigen::MatrixXd weights(const Eigen::VectorXd& x) const = 0;
     virtual void fill(const Eigen::VectorXd& x, TrainResult& result) const = 0;
     int evaluations = 0;
+    // The data term of the zero predictor: the label scale in objectiveRoundOff().
+    double zeroPredictorLoss = 0;
 
 protected:
     virtual double objectiveAndGradient(const Eigen::VectorXd& x, Eigen::VectorXd& gradient) = 0;
@@ -49,6 +52,7 @@ public:
           m_d(problem.config.dimension),
           m_p(problem.config.effectiveWidth())
     {
+        zeroPredictorLoss = problem.data.y.squaredNorm() / (double(m_d) * m_d);
     }
     double objectiveAndGradient(const Eigen::VectorXd& x, Eigen::VectorXd& gradient) override
     {
@@ -94,6 +98,7 @@ public:
     DiagonalModel(const Problem& problem)
         : m_problem(problem), m_net(problem.data, problem.config.weightDecay), m_d(problem.config.dimension)
     {
+        zeroPredictorLoss = 0.5 * problem.data.y.squaredNorm();
     }
     double objectiveAndGradient(const Eigen::VectorXd& x, Eigen::VectorXd& gradient) override
     {
@@ -283,11 +288,24 @@ public:
         return m_model.evaluate(x, gradient);
     }
 
+    // Called by the line search with the directional derivative gᵀd before its first trial. PyTorch's rule
+    // (docs/theory/models.md §7): gᵀd > −tolerance_change ends the run, as no step along d can change the objective
+    // by more than the change tolerance to first order. An uphill direction (gᵀd ≥ 0, a stale curvature pair) is
+    // left to the line search, which throws and makes runLbfgs() restart with a fresh memory.
+    void startLineSearch(double slope) const
+    {
+        if (slope < 0 && slope > -m_config.lossChangeTolerance)
+            throw Stop{Status::Converged,
+                "directional derivative " + formatNumber(slope) + " > -" + formatNumber(m_config.lossChangeTolerance)
+                    + " (no descent left along the L-BFGS direction)"};
+    }
+
     void accepted(double f, const Eigen::VectorXd& x, const Eigen::VectorXd& gradient)
     {
         ++iterations;
         ++sinceRestart;
         const double previous = objective;
+        const double stepSize = (x - best).cwiseAbs().maxCoeff();
         best = x;
         objective = f;
         gradientNorm = gradient.norm();
@@ -306,6 +324,11 @@ public:
         if (change < m_config.lossChangeTolerance)
             throw Stop{Status::Converged,
                 "objective change " + formatNumber(change) + " < " + formatNumber(m_config.lossChangeTolerance)};
+        // PyTorch's lack-of-progress rule: max|t·d| ≤ tolerance_change.
+        if (stepSize <= m_config.lossChangeTolerance)
+            throw Stop{Status::Converged,
+                "step max|t·d| " + formatNumber(stepSize) + " <= " + formatNumber(m_config.lossChangeTolerance)
+                    + " (no progress)"};
         if (iterations >= m_config.maxIterations)
             throw Stop{Status::MaxIterations, "reached the iteration limit " + std::to_string(m_config.maxIterations)};
         if (m_loop.cancelled())
@@ -341,13 +364,27 @@ double cubicMinimum(double x1, double f1, double g1, double x2, double f2, doubl
     return 0.5 * (lo + hi);
 }
 
+// Thrown by StrongWolfeLineSearch when no trial point lowered the objective, with what runLbfgs() needs to tell a
+// search drowned in round-off from one that failed far from stationarity (docs/theory/models.md §7).
+struct LineSearchFailure : std::runtime_error {
+    LineSearchFailure(double objective, double predictedDecrease)
+        : std::runtime_error("the line search found no step that lowers the objective"),
+          objective(objective),
+          predictedDecrease(predictedDecrease)
+    {
+    }
+    double objective;  // at the start of the search
+    double predictedDecrease;  // predictedLineDecrease() from the trial closest to the start
+};
+
 // Strong-Wolfe line search with cubic interpolation, a port of PyTorch's _strong_wolfe, the line search the follow-up
 // code uses (line_search='strong_wolfe'; docs/theory/models.md §7), written as an LBFGSpp line-search policy so LBFGSpp
 // keeps the two-loop recursion. LBFGSpp 0.1's own searches proved unusable here: Nocedal-Wright doubles the step
 // without bound and silently accepts its last trial point; backtracking with the strong-Wolfe test oscillates and ran
 // out of evaluations on the first step of diagonal problems; More-Thuente (0.1) tests the wrong variable in one
-// branch. After each accepted step it calls f.accepted(), our per-iteration hook. A step that does not lower the
-// objective throws std::runtime_error (LBFGSpp's convention), which runLbfgs() turns into a restart or a status.
+// branch. Before the first trial it calls f.startLineSearch(gᵀd), after each accepted step f.accepted(), our
+// per-iteration hooks. A search that finds no step lowering the objective throws LineSearchFailure (a
+// std::runtime_error, LBFGSpp's convention), which runLbfgs() turns into a restart or a status.
 template <class Scalar>
 class StrongWolfeLineSearch {
 public:
@@ -358,15 +395,22 @@ public:
         const Vector& xp, const LBFGSpp::LBFGSParam<Scalar>& param)
     {
         const Scalar f0 = fx, gtd0 = grad.dot(drt);
+        f.startLineSearch(gtd0);
         if (!(gtd0 < 0))
             throw std::logic_error("the search direction does not decrease the objective");
         const Scalar c1 = param.ftol, c2 = param.wolfe, kToleranceChange = 1e-9;
         const int maxEvaluations = param.max_linesearch;
         const Scalar directionNorm = drt.cwiseAbs().maxCoeff();
+        // The trial closest to the start, for the curvature along d should the search fail.
+        Scalar nearestStep = std::numeric_limits<Scalar>::infinity(), nearestSlope = 0;
         // NaN would defeat every comparison below; +inf makes the step "too long" and the search shrinks it.
         auto evaluate = [&](Scalar t, Vector& g) {
             x.noalias() = xp + t * drt;
             const Scalar value = f(x, g);
+            if (t > 0 && t < nearestStep) {
+                nearestStep = t;
+                nearestSlope = g.dot(drt);
+            }
             return std::isnan(value) ? std::numeric_limits<Scalar>::infinity() : value;
         };
 
@@ -444,7 +488,7 @@ public:
 
         if (!(bt[low] > 0) || !(bf[low] < f0)) {
             x = xp;
-            throw std::runtime_error("the line search found no step that lowers the objective");
+            throw LineSearchFailure(f0, predictedLineDecrease(gtd0, nearestStep, nearestSlope));
         }
         step = bt[low];
         fx = bf[low];
@@ -500,14 +544,34 @@ Outcome runLbfgs(Model& model, const TrainConfig& config, Loop& loop, const Eige
             out.status = stop.status;
             out.reason = stop.reason;
         } catch (const std::exception& error) {
-            // LBFGSpp's line-search failures (round-off near the minimum, or a non-descent direction from a
-            // stale curvature pair). Restart from the last accepted point with a fresh memory while restarts
-            // make progress; otherwise report where it stopped.
+            // A line search that found no lower point (round-off near the minimum, or a poor direction from a
+            // stale curvature pair), or a non-descent direction. Restart from the last accepted point with a fresh
+            // memory while restarts make progress. When the steepest-descent search of a fresh memory fails too,
+            // the run has converged if the decrease still available along −g is below the objective's round-off
+            // or the change tolerance (docs/theory/models.md §7): PyTorch ends its run there too (a zero step);
+            // otherwise the search failed far from stationarity.
             if (objective.sinceRestart > 0)
                 continue;
-            out.status = Status::NotConverged;
-            out.reason = std::string("line search failed (") + error.what() + ") at gradient norm "
-                + formatNumber(objective.gradientNorm);
+            const auto* failure = dynamic_cast<const LineSearchFailure*>(&error);
+            const double roundOff = failure ? objectiveRoundOff(failure->objective, model.zeroPredictorLoss) : 0.0;
+            const double floor = std::max(roundOff, config.lossChangeTolerance);
+            if (failure && failure->predictedDecrease <= floor) {
+                out.status = Status::Converged;
+                out.reason = "no descent possible at round-off: the line search along -g found no lower point, and "
+                             "the decrease left along it, "
+                    + formatNumber(failure->predictedDecrease) + ", is below "
+                    + (roundOff >= config.lossChangeTolerance ? "the objective's round-off " : "the change tolerance ")
+                    + formatNumber(floor);
+            } else {
+                out.status = Status::NotConverged;
+                out.reason = std::string("line search failed (") + error.what() + ") at gradient norm "
+                    + formatNumber(objective.gradientNorm);
+                if (failure && std::isinf(failure->predictedDecrease))
+                    out.reason += ", with no positive curvature along -g";
+                else if (failure)
+                    out.reason += ", with a decrease of " + formatNumber(failure->predictedDecrease)
+                        + " still predicted along -g (round-off " + formatNumber(roundOff) + ")";
+            }
         }
     }
     if (objective.observerError)

@@ -212,7 +212,7 @@ private slots:
     }
 
     // A λ whose every run failed has no mean: it is not drawn, and the export lists it with its failed runs and no
-    // mean.
+    // mean; the legend says how many runs were left out of the means.
     void failedLambdaIsNotDrawn()
     {
         sl::ui::LambdaCurvePlot plot;
@@ -227,7 +227,8 @@ private slots:
         plot.setCurve({}, {}, std::nan(""), trained);
         QCPGraph* points = graphNamed(plot, "trained");
         QVERIFY(points);
-        QCOMPARE(points->name(), QStringLiteral("trained, convex (mean ± s.e. over 3 seeds)"));
+        QCOMPARE(
+            points->name(), QStringLiteral("trained, convex (mean ± s.e. over 3 seeds; 3 of 9 runs did not converge)"));
         QCOMPARE(graphPoints(points), (QVector<QPointF>{{0.1, 0.2}, {10, 0.5}}));
         const QJsonArray rows = plot.dataJson()["trained"].toArray();
         QCOMPARE(rows.size(), 3);

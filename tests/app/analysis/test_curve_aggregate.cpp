@@ -57,6 +57,57 @@ private slots:
         QCOMPARE(curve[2].nEff, 10.0);
     }
 
+    // One rule for every risk curve: only converged runs with a finite value are averaged; the others are counted as
+    // left out, and a point whose runs were all left out is still there (count 0, mean NaN) to say so.
+    void averagesOnlyConvergedRuns()
+    {
+        using sl::Status;
+        const std::vector<RiskSample> s
+            = {{100, 10, 0.1, 1.0, Status::Converged}, {100, 10, 0.1, 3.0, Status::Converged},
+                {100, 10, 0.1, 50.0, Status::MaxIterations},  // would move the mean from 2 to 18
+                {100, 10, 0.1, 0.01, Status::NotConverged}, {100, 10, 0.1, 7.0, Status::Diverged},
+                {100, 10, 0.1, std::nan(""), Status::Converged},  // non-finite: left out too
+                {200, 20, 0.1, 9.0, Status::MaxIterations}, {200, 20, 0.1, 8.0, Status::Cancelled},
+                {100, 10, 1.0, 4.0, Status::Converged}};
+        const auto curve = aggregateBySamples(s);
+        QCOMPARE(curve.size(), size_t(3));
+        QCOMPARE(curve[0].count, 2);
+        QCOMPARE(curve[0].leftOut, 4);
+        QCOMPARE(curve[0].runs(), 6);
+        QCOMPARE(curve[0].mean, 2.0);
+        QVERIFY(std::abs(curve[0].standardError - 1.0) < 1e-15);  // sd √2, /√2
+        // Every run at n = 200 ended without converging: a point without a mean, which counts them.
+        QCOMPARE(curve[1].samples, 200LL);
+        QCOMPARE(curve[1].count, 0);
+        QCOMPARE(curve[1].leftOut, 2);
+        QCOMPARE(curve[1].nEff, 20.0);
+        QVERIFY(std::isnan(curve[1].mean) && std::isnan(curve[1].standardError));
+        QCOMPARE(curve[2].count, 1);
+        QCOMPARE(curve[2].leftOut, 0);
+        QCOMPARE(leftOutNote(curve[0].leftOut, curve[0].runs(), "seeds"), QString("4 of 6 seeds did not converge"));
+        QVERIFY(leftOutNote(0, 3, "seeds").isEmpty());
+    }
+
+    // riskSamples() hands every run over with its status, so the rule above is the only filter.
+    void riskSamplesKeepTheStatus()
+    {
+        QVector<RunResult> runs(3);
+        const sl::Status statuses[] = {sl::Status::Converged, sl::Status::MaxIterations, sl::Status::NotConverged};
+        for (int i = 0; i < 3; ++i) {
+            runs[i].config.problem.samples = 50;
+            runs[i].config.problem.weightDecay = 0.5;
+            runs[i].status = statuses[i];
+            runs[i].excessRisk = 1.0 + i;
+        }
+        const auto samples = riskSamples(runs);
+        QCOMPARE(samples.size(), size_t(3));
+        QCOMPARE(samples[1].status, sl::Status::MaxIterations);
+        const auto curve = aggregateBySamples(samples);
+        QCOMPARE(curve.size(), size_t(1));
+        QCOMPARE(curve[0].mean, 1.0);
+        QCOMPARE(curve[0].leftOut, 2);
+    }
+
     void exactPowerLawGivesExactSlope()
     {
         std::vector<double> x;

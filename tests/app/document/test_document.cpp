@@ -6,6 +6,7 @@
 // same curves, spectrum and status.
 #include "app/document/document.h"
 
+#include "app/analysis/curve_aggregate.h"
 #include "app/analysis/curve_analysis.h"
 #include "core/theory/phase_diagram.h"
 
@@ -259,6 +260,43 @@ private slots:
         for (const RiskCurve& c : doc.curves())
             if (c.id != id)
                 QVERIFY2(c.nEff.isEmpty(), qPrintable(c.id));  // nothing else claims those points
+    }
+
+    // The risk curve averages converged runs only (app::aggregateBySamples, the rule of every risk curve) and counts
+    // the others: a max-iterations run would pull the first mean from 2/n to 35/n, and a point whose only run did
+    // not converge is not drawn but still counted.
+    void curveAveragesConvergedRunsAndCountsTheRest()
+    {
+        Document doc([](const ExperimentConfig& c, const RunObserver&, const sl::CancelToken&) {
+            RunResult r;
+            r.config = c;
+            r.status = sl::Status::Cancelled;
+            return r;
+        });
+        ExperimentConfig base = tinyDiagonal();
+        doc.setFocus(base);
+        const double lambda = base.problem.weightDecay;
+        for (long long n : {10, 20, 40})
+            for (std::uint64_t seed : {1, 2})
+                doc.addResult(synthetic(base, n, lambda, seed, (seed == 1 ? 1.0 : 3.0) / double(n)));
+        RunResult capped = synthetic(base, 10, lambda, 3, 100.0 / 10);
+        capped.status = sl::Status::MaxIterations;
+        doc.addResult(capped);
+        RunResult failed = synthetic(base, 80, lambda, 1, 1.0 / 80);
+        failed.status = sl::Status::NotConverged;
+        doc.addResult(failed);
+        const auto curve = doc.curve(Document::curveId(base, lambda));
+        QVERIFY(curve.has_value());
+        QCOMPARE(curve->nEff, (QVector<double>{10, 20, 40}));
+        QCOMPARE(curve->mean[0], 2.0 / 10);
+        QCOMPARE(curve->standardError[0], 1.0 / 10);
+        QCOMPARE(curve->runsTotal, 8);
+        QCOMPARE(curve->runsLeftOut, 2);
+        QCOMPARE(leftOutNote(curve->runsLeftOut, curve->runsTotal, "runs"), QString("2 of 8 runs did not converge"));
+        // Carried through the session JSON.
+        const RiskCurve back = RiskCurve::fromJson(curve->toJson());
+        QCOMPARE(back.runsLeftOut, 2);
+        QCOMPARE(back.runsTotal, 8);
     }
 
     // The predicted slope is that of the phases the fit window crosses: at λ = 1, d = 24 the window 1..20 crosses

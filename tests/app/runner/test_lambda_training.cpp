@@ -91,8 +91,9 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(sl::ValidationError, lambdaTrainingExperiment(base, {0.1}, 0));
     }
 
-    // Per λ: converged and max-iteration runs with a finite risk are averaged (sample standard deviation / √k),
-    // diverged, not-converged and non-finite ones are counted as failed, runs at other λ are ignored.
+    // Per λ: converged runs with a finite risk are averaged (sample standard deviation / √k), the risk curve's rule
+    // (aggregateBySamples); runs stopped at the iteration cap, diverged, not-converged and non-finite ones are counted
+    // as failed, runs at other λ are ignored.
     void aggregatesPerLambda()
     {
         const QVector<RunResult> runs{run(0.5, sl::Status::Converged, 1.0), run(0.5, sl::Status::MaxIterations, 2.0),
@@ -103,11 +104,12 @@ private slots:
         const std::vector<LambdaTrainedPoint> points = aggregateLambdaRuns(runs, {0.5, 2.0, 8.0});
         QCOMPARE(points.size(), std::size_t(3));
         QCOMPARE(points[0].lambda, 0.5);
-        QCOMPARE(points[0].runs, 3);
-        QCOMPARE(points[0].failed, 1);
-        QVERIFY(close(points[0].mean, 7.0 / 3, 1e-15));
-        // deviations −4/3, −1/3, 5/3: sum of squares 42/9, sd √(7/3), s.e. √(7/9)
-        QVERIFY(close(points[0].standardError, std::sqrt(7.0 / 9.0), 1e-14));
+        QCOMPARE(points[0].runs, 2);
+        QCOMPARE(points[0].failed, 2);
+        // The max-iterations run's 2.0 is not averaged in (with it the mean would be 7/3).
+        QCOMPARE(points[0].mean, 2.5);
+        // deviations ∓3/2: sd 3/√2, s.e. 3/2
+        QVERIFY(close(points[0].standardError, 1.5, 1e-14));
         QCOMPARE(points[1].runs, 1);
         QCOMPARE(points[1].failed, 2);
         QCOMPARE(points[1].mean, 3.0);
