@@ -4,7 +4,9 @@
 // in double, measured with an 80-bit long double reference).
 #include "core/train/lbfgs_stopping.h"
 
-#include <QtTest>
+#include <QObject>
+#include <QString>
+#include <QTest>
 
 #include <Eigen/Dense>
 #include <cmath>
