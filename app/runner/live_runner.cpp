@@ -29,6 +29,28 @@ bool SnapshotThrottle::admit(qint64 nowMs)
     return true;
 }
 
+namespace {
+
+// A solver's snapshot (sl::TrainSnapshot) and the final RunResult name the reported numbers alike.
+template <class Source>
+LiveSnapshot makeSnapshot(quint64 generation, const ExperimentConfig& config, int iteration, const Source& values,
+    QVector<double> eigenvalues, bool final)
+{
+    LiveSnapshot out;
+    out.generation = generation;
+    out.config = config;
+    out.iteration = iteration;
+    out.objective = values.objective;
+    out.trainLoss = values.trainLoss;
+    out.excessRisk = values.excessRisk;
+    out.gradientNorm = values.gradientNorm;
+    out.eigenvalues = std::move(eigenvalues);
+    out.final = final;
+    return out;
+}
+
+}  // namespace
+
 LiveRunner::LiveRunner(QObject* parent) : LiveRunner(&runExperiment, parent)
 {
 }
@@ -139,20 +161,13 @@ void LiveRunner::observe(const sl::TrainSnapshot& s, quint64 generation, const E
     }
     if (token.isCancelled() || !throttle.admit(clock.elapsed()))
         return;
-    LiveSnapshot out;
-    out.generation = generation;
-    out.config = config;
-    out.iteration = s.iteration;
-    out.objective = s.objective;
-    out.trainLoss = s.trainLoss;
-    out.excessRisk = s.excessRisk;
-    out.gradientNorm = s.gradientNorm;
     // Eigenvalues only for admitted snapshots: the decomposition is the costly part, and its cost stretches the
     // interval to the next one.
     const qint64 before = clock.nsecsElapsed();
-    out.eigenvalues = weightSpectrum(config.problem.model, s.weights);
+    QVector<double> eigenvalues = weightSpectrum(config.problem.model, s.weights);
     throttle.setCost(double(clock.nsecsElapsed() - before) / 1e6);
-    emit snapshot(out);
+    const LiveSnapshot out = makeSnapshot(generation, config, s.iteration, s, std::move(eigenvalues), false);
+    postToOwnerThread([this, out] { emit snapshot(out); });
 }
 
 void LiveRunner::wakeLocked()
@@ -172,7 +187,7 @@ void LiveRunner::work(const sl::CancelToken& token)
 {
     const ExperimentConfig& config = m_taken;
     const quint64 generation = m_takenGeneration;
-    emit runStarted(generation, config);
+    postToOwnerThread([this, generation, config = m_taken] { emit runStarted(generation, config); });
     SnapshotThrottle throttle(m_takenRate);
     QElapsedTimer clock;
     clock.start();
@@ -185,18 +200,9 @@ void LiveRunner::work(const sl::CancelToken& token)
     m_mutex.unlock();
     if (aborted || superseded)
         return;
-    LiveSnapshot last;
-    last.generation = generation;
-    last.config = config;
-    last.iteration = result.iterations;
-    last.objective = result.objective;
-    last.trainLoss = result.trainLoss;
-    last.excessRisk = result.excessRisk;
-    last.gradientNorm = result.gradientNorm;
-    last.eigenvalues = result.eigenvalues;
-    last.final = true;
-    emit snapshot(last);
-    emit finished(result, generation);
+    const LiveSnapshot last = makeSnapshot(generation, config, result.iterations, result, result.eigenvalues, true);
+    postToOwnerThread([this, last] { emit snapshot(last); });
+    postToOwnerThread([this, result, generation] { emit finished(result, generation); });
 }
 
 void LiveRunner::finishRoundLocked()

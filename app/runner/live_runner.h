@@ -57,7 +57,8 @@ private:
 // or, while a run is going, cancels that run (its CancelToken) and starts the new one as soon as the solver returns;
 // the superseded run emits nothing more. The destructor aborts the run and joins the thread.
 //
-// Signals are emitted from the worker thread; receivers in other threads get them queued (copies).
+// runStarted, snapshot and finished are emitted in the thread the runner lives in (the one that made it), from its
+// event loop, in order (RestartableWorker::postToOwnerThread): the worker hands the values over, never emits.
 // Snapshots are throttled to at most maxSnapshotRate() per second whatever the iteration rate, and the final
 // snapshot (from the result) is always emitted, before finished().
 // Pause takes effect at the solver's next observer call (every train.snapshot_interval iterations).

@@ -28,6 +28,35 @@ void RestartableWorker::stopAndJoin()
         wakeLocked();
     }
     wait();
+    // Undelivered results die with the object (a notification still queued for it is removed by ~QObject). Taken
+    // under the lock the worker posted under, so ThreadSanitizer sees the hand-off before they are freed.
+    std::deque<std::function<void()>> undelivered;
+    std::lock_guard<std::mutex> lock(m_postedMutex);
+    undelivered.swap(m_posted);
+}
+
+void RestartableWorker::postToOwnerThread(std::function<void()> emitter)
+{
+    std::lock_guard<std::mutex> lock(m_postedMutex);
+    m_posted.push_back(std::move(emitter));
+    // One call per value, as a queued signal would be: a receiver's nested event loop delivers the next ones.
+    // Posted with the lock held: deliverNext() takes it before Qt deletes the event, so the event's allocation here
+    // happens-before its deletion there in a way ThreadSanitizer can see (Qt's own queue lock it cannot see).
+    QMetaObject::invokeMethod(
+        this, [this] { deliverNext(); }, Qt::QueuedConnection);
+}
+
+void RestartableWorker::deliverNext()
+{
+    std::function<void()> next;
+    {
+        std::lock_guard<std::mutex> lock(m_postedMutex);
+        if (m_posted.empty())
+            return;
+        next = std::move(m_posted.front());
+        m_posted.pop_front();
+    }
+    next();
 }
 
 void RestartableWorker::run()

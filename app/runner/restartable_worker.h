@@ -6,6 +6,8 @@
 #include <QThread>
 
 #include <condition_variable>
+#include <deque>
+#include <functional>
 #include <mutex>
 
 namespace sl::app {
@@ -18,6 +20,13 @@ namespace sl::app {
 // takeRequestLocked() (copy the request), work() (outside the lock), finishRoundLocked(), and waits for the next
 // request or the abort. The subclass's destructor calls stopAndJoin() before its own members go.
 //
+// Results leave the worker through postToOwnerThread(), never as signals emitted on the worker: the subclass's
+// signals are emitted in the thread this object lives in (the one that made it), from its event loop, in the order
+// they were posted. The values are handed over under a mutex of ours and only the notification goes through Qt's
+// event queue, posted under that mutex: Qt's queue is synchronised inside libQt6Core, invisible to ThreadSanitizer,
+// and a queued signal's event (allocated on the worker, deleted by the receiving event loop) was reported as a race
+// whenever two were posted close together (test_live_runner under load, RELIABILITY.md).
+//
 // std:: primitives, not QMutex/QWaitCondition: the system's libQt6Core is not built with ThreadSanitizer, and
 // QWaitCondition's unlock/relock inside it is invisible to TSan (false "double lock" reports, issue 11).
 class RestartableWorker : public QThread {
@@ -29,8 +38,12 @@ public:
 protected:
     // With m_mutex held, after storing a new request: start the thread, or supersede the request in progress.
     void startOrRestartLocked();
-    // From the subclass's destructor: abort the request in progress and join the thread.
+    // From the subclass's destructor: abort the request in progress, join the thread and drop what it posted that
+    // was not delivered yet.
     void stopAndJoin();
+    // From work(): runs `emitter` (which emits a signal with the values it holds) in this object's thread, after
+    // everything posted before it; also from a nested event loop there (a modal box in a receiver).
+    void postToOwnerThread(std::function<void()> emitter);
 
     // With m_mutex held, at the start of a round: copy the request for work().
     virtual void takeRequestLocked() = 0;
@@ -50,8 +63,12 @@ protected:
 
 private:
     void run() final;
+    // In this object's thread, once per postToOwnerThread(): runs the oldest emitter not yet run.
+    void deliverNext();
 
     std::condition_variable m_condition;  // wakes the idle worker (new request or abort)
+    std::mutex m_postedMutex;  // guards m_posted; Qt's notification is posted under it
+    std::deque<std::function<void()>> m_posted;
 };
 
 }  // namespace sl::app

@@ -14,6 +14,24 @@
 namespace sl::app {
 namespace {
 
+// A convex solver's snapshots as the trainer's: its iteration and objective, `residual(snapshot)` in the gradient
+// norm's place; no loss or risk (NaN) and no weights. An empty observer stays empty (the solver skips the calls).
+template <class Snapshot, class Residual>
+sl::Observer<Snapshot> relayAsTrainSnapshots(const sl::Observer<sl::TrainSnapshot>& observer, Residual residual)
+{
+    if (!observer)
+        return {};
+    return [&observer, residual](const Snapshot& s) {
+        sl::TrainSnapshot t;
+        t.iteration = s.iteration;
+        t.objective = s.objective;
+        t.trainLoss = std::nan("");
+        t.excessRisk = std::nan("");
+        t.gradientNorm = residual(s);
+        observer(t);
+    };
+}
+
 // Convex route for the diagonal net: the LASSO it is equivalent to (docs/theory/convex.md §1), in the net's units
 // (docs/theory/models.md §2). The convex solver's observer reports no weights, so its snapshots carry none.
 sl::TrainResult runLasso(const sl::Problem& problem, const ExperimentConfig& config,
@@ -26,19 +44,9 @@ sl::TrainResult runLasso(const sl::Problem& problem, const ExperimentConfig& con
     lasso.maxSweeps = config.train.maxIterations;
     lasso.observeEvery = config.train.snapshotInterval;
     sl::LassoSolver solver(problem.data.X, problem.data.y, lasso);
-    sl::Observer<sl::LassoSnapshot> relay;
-    if (observer) {
-        relay = [&](const sl::LassoSnapshot& s) {
-            sl::TrainSnapshot t;
-            t.iteration = s.iteration;
-            t.objective = s.objective;
-            t.trainLoss = std::nan("");
-            t.excessRisk = std::nan("");
-            t.gradientNorm = std::nan("");
-            observer(t);
-        };
-    }
-    const sl::LassoResult r = solver.run(relay, cancel);
+    const sl::LassoResult r = solver.run(
+        relayAsTrainSnapshots<sl::LassoSnapshot>(observer, [](const sl::LassoSnapshot&) { return std::nan(""); }),
+        cancel);
     sl::TrainResult out;
     out.status = r.status;
     out.message = r.message;
@@ -70,19 +78,9 @@ sl::TrainResult runNuclearNorm(const sl::Problem& problem, const ExperimentConfi
     nuclear.maxIterations = config.train.maxIterations;
     nuclear.observeEvery = config.train.snapshotInterval;
     sl::NuclearNormSolver solver(problem.data.X, problem.data.y, nuclear);
-    sl::Observer<sl::NuclearNormSnapshot> relay;
-    if (observer) {
-        relay = [&](const sl::NuclearNormSnapshot& s) {
-            sl::TrainSnapshot t;
-            t.iteration = s.iteration;
-            t.objective = s.objective;
-            t.trainLoss = std::nan("");
-            t.excessRisk = std::nan("");
-            t.gradientNorm = s.optimality;
-            observer(t);
-        };
-    }
-    const sl::NuclearNormResult r = solver.run(relay, cancel);
+    const sl::NuclearNormResult r = solver.run(relayAsTrainSnapshots<sl::NuclearNormSnapshot>(observer,
+                                                   [](const sl::NuclearNormSnapshot& s) { return s.optimality; }),
+        cancel);
     sl::TrainResult out;
     out.status = r.status;
     out.message = r.message;

@@ -77,7 +77,7 @@ void TheoryRunner::work(const sl::CancelToken& token)
     }
     // A superseded request's token is cancelled: its overlay is stale.
     if (!token.isCancelled())
-        emit overlayReady(overlay);
+        postToOwnerThread([this, overlay] { emit overlayReady(overlay); });
 }
 
 namespace {

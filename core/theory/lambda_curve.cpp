@@ -5,6 +5,7 @@
 #include "core/common/validation.h"
 #include "core/theory/bayes_optimal.h"
 #include "core/theory/phase_diagram.h"
+#include "core/theory/state_evolution_curve.h"
 
 #include <algorithm>
 #include <cmath>
@@ -17,17 +18,6 @@ namespace sl {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-std::vector<double> logGrid(double from, double to, int points)
-{
-    std::vector<double> grid;
-    if (points == 1)
-        return {from};
-    const double a = std::log(from), b = std::log(to);
-    for (int i = 0; i < points; ++i)
-        grid.push_back(std::exp(a + (b - a) * i / (points - 1)));
-    return grid;
-}
 
 // Least-squares slope of y against x; NaN for fewer than two distinct x.
 double leastSquaresSlope(const std::vector<double>& x, const std::vector<double>& y)
@@ -142,7 +132,7 @@ void LambdaCurveConfig::validate() const
 
 std::vector<double> LambdaCurveConfig::grid() const
 {
-    return lambdaValues.empty() ? logGrid(lambdaMin, lambdaMax, points) : lambdaValues;
+    return lambdaValues.empty() ? StateEvolutionCurve::logGrid(lambdaMin, lambdaMax, points) : lambdaValues;
 }
 
 LambdaCurveResult computeLambdaCurve(
@@ -376,7 +366,7 @@ void OptimalLambdaCurveConfig::validate() const
 
 std::vector<double> OptimalLambdaCurveConfig::grid() const
 {
-    return nEffValues.empty() ? logGrid(nEffMin, nEffMax, points) : nEffValues;
+    return nEffValues.empty() ? StateEvolutionCurve::logGrid(nEffMin, nEffMax, points) : nEffValues;
 }
 
 OptimalLambdaCurveResult computeOptimalLambdaCurve(const OptimalLambdaCurveConfig& config,

@@ -4,6 +4,7 @@
 #include "core/common/result_summary.h"
 #include "core/common/validation.h"
 #include "core/theory/phase_diagram.h"
+#include "core/theory/state_evolution_curve.h"
 
 #include <algorithm>
 #include <atomic>
@@ -18,17 +19,6 @@
 namespace sl {
 
 namespace {
-
-std::vector<double> logGrid(double from, double to, int points)
-{
-    if (points == 1)
-        return {from};
-    std::vector<double> grid;
-    const double a = std::log(from), b = std::log(to);
-    for (int i = 0; i < points; ++i)
-        grid.push_back(std::exp(a + (b - a) * i / (points - 1)));
-    return grid;
-}
 
 double median(std::vector<double> values)
 {
@@ -72,8 +62,8 @@ NoiselessDiagramResult computeNoiselessDiagram(
     const PhaseDiagram diagram(pc);
 
     NoiselessDiagramResult result;
-    result.nEff = logGrid(config.nEffMin, config.nEffMax, config.nEffPoints);
-    result.lambda = logGrid(config.lambdaMin, config.lambdaMax, config.lambdaPoints);
+    result.nEff = StateEvolutionCurve::logGrid(config.nEffMin, config.nEffMax, config.nEffPoints);
+    result.lambda = StateEvolutionCurve::logGrid(config.lambdaMin, config.lambdaMax, config.lambdaPoints);
     const std::size_t nx = result.nEff.size(), ny = result.lambda.size();
     std::vector<NoiselessDiagramCell> cells(nx * ny);
 

@@ -473,7 +473,7 @@ private slots:
         // A cheap training is not asked about and draws its points.
         e = window.parameterPanel()->experiment();
         view->setExperiment(e);
-        // (Not up to 10·d: there the L-BFGS run of the diagonal net sits at θ ≈ 0, which costs a slower stop.)
+        // Four λ up to 10 keep the training cheap.
         view->setTrainingGrid(4, 2, 0.1, 10);
         QSignalSpy trained(view, &sl::ui::LambdaCurveView::trainingFinished);
         QVERIFY(view->train());

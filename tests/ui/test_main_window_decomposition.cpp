@@ -7,6 +7,7 @@
 #include "core/convex/lasso_solver.h"
 #include "core/decomposition/error_decomposition.h"
 #include "core/model/problem.h"
+#include "tests/app/experiment_fixtures.h"
 #include "tests/ui/window_test_guards.h"
 #include "ui/decomposition_plot.h"
 #include "ui/main_window.h"
@@ -31,29 +32,10 @@
 
 using sl::app::ExperimentConfig;
 using sl::app::RunResult;
+using sl::test::decomposedDiagonal;
+using sl::test::relative;
 
 namespace {
-
-ExperimentConfig diagonal(long long samples, std::uint64_t seed)
-{
-    ExperimentConfig c;
-    c.problem.model = sl::ModelKind::Diagonal;
-    c.problem.dimension = 30;
-    c.problem.samples = samples;
-    c.problem.weightDecay = 0.03;
-    c.problem.noise = 0.5;
-    c.problem.seed = seed;
-    c.solver = sl::app::Solver::Convex;
-    c.tailFit = false;
-    c.decompose = true;
-    c.prune = true;
-    return c;
-}
-
-double relative(double a, double b)
-{
-    return std::abs(a - b) / std::max(std::abs(b), 1e-300);
-}
 
 QVector<double> values(const QCPGraph* g)
 {
@@ -106,7 +88,7 @@ private slots:
         sl::ui::MainWindow window("-");
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        focusOn(window, diagonal(20, 1));
+        focusOn(window, decomposedDiagonal(20, 1));
         QAction* toggle = viewAction(window, "decompositionAction");
         QVERIFY(toggle);
         toggle->trigger();
@@ -115,7 +97,7 @@ private slots:
 
         QVector<RunResult> runs;
         for (long long n : {20, 30, 60}) {
-            const RunResult r = sl::app::runExperiment(diagonal(n, 1));
+            const RunResult r = sl::app::runExperiment(decomposedDiagonal(n, 1));
             QVERIFY(r.decomposition.computed && r.decomposition.predictedComputed);
             // The core's split of the same problem (LASSO solved here).
             const sl::Problem p = sl::makeProblem(r.config.problem);
@@ -200,7 +182,7 @@ private slots:
         // bar has room for the three terms (tests/ui/test_window_small_screen.cpp checks the shortened forms).
         window.resize(1024, 768);
         QTRY_COMPARE(window.size(), QSize(1024, 768));
-        focusOn(window, diagonal(30, 3));
+        focusOn(window, decomposedDiagonal(30, 3));
         QVERIFY(window.startLiveRun());
         QTRY_VERIFY_WITH_TIMEOUT(window.document()->transportState() == sl::app::TransportState::Finished, 30000);
         const sl::app::DecompositionSummary& d = window.document()->liveResult()->decomposition;

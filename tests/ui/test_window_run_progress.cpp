@@ -171,6 +171,62 @@ private slots:
             QVERIFY2(!s.visible, qPrintable(s.text));
     }
 
+    // Confirming a long sweep while a single run is live leaves that run's bar alone: the long-run question is asked
+    // for the sweep, and the run's snapshots after it still show the bar against the run's own estimate (before the
+    // fix of 4d24f36 the question reset the expected count for the sweep and the bar vanished at the next snapshot).
+    void sweepQuestionKeepsTheLiveRunsBar()
+    {
+        sl::ui::MainWindow window("-");
+        QStringList asked;
+        window.setRunConfirmation([&](const QString& text) {
+            asked << text;
+            return true;
+        });
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto* bar = window.findChild<QProgressBar*>("runProgress");
+        QVERIFY(bar);
+        window.document()->liveRunner()->setMaxSnapshotRate(100);
+        // Both stopping tests off: the run stays live until cancelled.
+        ExperimentConfig slow = quadratic(40, 1600, 0.01);
+        slow.train.maxIterations = 100000;
+        slow.train.gradientTolerance = 0;
+        slow.train.lossChangeTolerance = 0;
+        focusOn(window, slow);
+        QVector<Shown> shown;
+        QObject receiver;
+        connect(window.document()->liveRunner(), &sl::app::LiveRunner::snapshot, &receiver,
+            [&](const sl::app::LiveSnapshot& s) {
+                shown << Shown{s.iteration, s.final, bar->isVisible(), bar->value(), bar->maximum(), bar->text()};
+            });
+        QVERIFY(window.startLiveRun());
+        QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty() && shown.last().visible, 30000);
+        const int expected = int(sl::app::kTypicalLbfgsIterations);  // L-BFGS: min(cap, 300)
+        QCOMPARE(bar->maximum(), expected);
+
+        QVERIFY(window.startSweep());
+        QCOMPARE(asked.size(), 2);
+        QVERIFY2(asked.last().startsWith("This sweep needs"), qPrintable(asked.last()));
+        window.document()->cancelSweep();  // only the question matters here
+        const int before = shown.size();
+        QTRY_VERIFY_WITH_TIMEOUT(shown.size() >= before + 3, 30000);
+        for (int i = before; i < shown.size(); ++i) {
+            const Shown& s = shown[i];
+            const QString context = QStringLiteral("iteration %1: \"%2\"").arg(s.iteration).arg(s.text);
+            QVERIFY2(!s.final, qPrintable(context));
+            QVERIFY2(s.visible, qPrintable(context));
+            QCOMPARE(s.maximum, expected);
+            QCOMPARE(s.value, std::min(s.iteration, expected));
+            QVERIFY2(s.text.contains(QStringLiteral("iteration %1").arg(s.iteration)), qPrintable(context));
+            QVERIFY2(s.text.contains(QStringLiteral("~%1").arg(expected)) || s.text.contains("past the estimate"),
+                qPrintable(context));
+        }
+        window.document()->cancel();
+        QVERIFY(!bar->isVisible());
+        QTRY_VERIFY_WITH_TIMEOUT(window.document()->status().transport.startsWith("Cancelled"), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.document()->sweepIsRunning(), 30000);
+    }
+
     // A superseded run's late snapshot does not move the bar; Cancel hides it at once and a snapshot that arrives
     // after the cancel does not bring it back.
     void barIgnoresOtherRunsAndGoesOnCancel()

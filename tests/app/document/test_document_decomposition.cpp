@@ -8,6 +8,7 @@
 #include "core/convex/lasso_solver.h"
 #include "core/decomposition/error_decomposition.h"
 #include "core/model/problem.h"
+#include "tests/app/experiment_fixtures.h"
 
 #include <QObject>
 #include <QRegularExpression>
@@ -21,24 +22,10 @@
 using sl::app::Document;
 using sl::app::ExperimentConfig;
 using sl::app::RunResult;
+using sl::test::decomposedDiagonal;
+using sl::test::relative;
 
 namespace {
-
-ExperimentConfig diagonal(long long samples, std::uint64_t seed)
-{
-    ExperimentConfig c;
-    c.problem.model = sl::ModelKind::Diagonal;
-    c.problem.dimension = 30;
-    c.problem.samples = samples;
-    c.problem.weightDecay = 0.03;
-    c.problem.noise = 0.5;
-    c.problem.seed = seed;
-    c.solver = sl::app::Solver::Convex;
-    c.tailFit = false;
-    c.decompose = true;
-    c.prune = true;
-    return c;
-}
 
 // The core's decomposition of the same problem, solved here by the LASSO (the convex solver's minimiser), with the
 // split configuration a run gets (its state evolution's pruning level).
@@ -50,11 +37,6 @@ sl::ErrorDecomposition coreDecomposition(const ExperimentConfig& c)
     lc.units = sl::LassoUnits::Experiment;
     const Eigen::VectorXd theta = sl::LassoSolver(p.data.X, p.data.y, lc).run().theta;
     return sl::decomposeDiagonal(theta, p.teacher.spectrum, sl::app::diagonalDecompositionConfig(p));
-}
-
-double relative(double a, double b)
-{
-    return std::abs(a - b) / std::max(std::abs(b), 1e-300);
 }
 
 double mean(const QVector<double>& v)
@@ -84,7 +66,7 @@ private slots:
     void curveDecompositionIsTheSeedMeanOfTheCoreSplit()
     {
         Document doc;
-        doc.setFocus(diagonal(20, 1));
+        doc.setFocus(decomposedDiagonal(20, 1));
         QSignalSpy changed(&doc, &Document::decompositionChanged);
         QVERIFY(doc.decomposition().nEff.isEmpty());
         QVERIFY2(doc.decomposition().message.contains("No decomposed run"), qPrintable(doc.decomposition().message));
@@ -92,7 +74,7 @@ private slots:
         std::map<long long, QVector<RunResult>> runs;
         for (long long n : grid) {
             for (std::uint64_t seed : {1, 2}) {
-                const ExperimentConfig c = diagonal(n, seed);
+                const ExperimentConfig c = decomposedDiagonal(n, seed);
                 const RunResult r = sl::app::runExperiment(c);
                 QCOMPARE(r.status, sl::Status::Converged);
                 QVERIFY2(r.decomposition.computed && r.decomposition.predictedComputed,
@@ -152,7 +134,7 @@ private slots:
         // Kept curves and sessions carry the pruned risks through JSON.
         QVERIFY(sl::app::RiskCurve::fromJson(curve->toJson()) == *curve);
         // Another λ is another curve: its view says there is nothing yet.
-        ExperimentConfig other = diagonal(20, 1);
+        ExperimentConfig other = decomposedDiagonal(20, 1);
         other.problem.weightDecay = 0.5;
         doc.setFocus(other);
         QVERIFY(doc.decomposition().nEff.isEmpty());
@@ -166,7 +148,7 @@ private slots:
         Document doc;
         QVERIFY(doc.decomposeRuns());
         const ExperimentConfig asked = [] {
-            ExperimentConfig c = diagonal(30, 3);
+            ExperimentConfig c = decomposedDiagonal(30, 3);
             c.decompose = false;  // the document asks for it
             c.prune = false;
             return c;
@@ -206,7 +188,7 @@ private slots:
     {
         Document doc;
         QVERIFY(!doc.decomposeSweeps());
-        ExperimentConfig asked = diagonal(20, 1);
+        ExperimentConfig asked = decomposedDiagonal(20, 1);
         asked.decompose = false;
         asked.prune = false;
         asked.seedCount = 2;
@@ -238,7 +220,7 @@ private slots:
             r.status = sl::Status::Cancelled;
             return r;
         });
-        QVERIFY(doc.run(diagonal(30, 4)));
+        QVERIFY(doc.run(decomposedDiagonal(30, 4)));
         QTRY_VERIFY(doc.transportState() == sl::app::TransportState::Running);
         doc.cancel();
         QTRY_VERIFY_WITH_TIMEOUT(doc.status().transport.startsWith("Cancelled"), 10000);

@@ -7,6 +7,7 @@
 #include "app/store/result_store.h"
 #include "core/decomposition/diagonal_pruning.h"
 #include "core/model/problem.h"
+#include "tests/app/experiment_fixtures.h"
 
 #include <QJsonObject>
 #include <QObject>
@@ -19,6 +20,7 @@
 using sl::app::ExperimentConfig;
 using sl::app::RunResult;
 using sl::app::Solver;
+using sl::test::relative;
 
 namespace {
 
@@ -34,11 +36,6 @@ ExperimentConfig diagonalPeak()
     c.decompose = true;
     c.prune = true;
     return c;
-}
-
-double relative(double a, double b)
-{
-    return std::abs(a - b) / std::max(std::abs(b), 1e-300);
 }
 
 }  // namespace
@@ -130,13 +127,7 @@ private slots:
     // A diverged run gets a message, not numbers.
     void divergedRunHasNoDecomposition()
     {
-        ExperimentConfig c;
-        c.problem.model = sl::ModelKind::Quadratic;
-        c.problem.dimension = 8;
-        c.problem.samples = 100;
-        c.solver = Solver::GradientDescent;
-        c.train = sl::TrainConfig::defaults(sl::Optimizer::GradientDescent);
-        c.train.learningRate = 1.0;
+        ExperimentConfig c = sl::test::divergingQuadratic();
         c.decompose = true;
         c.prune = true;
         const RunResult r = sl::app::runExperiment(c);

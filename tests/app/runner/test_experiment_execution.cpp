@@ -4,6 +4,7 @@
 // the same excess risk and the same spectrum {|θ_i|}.
 #include "app/presets/preset_library.h"
 #include "app/runner/experiment_execution.h"
+#include "tests/app/experiment_fixtures.h"
 #include "tests/core/common/random_cancel.h"
 
 #include <QJsonDocument>
@@ -241,14 +242,7 @@ private slots:
 
     void divergedRunKeepsItsSpectrumButIsNotCertifiedOrFitted()
     {
-        // Plain GD with step 1 on the quadratic network explodes within a few iterations (issue 11's "huge step").
-        ExperimentConfig c;
-        c.problem.model = sl::ModelKind::Quadratic;
-        c.problem.dimension = 8;
-        c.problem.samples = 100;
-        c.solver = Solver::GradientDescent;
-        c.train = sl::TrainConfig::defaults(sl::Optimizer::GradientDescent);
-        c.train.learningRate = 1.0;
+        ExperimentConfig c = sl::test::divergingQuadratic();
         c.certificate = true;
         c.tailFit = true;
         const RunResult r = runExperiment(c);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The live runner: snapshots and the final result reach the main thread as queued signals, the snapshot rate is
-// bounded, a new request ends the running one, pause/resume/cancel, and destruction mid-run joins the thread.
+// The live runner: snapshots and the final result are emitted in the runner's own thread (the main thread here), in
+// order, also into a receiver's nested event loop; the snapshot rate is bounded, a new request ends the running one,
+// pause/resume/cancel, and destruction mid-run (also from a receiver) joins the thread.
 #include "app/runner/live_runner.h"
 
 #include <QAtomicInt>
@@ -8,6 +9,7 @@
 #include <QMutex>
 #include <QMutexLocker>
 #include <QObject>
+#include <QPointer>
 #include <QSemaphore>
 #include <QSignalSpy>
 #include <QString>
@@ -72,7 +74,7 @@ struct Probe {
     }
 };
 
-// Collects the runner's signals on the main thread (QSignalSpy would record them on the emitting thread).
+// Collects the runner's signals on the main thread, checking they arrive there.
 class Collector : public QObject {
 public:
     explicit Collector(LiveRunner& runner)
@@ -151,6 +153,93 @@ private slots:
         }
         QCOMPARE(started.size(), 1);
         QTRY_VERIFY(!runner.isBusy());
+    }
+
+    void signalsAreEmittedInTheRunnersThread()
+    {
+        // Direct connections: a receiver runs where the signal is emitted. The worker hands its values over and the
+        // runner emits them from its own thread's event loop (before, they were emitted on the worker thread and
+        // queued across, an event handed over inside libQt6Core that ThreadSanitizer reported as a race).
+        LiveRunner runner;
+        QVector<QThread*> emittedIn;
+        int finished = 0;
+        connect(
+            &runner, &LiveRunner::runStarted, this,
+            [&](quint64, const ExperimentConfig&) { emittedIn << QThread::currentThread(); }, Qt::DirectConnection);
+        connect(
+            &runner, &LiveRunner::snapshot, this, [&](const LiveSnapshot&) { emittedIn << QThread::currentThread(); },
+            Qt::DirectConnection);
+        connect(
+            &runner, &LiveRunner::finished, this,
+            [&](const RunResult&) {
+                emittedIn << QThread::currentThread();
+                ++finished;
+            },
+            Qt::DirectConnection);
+        runner.request(tiny());
+        QTRY_COMPARE_WITH_TIMEOUT(finished, 1, 20000);
+        QVERIFY(emittedIn.size() >= 3);  // runStarted, at least the final snapshot, finished
+        for (QThread* t : emittedIn)
+            QCOMPARE(t, runner.thread());
+        QCOMPARE(runner.thread(), QThread::currentThread());
+    }
+
+    void orderKeptIntoANestedEventLoop()
+    {
+        // A receiver that opens a nested event loop (a modal box) keeps receiving, and nothing overtakes: iterations
+        // rise, the final snapshot comes last and before finished().
+        LiveRunner runner;
+        runner.setMaxSnapshotRate(1000);
+        QVector<int> iterations;
+        bool sawFinal = false, finalBeforeFinished = false, nested = false;
+        int duringNested = 0, finished = 0;
+        connect(&runner, &LiveRunner::snapshot, this, [&](const LiveSnapshot& s) {
+            iterations << s.iteration;
+            sawFinal = sawFinal || s.final;
+            if (nested)
+                ++duringNested;
+            if (iterations.size() == 1) {
+                nested = true;
+                QTest::qWait(300);
+                nested = false;
+            }
+        });
+        connect(&runner, &LiveRunner::finished, this, [&](const RunResult&) {
+            finalBeforeFinished = sawFinal;
+            ++finished;
+        });
+        ExperimentConfig c = endless();
+        c.train.maxIterations = 30000;
+        runner.request(c);
+        QTRY_COMPARE_WITH_TIMEOUT(finished, 1, 60000);
+        QVERIFY2(duringNested > 0, "nothing delivered into the nested event loop");
+        QVERIFY(finalBeforeFinished);
+        for (int i = 1; i < iterations.size(); ++i)
+            QVERIFY2(
+                iterations[i] > iterations[i - 1] || (i + 1 == iterations.size() && iterations[i] >= iterations[i - 1]),
+                qPrintable(
+                    QString("snapshot %1: iteration %2 after %3").arg(i).arg(iterations[i]).arg(iterations[i - 1])));
+        QCOMPARE(iterations.last(), 30000);
+    }
+
+    void receiverMayDeleteTheRunner()
+    {
+        // Deleting the runner from its own signal (the last thing a receiver may do) joins the worker and drops what
+        // it had posted; nothing is emitted by the dead runner.
+        Probe probe;
+        auto* runner = new LiveRunner(probe.executor());
+        QPointer<LiveRunner> alive(runner);
+        int snapshots = 0;
+        connect(runner, &LiveRunner::snapshot, this, [&](const LiveSnapshot&) {
+            ++snapshots;
+            delete runner;
+        });
+        runner->request(endless());
+        QTRY_VERIFY_WITH_TIMEOUT(alive.isNull(), 10000);
+        QCOMPARE(snapshots, 1);
+        QCOMPARE(probe.active.loadAcquire(), 0);
+        QTest::qWait(50);
+        QCOMPARE(snapshots, 1);
     }
 
     void busyFromRequestUntilItsResult()
