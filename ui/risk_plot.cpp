@@ -3,6 +3,7 @@
 
 #include <QStringList>
 
+#include "app/analysis/curve_aggregate.h"
 #include "ui/plot_export.h"
 #include "ui/plot_style.h"
 
@@ -145,6 +146,9 @@ void RiskPlot::draw(const RiskSeries& s, Graphs& g)
     else if (s.hasFit)
         name += tr(": slope %1 [%2, %3]")
                     .arg(signedNumber(s.slope), signedNumber(s.slopeLow), signedNumber(s.slopeHigh));
+    // The means average converged runs only (aggregateBySamples): the entry says how many were left out.
+    if (s.runsLeftOut > 0)
+        name += QStringLiteral(" (") + app::leftOutNote(s.runsLeftOut, s.runsTotal, tr("runs")) + QLatin1Char(')');
     g.points->setName(name);
     g.points->setLineStyle(QCPGraph::lsNone);
     g.points->setScatterStyle(QCPScatterStyle(

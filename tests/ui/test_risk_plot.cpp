@@ -151,6 +151,26 @@ private slots:
         }
     }
 
+    // The means average converged runs only; the legend entry said nothing about the runs left out.
+    void legendSaysHowManyRunsWereLeftOut()
+    {
+        sl::ui::RiskPlot plot;
+        plot.resize(800, 600);
+        sl::ui::RiskSeries s = curve(1.0);
+        s.runsTotal = 10;
+        plot.setSeries(s);
+        QVERIFY(!plot.pointsGraph(s.id)->name().contains("did not converge"));
+        s.runsLeftOut = 3;
+        plot.setSeries(s);
+        const QString name = plot.pointsGraph(s.id)->name();
+        QVERIFY2(name.contains("3 of 10 runs did not converge"), qPrintable(name));
+        bool inLegend = false;
+        for (QCPAbstractLegendItem* item : legendItems(plot))
+            if (auto* entry = qobject_cast<QCPPlottableLegendItem*>(item))
+                inLegend |= entry->plottable()->name() == name;
+        QVERIFY(inLegend);
+    }
+
     // A family's colour was reassigned whenever a series was added or re-added.
     // The legend names curves only: the line styles of the state evolution, the Bayes-optimal risk and the predicted
     // slope were unexplained on screen. The key row under the legend names the styles actually drawn.
