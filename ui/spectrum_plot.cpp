@@ -503,24 +503,6 @@ void SpectrumPlot::updateLayout()
             break;
         PlotView::updateLayout();
     }
-    // The least height that leaves the axis rect kMinimumAxisRectHeight (the notes line aside: it appears only where
-    // the plot is small, and counting it would make the hint change with the height it asks for). Not while an export
-    // lays the plot out at another size.
-    if (viewport() != rect() || axisRect()->rect().height() <= 0)
-        return;
-    const int notes = notesShown() ? m_notes->outerRect().height() + plotLayout()->rowSpacing() : 0;
-    const int others = height() - axisRect()->rect().height() - notes;
-    const int wanted = others + int(std::lround(kMinimumAxisRectHeight * displayScale()));
-    if (wanted != m_minimumHeight) {
-        m_minimumHeight = wanted;
-        updateGeometry();
-    }
-}
-
-QSize SpectrumPlot::minimumSizeHint() const
-{
-    const QSize base = PlotView::minimumSizeHint();
-    return {base.width(), std::max(base.height(), m_minimumHeight)};
 }
 
 // --- end of annotations --------------------------------------------------------------------------------------------

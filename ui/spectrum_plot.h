@@ -56,11 +56,8 @@ public:
     bool notesShown() const;
     // The notes line's text as drawn (widget pixels).
     QRect notesTextRect() const;
-    // The axis rect keeps at least this height (at 1×): at 1024×768 with the decomposition dock open it was ~60 px.
-    static constexpr int kMinimumAxisRectHeight = 110;
     // The notes line writes each annotation whole in up to this many lines, else their shortest wordings.
     static constexpr int kMaxNoteLines = 3;
-    QSize minimumSizeHint() const override;
 
 protected:
     void updateLayout() override;
@@ -98,7 +95,6 @@ private:
     QCPItemText* m_pointMassLabel = nullptr;
     QCPItemLine* m_pointMassBar = nullptr;
     QVector<Annotation> m_annotations;
-    int m_minimumHeight = 0;
     QCPTextElement* m_notes = nullptr;
 };
 
