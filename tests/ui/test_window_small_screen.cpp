@@ -202,7 +202,7 @@ private slots:
         const QString level = "≈ " + QString::number(spectrum->data().pruningThreshold, 'g', 4) + " (";
         for (const double zoom : {1.0, 1.5}) {
             window.setZoom(zoom);
-            // The spectrum's minimum height follows the zoom (a layout request the splitter takes up): twice.
+            // The zoom's relayout (the panel dock's width, the plots' fonts) settles over two rounds.
             for (int round = 0; round < 2; ++round) {
                 QCoreApplication::processEvents();
                 spectrum->replot();
