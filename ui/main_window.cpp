@@ -31,6 +31,7 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QScreen>
 #include <QScrollArea>
 #include <QScrollBar>
@@ -71,17 +72,25 @@ class FittingLabel : public QLabel {
 public:
     explicit FittingLabel(QWidget* parent) : QLabel(parent) { }
 
-    // `wordings` from the longest to the shortest.
+    // `wordings`: the label shows the widest that fits (they are ordered by their width here).
     void setWordings(const QStringList& wordings)
     {
         m_wordings = wordings;
+        const QFontMetrics metrics = fontMetrics();
+        std::stable_sort(m_wordings.begin(), m_wordings.end(), [&](const QString& a, const QString& b) {
+            return metrics.horizontalAdvance(a) > metrics.horizontalAdvance(b);
+        });
         updateGeometry();
         fit();
     }
 
     // As wide as the longest wording where there is room, as narrow as the shortest where there is not.
-    QSize sizeHint() const override { return sizeFor(m_wordings.isEmpty() ? QString() : m_wordings.first()); }
-    QSize minimumSizeHint() const override { return sizeFor(m_wordings.isEmpty() ? QString() : m_wordings.last()); }
+    // Without wordings (a field set with setText) a plain label.
+    QSize sizeHint() const override { return m_wordings.isEmpty() ? QLabel::sizeHint() : sizeFor(m_wordings.first()); }
+    QSize minimumSizeHint() const override
+    {
+        return m_wordings.isEmpty() ? QLabel::minimumSizeHint() : sizeFor(m_wordings.last());
+    }
 
 protected:
     void resizeEvent(QResizeEvent* event) override
@@ -138,6 +147,30 @@ QStringList decompositionWordings(const QString& full)
     for (const QString& wording : {shorter, initials})
         if (wording != out.last())
             out << wording;
+    return out;
+}
+
+// A status field's text in shorter words, for FittingLabel: without its parentheses ("iteration 239 (converged)" →
+// "iteration 239"), then with the names shortened ("it. 239", "risk 0.012", "gap 3e-07"), and a message's first word
+// ("Failed: …" → "Failed"). At 1024×768 the iteration field was cut to "iteration 239 (c".
+QStringList statusWordings(const QString& full)
+{
+    QStringList out{full};
+    auto add = [&out](const QString& wording) {
+        const QString w = wording.simplified();
+        if (!w.isEmpty() && !out.contains(w))
+            out << w;
+    };
+    QString plain = full;
+    plain.remove(QRegularExpression(QStringLiteral("\\s*\\([^()]*\\)")));
+    add(plain);
+    QString shorter = plain;
+    shorter.replace(QObject::tr("iteration"), QObject::tr("it."))
+        .replace(QObject::tr("excess risk"), QObject::tr("risk"))
+        .replace(QObject::tr("convex gap"), QObject::tr("gap"));
+    add(shorter);
+    if (full.contains(QLatin1String(": ")))
+        add(full.section(QLatin1String(": "), 0, 0));
     return out;
 }
 
@@ -462,7 +495,7 @@ void MainWindow::buildActions()
 void MainWindow::buildStatusBar()
 {
     auto addLabel = [this](const QString& name) {
-        auto* label = new QLabel(this);
+        auto* label = new FittingLabel(this);  // showStatus gives it its wordings
         label->setObjectName(name);
         label->setMinimumWidth(90);
         statusBar()->addPermanentWidget(label);
@@ -564,13 +597,13 @@ void MainWindow::showTransport()
 void MainWindow::showStatus()
 {
     const app::LiveStatus& s = m_document->status();
-    m_iterationLabel->setText(s.iteration);
-    m_lossLabel->setText(s.loss);
-    m_riskLabel->setText(s.risk);
-    m_gapLabel->setText(s.gap);
-    m_transportLabel->setText(s.transport);
-    for (QLabel* l : {m_iterationLabel, m_lossLabel, m_riskLabel, m_gapLabel, m_transportLabel})
-        l->setToolTip(l->text());
+    // The longest wording that fits each field (buildStatusBar made them FittingLabels), the whole text as its tooltip.
+    const std::pair<QLabel*, QString> fields[] = {{m_iterationLabel, s.iteration}, {m_lossLabel, s.loss},
+        {m_riskLabel, s.risk}, {m_gapLabel, s.gap}, {m_transportLabel, s.transport}};
+    for (const auto& [label, text] : fields) {
+        static_cast<FittingLabel*>(label)->setWordings(statusWordings(text));
+        label->setToolTip(text);
+    }
 }
 
 void MainWindow::showCurve(const QString& id)

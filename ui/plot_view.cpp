@@ -8,6 +8,7 @@
 #include <QContextMenuEvent>
 #include <QFileDialog>
 #include <QMessageBox>
+#include <QToolTip>
 #include <algorithm>
 #include <cmath>
 
@@ -209,6 +210,85 @@ void PlotView::exportWithDialog(bool image)
 }
 
 // --- end of fit to data and the context menu ----------------------------------------------------------------------
+
+// --- text placement (issue 16) -------------------------------------------------------------------------------------
+
+namespace {
+
+constexpr const char* kFullTextProperty = "slFullText";
+
+}  // namespace
+
+QPolygonF textItemBox(const QCPItemText* text)
+{
+    return QPolygonF({text->topLeft->pixelPosition(), text->topRight->pixelPosition(),
+        text->bottomRight->pixelPosition(), text->bottomLeft->pixelPosition()});
+}
+
+bool placeTextClear(QCPItemText* text, const QStringList& wordings, const QVector<TextSpot>& spots, const QRectF& area,
+    QVector<QPolygonF>& taken, const QString& fullText)
+{
+    text->position->setType(QCPItemPosition::ptAbsolute);
+    text->setProperty(kFullTextProperty, fullText.isEmpty() ? wordings.value(0) : fullText);
+    for (const QString& wording : wordings) {
+        text->setText(wording);
+        for (const TextSpot& spot : spots) {
+            text->setPositionAlignment(spot.alignment);
+            text->position->setCoords(spot.pixel);
+            const QPolygonF box = textItemBox(text);
+            if (!std::all_of(box.begin(), box.end(), [&](const QPointF& p) { return area.contains(p); }))
+                continue;
+            if (std::any_of(taken.begin(), taken.end(), [&](const QPolygonF& other) { return other.intersects(box); }))
+                continue;
+            taken << box;
+            text->setVisible(true);
+            return true;
+        }
+    }
+    text->setVisible(false);
+    return false;
+}
+
+void setFullText(QObject* textItemOrElement, const QString& fullText)
+{
+    textItemOrElement->setProperty(kFullTextProperty, fullText);
+}
+
+QString fullTextOf(const QCPItemText* text)
+{
+    const QVariant full = text->property(kFullTextProperty);
+    return full.isValid() ? full.toString() : text->text();
+}
+
+bool PlotView::event(QEvent* event)
+{
+    if (event->type() == QEvent::ToolTip) {
+        const auto* help = static_cast<QHelpEvent*>(event);
+        for (int i = itemCount() - 1; i >= 0; --i) {
+            const auto* text = qobject_cast<QCPItemText*>(item(i));
+            if (!text || !text->visible() || !text->property(kFullTextProperty).isValid())
+                continue;
+            const QString full = fullTextOf(text);
+            if (full != QString(text->text()).replace('\n', ' ')
+                && textItemBox(text).containsPoint(help->pos(), Qt::OddEvenFill)) {
+                QToolTip::showText(help->globalPos(), full, this);
+                return true;
+            }
+        }
+        const QList<QCPLayoutElement*> elements = plotLayout()->elements(true);
+        for (const QCPLayoutElement* element : elements) {
+            const auto* text = qobject_cast<const QCPTextElement*>(element);
+            if (text && text->visible() && text->property(kFullTextProperty).isValid()
+                && text->rect().contains(help->pos())) {
+                QToolTip::showText(help->globalPos(), text->property(kFullTextProperty).toString(), this);
+                return true;
+            }
+        }
+    }
+    return QCustomPlot::event(event);
+}
+
+// --- end of text placement ------------------------------------------------------------------------------------------
 
 }  // namespace sl::ui
 

@@ -3,6 +3,7 @@
 
 #include <QJsonObject>
 #include <QMenu>
+#include <QPolygonF>
 #include <QString>
 #include <QTimer>
 #include <qcustomplot.h>
@@ -57,17 +58,21 @@ signals:
     void exportDataRequested();
 
 protected:
+    // A text item placed with placeTextClear under a shortened wording shows its whole text as a tooltip.
+    bool event(QEvent* event) override;
     // After the layout the title's rectangle is known: a title still wider than it is wrapped to it and laid out again.
     void updateLayout() override;
     void mouseDoubleClickEvent(QMouseEvent* event) override;
     void contextMenuEvent(QContextMenuEvent* event) override;
+    // Applies the display scale to every font and pen now (it runs before every replot): for an element a view puts
+    // into the layout during the layout.
+    void applyDisplayScale();
 
 private:
     void exportWithDialog(bool image);
     // --- end of fit to data and the context menu ------------------------------------------------------------------
 
 private:
-    void applyDisplayScale();
     // A title wider than the plot set the layout's minimum width: at 1024×768 the spectrum's axis rect was squeezed
     // to a sliver (negative width) behind it. Before every replot the title is wrapped at spaces to the viewport.
     void fitTitleToWidth();
@@ -80,5 +85,27 @@ private:
     bool m_replotPending = false;
     int m_replotCount = 0;
 };
+
+// --- text placement (issue 16) -------------------------------------------------------------------------------------
+// The box a text item is drawn in: its four corner anchors in widget pixels, rotation included.
+QPolygonF textItemBox(const QCPItemText* text);
+
+// A place a text item may take: its position in widget pixels and which point of its (unrotated) box sits there.
+struct TextSpot {
+    QPointF pixel;
+    Qt::Alignment alignment;
+};
+
+// The collision rule of the plots' annotations: `text` takes the first of its `wordings` (longest first) that has a
+// spot, the first of `spots` where its box lies inside `area` and meets none of `taken`; its box is added to `taken`
+// and the item shown. Where no wording has a clear spot the item is hidden and false returned, so that the caller
+// shows it elsewhere: an annotation is never drawn over another. Under a shortened wording the item's tooltip is its
+// whole text, `fullText` or else the first wording (PlotView::event). The item's position becomes absolute (pixels).
+bool placeTextClear(QCPItemText* text, const QStringList& wordings, const QVector<TextSpot>& spots, const QRectF& area,
+    QVector<QPolygonF>& taken, const QString& fullText = QString());
+// The whole text of an item placed by placeTextClear, or its text.
+QString fullTextOf(const QCPItemText* text);
+// The whole text behind a shortened text item or text element (QCPTextElement), its tooltip (PlotView::event).
+void setFullText(QObject* textItemOrElement, const QString& fullText);
 
 }  // namespace sl::ui

@@ -46,6 +46,12 @@ SpectrumPlot::SpectrumPlot(QWidget* parent) : PlotView(tr("Eigenvalue spectrum o
     legend->setVisible(true);
     legend->setFont(QFont("sans", 8));
     placeLegendBelow(this);  // the tail fit's long entry was clipped on the left inside the axis rect
+    // The notes line: what finds no room inside the axis rect (updateLayout puts it under the axis rect).
+    m_notes = new QCPTextElement(this, QString(), QFont("sans", 8));
+    m_notes->setTextColor(QColor(90, 90, 90));
+    m_notes->setTextFlags(Qt::AlignLeft | Qt::AlignVCenter);
+    m_notes->setMargins(QMargins(8, 2, 8, 2));
+    m_notes->setVisible(false);
     setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     rebuild();
 }
@@ -107,20 +113,27 @@ QCPGraph* SpectrumPlot::addDensity(const Eigen::VectorXd& samples, const std::ve
     return graph;
 }
 
-void SpectrumPlot::addVertical(double x, const QString& label, const QPen& pen)
+void SpectrumPlot::addVertical(double x, const QStringList& wordings, const QPen& pen)
 {
     auto* line = new QCPItemStraightLine(this);
     line->point1->setCoords(x, 1);
     line->point2->setCoords(x, 2);
     line->setPen(pen);
-    auto* text = new QCPItemText(this);
+    QCPItemText* text = addAnnotation(AnnotationKind::AlongLine, wordings, x);
     text->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
     text->position->setCoords(x, 0.03);
     text->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
     text->setRotation(90);
-    text->setText(label);
     text->setColor(pen.color());
     text->setFont(QFont("sans", 8));
+}
+
+QCPItemText* SpectrumPlot::addAnnotation(AnnotationKind kind, const QStringList& wordings, double x)
+{
+    auto* text = new QCPItemText(this);
+    text->setText(wordings.value(0));  // until the first layout places it
+    m_annotations.push_back({text, kind, wordings, x});
+    return text;
 }
 
 // The line at the threshold Corollary 2 prunes at, x → ReLU(x − (2δ − λε)). Quadratic network: the run's value
@@ -134,19 +147,25 @@ void SpectrumPlot::addPruningThreshold()
         return;
     const QColor colour(140, 60, 160);
     const bool diagonal = m_data.hasConfig && m_data.config.problem.model == ModelKind::Diagonal;
-    QString label = diagonal
-        ? tr("pruning level ≈ %1 (state evolution's optimal soft level, inferred)").arg(t, 0, 'g', 4)
-        : tr("pruning threshold 2δ − λε ≈ %1 (bulk edge, inferred)").arg(t, 0, 'g', 4);
+    const QString level = QString::number(t, 'g', 4);
+    QStringList wordings = diagonal
+        ? QStringList{tr("pruning level ≈ %1 (state evolution's optimal soft level, inferred)").arg(level),
+            tr("pruning level ≈ %1 (inferred)").arg(level)}
+        : QStringList{tr("pruning threshold 2δ − λε ≈ %1 (bulk edge, inferred)").arg(level),
+            tr("pruning threshold ≈ %1 (inferred)").arg(level)};
+    wordings << tr("pruning ≈ %1 (inferred)").arg(level);
     if (std::isfinite(m_data.predictedPruningThreshold))
-        label += tr("; state evolution %1").arg(m_data.predictedPruningThreshold, 0, 'g', 4);
+        wordings.prepend(
+            wordings.first() + tr("; state evolution %1").arg(m_data.predictedPruningThreshold, 0, 'g', 4));
     if (!(t > 0)) {
         // 2δ − λε ≤ 0 or no bulk found: nothing is pruned, so no line.
-        m_pruningLabel = new QCPItemText(this);
+        m_pruningLabel = addAnnotation(AnnotationKind::Corner,
+            {diagonal ? tr("nothing to prune: the state evolution's best pruning level is 0")
+                      : tr("nothing to prune: no noise bulk"),
+                tr("nothing to prune")});
         m_pruningLabel->position->setType(QCPItemPosition::ptAxisRectRatio);
         m_pruningLabel->position->setCoords(0.98, 0.84);
         m_pruningLabel->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
-        m_pruningLabel->setText(diagonal ? tr("nothing to prune: the state evolution's best pruning level is 0")
-                                         : tr("nothing to prune: no noise bulk"));
         m_pruningLabel->setColor(colour);
         m_pruningLabel->setFont(QFont("sans", 8));
         return;
@@ -155,17 +174,14 @@ void SpectrumPlot::addPruningThreshold()
     m_pruningLine->point1->setCoords(t, 1);
     m_pruningLine->point2->setCoords(t, 2);
     m_pruningLine->setPen(QPen(colour, 1.5, Qt::DashDotLine));
-    m_pruningLabel = new QCPItemText(this);
+    // Horizontal, beside its line on the side with more room, half-way down first (clear of the rotated bulk-edge and
+    // xmin labels at the top).
+    m_pruningLabel = addAnnotation(AnnotationKind::BesideLine, wordings, t);
     m_pruningLabel->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
-    // Horizontal, half-way down (clear of the legend and of the rotated bulk-edge and xmin labels at the top), on
-    // the side of the line with more room.
     m_pruningLabel->position->setCoords(t, 0.5);
-    const QCPRange x = xAxis->range();
-    const bool rightHalf = m_logView ? t > std::sqrt(x.lower * x.upper) : t > x.center();
-    m_pruningLabel->setPositionAlignment((rightHalf ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignTop);
+    m_pruningLabel->setPositionAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     m_pruningLabel->setPadding(QMargins(4, 2, 4, 2));
     m_pruningLabel->setBrush(QColor(255, 255, 255, 210));
-    m_pruningLabel->setText(label);
     m_pruningLabel->setColor(colour);
     m_pruningLabel->setFont(QFont("sans", 8));
 }
@@ -178,6 +194,8 @@ void SpectrumPlot::rebuild()
     m_pruningLabel = nullptr;
     m_trainedGraph = nullptr;
     m_pointMassLabel = nullptr;
+    m_pointMassBar = nullptr;
+    m_annotations.clear();
     for (QCPAxis* axis : {xAxis, yAxis}) {
         if (m_logView) {
             applyLogAxis(axis);
@@ -230,6 +248,7 @@ void SpectrumPlot::rebuild()
         }
     }
 
+    double xminLine = std::nan("");
     if (m_data.tail && m_data.tail->status == Status::Converged) {
         const TailFit& t = *m_data.tail;
         // p(x) = (n_tail/n) (α−1)/xmin (x/xmin)^(−α) above xmin: the fitted law on the density's scale.
@@ -251,33 +270,35 @@ void SpectrumPlot::rebuild()
             const double x = t.xmin * std::pow(xEnd / t.xmin, k / 40.0);
             fit->addData(x, scale * std::pow(x / t.xmin, -t.alpha));
         }
-        addVertical(t.xmin, tr("xmin"), QPen(QColor(213, 94, 0), 1, Qt::DotLine));
-    } else if (m_data.tail) {
-        auto* note = new QCPItemText(this);
+        xminLine = t.xmin;
+    }
+    drawPointMass(yMax);
+    // In this order the annotations take their places (the tail fit's note, the longest, last).
+    addPruningThreshold();
+    if (m_data.bulk && m_data.bulk->status == Status::Converged && std::isfinite(m_data.bulk->edge)
+        && (!m_logView || m_data.bulk->edge > 0))
+        addVertical(m_data.bulk->edge,
+            {tr("bulk edge (inferred), %1 outliers").arg(m_data.bulk->nOutliers), tr("bulk edge (inferred)")},
+            QPen(QColor(0, 158, 115), 1.5, Qt::DashLine));
+    if (std::isfinite(xminLine))
+        addVertical(xminLine, {tr("xmin")}, QPen(QColor(213, 94, 0), 1, Qt::DotLine));
+    if (m_data.tail && m_data.tail->status != Status::Converged) {
+        // On a light box over the bars, wrapped to the axis rect when it is placed (a text item does not wrap). The
+        // first clause alone where the whole does not fit ("…, too few for a tail fit (need at least 50)").
+        const QString message = QString::fromStdString(m_data.tail->message);
+        QStringList wordings{tr("no tail fit: %1").arg(message)};
+        if (message.contains(';'))
+            wordings << tr("no tail fit: %1").arg(message.section(';', 0, 0));
+        wordings << tr("no tail fit");
+        auto* note = addAnnotation(AnnotationKind::Corner, wordings);
         note->position->setType(QCPItemPosition::ptAxisRectRatio);
-        // Bottom right, clear of the legend (top right) and of the density's bulk near zero.
         note->position->setCoords(0.98, 0.93);
         note->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
-        const QFont font("sans", 8);
-        // Wrapped to the axis rect's width (before the first layout: 60 characters), on a light box over the bars.
-        // The axis rect's width is stale while the plot is being rebuilt (negative in a narrow plot whose legend was
-        // just refilled), so the viewport bounds it too.
-        const QString text = tr("no tail fit: %1").arg(QString::fromStdString(m_data.tail->message));
-        const int axisWidth = axisRect()->width();
-        const int viewWidth = viewport().width() - 80;  // less the y axis' labels
-        const int width = axisWidth > 0 ? std::min(axisWidth, viewWidth) : viewWidth;
-        const QString wrapped = width > 0 ? wrapToWidth(text, font, int(0.9 * width)) : wrapWords(text, 60);
-        note->setText(wrapped);
         note->setTextAlignment(Qt::AlignRight);
         note->setBrush(QColor(255, 255, 255, 210));
         note->setColor(QColor(120, 120, 120));
-        note->setFont(font);
+        note->setFont(QFont("sans", 8));
     }
-    if (m_data.bulk && m_data.bulk->status == Status::Converged && std::isfinite(m_data.bulk->edge)
-        && (!m_logView || m_data.bulk->edge > 0))
-        addVertical(m_data.bulk->edge, tr("bulk edge (inferred), %1 outliers").arg(m_data.bulk->nOutliers),
-            QPen(QColor(0, 158, 115), 1.5, Qt::DashLine));
-    drawPointMass(yMax);
 
     xAxis->setRange(edges.front(), edges.back());
     if (!m_logView && zeros > 0)
@@ -286,7 +307,6 @@ void SpectrumPlot::rebuild()
         yAxis->setRange(std::min(yMinPositive, yMax) / 3, yMax * 3);
     else
         yAxis->setRange(0, yMax * 1.1);
-    addPruningThreshold();  // after the ranges: the label goes on the roomier side
     QString title = m_logView ? tr("Spectrum (log-log, log bins)") : tr("Eigenvalue spectrum");
     if (!m_data.spectralPhase.isEmpty())
         title += tr(": %1 (inferred)").arg(m_data.spectralPhase);
@@ -303,26 +323,189 @@ void SpectrumPlot::drawPointMass(double barHeight)
     const QColor colour(0, 114, 178);
     if (!m_logView) {
         // The paper's F·δ₀: a bar at 0 (its height is not a density), labelled with its weight.
-        auto* bar = new QCPItemLine(this);
-        bar->start->setCoords(0, 0);
-        bar->end->setCoords(0, barHeight);
-        bar->setPen(QPen(colour, 4));
-        bar->setHead(QCPLineEnding(QCPLineEnding::esDisc, 8));
+        m_pointMassBar = new QCPItemLine(this);
+        m_pointMassBar->start->setCoords(0, 0);
+        m_pointMassBar->end->setCoords(0, barHeight);
+        m_pointMassBar->setPen(QPen(colour, 4));
+        m_pointMassBar->setHead(QCPLineEnding(QCPLineEnding::esDisc, 8));
     }
-    m_pointMassLabel = new QCPItemText(this);
+    const QString percent = QString::number(100.0 * zeros / total, 'f', 0);
+    const QString notDrawn = m_logView ? tr(" (not drawn on log axes)") : QString();
+    m_pointMassLabel = addAnnotation(AnnotationKind::PointMass,
+        {tr("point mass at 0: %1 % (%2 of %3)%4").arg(percent).arg(zeros).arg(total).arg(notDrawn),
+            tr("point mass at 0: %1 %").arg(percent) + (m_logView ? tr(" (not drawn)") : QString()),
+            tr("at 0: %1 %").arg(percent)});
     m_pointMassLabel->position->setType(QCPItemPosition::ptAxisRectRatio);
     m_pointMassLabel->position->setCoords(0.98, 0.03);
     m_pointMassLabel->setPositionAlignment(Qt::AlignRight | Qt::AlignTop);
-    m_pointMassLabel->setText(tr("point mass at 0: %1 % (%2 of %3)%4")
-                                  .arg(100.0 * zeros / total, 0, 'f', 0)
-                                  .arg(zeros)
-                                  .arg(total)
-                                  .arg(m_logView ? tr("\n(not drawn on log axes)") : QString()));
     m_pointMassLabel->setColor(colour.darker(130));
     m_pointMassLabel->setBrush(QColor(255, 255, 255, 210));
     m_pointMassLabel->setPadding(QMargins(3, 1, 3, 1));
     m_pointMassLabel->setFont(QFont("sans", 8, QFont::Bold));
 }
+
+// --- annotations (issue 16) ---------------------------------------------------------------------------------------
+
+QVector<QCPItemText*> SpectrumPlot::annotations() const
+{
+    QVector<QCPItemText*> out;
+    for (const Annotation& a : m_annotations)
+        out << a.item;
+    return out;
+}
+
+bool SpectrumPlot::notesShown() const
+{
+    return m_notes->visible() && plotLayout()->elements(false).contains(m_notes);
+}
+
+QRect SpectrumPlot::notesTextRect() const
+{
+    if (!notesShown())
+        return {};
+    return QFontMetrics(m_notes->font()).boundingRect(m_notes->rect(), m_notes->textFlags(), m_notes->text());
+}
+
+QVector<TextSpot> SpectrumPlot::spotsFor(const Annotation& a, const QRectF& area) const
+{
+    const double top = area.top(), bottom = area.bottom(), right = area.right();
+    // Right of the point mass's bar, which nothing may cover.
+    const double left
+        = m_pointMassBar ? std::max(area.left(), m_pointMassBar->end->pixelPosition().x() + 10) : area.left();
+    const Qt::Alignment topRight = Qt::AlignRight | Qt::AlignTop, topLeft = Qt::AlignLeft | Qt::AlignTop;
+    const Qt::Alignment bottomRight = Qt::AlignRight | Qt::AlignBottom, bottomLeft = Qt::AlignLeft | Qt::AlignBottom;
+    const double middle = area.center().y();
+    switch (a.kind) {
+    case AnnotationKind::PointMass:
+        // Top right as it always was; then beside the bar, then along the bottom.
+        return {{{right, top}, topRight}, {{left, top}, topLeft}, {{right, middle}, Qt::AlignRight | Qt::AlignVCenter},
+            {{right, bottom}, bottomRight}, {{left, bottom}, bottomLeft}};
+    case AnnotationKind::Corner:
+        return {{{right, bottom}, bottomRight}, {{left, bottom}, bottomLeft}, {{right, top}, topRight},
+            {{left, top}, topLeft}, {{area.center().x(), middle}, Qt::AlignCenter}};
+    case AnnotationKind::BesideLine: {
+        // Horizontal, on the side of the line with more room first, half-way down first.
+        const double x = xAxis->coordToPixel(a.x);
+        const bool leftFirst = x - area.left() > right - x;
+        QVector<TextSpot> spots;
+        for (const double f : {0.5, 0.35, 0.65, 0.2, 0.8, 0.05, 0.95})
+            for (const bool onLeft : {leftFirst, !leftFirst})
+                spots.push_back({{onLeft ? x - 5 : x + 5, top + f * (bottom - top)},
+                    (onLeft ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter});
+        return spots;
+    }
+    case AnnotationKind::AlongLine: {
+        // Turned by 90° (reading down the line) from its top: anchored at its top left the text lies left of the line,
+        // at its bottom left right of it.
+        const double x = xAxis->coordToPixel(a.x);
+        QVector<TextSpot> spots;
+        for (const double f : {0.0, 0.25, 0.5})
+            for (const bool onLeft : {true, false})
+                spots.push_back({{onLeft ? x - 1 : x + 1, top + f * (bottom - top)}, onLeft ? topLeft : bottomLeft});
+        return spots;
+    }
+    }
+    return {};
+}
+
+QVector<const QCPItemText*> SpectrumPlot::placeAnnotations(const QVector<const QCPItemText*>& toNotes)
+{
+    const QRectF area = QRectF(axisRect()->rect()).adjusted(3, 3, -3, -3);
+    QVector<QPolygonF> taken;
+    if (m_pointMassBar) {
+        const QPointF foot = m_pointMassBar->start->pixelPosition(), head = m_pointMassBar->end->pixelPosition();
+        const double half = m_pointMassBar->pen().widthF() / 2 + 5;  // the disc at its head
+        taken << QPolygonF(QRectF(QPointF(head.x() - half, head.y() - half), QPointF(foot.x() + half, foot.y())));
+    }
+    QVector<const QCPItemText*> inNotes;
+    for (const Annotation& a : std::as_const(m_annotations)) {
+        if (toNotes.contains(a.item) || area.width() <= 0 || area.height() <= 0) {
+            a.item->setVisible(false);
+            inNotes << a.item;
+            continue;
+        }
+        QStringList wordings = a.wordings;
+        if (a.kind == AnnotationKind::PointMass || a.kind == AnnotationKind::Corner)
+            for (QString& w : wordings)
+                w = wrapToWidth(w, a.item->font(), int(0.9 * area.width()));
+        wordings.removeDuplicates();
+        if (!placeTextClear(a.item, wordings, spotsFor(a, area), area, taken, a.wordings.first()))
+            inNotes << a.item;
+    }
+    return inNotes;
+}
+
+bool SpectrumPlot::showNotes(const QVector<const QCPItemText*>& items)
+{
+    QCPLayoutGrid* layout = plotLayout();
+    const bool inLayout = layout->elements(false).contains(m_notes);
+    if (items.isEmpty()) {
+        m_notes->setVisible(false);
+        if (!inLayout)
+            return false;
+        layout->take(m_notes);
+        layout->simplify();
+        return true;
+    }
+    bool changed = false;
+    if (!inLayout) {
+        // Right under the axis rect, above the legend.
+        int row = 0;
+        for (int r = 0; r < layout->rowCount(); ++r)
+            if (layout->hasElement(r, 0) && layout->element(r, 0) == axisRect())
+                row = r + 1;
+        layout->insertRow(row);
+        layout->addElement(row, 0, m_notes);
+        layout->setRowStretchFactor(row, 0.001);
+        m_notes->setVisible(true);
+        applyDisplayScale();  // its font, at this layout already
+        changed = true;
+    }
+    // Each whole, one after the other; where that takes more than kMaxNoteLines lines (a small plot) the shortest
+    // wordings, run together, and the whole texts as the line's tooltip.
+    const int width = viewport().width() - m_notes->margins().left() - m_notes->margins().right();
+    QStringList whole, shortest;
+    for (const Annotation& a : std::as_const(m_annotations)) {
+        if (items.contains(a.item)) {
+            whole << wrapToWidth(QString(a.wordings.first()).replace('\n', ' '), m_notes->font(), width);
+            shortest << QString(a.wordings.last()).replace('\n', ' ');
+        }
+    }
+    QString text = whole.join('\n');
+    if (text.count('\n') + 1 > kMaxNoteLines)
+        text = wrapToWidth(shortest.join(QStringLiteral(" · ")), m_notes->font(), width);
+    QStringList tooltip;
+    for (const Annotation& a : std::as_const(m_annotations))
+        if (items.contains(a.item))
+            tooltip << a.wordings.first();
+    setFullText(m_notes, tooltip.join('\n'));
+    const QColor colour = items.size() == 1 ? items.first()->color() : QColor(90, 90, 90);
+    if (m_notes->textColor() != colour)
+        m_notes->setTextColor(colour);
+    if (text != m_notes->text()) {
+        m_notes->setText(text);
+        changed = true;
+    }
+    return changed;
+}
+
+void SpectrumPlot::updateLayout()
+{
+    PlotView::updateLayout();
+    if (!m_notes)
+        return;  // still in the constructor
+    // An annotation that found no room goes to the notes line; the line takes height from the axis rect, so the
+    // others are placed again, with those already sent there kept there (at most one pass per annotation).
+    QVector<const QCPItemText*> toNotes;
+    for (int pass = 0; pass <= m_annotations.size(); ++pass) {
+        toNotes = placeAnnotations(toNotes);
+        if (!showNotes(toNotes))
+            break;
+        PlotView::updateLayout();
+    }
+}
+
+// --- end of annotations --------------------------------------------------------------------------------------------
 
 double SpectrumPlot::pointMassWeight() const
 {

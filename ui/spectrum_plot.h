@@ -45,14 +45,46 @@ public:
     QString dataCsv() const override;
     QJsonObject dataJson() const override;
 
+    // --- annotations (issue 16) -------------------------------------------------------------------------------------
+    // The plot's notes: the point mass, the pruning level, the bulk edge and xmin lines' labels, the tail fit's
+    // failure. After every layout each is placed inside the axis rect, clear of the others and of the point mass's
+    // bar, in the longest of its wordings that finds room (placeTextClear, ui/plot_view.h); one that finds none is
+    // hidden on the plot and written in the notes line below the axis rect (above the legend) instead.
+    QVector<QCPItemText*> annotations() const;
+    // The notes line (in the layout only while it holds something).
+    QCPTextElement* notesElement() const { return m_notes; }
+    bool notesShown() const;
+    // The notes line's text as drawn (widget pixels).
+    QRect notesTextRect() const;
+    // The notes line writes each annotation whole in up to this many lines, else their shortest wordings.
+    static constexpr int kMaxNoteLines = 3;
+
+protected:
+    void updateLayout() override;
+    // --- end of annotations -----------------------------------------------------------------------------------------
+
 private:
     void rebuild();
     std::vector<double> currentEdges() const;
     QCPGraph* addDensity(const Eigen::VectorXd& samples, const std::vector<double>& edges, const QString& name,
         const QPen& pen, const QBrush& brush, double weight = 1.0);
     void drawPointMass(double barHeight);
-    void addVertical(double x, const QString& label, const QPen& pen);
+    void addVertical(double x, const QStringList& wordings, const QPen& pen);
     void addPruningThreshold();
+
+    enum class AnnotationKind { PointMass, BesideLine, AlongLine, Corner };
+    struct Annotation {
+        QCPItemText* item;
+        AnnotationKind kind;
+        QStringList wordings;  // longest first; the first is the whole text
+        double x;  // the line's data coordinate (BesideLine, AlongLine)
+    };
+    QCPItemText* addAnnotation(AnnotationKind kind, const QStringList& wordings, double x = 0);
+    QVector<TextSpot> spotsFor(const Annotation& a, const QRectF& area) const;
+    // Places every annotation not in `toNotes`; returns those in `toNotes` and those that found no place.
+    QVector<const QCPItemText*> placeAnnotations(const QVector<const QCPItemText*>& toNotes);
+    // Writes them in the notes line (out of the layout when there are none); whether the layout changed.
+    bool showNotes(const QVector<const QCPItemText*>& items);
 
     SpectrumViewData m_data;
     bool m_logView = false;
@@ -61,6 +93,9 @@ private:
     sl::ZeroSplit m_zeros;
     QCPGraph* m_trainedGraph = nullptr;
     QCPItemText* m_pointMassLabel = nullptr;
+    QCPItemLine* m_pointMassBar = nullptr;
+    QVector<Annotation> m_annotations;
+    QCPTextElement* m_notes = nullptr;
 };
 
 }  // namespace sl::ui

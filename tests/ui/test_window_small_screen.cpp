@@ -7,7 +7,11 @@
 //    visible of the view, and the controls do not cover the title;
 //  - the phase diagram's line labels lie along their lines, inside the axis rect, clear of each other and the regions;
 //  - the status bar cut the live run's decomposition terms: the text shown fits the label's width (QFontMetrics), the
-//    label lies inside the status bar, and the three terms' numbers are still shown at 1024×768.
+//    label lies inside the status bar, and the three terms' numbers are still shown at 1024×768;
+//  - with the decomposition dock open the spectrum's axis rect was ~60 px tall and its annotations (point mass, pruning
+//    level, failed tail fit, bulk edge) lay over each other, and the status bar cut the iteration field mid-word
+//    ("iteration 239 (c"): the annotations are read back clear of each other, and every status field fits its label.
+#include "tests/ui/annotation_checks.h"
 #include "tests/ui/window_test_guards.h"
 #include "ui/main_window.h"
 #include "ui/parameter_panel.h"
@@ -173,6 +177,75 @@ private slots:
         QVERIFY2(dock->width() <= int(0.4 * 1024) + 1, qPrintable(QString::number(dock->width())));
         QVERIFY2(window.phasePlot()->axisRect()->width() >= 100,
             qPrintable(QString::number(window.phasePlot()->axisRect()->width())));
+    }
+
+    // The decomposition preset's problem with a tail fit as a live run (diagonal, d = 30, LASSO: about a second), the
+    // decomposition dock open, at 1024×768: its spectrum has a point mass (the LASSO's zeros), a pruning line and no
+    // tail fit (too few values for one). Read at 100 % and then 150 % zoom (View → Zoom in).
+    void spectrumAnnotationsAndStatusFieldsOnASmallScreen()
+    {
+        sl::ui::MainWindow window("-");
+        showAt(window, QSize(1024, 768), 1.0);
+        auto* toggle = window.findChild<QAction*>("decompositionAction");
+        QVERIFY(toggle);
+        toggle->trigger();
+        sl::app::ExperimentConfig c = window.parameterPanel()->experiment();
+        c.problem.model = sl::ModelKind::Diagonal;
+        c.problem.dimension = 30;
+        c.problem.samples = 30;
+        c.problem.weightDecay = 0.03;
+        c.problem.noise = 0.5;
+        c.problem.seed = 3;
+        c.solver = sl::app::Solver::Convex;
+        c.tailFit = true;
+        c.decompose = true;
+        c.prune = true;
+        c.sweep = sl::app::SweepSpec{};
+        window.parameterPanel()->setExperiment(c);
+        window.parameterPanel()->discardPendingChange();
+        QVERIFY(window.startLiveRun());
+        QTRY_VERIFY_WITH_TIMEOUT(window.document()->transportState() == sl::app::TransportState::Finished, 30000);
+        QCoreApplication::processEvents();
+        sl::ui::SpectrumPlot* spectrum = window.spectrumPlot();
+        QVERIFY(spectrum->pointMassCount() > 0);
+        QVERIFY(spectrum->pruningLine());
+        QVERIFY(spectrum->data().tail && spectrum->data().tail->status != sl::Status::Converged);
+        const QString pointMass = "at 0: " + QString::number(100.0 * spectrum->pointMassWeight(), 'f', 0) + " %";
+        const QString level = "≈ " + QString::number(spectrum->data().pruningThreshold, 'g', 4) + " (";
+        for (const double zoom : {1.0, 1.5}) {
+            window.setZoom(zoom);
+            // The zoom's relayout (the panel dock's width, the plots' fonts) settles over two rounds.
+            for (int round = 0; round < 2; ++round) {
+                QCoreApplication::processEvents();
+                spectrum->replot();
+            }
+            const QString at = QStringLiteral(" at %1 %").arg(zoom * 100);
+            const QStringList problems
+                = sl::test::annotationProblems(*spectrum, {pointMass, "pruning", level, "no tail fit"});
+            QVERIFY2(problems.isEmpty(), qPrintable(problems.join('\n') + at));
+            // Every status field shows a whole wording that fits it (never cut mid-word), its whole text in the
+            // tooltip.
+            QStatusBar* bar = window.statusBar();
+            for (const char* name : {"iterationLabel", "lossLabel", "riskLabel", "gapLabel", "phaseLabel",
+                     "transportLabel", "decompositionLabel"}) {
+                auto* label = window.findChild<QLabel*>(name);
+                QVERIFY2(label && label->isVisible(), name);
+                const int textWidth = label->fontMetrics().horizontalAdvance(label->text());
+                const QRect inBar(label->mapTo(bar, QPoint(0, 0)), label->size());
+                const QString what = QStringLiteral("%1: \"%2\": %3 px of text in %4 px at %5%6")
+                                         .arg(name, label->text())
+                                         .arg(textWidth)
+                                         .arg(label->contentsRect().width())
+                                         .arg(rectText(inBar), at);
+                QVERIFY2(textWidth <= label->contentsRect().width(), qPrintable(what));
+                QVERIFY2(!label->text().contains(QChar(0x2026)), qPrintable(what));  // not elided
+                QVERIFY2(bar->rect().contains(inBar), qPrintable(what));
+            }
+            auto* iteration = window.findChild<QLabel*>("iterationLabel");
+            const int iterations = window.document()->liveResult()->iterations;
+            QVERIFY2(iteration->text().contains(QString::number(iterations)), qPrintable(iteration->text()));
+            QCOMPARE(iteration->toolTip(), window.document()->status().iteration);
+        }
     }
 
     // The decomposition preset's problem as a live run (diagonal, d = 30, LASSO: about a second), the dock open.
