@@ -8,6 +8,7 @@
 // label crossed L2. In the window at 1024×768 and 1600×1000, 100 % and 150 %, for d = 24, 100 and 500: every line
 // visible on the map has its equation, on the plot or in the key below it; no label meets another boundary line's
 // drawn segment, another label or a region label; labels and key lie inside the widget.
+#include "tests/ui/window_sizes.h"
 #include "tests/ui/window_test_guards.h"
 #include "ui/main_window.h"
 #include "ui/phase_diagram_view.h"
@@ -140,35 +141,16 @@ class TestPhaseDiagramView : public QObject {
     Q_OBJECT
 
 private slots:
-    void initTestCase()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName("ScalingLabTest");
-        QCoreApplication::setApplicationName("test_phase_diagram_view");
-        QSettings().clear();
-    }
+    void initTestCase() { sl::tests::useFreshTestSettings("test_phase_diagram_view"); }
 
-    void everyLineNamedInTheWindow_data()
-    {
-        QTest::addColumn<QSize>("size");
-        QTest::addColumn<double>("zoom");
-        QTest::newRow("1024x768") << QSize(1024, 768) << 1.0;
-        QTest::newRow("1024x768 at 150 %") << QSize(1024, 768) << 1.5;
-        QTest::newRow("1600x1000") << QSize(1600, 1000) << 1.0;
-        QTest::newRow("1600x1000 at 150 %") << QSize(1600, 1000) << 1.5;
-    }
+    void everyLineNamedInTheWindow_data() { sl::tests::addScreenRows(); }
 
     void everyLineNamedInTheWindow()
     {
         QFETCH(QSize, size);
         QFETCH(double, zoom);
         sl::ui::MainWindow window("-");
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.resize(size);  // the offscreen screen is smaller than 1024×768: the constructor's size is replaced
-        window.setZoom(zoom);
-        QTRY_COMPARE(window.size(), size);
-        QCoreApplication::processEvents();
+        sl::tests::showWindowAt(window, size, zoom);
         sl::ui::PhaseDiagramView& view = *window.phasePlot();
         for (const double d : {24.0, 100.0, 500.0}) {
             sl::PhaseDiagramConfig config;

@@ -6,6 +6,7 @@
 //  - the window's image export had no scale choice (only the on-screen zoom, where the CLI's render has --scale): the
 //    File → Export dialog, driven without a blocking exec(), writes a PNG of exactly the pixel size it shows for each
 //    choice, and the title's ink grows with the chosen text scale.
+#include "tests/ui/window_sizes.h"
 #include "tests/ui/window_test_guards.h"
 #include "ui/export_dialog.h"
 #include "ui/main_window.h"
@@ -53,17 +54,6 @@ QRectF labelTextRect(const QCPAxis* axis)
     return QRectF(box.center().x() + 0.5 - bounds.width() / 2.0, box.top(), bounds.width(), bounds.height());
 }
 
-void showAt(sl::ui::MainWindow& window, const QSize& size, double zoom)
-{
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    window.resize(size);  // the offscreen screen is smaller than 1024×768: the constructor's size is replaced
-    window.setZoom(zoom);
-    QTRY_COMPARE(window.size(), size);
-    QCoreApplication::processEvents();
-    window.riskPlot()->replot();
-}
-
 // The height of the first band of rows from the top holding dark pixels (the title's ink; 0: none).
 int firstInkBandHeight(const QImage& image)
 {
@@ -90,30 +80,16 @@ class TestWindowProjector : public QObject {
     Q_OBJECT
 
 private slots:
-    void initTestCase()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName("ScalingLabTest");
-        QCoreApplication::setApplicationName("test_window_projector");
-        QSettings().clear();
-    }
+    void initTestCase() { sl::tests::useFreshTestSettings("test_window_projector"); }
 
-    void riskAxisLabelInsideTheWidget_data()
-    {
-        QTest::addColumn<QSize>("size");
-        QTest::addColumn<double>("zoom");
-        QTest::newRow("1024x768") << QSize(1024, 768) << 1.0;
-        QTest::newRow("1024x768 at 150 %") << QSize(1024, 768) << 1.5;
-        QTest::newRow("1600x1000") << QSize(1600, 1000) << 1.0;
-        QTest::newRow("1600x1000 at 150 %") << QSize(1600, 1000) << 1.5;
-    }
+    void riskAxisLabelInsideTheWidget_data() { sl::tests::addScreenRows(); }
 
     void riskAxisLabelInsideTheWidget()
     {
         QFETCH(QSize, size);
         QFETCH(double, zoom);
         sl::ui::MainWindow window("-");
-        showAt(window, size, zoom);
+        sl::tests::showWindowAt(window, size, zoom);
         sl::ui::RiskPlot* plot = window.riskPlot();
         const QRectF text = labelTextRect(plot->xAxis);
         const QRectF widget(plot->visibleRegion().boundingRect());
@@ -141,7 +117,7 @@ private slots:
     {
         QFETCH(double, zoom);
         sl::ui::MainWindow window("-");
-        showAt(window, QSize(1024, 768), zoom);
+        sl::tests::showWindowAt(window, QSize(1024, 768), zoom);
         sl::ui::RiskPlot* plot = window.riskPlot();
         const QSize shown = plot->size();
         auto* menu = window.menuBar()->findChild<QMenu*>("exportMenu");
@@ -204,7 +180,7 @@ private slots:
     void exportDialogRefusesVisibly()
     {
         sl::ui::MainWindow window("-");
-        showAt(window, QSize(1024, 768), 1.0);
+        sl::tests::showWindowAt(window, QSize(1024, 768), 1.0);
         auto* menu = window.menuBar()->findChild<QMenu*>("exportMenu");
         QTemporaryDir dir;
         menu->actions().first()->trigger();

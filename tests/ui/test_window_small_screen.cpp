@@ -12,6 +12,7 @@
 //    level, failed tail fit, bulk edge) lay over each other, and the status bar cut the iteration field mid-word
 //    ("iteration 239 (c"): the annotations are read back clear of each other, and every status field fits its label.
 #include "tests/ui/annotation_checks.h"
+#include "tests/ui/window_sizes.h"
 #include "tests/ui/window_test_guards.h"
 #include "ui/main_window.h"
 #include "ui/parameter_panel.h"
@@ -46,50 +47,22 @@ QString rectText(const QRect& r)
     return QStringLiteral("(%1, %2) %3x%4").arg(r.x()).arg(r.y()).arg(r.width()).arg(r.height());
 }
 
-// A window of exactly `size` (the offscreen screen is smaller than 1024×768: the constructor's size is replaced).
-void showAt(sl::ui::MainWindow& window, const QSize& size, double zoom)
-{
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    window.resize(size);
-    window.setZoom(zoom);
-    QTRY_COMPARE(window.size(), size);
-    QCoreApplication::processEvents();
-    for (sl::ui::PlotView* plot : {static_cast<sl::ui::PlotView*>(window.riskPlot()),
-             static_cast<sl::ui::PlotView*>(window.spectrumPlot()), static_cast<sl::ui::PlotView*>(window.phasePlot())})
-        plot->replot();
-}
-
 }  // namespace
 
 class TestWindowSmallScreen : public QObject {
     Q_OBJECT
 
 private slots:
-    void initTestCase()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName("ScalingLabTest");
-        QCoreApplication::setApplicationName("test_window_small_screen");
-        QSettings().clear();
-    }
+    void initTestCase() { sl::tests::useFreshTestSettings("test_window_small_screen"); }
 
-    void titlesAndControlsInsideTheViews_data()
-    {
-        QTest::addColumn<QSize>("size");
-        QTest::addColumn<double>("zoom");
-        QTest::newRow("1024x768") << QSize(1024, 768) << 1.0;
-        QTest::newRow("1024x768 at 150 %") << QSize(1024, 768) << 1.5;
-        QTest::newRow("1600x1000") << QSize(1600, 1000) << 1.0;
-        QTest::newRow("1600x1000 at 150 %") << QSize(1600, 1000) << 1.5;
-    }
+    void titlesAndControlsInsideTheViews_data() { sl::tests::addScreenRows(); }
 
     void titlesAndControlsInsideTheViews()
     {
         QFETCH(QSize, size);
         QFETCH(double, zoom);
         sl::ui::MainWindow window("-");
-        showAt(window, size, zoom);
+        sl::tests::showWindowAt(window, size, zoom);
         for (sl::ui::PlotView* plot :
             {static_cast<sl::ui::PlotView*>(window.riskPlot()), static_cast<sl::ui::PlotView*>(window.spectrumPlot()),
                 static_cast<sl::ui::PlotView*>(window.phasePlot())}) {
@@ -137,7 +110,7 @@ private slots:
         QFETCH(QSize, size);
         QFETCH(double, zoom);
         sl::ui::MainWindow window("-");
-        showAt(window, size, zoom);
+        sl::tests::showWindowAt(window, size, zoom);
         const sl::ui::PhaseDiagramView* phase = window.phasePlot();
         const auto labels = phase->lineLabels();
         const QRectF area = phase->axisRect()->rect();
@@ -165,7 +138,7 @@ private slots:
     void windowFitsASmallScreenAtEveryZoom()
     {
         sl::ui::MainWindow window("-");
-        showAt(window, QSize(1024, 768), 1.5);
+        sl::tests::showWindowAt(window, QSize(1024, 768), 1.5);
         QVERIFY2(
             window.minimumSizeHint().height() <= 768, qPrintable(QString::number(window.minimumSizeHint().height())));
         QVERIFY2(
@@ -185,7 +158,7 @@ private slots:
     void spectrumAnnotationsAndStatusFieldsOnASmallScreen()
     {
         sl::ui::MainWindow window("-");
-        showAt(window, QSize(1024, 768), 1.0);
+        sl::tests::showWindowAt(window, QSize(1024, 768), 1.0);
         auto* toggle = window.findChild<QAction*>("decompositionAction");
         QVERIFY(toggle);
         toggle->trigger();
@@ -260,7 +233,7 @@ private slots:
     {
         QFETCH(QSize, size);
         sl::ui::MainWindow window("-");
-        showAt(window, size, 1.0);
+        sl::tests::showWindowAt(window, size, 1.0);
         auto* toggle = window.findChild<QAction*>("decompositionAction");
         QVERIFY(toggle);
         toggle->trigger();
