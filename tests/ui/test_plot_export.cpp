@@ -2,6 +2,7 @@
 // ui/plot_export: the one mapping of a series' parameters to export columns (issue 16, item 12), for trained
 // configurations and for state-evolution computations, and exported images at the window's zoom (item 7), measured
 // in the written PNG.
+#include "tests/ui/image_ink.h"
 #include "ui/plot_export.h"
 
 #include "ui/decomposition_plot.h"
@@ -27,24 +28,6 @@ QString cellOf(const QString& header, const QString& values, const char* column)
     return values.split(',').value(header.split(',').indexOf(column));
 }
 
-// The first band of rows from the top that holds pixels matching `ink`: its height in pixels (0: none).
-int firstInkBandHeight(const QImage& image, const std::function<bool(QColor)>& ink)
-{
-    auto rowHasInk = [&](int y) {
-        for (int x = 0; x < image.width(); ++x)
-            if (ink(image.pixelColor(x, y)))
-                return true;
-        return false;
-    };
-    int y = 0;
-    while (y < image.height() && !rowHasInk(y))
-        ++y;
-    const int top = y;
-    while (y < image.height() && rowHasInk(y))
-        ++y;
-    return y - top;
-}
-
 // Rows between the first and the last pixel matching `ink`, inclusive (0: none).
 int inkExtent(const QImage& image, const std::function<bool(QColor)>& ink)
 {
@@ -58,11 +41,6 @@ int inkExtent(const QImage& image, const std::function<bool(QColor)>& ink)
                 break;
             }
     return first < 0 ? 0 : last - first + 1;
-}
-
-bool dark(QColor c)
-{
-    return c.red() < 110 && c.green() < 110 && c.blue() < 110;
 }
 
 // The decomposition view's note colour (150, 30, 30) at two thirds coverage or more; never the legend's
@@ -178,9 +156,9 @@ private slots:
         sl::ui::DecompositionPlot plot;
         plot.resize(800, 500);
         plot.replot();
-        const int atOne = firstInkBandHeight(exported(plot, dir.filePath("one.png")), dark);
+        const int atOne = sl::tests::firstInkBandHeight(exported(plot, dir.filePath("one.png")));
         plot.setDisplayScale(1.5);
-        const int atOneAndAHalf = firstInkBandHeight(exported(plot, dir.filePath("zoomed.png")), dark);
+        const int atOneAndAHalf = sl::tests::firstInkBandHeight(exported(plot, dir.filePath("zoomed.png")));
         QVERIFY2(atOne >= 6, qPrintable(QString::number(atOne)));
         const double ratio = double(atOneAndAHalf) / atOne;
         QVERIFY2(ratio > 1.3 && ratio < 1.7, qPrintable(QStringLiteral("%1 → %2 px").arg(atOne).arg(atOneAndAHalf)));

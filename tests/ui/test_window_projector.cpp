@@ -6,6 +6,7 @@
 //  - the window's image export had no scale choice (only the on-screen zoom, where the CLI's render has --scale): the
 //    File → Export dialog, driven without a blocking exec(), writes a PNG of exactly the pixel size it shows for each
 //    choice, and the title's ink grows with the chosen text scale.
+#include "tests/ui/image_ink.h"
 #include "tests/ui/window_sizes.h"
 #include "tests/ui/window_test_guards.h"
 #include "ui/export_dialog.h"
@@ -52,26 +53,6 @@ QRectF labelTextRect(const QCPAxis* axis)
     const QRect box = AxisAccess::labelBox(axis);
     const QRect bounds = QFontMetrics(axis->labelFont()).boundingRect(0, 0, 0, 0, Qt::TextDontClip, axis->label());
     return QRectF(box.center().x() + 0.5 - bounds.width() / 2.0, box.top(), bounds.width(), bounds.height());
-}
-
-// The height of the first band of rows from the top holding dark pixels (the title's ink; 0: none).
-int firstInkBandHeight(const QImage& image)
-{
-    auto rowHasInk = [&](int y) {
-        for (int x = 0; x < image.width(); ++x) {
-            const QColor c = image.pixelColor(x, y);
-            if (c.red() < 110 && c.green() < 110 && c.blue() < 110)
-                return true;
-        }
-        return false;
-    };
-    int y = 0;
-    while (y < image.height() && !rowHasInk(y))
-        ++y;
-    const int top = y;
-    while (y < image.height() && rowHasInk(y))
-        ++y;
-    return y - top;
 }
 
 }  // namespace
@@ -154,7 +135,7 @@ private slots:
             const QImage image(path);
             QVERIFY2(!image.isNull(), qPrintable(path + ": " + window.lastError()));
             QCOMPARE(image.size(), c.expected);
-            ink[c.name] = firstInkBandHeight(image);
+            ink[c.name] = sl::tests::firstInkBandHeight(image);
             QVERIFY2(ink[c.name] >= 5, qPrintable(QStringLiteral("%1: %2 px").arg(c.name).arg(ink[c.name])));
         }
         const QString inks = QStringLiteral("title ink: on screen %1, 100 % %2, 150 % %3, 200 % %4, pixels %5 px")
