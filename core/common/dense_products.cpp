@@ -16,6 +16,33 @@ namespace {
 
 std::atomic<DenseBackend> g_backend{DenseBackend::Automatic};
 
+// The loops between the BLAS calls are plain loops over raw pointers, so that the compiler vectorises them for
+// each clone's instruction set (Eigen's own packets are fixed by the compile flags, SSE2 in a portable build).
+// Clang (the fuzz build) and builds that already target AVX2 get one version.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__AVX2__)
+#define SL_CLONED_FOR_X86_LEVELS __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define SL_CLONED_FOR_X86_LEVELS
+#endif
+
+SL_CLONED_FOR_X86_LEVELS void addSquaredColumns(
+    const double* m, Eigen::Index rows, Eigen::Index cols, Eigen::Index stride, double* r)
+{
+    for (Eigen::Index j = 0; j < cols; ++j) {
+        const double* column = m + j * stride;
+        for (Eigen::Index i = 0; i < rows; ++i)
+            r[i] += column[i] * column[i];
+    }
+}
+
+// to[k] = scale[k]·from[rows[k]] for k < count.
+SL_CLONED_FOR_X86_LEVELS void gatherScaled(
+    const double* from, const Eigen::Index* rows, const double* scale, Eigen::Index count, double* to)
+{
+    for (Eigen::Index k = 0; k < count; ++k)
+        to[k] = scale[k] * from[rows[k]];
+}
+
 constexpr Eigen::Index kBlasMinDimension = 16;
 constexpr double kBlasMinVolume = double(1 << 18);
 
@@ -120,13 +147,17 @@ void blasWeightedGramLower(const Eigen::Ref<const Eigen::MatrixXd>& X, const Eig
         const double* x = X.col(j).data();
         double* toPlus = plus.col(j).data();
         double* toMinus = minus.col(j).data();
-        for (Eigen::Index k = 0; k < positive; ++k)
-            toPlus[k] = plusScale[std::size_t(k)] * x[plusRows[std::size_t(k)]];
-        for (Eigen::Index k = 0; k < negative; ++k)
-            toMinus[k] = minusScale[std::size_t(k)] * x[minusRows[std::size_t(k)]];
+        gatherScaled(x, plusRows.data(), plusScale.data(), positive, toPlus);
+        gatherScaled(x, minusRows.data(), minusScale.data(), negative, toMinus);
     }
     blasSyrkLowerTransposed(alpha, plus, beta, C);
     blasSyrkLowerTransposed(-alpha, minus, 1.0, C);
+}
+
+void accumulateRowSquaredNorms(const Eigen::Ref<const Eigen::MatrixXd>& M, Eigen::Ref<Eigen::VectorXd> r)
+{
+    assert(r.size() == M.rows());
+    addSquaredColumns(M.data(), M.rows(), M.cols(), M.outerStride(), r.data());
 }
 
 void denseProduct(const Eigen::Ref<const Eigen::MatrixXd>& A, const Eigen::Ref<const Eigen::MatrixXd>& B,

@@ -42,9 +42,16 @@ void blasSyrkLowerTransposed(
 // Xᵀdiag(r)X = P₊ᵀP₊ − P₋ᵀP₋ with P± the rows √|r_μ|·x_μ for r_μ > 0 and r_μ ≤ 0: n·d² flops, half of the GEMM
 // Xᵀ·(diag(r)X), and OpenBLAS's dsyrk ran at 1.5–1.9× the dgemm's speed at n = 4096, d = 100–200 on this project's
 // 2-core AVX2 machine. The gathered rows are written to `plus` and `minus` (resized when needed: callers in a hot
-// loop keep them); the strictly upper triangle of C is left untouched.
+// loop keep them); the strictly upper triangle of C is left untouched. The gather is compiled like
+// accumulateRowSquaredNorms (a clone per x86-64 level in a portable build).
 void blasWeightedGramLower(const Eigen::Ref<const Eigen::MatrixXd>& X, const Eigen::Ref<const Eigen::VectorXd>& r,
     double alpha, double beta, Eigen::Ref<Eigen::MatrixXd> C, Eigen::MatrixXd& plus, Eigen::MatrixXd& minus);
+
+// r += Σ_j M(:, j)² elementwise (row-wise squared norms, accumulated), column by column so that each pass is
+// contiguous. Runs between the BLAS calls of the quadratic net's hot path on one thread; in a portable x86-64 build
+// (no -mavx2) it is compiled twice, for x86-64-v3 (AVX2, FMA) and the baseline, and the loader picks the one the
+// CPU runs (GCC's target_clones), as OpenBLAS picks its kernels.
+void accumulateRowSquaredNorms(const Eigen::Ref<const Eigen::MatrixXd>& M, Eigen::Ref<Eigen::VectorXd> r);
 
 // C = A·B (noalias) by the engine useBlasProduct picks.
 void denseProduct(const Eigen::Ref<const Eigen::MatrixXd>& A, const Eigen::Ref<const Eigen::MatrixXd>& B,

@@ -55,6 +55,20 @@ private slots:
         const Eigen::MatrixXd expectedLower = expected.triangularView<Eigen::Lower>();
         QVERIFY((lower - expectedLower).norm() < 1e-13 * expected.norm());
     }
+
+    void rowSquaredNormsOfABlockViewAccumulate()
+    {
+        // The quadratic net's residual: r += ‖row‖² over a row block of XW (outer stride larger than the block's
+        // rows), added to what r held; a wrong stride or a missed column changes every entry.
+        const Eigen::Index n = 41, p = 7;
+        sl::Rng rng(14);
+        const Eigen::MatrixXd M = rng.normalMatrix(n, p);
+        const Eigen::VectorXd start = rng.normalMatrix(13, 1).col(0);
+        Eigen::VectorXd r = start;
+        sl::accumulateRowSquaredNorms(M.middleRows(20, 13), r);
+        const Eigen::VectorXd expected = start + M.middleRows(20, 13).rowwise().squaredNorm();
+        QVERIFY2((r - expected).norm() < 1e-14 * expected.norm(), qPrintable(QString::number((r - expected).norm())));
+    }
 };
 
 QTEST_APPLESS_MAIN(TestDenseProducts)

@@ -161,6 +161,31 @@ private slots:
         QVERIFY((predictionBlas - predictionEigen).norm() < 1e-12 * predictionEigen.norm());
     }
 
+    void blasBlocksSizedByTheWidthMatchTheWholeMatrixFormula()
+    {
+        // A wide net (p = 160): the BLAS path's row blocks are sized so that a block's XW fits the cache (819 rows
+        // here), so n = 3000 runs in four blocks through the weighted Gram (d < 2p). Objective against the
+        // sample-by-sample formula, gradient against the whole-matrix formula.
+        const int d = 8, p = 160;
+        const sl::Problem pr = problem(d, 3000, 0.3, 21);
+        sl::Rng rng(22);
+        const Eigen::MatrixXd W = rng.normalMatrix(d, p) / std::sqrt(double(p));
+        sl::setDenseBackend(sl::DenseBackend::Blas);
+        sl::QuadraticNet net(pr.data, pr.config.weightDecay);
+        Eigen::MatrixXd gradient;
+        const double value = net.objective(W, &gradient);
+        const Eigen::VectorXd r = pr.data.y - net.predict(W);
+        sl::setDenseBackend(sl::DenseBackend::Automatic);
+        const double expected = referenceObjective(pr, W);
+        QVERIFY2(std::abs(value - expected) < 1e-12 * expected, qPrintable(QString::number(value - expected)));
+        const Eigen::MatrixXd XW = pr.data.X * W;
+        const double scale = 4.0 / (double(d) * d * std::sqrt(double(d)));
+        const Eigen::MatrixXd reference
+            = -scale * (pr.data.X.transpose() * r.asDiagonal() * XW - r.sum() * W) + (2 * 0.3 / d) * W;
+        QVERIFY2((gradient - reference).norm() < 1e-12 * reference.norm(),
+            qPrintable(QString::number((gradient - reference).norm() / reference.norm())));
+    }
+
     void matrixMseIsZeroAtTheTeacherAndQStarAtZero()
     {
         const sl::Problem p = problem(10, 5, 1.0, 6);
