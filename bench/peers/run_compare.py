@@ -413,6 +413,17 @@ def consistency_lines(record):
                                p.get("lbfgs_iterations", 0), p.get("evaluations", 0), p.get("objective", 0),
                                p.get("excess_risk", 0),
                                abs(o.get("excess_risk", 0) - p.get("excess_risk", 0)) / max(p.get("excess_risk", 1e-300), 1e-300)))
+        # The two builds round differently (the native one fuses multiply-adds), so near the |Δ objective| < 1e-12
+        # stop their trajectories part and they may stop after different numbers of evaluations: the time per
+        # evaluation compares the builds' code, the total time what a user waits.
+        native, portable = last_run(record, group, "ours", name), last_run(record, group, "portable", name)
+        medians = record.get("medians", {})
+        tn, tp = medians.get("ours:" + name, {}).get("seconds"), medians.get("portable:" + name, {}).get("seconds")
+        if native and portable and tn and tp and native.get("evaluations") and portable.get("evaluations"):
+            en, ep = native["evaluations"], portable["evaluations"]
+            out.append("- L-BFGS d=p=%d, portable against native: %d against %d evaluations (rounding); per evaluation "
+                       "%.1f ms against %.1f ms, **%.2f×** the native build's time per evaluation (total time %.2f×)."
+                       % (size, ep, en, 1e3 * tp / ep, 1e3 * tn / en, (tp / ep) / (tn / en), tp / tn))
     o, p = both("lasso", "lasso_solve", "lasso_solve")
     if o and p:
         out.append("- LASSO: objective %.12g vs %.12g; relative gap %.2g vs %.2g; %d vs %d sweeps; %d vs %d nonzeros "
