@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/model/quadratic_net.h"
 
+#include "core/common/compute_threads.h"
 #include "core/common/dense_products.h"
 
 #include <algorithm>
 #include <cmath>
+#include <system_error>
+#include <thread>
+#include <vector>
 
 namespace sl {
 
@@ -116,36 +120,85 @@ double QuadraticNet::evaluateBlocksBlas(
     const Eigen::Index n = m_x.rows(), d = m_x.cols(), p = W.cols();
     const Eigen::Index blockRows = blasBlockRows(n, d, p);
     const Eigen::Index blocks = std::max<Eigen::Index>(1, (n + blockRows - 1) / std::max<Eigen::Index>(1, blockRows));
-    if (m_xw.rows() != blockRows || m_xw.cols() != p)
-        m_xw.resize(blockRows, p);
     const bool throughGram = gradient && gradientThroughWeightedGram(n, d, p);
-    if (throughGram && (m_gram.rows() != d || m_gram.cols() != d))
-        m_gram.resize(d, d);
+    // As many lanes as the BLAS would have used threads (compute_threads.h: 1 inside a sweep's workers), each on its
+    // own thread with single-threaded products. On the 2-core AMD EPYC of bench/RESULTS.md one objective+gradient at
+    // d = p = 100, n = 20 000 took 18–20 ms in two lanes against 23–30 ms with OpenBLAS's two threads per product
+    // (medians of 9, alternating in one process): between the products the residual and the gather ran on one
+    // thread while OpenBLAS's other thread spun.
+    const int lanes = int(std::min<Eigen::Index>(blocks, std::max(1, blasThreads())));
+    if (int(m_lanes.size()) != lanes)
+        m_lanes.resize(std::size_t(lanes));
+    for (BlasLane& lane : m_lanes) {
+        if (lane.xw.rows() != blockRows || lane.xw.cols() != p)
+            lane.xw.resize(blockRows, p);
+        const Eigen::Index accumulatorCols = throughGram ? d : p;
+        if (gradient && (lane.accumulator.rows() != d || lane.accumulator.cols() != accumulatorCols))
+            lane.accumulator.resize(d, accumulatorCols);
+    }
     const double invSqrtD = 1.0 / m_sqrtD;
-    double sumSquares = 0, sum = 0;
-    for (Eigen::Index b = 0; b < blocks; ++b) {
-        const Eigen::Index start = blockStart(b, blocks, n), rows = blockStart(b + 1, blocks, n) - start;
-        const auto x = m_x.middleRows(start, rows);
-        auto xw = m_xw.topRows(rows);
-        auto r = m_residual.segment(start, rows);
-        blasGemm(false, false, 1.0, x, W, 0.0, xw);
-        r.setZero();
-        accumulateRowSquaredNorms(xw, r);
-        r.array() = m_y.segment(start, rows).array() - (r.array() - offset) * invSqrtD;
-        sumSquares += r.squaredNorm();
-        sum += r.sum();
-        // Both forms accumulate in block order (beta = 1 after the first block), so the result does not depend on
-        // the BLAS's thread count beyond the BLAS's own rounding.
-        if (throughGram) {
-            blasWeightedGramLower(x, r, 1.0, b == 0 ? 0.0 : 1.0, m_gram, m_gramPlus, m_gramMinus);
-        } else if (gradient) {
-            xw.array().colwise() *= r.array();
-            blasGemm(true, false, 1.0, x, xw, b == 0 ? 0.0 : 1.0, *gradient);
+    // Lane k runs blocks [k·blocks/lanes, (k+1)·blocks/lanes) in order; the lanes' sums are added in lane order, so
+    // the result depends on the lane count (the BLAS's thread count) by rounding only, as the BLAS's own threaded
+    // products would.
+    auto runLane = [&](int laneIndex) {
+        BlasLane& lane = m_lanes[std::size_t(laneIndex)];
+        lane.sumSquares = 0;
+        lane.sum = 0;
+        const Eigen::Index first = laneIndex * blocks / lanes, last = (laneIndex + 1) * blocks / lanes;
+        for (Eigen::Index b = first; b < last; ++b) {
+            const Eigen::Index start = blockStart(b, blocks, n), rows = blockStart(b + 1, blocks, n) - start;
+            const auto x = m_x.middleRows(start, rows);
+            auto xw = lane.xw.topRows(rows);
+            auto r = m_residual.segment(start, rows);
+            blasGemm(false, false, 1.0, x, W, 0.0, xw);
+            r.setZero();
+            accumulateRowSquaredNorms(xw, r);
+            r.array() = m_y.segment(start, rows).array() - (r.array() - offset) * invSqrtD;
+            lane.sumSquares += r.squaredNorm();
+            lane.sum += r.sum();
+            const double beta = b == first ? 0.0 : 1.0;
+            if (throughGram) {
+                blasWeightedGramLower(x, r, 1.0, beta, lane.accumulator, lane.plus, lane.minus);
+            } else if (gradient) {
+                xw.array().colwise() *= r.array();
+                blasGemm(true, false, 1.0, x, xw, beta, lane.accumulator);
+            }
         }
+    };
+    if (lanes == 1) {
+        runLane(0);
+    } else {
+        // Registers the lanes as parallel workers for the duration: OpenBLAS's pool drops to one thread, so every
+        // lane's products run on the lane's own thread and the lanes never multiply the BLAS's threads.
+        const ParallelWorkers laneScope(lanes);
+        std::vector<std::thread> helpers;
+        helpers.reserve(std::size_t(lanes - 1));
+        for (int lane = 1; lane < lanes; ++lane) {
+            try {
+                helpers.emplace_back(runLane, lane);
+            } catch (const std::system_error&) {
+                runLane(lane);  // no thread to be had: this one runs it
+            }
+        }
+        runLane(0);
+        for (std::thread& helper : helpers)
+            helper.join();
+    }
+    double sumSquares = 0, sum = 0;
+    for (const BlasLane& lane : m_lanes) {
+        sumSquares += lane.sumSquares;
+        sum += lane.sum;
     }
     if (throughGram) {
+        m_gram = m_lanes.front().accumulator;
+        for (std::size_t lane = 1; lane < m_lanes.size(); ++lane)
+            m_gram.triangularView<Eigen::Lower>() += m_lanes[lane].accumulator;
         m_gram.triangularView<Eigen::StrictlyUpper>() = m_gram.transpose().eval();
         denseProduct(m_gram, W, *gradient);
+    } else if (gradient) {
+        *gradient = m_lanes.front().accumulator;
+        for (std::size_t lane = 1; lane < m_lanes.size(); ++lane)
+            *gradient += m_lanes[lane].accumulator;
     }
     m_residualSum = sum;
     return sumSquares;

@@ -6,6 +6,8 @@
 
 #include <Eigen/Dense>
 
+#include <vector>
+
 namespace sl {
 
 // The quadratic network in the canonical normalisation of docs/theory/models.md §3 (checked; identical to the authors'
@@ -41,10 +43,12 @@ private:
     // single-threaded), which avoids Eigen's threaded GEMM for Xᵀ·M: with a long inner dimension it synchronises per
     // panel and collapses on a shared, oversubscribed machine.
     // When the products are large enough for the BLAS (core/common/dense_products.h), evaluateBlocksBlas does the
-    // same work instead: row blocks one after the other, each product on the BLAS's own threads (no OpenMP around
-    // them, which would multiply the two thread pools), the gradient accumulated in block order. Where d < 2p it
-    // accumulates the weighted Gram matrix Xᵀ diag(r) X by syrk updates (blasWeightedGramLower) and multiplies it
-    // by W once: n·d² + 2d²p flops instead of 2ndp for the gradient's second product.
+    // same work instead, in cache-sized row blocks split into lanes: one lane per thread the BLAS would have used,
+    // each lane's blocks in order on its own thread with single-threaded products (the lanes register as
+    // ParallelWorkers, so the BLAS's pool and the lanes never multiply), the lanes' partial sums added in lane
+    // order. Where d < 2p it accumulates the weighted Gram matrix Xᵀ diag(r) X by syrk updates
+    // (blasWeightedGramLower) and multiplies it by W once: n·d² + 2d²p flops instead of 2ndp for the gradient's
+    // second product.
     double evaluateBlocks(const Eigen::Ref<const Eigen::MatrixXd>& W, Eigen::Ref<Eigen::MatrixXd>* gradient);
     double evaluateBlocksBlas(
         const Eigen::Ref<const Eigen::MatrixXd>& W, Eigen::Ref<Eigen::MatrixXd>* gradient, double offset);
@@ -58,11 +62,21 @@ private:
     double m_weightDecay;
     double m_sqrtD;
     Eigen::Index m_blockCount;
-    Eigen::MatrixXd m_xw;  // n×p (BLAS path: one block's rows×p): XW, then diag(r)·XW
+    // One lane of the BLAS path: its block's XW (rows×p), its partial Xᵀ diag(r) X (d×d) or Xᵀ diag(r) XW (d×p),
+    // its gathered rows and its partial Σ r², Σ r.
+    struct BlasLane {
+        Eigen::MatrixXd xw;
+        Eigen::MatrixXd accumulator;
+        Eigen::MatrixXd plus, minus;
+        double sumSquares = 0;
+        double sum = 0;
+    };
+
+    Eigen::MatrixXd m_xw;  // n×p (Eigen path): XW, then diag(r)·XW
     Eigen::VectorXd m_residual;  // n
     Eigen::MatrixXd m_partials;  // d×(p·blocks): X_bᵀ diag(r_b) X_b W per block
     Eigen::MatrixXd m_gram;  // d×d, BLAS path with d < 2p: Xᵀ diag(r) X, accumulated over the blocks
-    Eigen::MatrixXd m_gramPlus, m_gramMinus;  // one block's rows √|r|·x, split by the sign of r
+    std::vector<BlasLane> m_lanes;  // BLAS path
     Eigen::VectorXd m_blockSquares;  // Σ_b r² per block
     Eigen::VectorXd m_blockSums;  // Σ_b r per block
     double m_residualSum = 0;  // Σ r of the last evaluation
