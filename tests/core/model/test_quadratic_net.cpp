@@ -40,6 +40,15 @@ double referenceObjective(const sl::Problem& p, const Eigen::MatrixXd& W)
     return loss / (double(d) * d) + p.config.weightDecay / d * W.squaredNorm();
 }
 
+// ∂objective/∂W = −(4/(d²√d)) [Xᵀ diag(r) X W − (Σr) W] + (2λ/d) W with r = y − ŷ, written with whole-matrix products.
+Eigen::MatrixXd referenceGradient(const sl::Problem& p, const Eigen::MatrixXd& W, const Eigen::VectorXd& r)
+{
+    const double d = p.config.dimension;
+    const Eigen::MatrixXd XW = p.data.X * W;
+    const double scale = 4.0 / (d * d * std::sqrt(d));
+    return -scale * (p.data.X.transpose() * r.asDiagonal() * XW - r.sum() * W) + (2 * p.config.weightDecay / d) * W;
+}
+
 }  // namespace
 
 class TestQuadraticNet : public QObject {
@@ -102,12 +111,7 @@ private slots:
         const double value = net.objective(W, &gradient);
         const double expected = referenceObjective(pr, W);
         QVERIFY(std::abs(value - expected) < 1e-12 * expected);
-        // ∂/∂W = −(4/(d²√d)) [Xᵀ diag(r) X W − (Σr) W] + (2λ/d) W, written with whole-matrix products.
-        const Eigen::VectorXd r = pr.data.y - net.predict(W);
-        const Eigen::MatrixXd XW = pr.data.X * W;
-        const double scale = 4.0 / (double(d) * d * std::sqrt(double(d)));
-        const Eigen::MatrixXd reference
-            = -scale * (pr.data.X.transpose() * r.asDiagonal() * XW - r.sum() * W) + (2 * 0.6 / d) * W;
+        const Eigen::MatrixXd reference = referenceGradient(pr, W, pr.data.y - net.predict(W));
         QVERIFY2((gradient - reference).norm() < 1e-12 * reference.norm(),
             qPrintable(QString::number((gradient - reference).norm() / reference.norm())));
     }
@@ -178,10 +182,7 @@ private slots:
         sl::setDenseBackend(sl::DenseBackend::Automatic);
         const double expected = referenceObjective(pr, W);
         QVERIFY2(std::abs(value - expected) < 1e-12 * expected, qPrintable(QString::number(value - expected)));
-        const Eigen::MatrixXd XW = pr.data.X * W;
-        const double scale = 4.0 / (double(d) * d * std::sqrt(double(d)));
-        const Eigen::MatrixXd reference
-            = -scale * (pr.data.X.transpose() * r.asDiagonal() * XW - r.sum() * W) + (2 * 0.3 / d) * W;
+        const Eigen::MatrixXd reference = referenceGradient(pr, W, r);
         QVERIFY2((gradient - reference).norm() < 1e-12 * reference.norm(),
             qPrintable(QString::number((gradient - reference).norm() / reference.norm())));
     }
