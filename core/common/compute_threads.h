@@ -16,6 +16,10 @@ namespace sl {
 //    scopes), and each worker calls limitOpenMpThreadsOfThisThread(threadsPerWorker(W)) before its run. So
 //    workers × BLAS threads ≤ cores and workers × OpenMP threads ≤ cores. With W ≥ cores every product runs
 //    single-threaded on its worker's own thread (OpenBLAS with one thread does not use its pool at all).
+//  - Inside one run, the quadratic net's BLAS path (core/model/quadratic_net.h) splits its row blocks into lanes,
+//    one per thread of OpenBLAS's pool at that moment, and holds a ParallelWorkers scope of that many lanes for one
+//    evaluation: the pool drops accordingly, so a lane's products run on the lane's own thread and lanes × BLAS
+//    threads ≤ cores as well (inside a sweep's worker the pool is already 1: one lane, no extra thread).
 int hardwareThreads();
 int threadsPerWorker(int workers);
 
