@@ -18,8 +18,11 @@ std::atomic<DenseBackend> g_backend{DenseBackend::Automatic};
 
 // The loops between the BLAS calls are plain loops over raw pointers, so that the compiler vectorises them for
 // each clone's instruction set (Eigen's own packets are fixed by the compile flags, SSE2 in a portable build).
-// Clang (the fuzz build) and builds that already target AVX2 get one version.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__AVX2__)
+// Clang (the fuzz build), builds that already target AVX2 and sanitizer builds get one version: the clones' resolver
+// runs while the program is relocated, before a sanitizer's runtime is up, and the instrumented resolver crashed the
+// TSan build at start-up.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__AVX2__)                              \
+    && !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
 #define SL_CLONED_FOR_X86_LEVELS __attribute__((target_clones("arch=x86-64-v3", "default")))
 #else
 #define SL_CLONED_FOR_X86_LEVELS
