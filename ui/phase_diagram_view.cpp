@@ -226,6 +226,7 @@ void PhaseDiagramView::rebuild()
     clearItems();
     m_lineLabels.clear();
     m_regionLabels.clear();
+    m_verticalLines.clear();
     m_verticalLabels.clear();
     clearGraphs();
     m_curvedCells = nullptr;  // removed with the other graphs
@@ -334,13 +335,6 @@ void PhaseDiagramView::drawLine(
 // --- line labels (issue 16, item 6) -------------------------------------------------------------------------------
 
 namespace {
-
-// The text box as QCustomPlot draws it: its four corner anchors, rotation included.
-QPolygonF itemCorners(const QCPItemText* text)
-{
-    return QPolygonF({text->topLeft->pixelPosition(), text->topRight->pixelPosition(),
-        text->bottomRight->pixelPosition(), text->bottomLeft->pixelPosition()});
-}
 
 bool cornersInside(const QPolygonF& corners, const QRectF& area)
 {
@@ -467,10 +461,19 @@ QStringList PhaseDiagramView::placeLineLabels(const QStringList& keyed)
     const QRectF area = QRectF(axisRect()->rect()).adjusted(2, 2, -2, -2);
     QVector<QPolygonF> taken;
     for (const QCPItemText* label : std::as_const(m_regionLabels))
-        taken << itemCorners(label);
+        taken << textItemBox(label);
+    // The dotted verticals and their labels, like the boundary lines: "L3: …" across the "n_eff = d" line was cut by
+    // it (at 1600×1000 and 150 %). A vertical is a strip of its pen's width and a pixel either side.
+    for (const QCPItemStraightLine* vertical : std::as_const(m_verticalLines)) {
+        const double x = vertical->point1->pixelPosition().x();
+        const double half = vertical->pen().widthF() / 2 + 1;
+        const QRectF rect = axisRect()->rect();
+        if (x >= rect.left() && x <= rect.right())
+            taken << QPolygonF(QRectF(x - half, rect.top(), 2 * half, rect.height()));
+    }
     for (const QCPItemText* label : std::as_const(m_verticalLabels))
         if (label->visible())
-            taken << itemCorners(label);
+            taken << textItemBox(label);
     // The measured points and the live point: a label over them would hide them.
     QVector<QCPGraph*> markers = m_measurementGraphs;
     if (m_current)
@@ -518,7 +521,7 @@ QStringList PhaseDiagramView::placeLineLabels(const QStringList& keyed)
                         const QPointF on = segment.pointAt(t);
                         for (const double side : {1.0, -1.0}) {
                             l.text->position->setCoords(on + side * offset * normal);
-                            const QPolygonF corners = itemCorners(l.text);
+                            const QPolygonF corners = textItemBox(l.text);
                             if (!cornersInside(corners, area) || segmentMeets(segment, corners))
                                 continue;
                             if (std::any_of(taken.begin(), taken.end(),
@@ -561,12 +564,20 @@ QVector<PhaseDiagramView::BoundaryLine> PhaseDiagramView::boundaryLines() const
     return out;
 }
 
+QVector<PhaseDiagramView::VerticalLine> PhaseDiagramView::verticalLines() const
+{
+    QVector<VerticalLine> out;
+    for (int i = 0; i < m_verticalLines.size(); ++i)
+        out.push_back({m_verticalLines[i], m_verticalLabels.value(i)});
+    return out;
+}
+
 QVector<PhaseDiagramView::PlacedLabel> PhaseDiagramView::lineLabels() const
 {
     QVector<PlacedLabel> out;
     for (const LineLabel& l : m_lineLabels)
         if (l.text->visible())
-            out.push_back({l.text->text(), itemCorners(l.text), l.text->rotation(), visibleSegment(l.line),
+            out.push_back({l.text->text(), textItemBox(l.text), l.text->rotation(), visibleSegment(l.line),
                 l.line->pen().widthF()});
     return out;
 }
@@ -575,7 +586,7 @@ QVector<QPolygonF> PhaseDiagramView::regionLabelBoxes() const
 {
     QVector<QPolygonF> out;
     for (const QCPItemText* t : m_regionLabels)
-        out << itemCorners(t);
+        out << textItemBox(t);
     return out;
 }
 
@@ -607,6 +618,7 @@ void PhaseDiagramView::drawVertical(double nEff, const QString& text)
     label->setColor(Qt::white);
     label->setFont(QFont("sans", 8));
     label->setClipToAxisRect(true);
+    m_verticalLines << line;
     m_verticalLabels << label;
 }
 

@@ -74,9 +74,9 @@ public:
 
     // --- line labels (issue 16, item 6) ---------------------------------------------------------------------------
     // Each line's label lies along its line (rotated to the line's on-screen angle), beside it, inside the axis rect
-    // and clear of the region labels, the vertical lines' labels, the markers, the other line labels and the other
-    // boundary lines; where the full equation finds no such place the label shortens to its name ("L3") and the
-    // equation goes to the key, a row below the map ("L3: λ = n_eff/d^(γ+1/2)"). A line whose name finds no place
+    // and clear of the region labels, the dotted verticals and their labels, the markers, the other line labels and
+    // the other boundary lines; where the full equation finds no such place the label shortens to its name ("L3") and
+    // the equation goes to the key, a row below the map ("L3: λ = n_eff/d^(γ+1/2)"). A line whose name finds no place
     // either is named in the key alone: no line is left without its equation. The labels as last placed (after a
     // replot):
     struct PlacedLabel {
@@ -96,6 +96,13 @@ public:
         QLineF segment;
     };
     QVector<BoundaryLine> boundaryLines() const;
+    // The dotted verticals (n_eff = 1, d, d^(2γ)) where the map shows them: each an obstacle for the line labels, like
+    // its rotated label.
+    struct VerticalLine {
+        const QCPItemStraightLine* item = nullptr;
+        const QCPItemText* label = nullptr;
+    };
+    QVector<VerticalLine> verticalLines() const;
     // The key below the map: the equations of the lines whose full label is not on the plot, one entry each, broken
     // into lines at entries to fit the view's width; empty (and the row removed) when every label carries its equation.
     QString lineKeyText() const;
@@ -138,7 +145,8 @@ private:
     };
     QVector<LineLabel> m_lineLabels;
     QVector<QCPItemText*> m_regionLabels;
-    QVector<QCPItemText*> m_verticalLabels;  // "n_eff = d" along the dotted verticals
+    QVector<QCPItemStraightLine*> m_verticalLines;  // the dotted verticals
+    QVector<QCPItemText*> m_verticalLabels;  // "n_eff = d" along them
     // The mode box and the measuring button in the top right corner, on one row where the view is wide enough and
     // on two otherwise, never wider than the view; the title starts below them.
     void placeControls();

@@ -8,6 +8,8 @@
 // label crossed L2. In the window at 1024×768 and 1600×1000, 100 % and 150 %, for d = 24, 100 and 500: every line
 // visible on the map has its equation, on the plot or in the key below it; no label meets another boundary line's
 // drawn segment, another label or a region label; labels and key lie inside the widget.
+// Issue 16 (retaken screenshots): at 1600×1000 and 150 % L3's label ran across the dotted "n_eff = d" line. No line
+// label meets a dotted vertical's drawn segment or its label.
 #include "tests/ui/window_sizes.h"
 #include "tests/ui/window_test_guards.h"
 #include "ui/main_window.h"
@@ -88,6 +90,43 @@ bool meets(const QLineF& segment, const QPolygonF& box)
     return false;
 }
 
+// A text item's box as drawn: its four corner anchors.
+QPolygonF boxOf(const QCPItemText* text)
+{
+    return QPolygonF({text->topLeft->pixelPosition(), text->topRight->pixelPosition(),
+        text->bottomRight->pixelPosition(), text->bottomLeft->pixelPosition()});
+}
+
+QRectF rectOf(const QCPItemRect* rect)
+{
+    return QRectF(rect->topLeft->pixelPosition(), rect->bottomRight->pixelPosition()).normalized();
+}
+
+// No line label meets a dotted vertical's drawn segment (the axis rect's height at its x) or its rotated label.
+void checkVerticalsClear(const sl::ui::PhaseDiagramView& view, const QString& context)
+{
+    const QRectF area = view.axisRect()->rect();
+    const auto verticals = view.verticalLines();
+    QVERIFY2(!verticals.isEmpty(), qPrintable(context));
+    for (const auto& vertical : verticals) {
+        const double x = vertical.item->point1->pixelPosition().x();
+        QCOMPARE(vertical.item->point2->pixelPosition().x(), x);
+        if (x < area.left() || x > area.right())
+            continue;
+        const QLineF segment(x, area.top(), x, area.bottom());
+        const QPolygonF labelBox = boxOf(vertical.label);
+        for (const auto& label : view.lineLabels()) {
+            QVERIFY2(!meets(segment, label.corners),
+                qPrintable(context
+                    + QStringLiteral(": '%1' crosses the dotted line of '%2' (x = %3)")
+                          .arg(label.text, vertical.label->text())
+                          .arg(x)));
+            QVERIFY2(!label.corners.intersects(labelBox),
+                qPrintable(context + QStringLiteral(": '%1' meets '%2'").arg(label.text, vertical.label->text())));
+        }
+    }
+}
+
 // Every visible line named (its full label on the plot, or its equation in the key with at most its name on the
 // plot); no label across another boundary line; labels and key inside the widget.
 void checkEveryLineNamed(const sl::ui::PhaseDiagramView& view, const QString& context)
@@ -105,7 +144,7 @@ void checkEveryLineNamed(const sl::ui::PhaseDiagramView& view, const QString& co
         const auto own = std::find_if(
             labels.begin(), labels.end(), [&](const auto& l) { return l.text == line.full || l.text == line.name; });
         const bool fullOnPlot = own != labels.end() && own->text == line.full;
-        QVERIFY2(fullOnPlot || key.contains(line.full),
+        QVERIFY2(fullOnPlot || QString(key).replace(QStringLiteral(":\n"), QStringLiteral(": ")).contains(line.full),
             qPrintable(context
                 + QStringLiteral(": %1 has no label (plot: %2; key: '%3')")
                       .arg(line.name, view.lineLabelTexts().join(" | "), key)));
@@ -133,6 +172,16 @@ void checkEveryLineNamed(const sl::ui::PhaseDiagramView& view, const QString& co
         // Below the map, not over it.
         QVERIFY2(text.top() >= view.axisRect()->rect().bottom(), qPrintable(context + " key over the map"));
     }
+    checkVerticalsClear(view, context);
+}
+
+// The view laid out at `size`: shown (off screen), since a hidden widget's resize reaches QCustomPlot's viewport only
+// once it is shown (every size of a hidden view was laid out at the default 640×480).
+void showOffScreen(sl::ui::PhaseDiagramView& view, const QSize& size)
+{
+    view.setAttribute(Qt::WA_DontShowOnScreen);
+    view.show();
+    view.resize(size);
 }
 
 }  // namespace
@@ -173,15 +222,17 @@ private slots:
         const QVector<QSize> sizes
             = {QSize(1200, 800), QSize(760, 470), QSize(520, 420), QSize(400, 330), QSize(297, 330), QSize(900, 300)};
         for (const double d : {24.0, 100.0, 500.0}) {
+            // One view per d, resized and rescaled as a window is: each layout places the labels afresh.
+            sl::ui::PhaseDiagramView view;
+            sl::PhaseDiagramConfig config;
+            config.d = d;
+            view.setDiagram(config);
             for (const double scale : {1.0, 1.5}) {
+                view.setDisplayScale(scale);
                 for (const QSize size : sizes) {
-                    sl::ui::PhaseDiagramView view;
-                    sl::PhaseDiagramConfig config;
-                    config.d = d;
-                    view.setDiagram(config);
-                    view.resize(size);
-                    view.setDisplayScale(scale);
+                    showOffScreen(view, size);
                     view.replot();
+                    QCOMPARE(view.viewport().size(), size);
                     const QString context = QStringLiteral("d = %1, %2x%3, scale %4")
                                                 .arg(d)
                                                 .arg(size.width())
@@ -216,8 +267,9 @@ private slots:
         view.setMeasurements(points);
         view.setCurrentPoint(300, diagram.lineL1(300));
         for (const QSize size : {QSize(1200, 800), QSize(400, 330)}) {
-            view.resize(size);
+            showOffScreen(view, size);
             view.replot();
+            QCOMPARE(view.viewport().size(), size);
             checkLabels(view, QStringLiteral("with markers, %1x%2").arg(size.width()).arg(size.height()), false);
             // Every drawn marker (the graphs' scatter points) as the square of its scatter size.
             QVector<QPolygonF> markers;
@@ -247,8 +299,9 @@ private slots:
         sl::PhaseDiagramConfig config;
         config.d = 100;
         view.setDiagram(config);
-        view.resize(1200, 800);
+        showOffScreen(view, QSize(1200, 800));
         view.replot();
+        QCOMPARE(view.viewport().size(), QSize(1200, 800));
         const QStringList texts = view.lineLabelTexts();
         QCOMPARE(texts.size(), 3);
         QVERIFY2(texts.contains(QStringLiteral("L1: λ = √(n_eff/d)")), qPrintable(texts.join(" | ")));
@@ -259,6 +312,7 @@ private slots:
         QCOMPARE(view.lineKey()->rect().height(), 0);  // no room taken from the map
         view.resize(400, 330);
         view.replot();
+        QCOMPARE(view.viewport().size(), QSize(400, 330));
         checkLabels(view, "after resizing to 400x330", false);
         checkEveryLineNamed(view, "after resizing to 400x330");
     }
