@@ -94,6 +94,7 @@ public:
     struct BoundaryLine {
         QString name, full;
         QLineF segment;
+        const QCPItemLine* item = nullptr;  // the drawn line (its pen)
     };
     QVector<BoundaryLine> boundaryLines() const;
     // The dotted verticals (n_eff = 1, d, d^(2γ)) where the map shows them: each an obstacle for the line labels, like
@@ -103,10 +104,20 @@ public:
         const QCPItemText* label = nullptr;
     };
     QVector<VerticalLine> verticalLines() const;
-    // The key below the map: the equations of the lines whose full label is not on the plot, one entry each, broken
-    // into lines at entries to fit the view's width; empty (and the row removed) when every label carries its equation.
+    // The key below the map: one entry per line whose full label is not on the plot, each a sample of the line's own
+    // pen (colour and dash pattern, on a grey swatch that both the dark and the white lines show on) followed by its
+    // equation; entries flow in rows across the map's column, an entry wider than the column broken after its name
+    // ("L3:" above "λ = n_eff/d^(γ+1/2)"). Empty (and the row removed) when every label carries its equation.
+    struct KeyEntry {
+        QString name;
+        const QCPItemRect* swatch = nullptr;
+        const QCPItemLine* sample = nullptr;
+        const QCPItemText* text = nullptr;
+    };
+    QVector<KeyEntry> lineKeyEntries() const;  // the entries shown
+    // The shown entries' equations, one a line (an entry broken after its name reads as one line here).
     QString lineKeyText() const;
-    QCPTextElement* lineKey() const { return m_key; }
+    QCPLayoutElement* lineKey() const { return m_key; }
     // --- end of line labels -----------------------------------------------------------------------------------------
 
 signals:
@@ -124,8 +135,7 @@ private:
     ExportParameters exportParametersAt(double nEff, double lambda) const;
     void rebuild();
     void plotMeasurement(const Measurement& m);
-    void drawLine(
-        const QString& name, const QColor& colour, double labelAt, const std::function<double(double)>& lambdaOf);
+    void drawLine(const QString& name, const QPen& pen, double labelAt, const std::function<double(double)>& lambdaOf);
     void drawVertical(double nEff, const QString& label);
     // Places every line label for the current layout; `keyed` are the lines whose equation is in the key (only
     // their names are placed). Returns the lines that need the key: no clear place for their full label.
@@ -133,8 +143,14 @@ private:
     // The layout, then the labels; where some need the key its row is added and both are done again (at most once
     // per line: the key only grows within one layout, so this ends).
     void updateLayout() override;
+    // Shows the entries of `names` (line names) in the key and gives its row the height they need in the map's
+    // column as last laid out; placeKey() puts them into the row once the layout is done.
     void setKeyEntries(const QStringList& names);
-    QCPTextElement* m_key = nullptr;
+    // Arranges the shown entries in rows from `origin` (the key row's inner top left) across `width`; returns the
+    // height they take.
+    double arrangeKey(const QPointF& origin, double width);
+    void placeKey();
+    QCPLayoutElement* m_key = nullptr;
     QStringList m_keyEntries;
     QLineF visibleSegment(const QCPItemLine* line) const;
     struct LineLabel {
@@ -142,6 +158,9 @@ private:
         QCPItemLine* line = nullptr;
         QString full, name;  // "L1: λ = √(n_eff/d)" and "L1"
         double preferred = 0.5;  // the fraction of the visible segment tried first
+        QCPItemRect* keySwatch = nullptr;  // the line's key entry (hidden while its full label is on the plot)
+        QCPItemLine* keySample = nullptr;
+        QCPItemText* keyText = nullptr;
     };
     QVector<LineLabel> m_lineLabels;
     QVector<QCPItemText*> m_regionLabels;

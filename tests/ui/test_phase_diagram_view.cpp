@@ -8,8 +8,10 @@
 // label crossed L2. In the window at 1024×768 and 1600×1000, 100 % and 150 %, for d = 24, 100 and 500: every line
 // visible on the map has its equation, on the plot or in the key below it; no label meets another boundary line's
 // drawn segment, another label or a region label; labels and key lie inside the widget.
-// Issue 16 (retaken screenshots): at 1600×1000 and 150 % L3's label ran across the dotted "n_eff = d" line. No line
-// label meets a dotted vertical's drawn segment or its label.
+// Issue 16 (retaken screenshots): at 1024×768 and 150 % L1 and L3 were named in the key alone, which did not say which
+// dashed line was which (L2 and L3 both white dashed); at 1600×1000 and 150 % L3's label ran across the dotted
+// "n_eff = d" line. Read back: every key entry's pen sample is drawn with its line's pen, on a swatch it shows on,
+// before its text, and no two lines share a pen; no line label meets a dotted vertical's drawn segment or its label.
 #include "tests/ui/window_sizes.h"
 #include "tests/ui/window_test_guards.h"
 #include "ui/main_window.h"
@@ -102,6 +104,15 @@ QRectF rectOf(const QCPItemRect* rect)
     return QRectF(rect->topLeft->pixelPosition(), rect->bottomRight->pixelPosition()).normalized();
 }
 
+// The pen's dash period in pixels (0 for a solid pen).
+double dashPeriod(const QPen& pen)
+{
+    double units = 0;
+    for (const qreal dash : pen.dashPattern())
+        units += dash;
+    return units * std::max<qreal>(1, pen.widthF());
+}
+
 // No line label meets a dotted vertical's drawn segment (the axis rect's height at its x) or its rotated label.
 void checkVerticalsClear(const sl::ui::PhaseDiagramView& view, const QString& context)
 {
@@ -127,6 +138,112 @@ void checkVerticalsClear(const sl::ui::PhaseDiagramView& view, const QString& co
     }
 }
 
+// The key's entries as drawn: each line without its full label on the plot has one; its sample is drawn with that
+// line's pen (colour, dash pattern, width), long enough for a whole dash period, on a swatch it contrasts with, before
+// its text and on its text's first line; entries lie in the key's row below the map, inside the widget and apart.
+// Returns the number of entries.
+int checkKey(const sl::ui::PhaseDiagramView& view, const QString& context)
+{
+    const auto lines = view.boundaryLines();
+    const auto entries = view.lineKeyEntries();
+    const QStringList onPlot = view.lineLabelTexts();
+    const QRectF row = view.lineKey()->rect();
+    const QRectF widget(view.viewport());
+    // No two lines drawn alike: a sample names one line only.
+    for (int i = 0; i < lines.size(); ++i)
+        for (int j = i + 1; j < lines.size(); ++j) {
+            const QPen a = lines[i].item->pen(), b = lines[j].item->pen();
+            [&] {
+                QVERIFY2(a.color() != b.color() || a.dashPattern() != b.dashPattern(),
+                    qPrintable(context + ": " + lines[i].name + " and " + lines[j].name + " drawn alike"));
+            }();
+        }
+    QVector<QRectF> drawn;
+    for (const auto& line : lines) {
+        const int count = int(
+            std::count_if(entries.begin(), entries.end(), [&](const auto& entry) { return entry.name == line.name; }));
+        if (onPlot.contains(line.full) || line.segment.isNull()) {
+            if (count != 0) {
+                QTest::qFail(
+                    qPrintable(context + ": " + line.name + " both on the plot and in the key"), __FILE__, __LINE__);
+                return 0;
+            }
+            continue;
+        }
+        if (count != 1) {
+            QTest::qFail(qPrintable(context + QStringLiteral(": %1 key entries for %2").arg(count).arg(line.name)),
+                __FILE__, __LINE__);
+            return 0;
+        }
+        const auto& entry
+            = *std::find_if(entries.begin(), entries.end(), [&](const auto& e) { return e.name == line.name; });
+        const QString what = context + " key entry " + line.name;
+        const QPen pen = entry.sample->pen(), linePen = line.item->pen();
+        if (!(entry.sample->realVisibility() && entry.swatch->realVisibility() && entry.text->realVisibility())) {
+            QTest::qFail(qPrintable(what + " not shown"), __FILE__, __LINE__);
+            return 0;
+        }
+        if (pen.color() != linePen.color() || pen.style() != linePen.style()
+            || pen.dashPattern() != linePen.dashPattern() || pen.widthF() != linePen.widthF()) {
+            QTest::qFail(qPrintable(what
+                             + QStringLiteral(": sample %1 style %2 width %3, line %4 style %5 width %6")
+                                   .arg(pen.color().name())
+                                   .arg(int(pen.style()))
+                                   .arg(pen.widthF())
+                                   .arg(linePen.color().name())
+                                   .arg(int(linePen.style()))
+                                   .arg(linePen.widthF())),
+                __FILE__, __LINE__);
+            return 0;
+        }
+        QString text = entry.text->text();
+        text.replace(QStringLiteral(":\n"), QStringLiteral(": "));
+        const QPointF a = entry.sample->start->pixelPosition(), b = entry.sample->end->pixelPosition();
+        const QRectF swatch = rectOf(entry.swatch);
+        const QRectF box = boxOf(entry.text).boundingRect();
+        const QFontMetricsF metrics(entry.text->font());
+        const double lightness = std::abs(pen.color().lightness() - entry.swatch->brush().color().lightness());
+        const QString where
+            = QStringLiteral(": sample (%1, %2)-(%3, %4), swatch (%5, %6) %7x%8, text (%9, %10) %11x%12")
+                  .arg(a.x())
+                  .arg(a.y())
+                  .arg(b.x())
+                  .arg(b.y())
+                  .arg(swatch.x())
+                  .arg(swatch.y())
+                  .arg(swatch.width())
+                  .arg(swatch.height())
+                  .arg(box.x())
+                  .arg(box.y())
+                  .arg(box.width())
+                  .arg(box.height());
+        const bool ok = text == line.full && a.y() == b.y() && std::abs(b.x() - a.x()) >= dashPeriod(pen)
+            && swatch.contains(
+                QRectF(std::min(a.x(), b.x()), a.y() - pen.widthF() / 2, std::abs(b.x() - a.x()), pen.widthF()))
+            && entry.swatch->brush().style() == Qt::SolidPattern && lightness >= 80 && swatch.right() <= box.left()
+            && a.y() > box.top() && a.y() < box.top() + metrics.height() && row.contains(swatch) && row.contains(box)
+            && widget.contains(row) && swatch.top() >= view.axisRect()->rect().bottom();
+        if (!ok) {
+            QTest::qFail(qPrintable(what + " '" + text + "'" + where
+                             + QStringLiteral(" in the key row (%1, %2) %3x%4, contrast %5")
+                                   .arg(row.x())
+                                   .arg(row.y())
+                                   .arg(row.width())
+                                   .arg(row.height())
+                                   .arg(lightness)),
+                __FILE__, __LINE__);
+            return 0;
+        }
+        for (const QRectF& other : std::as_const(drawn))
+            if (other.intersects(swatch) || other.intersects(box)) {
+                QTest::qFail(qPrintable(what + " over another entry" + where), __FILE__, __LINE__);
+                return 0;
+            }
+        drawn << swatch << box;
+    }
+    return int(entries.size());
+}
+
 // Every visible line named (its full label on the plot, or its equation in the key with at most its name on the
 // plot); no label across another boundary line; labels and key inside the widget.
 void checkEveryLineNamed(const sl::ui::PhaseDiagramView& view, const QString& context)
@@ -144,7 +261,7 @@ void checkEveryLineNamed(const sl::ui::PhaseDiagramView& view, const QString& co
         const auto own = std::find_if(
             labels.begin(), labels.end(), [&](const auto& l) { return l.text == line.full || l.text == line.name; });
         const bool fullOnPlot = own != labels.end() && own->text == line.full;
-        QVERIFY2(fullOnPlot || QString(key).replace(QStringLiteral(":\n"), QStringLiteral(": ")).contains(line.full),
+        QVERIFY2(fullOnPlot || key.contains(line.full),
             qPrintable(context
                 + QStringLiteral(": %1 has no label (plot: %2; key: '%3')")
                       .arg(line.name, view.lineLabelTexts().join(" | "), key)));
@@ -158,21 +275,10 @@ void checkEveryLineNamed(const sl::ui::PhaseDiagramView& view, const QString& co
     for (const auto& label : labels)
         for (const QPointF& corner : label.corners)
             QVERIFY2(widget.contains(corner), qPrintable(context + " " + label.text + " outside the widget"));
-    if (!key.isEmpty()) {
-        const QCPTextElement* element = view.lineKey();
-        const QRect text = QFontMetrics(element->font()).boundingRect(element->rect(), element->textFlags(), key);
-        QVERIFY2(widget.contains(QRectF(text)) && QRectF(element->rect()).contains(QRectF(text)),
-            qPrintable(context
-                + QStringLiteral(": key '%1' at (%2, %3) %4x%5")
-                      .arg(key)
-                      .arg(text.x())
-                      .arg(text.y())
-                      .arg(text.width())
-                      .arg(text.height())));
-        // Below the map, not over it.
-        QVERIFY2(text.top() >= view.axisRect()->rect().bottom(), qPrintable(context + " key over the map"));
-    }
     checkVerticalsClear(view, context);
+    if (QTest::currentTestFailed())
+        return;
+    checkKey(view, context);
 }
 
 // The view laid out at `size`: shown (off screen), since a hidden widget's resize reaches QCustomPlot's viewport only
@@ -214,6 +320,29 @@ private slots:
             if (QTest::currentTestFailed())
                 return;
         }
+    }
+
+    // The key says which line is which: a tiny map (a third of a 1024×768 window at 150 %) where every equation goes to
+    // the key, and the 1024×768 window at 150 % itself.
+    void keySamplesNameTheirLines()
+    {
+        sl::ui::PhaseDiagramView view;
+        sl::PhaseDiagramConfig config;
+        config.d = 100;
+        view.setDiagram(config);
+        showOffScreen(view, QSize(297, 330));
+        view.setDisplayScale(1.5);
+        view.replot();
+        QCOMPARE(view.viewport().size(), QSize(297, 330));
+        checkEveryLineNamed(view, "297x330 at 150 %");
+        QVERIFY(!QTest::currentTestFailed());
+        QVERIFY2(checkKey(view, "297x330 at 150 %") >= 2, qPrintable(view.lineKeyText()));
+        QVERIFY(!QTest::currentTestFailed());
+        sl::ui::MainWindow window("-");
+        sl::tests::showWindowAt(window, QSize(1024, 768), 1.5);
+        window.phasePlot()->replot();
+        QVERIFY2(checkKey(*window.phasePlot(), "window 1024x768 at 150 %") >= 1,
+            qPrintable(window.phasePlot()->lineLabelTexts().join(" | ")));
     }
 
     void lineLabelsAlongTheirLinesInsideAndApart()
