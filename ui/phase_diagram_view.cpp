@@ -4,6 +4,7 @@
 #include "ui/plot_style.h"
 
 #include <QComboBox>
+#include <QHelpEvent>
 #include <QJsonArray>
 #include <QMap>
 #include <QPushButton>
@@ -69,7 +70,9 @@ PhaseDiagramView::PhaseDiagramView(QWidget* parent)
     mapBlock->setRowSpacing(0);
     mapBlock->setRowStretchFactor(1, 0.001);
     setKeyEntries({});
-    m_scale->setLabel(tr("predicted d log R / d log n_eff"));
+    m_scaleWordings = QStringList{
+        tr("predicted d log R / d log n_eff"), tr("d log R / d log n_eff"), tr("slope in n_eff"), tr("slope")};
+    m_scale->setLabel(m_scaleWordings.first());
     m_scale->setDataRange(QCPRange(kSlopeMin, kSlopeMax));
     // Blue (steep, fast learning) to red (flat plateau): every phase stays readable, plateaus included.
     QCPColorGradient gradient(QCPColorGradient::gpJet);
@@ -441,6 +444,36 @@ void PhaseDiagramView::updateLayout()
         setKeyEntries(keyed);
     }
     placeKey();
+    fitColourScaleLabel();
+}
+
+void PhaseDiagramView::fitColourScaleLabel()
+{
+    // The label is drawn centred on the scale's height, as long as it is: a longer one ran past both ends (up beside
+    // the title). Its thickness is one line whatever the wording, so the layout stands.
+    const QFontMetrics metrics(m_scale->axis()->labelFont());
+    const int room = m_scale->rect().height() - 4;
+    QString label = m_scaleWordings.value(m_scaleWordings.size() - 1);
+    for (const QString& wording : std::as_const(m_scaleWordings))
+        if (metrics.horizontalAdvance(wording) <= room) {
+            label = wording;
+            break;
+        }
+    if (label != m_scale->axis()->label())
+        m_scale->axis()->setLabel(label);
+}
+
+bool PhaseDiagramView::event(QEvent* event)
+{
+    // The colour scale under a shortened label names itself in full.
+    if (event->type() == QEvent::ToolTip && m_scale->axis()->label() != colourScaleFullLabel()) {
+        const auto* help = static_cast<QHelpEvent*>(event);
+        if (m_scale->outerRect().contains(help->pos())) {
+            QToolTip::showText(help->globalPos(), colourScaleFullLabel(), this);
+            return true;
+        }
+    }
+    return PlotView::event(event);
 }
 
 void PhaseDiagramView::setKeyEntries(const QStringList& names)
@@ -882,22 +915,28 @@ void PhaseDiagramView::drawExponentCells()
         hi = r.upper;
     }
     QCPColorGradient gradient(QCPColorGradient::gpJet);
-    QString label = tr("predicted d log R / d log n_eff");
+    // The label's wordings, longest first: the layout takes the longest that fits the scale (fitColourScaleLabel).
+    QStringList wordings
+        = {tr("predicted d log R / d log n_eff"), tr("d log R / d log n_eff"), tr("slope in n_eff"), tr("slope")};
     QCPRange range(kSlopeMin, kSlopeMax);
     if (m_mode == ColourMode::ExponentDifference && show) {
         gradient = QCPColorGradient(QCPColorGradient::gpPolar);
         const double m = std::clamp(std::max(std::abs(lo), std::abs(hi)), 0.05, 1.0);
         range = QCPRange(-m, m);
-        label = tr("measured − predicted exponent e");
+        wordings = QStringList{tr("measured − predicted exponent e"), tr("measured − predicted e"), tr("Δe")};
     } else if (m_mode != ColourMode::PredictedSlope) {
         range = QCPRange(std::clamp(lo, -2.0, 0.0), std::clamp(hi, 0.5, 6.0));
-        label = show ? tr("measured exponent e (R ~ d^(−e))") : tr("predicted exponent e (R ~ d^(−e))");
+        wordings = show
+            ? QStringList{tr("measured exponent e (R ~ d^(−e))"), tr("measured exponent e"), tr("measured e"), tr("e")}
+            : QStringList{
+                tr("predicted exponent e (R ~ d^(−e))"), tr("predicted exponent e"), tr("predicted e"), tr("e")};
     }
     gradient.setLevelCount(40);
     gradient.setNanHandling(QCPColorGradient::nhTransparent);
     m_scale->setGradient(gradient);
     m_scale->setDataRange(range);
-    m_scale->setLabel(label);
+    m_scaleWordings = wordings;
+    m_scale->setLabel(wordings.first());
     if (m_curvedCells) {
         removeGraph(m_curvedCells);
         m_curvedCells = nullptr;

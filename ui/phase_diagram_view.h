@@ -120,6 +120,11 @@ public:
     QCPLayoutElement* lineKey() const { return m_key; }
     // --- end of line labels -----------------------------------------------------------------------------------------
 
+    // The colour scale beside the map. Its label takes the longest of its mode's wordings that fits the scale's height
+    // (at 1024×768 and 150 % the whole one ran up beside the title); shortened, the whole label is the scale's tooltip.
+    QCPColorScale* colourScale() const { return m_scale; }
+    QString colourScaleFullLabel() const { return m_scaleWordings.value(0); }
+
 signals:
     // Emitted on a click inside the diagram; `sweep` is true with Shift held (a sweep over n_eff through the point).
     void pointActivated(double nEff, double lambda, bool sweep);
@@ -127,6 +132,7 @@ signals:
     void exponentMapFinished(bool ok, const QString& message);
 
 protected:
+    bool event(QEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
 
@@ -150,8 +156,11 @@ private:
     // height they take.
     double arrangeKey(const QPointF& origin, double width);
     void placeKey();
+    // The longest wording of the colour scale's label that fits its height.
+    void fitColourScaleLabel();
     QCPLayoutElement* m_key = nullptr;
     QStringList m_keyEntries;
+    QStringList m_scaleWordings;  // the colour scale's label, longest first
     QLineF visibleSegment(const QCPItemLine* line) const;
     struct LineLabel {
         QCPItemText* text = nullptr;

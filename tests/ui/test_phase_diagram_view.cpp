@@ -10,14 +10,18 @@
 // drawn segment, another label or a region label; labels and key lie inside the widget.
 // Issue 16 (retaken screenshots): at 1024×768 and 150 % L1 and L3 were named in the key alone, which did not say which
 // dashed line was which (L2 and L3 both white dashed); at 1600×1000 and 150 % L3's label ran across the dotted
-// "n_eff = d" line. Read back: every key entry's pen sample is drawn with its line's pen, on a swatch it shows on,
-// before its text, and no two lines share a pen; no line label meets a dotted vertical's drawn segment or its label.
+// "n_eff = d" line; the colour scale's label ran up beside the title. Read back: every key entry's pen sample is drawn
+// with its line's pen, on a swatch it shows on, before its text, and no two lines share a pen; no line label meets a
+// dotted vertical's drawn segment or its label; the colour scale's label, as drawn (its ink: the pixels that change
+// when it is drawn transparent), lies within the scale's height and off the title.
 #include "tests/ui/window_sizes.h"
 #include "tests/ui/window_test_guards.h"
 #include "ui/main_window.h"
 #include "ui/phase_diagram_view.h"
 
 #include <QCoreApplication>
+#include <QHelpEvent>
+#include <QImage>
 #include <QLineF>
 #include <QObject>
 #include <QPointF>
@@ -31,6 +35,7 @@
 #include <QStringList>
 #include <QStringLiteral>
 #include <QTest>
+#include <QToolTip>
 #include <QVector>
 #include <algorithm>
 #include <cmath>
@@ -290,6 +295,32 @@ void showOffScreen(sl::ui::PhaseDiagramView& view, const QSize& size)
     view.resize(size);
 }
 
+// The colour scale's axis label as drawn: the bounding box of the pixels that change when it is drawn transparent.
+// Read in the colour scale's columns, the view's whole height.
+QRect drawnScaleLabel(sl::ui::PhaseDiagramView& view)
+{
+    QCPAxis* axis = view.colourScale()->axis();
+    const QRect strip(
+        view.colourScale()->outerRect().left(), 0, view.colourScale()->outerRect().width(), view.height());
+    view.replot();
+    const QImage shown = view.grab(strip).toImage().convertToFormat(QImage::Format_RGB32);
+    const QColor colour = axis->labelColor();
+    axis->setLabelColor(Qt::transparent);
+    view.replot();
+    const QImage hidden = view.grab(strip).toImage().convertToFormat(QImage::Format_RGB32);
+    axis->setLabelColor(colour);
+    view.replot();
+    QRect ink;
+    for (int y = 0; y < shown.height(); ++y) {
+        const auto* a = reinterpret_cast<const QRgb*>(shown.constScanLine(y));
+        const auto* b = reinterpret_cast<const QRgb*>(hidden.constScanLine(y));
+        for (int x = 0; x < shown.width(); ++x)
+            if (a[x] != b[x])
+                ink |= QRect(x, y, 1, 1);
+    }
+    return ink.translated(strip.topLeft());
+}
+
 }  // namespace
 
 class TestPhaseDiagramView : public QObject {
@@ -343,6 +374,49 @@ private slots:
         window.phasePlot()->replot();
         QVERIFY2(checkKey(*window.phasePlot(), "window 1024x768 at 150 %") >= 1,
             qPrintable(window.phasePlot()->lineLabelTexts().join(" | ")));
+    }
+
+    // The colour scale's label, as drawn, within the scale's height and off the title; shortened, its tooltip is the
+    // whole label.
+    void colourScaleLabelWithinTheScale_data() { sl::tests::addScreenRows(); }
+
+    void colourScaleLabelWithinTheScale()
+    {
+        QFETCH(QSize, size);
+        QFETCH(double, zoom);
+        sl::ui::MainWindow window("-");
+        sl::tests::showWindowAt(window, size, zoom);
+        sl::ui::PhaseDiagramView& view = *window.phasePlot();
+        for (const auto mode : {sl::ui::PhaseDiagramView::ColourMode::PredictedSlope,
+                 sl::ui::PhaseDiagramView::ColourMode::PredictedExponent}) {
+            view.setColourMode(mode);
+            const QRect ink = drawnScaleLabel(view);
+            const QRect scale = view.colourScale()->axis()->axisRect()->rect();
+            const QRect title = view.titleTextRect();
+            const QString what = QStringLiteral("label '%1' drawn at (%2, %3) %4x%5, scale from y = %6 to %7, title at "
+                                                "(%8, %9) %10x%11")
+                                     .arg(view.colourScale()->axis()->label())
+                                     .arg(ink.x())
+                                     .arg(ink.y())
+                                     .arg(ink.width())
+                                     .arg(ink.height())
+                                     .arg(scale.top())
+                                     .arg(scale.bottom())
+                                     .arg(title.x())
+                                     .arg(title.y())
+                                     .arg(title.width())
+                                     .arg(title.height());
+            QVERIFY2(!ink.isEmpty(), qPrintable(what));
+            QVERIFY2(ink.top() >= scale.top() && ink.bottom() <= scale.bottom(), qPrintable(what));
+            QVERIFY2(!ink.intersects(title), qPrintable(what));
+            QVERIFY2(view.rect().contains(ink), qPrintable(what));
+            if (view.colourScale()->axis()->label() != view.colourScaleFullLabel()) {
+                QHelpEvent help(QEvent::ToolTip, ink.center(), view.mapToGlobal(ink.center()));
+                QCoreApplication::sendEvent(&view, &help);
+                QCOMPARE(QToolTip::text(), view.colourScaleFullLabel());
+                QToolTip::hideText();
+            }
+        }
     }
 
     void lineLabelsAlongTheirLinesInsideAndApart()
