@@ -4,6 +4,7 @@
 #include "ui/plot_style.h"
 
 #include <QComboBox>
+#include <QHelpEvent>
 #include <QJsonArray>
 #include <QMap>
 #include <QPushButton>
@@ -16,20 +17,25 @@
 namespace sl::ui {
 namespace {
 
-// The key under the map: no height while empty (an empty QCPTextElement still asks for a line), and never wider
-// than the map's column asks (its text is wrapped to the column instead).
-class LineKeyElement : public QCPTextElement {
+// The key's row under the map: exactly the height its entries need (none while empty) and never wider than the
+// map's column asks. The entries are items drawn into it (a swatch, a pen sample and a text each).
+class LineKeyRow : public QCPLayoutElement {
 public:
-    using QCPTextElement::QCPTextElement;
-    QSize minimumOuterSizeHint() const override
+    explicit LineKeyRow(QCustomPlot* plot) : QCPLayoutElement(plot)
     {
-        return QSize(1, text().isEmpty() ? 0 : QCPTextElement::minimumOuterSizeHint().height());
+        setAutoMargins(QCP::msNone);
+        setMargins(QMargins());
     }
-    QSize maximumOuterSizeHint() const override
-    {
-        return text().isEmpty() ? QSize(QWIDGETSIZE_MAX, 0) : QCPTextElement::maximumOuterSizeHint();
-    }
+    void setContentHeight(int height) { m_height = std::max(0, height); }
+    QSize minimumOuterSizeHint() const override { return QSize(1, m_height); }
+    QSize maximumOuterSizeHint() const override { return QSize(QWIDGETSIZE_MAX, m_height); }
+
+private:
+    int m_height = 0;
 };
+
+// The key's swatch: a mid grey that the dark line (L1) and the white ones (L2, L3) both show on.
+const QColor kKeySwatch(125, 125, 125);
 
 // The colour scale covers the slopes the phases predict: III's −2 to the plateaus' 0 (docs/theory/phase-diagram.md §5).
 constexpr double kSlopeMin = -2.0;
@@ -47,23 +53,26 @@ PhaseDiagramView::PhaseDiagramView(QWidget* parent)
     // The map and its colour scale share the second row in a grid of their own, so the title above them spans the
     // whole width (in a second column of the plot's layout it had only the map's column, and at 1024×768 lost both
     // ends of "Phase diagram, d = 100, γ = 1, Δ = 0.5").
+    // Below them, in the same block, the key of the line equations that are not on the plot: the whole width (at
+    // 1024×768 and 150 % the map's column alone is ~180 px), no height while empty (setKeyEntries).
     m_scale = new QCPColorScale(this);
+    auto* mapBlock = new QCPLayoutGrid;
     auto* mapRow = new QCPLayoutGrid;
     QCPAxisRect* rect = axisRect();
     plotLayout()->take(rect);
-    plotLayout()->addElement(1, 0, mapRow);
+    plotLayout()->addElement(1, 0, mapBlock);
+    mapBlock->addElement(0, 0, mapRow);
     mapRow->addElement(0, 0, rect);
     mapRow->addElement(0, 1, m_scale);
     plotLayout()->simplify();
-    // The key of the line equations that are not on the plot, under the map (setKeyEntries); no height while empty.
-    m_key = new LineKeyElement(this, QString(), QFont("sans", 8));
-    m_key->setTextColor(QColor(60, 60, 60));
-    m_key->setSelectable(false);
-    mapRow->addElement(1, 0, m_key);
-    mapRow->setRowSpacing(0);
-    mapRow->setRowStretchFactor(1, 0.001);
+    m_key = new LineKeyRow(this);
+    mapBlock->addElement(1, 0, m_key);
+    mapBlock->setRowSpacing(0);
+    mapBlock->setRowStretchFactor(1, 0.001);
     setKeyEntries({});
-    m_scale->setLabel(tr("predicted d log R / d log n_eff"));
+    m_scaleWordings = QStringList{
+        tr("predicted d log R / d log n_eff"), tr("d log R / d log n_eff"), tr("slope in n_eff"), tr("slope")};
+    m_scale->setLabel(m_scaleWordings.first());
     m_scale->setDataRange(QCPRange(kSlopeMin, kSlopeMax));
     // Blue (steep, fast learning) to red (flat plateau): every phase stays readable, plateaus included.
     QCPColorGradient gradient(QCPColorGradient::gpJet);
@@ -226,6 +235,7 @@ void PhaseDiagramView::rebuild()
     clearItems();
     m_lineLabels.clear();
     m_regionLabels.clear();
+    m_verticalLines.clear();
     m_verticalLabels.clear();
     clearGraphs();
     m_curvedCells = nullptr;  // removed with the other graphs
@@ -261,9 +271,14 @@ void PhaseDiagramView::rebuild()
     m_map->setInterpolate(false);
     drawExponentCells();
 
-    drawLine("L1: λ = √(n_eff/d)", QColor(20, 20, 20), 0.80, [this](double n) { return m_diagram.lineL1(n); });
-    drawLine("L2: λ = n_eff/√d", QColor(255, 255, 255), 0.12, [this](double n) { return m_diagram.lineL2(n); });
-    drawLine("L3: λ = n_eff/d^(γ+1/2)", QColor(255, 255, 255), 0.45, [this](double n) { return m_diagram.lineL3(n); });
+    // Each line its own pen: L2 and L3 are both white (the map under them is dark and light), so L3 is dash-dotted and
+    // a key entry's sample says which line it names.
+    drawLine("L1: λ = √(n_eff/d)", QPen(QColor(20, 20, 20), 2, Qt::DashLine), 0.80,
+        [this](double n) { return m_diagram.lineL1(n); });
+    drawLine("L2: λ = n_eff/√d", QPen(QColor(255, 255, 255), 2, Qt::DashLine), 0.12,
+        [this](double n) { return m_diagram.lineL2(n); });
+    drawLine("L3: λ = n_eff/d^(γ+1/2)", QPen(QColor(255, 255, 255), 2, Qt::DashDotLine), 0.45,
+        [this](double n) { return m_diagram.lineL3(n); });
     drawVertical(m_diagram.firstFeatureNEff(), "n_eff = 1");
     drawVertical(m_diagram.peakNEff(), "n_eff = d");
     drawVertical(m_diagram.heavyTailNEff(), "n_eff = d^(2γ)");
@@ -308,14 +323,15 @@ void PhaseDiagramView::rebuild()
 }
 
 void PhaseDiagramView::drawLine(
-    const QString& name, const QColor& colour, double labelAt, const std::function<double(double)>& lambdaOf)
+    const QString& name, const QPen& pen, double labelAt, const std::function<double(double)>& lambdaOf)
 {
+    const QColor colour = pen.color();
     // The lines are straight in log-log coordinates; two end points draw them exactly.
     auto* line = new QCPItemLine(this);
     const double x0 = m_xMin, x1 = m_xMax;
     line->start->setCoords(x0, std::log10(lambdaOf(std::pow(10.0, x0))));
     line->end->setCoords(x1, std::log10(lambdaOf(std::pow(10.0, x1))));
-    line->setPen(QPen(colour, 2, Qt::DashLine));
+    line->setPen(pen);
     line->setClipToAxisRect(true);
     // Placed after every layout (placeLineLabels): along the line, inside the axis rect, clear of the others.
     auto* label = new QCPItemText(this);
@@ -328,19 +344,33 @@ void PhaseDiagramView::drawLine(
     label->setFont(QFont("sans", 8, QFont::Bold));
     label->setClipToAxisRect(true);
     label->setSelectable(false);
-    m_lineLabels.push_back({label, line, name, name.section(':', 0, 0), labelAt});
+    // Its key entry, placed into the key's row when shown (placeKey); the sample is drawn with the line's own pen, so
+    // the display scale widens both alike.
+    auto* swatch = new QCPItemRect(this);
+    swatch->setPen(Qt::NoPen);
+    swatch->setBrush(kKeySwatch);
+    auto* sample = new QCPItemLine(this);
+    sample->setPen(pen);
+    auto* keyText = new QCPItemText(this);
+    keyText->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+    keyText->setTextAlignment(Qt::AlignLeft);
+    keyText->setColor(QColor(60, 60, 60));
+    keyText->setFont(QFont("sans", 8));
+    keyText->setText(name);
+    for (QCPAbstractItem* item : {static_cast<QCPAbstractItem*>(swatch), static_cast<QCPAbstractItem*>(sample),
+             static_cast<QCPAbstractItem*>(keyText)}) {
+        for (QCPItemPosition* position : item->positions())
+            position->setType(QCPItemPosition::ptAbsolute);
+        item->setClipToAxisRect(false);
+        item->setSelectable(false);
+        item->setVisible(false);
+    }
+    m_lineLabels.push_back({label, line, name, name.section(':', 0, 0), labelAt, swatch, sample, keyText});
 }
 
 // --- line labels (issue 16, item 6) -------------------------------------------------------------------------------
 
 namespace {
-
-// The text box as QCustomPlot draws it: its four corner anchors, rotation included.
-QPolygonF itemCorners(const QCPItemText* text)
-{
-    return QPolygonF({text->topLeft->pixelPosition(), text->topRight->pixelPosition(),
-        text->bottomRight->pixelPosition(), text->bottomLeft->pixelPosition()});
-}
 
 bool cornersInside(const QPolygonF& corners, const QRectF& area)
 {
@@ -413,53 +443,156 @@ void PhaseDiagramView::updateLayout()
         // (a label that fitted may no longer, hence the next pass).
         setKeyEntries(keyed);
     }
+    placeKey();
+    fitColourScaleLabel();
+}
+
+void PhaseDiagramView::fitColourScaleLabel()
+{
+    // The label is drawn centred on the scale's height, as long as it is: a longer one ran past both ends (up beside
+    // the title). Its thickness is one line whatever the wording, so the layout stands.
+    const QFontMetrics metrics(m_scale->axis()->labelFont());
+    const int room = m_scale->rect().height() - 4;
+    QString label = m_scaleWordings.value(m_scaleWordings.size() - 1);
+    for (const QString& wording : std::as_const(m_scaleWordings))
+        if (metrics.horizontalAdvance(wording) <= room) {
+            label = wording;
+            break;
+        }
+    if (label != m_scale->axis()->label())
+        m_scale->axis()->setLabel(label);
+}
+
+bool PhaseDiagramView::event(QEvent* event)
+{
+    // The colour scale under a shortened label names itself in full.
+    if (event->type() == QEvent::ToolTip && m_scale->axis()->label() != colourScaleFullLabel()) {
+        const auto* help = static_cast<QHelpEvent*>(event);
+        if (m_scale->outerRect().contains(help->pos())) {
+            QToolTip::showText(help->globalPos(), colourScaleFullLabel(), this);
+            return true;
+        }
+    }
+    return PlotView::event(event);
 }
 
 void PhaseDiagramView::setKeyEntries(const QStringList& names)
 {
-    // In the lines' drawing order, whatever order they were found in.
-    QStringList entries;
-    for (const LineLabel& l : std::as_const(m_lineLabels))
-        if (names.contains(l.name))
-            entries << l.full;
     m_keyEntries = names;
-    QString text;
-    if (!entries.isEmpty()) {
-        // One row of entries where the width holds them, otherwise broken between entries; an entry wider than the
-        // map's column on its own is broken after its name ("L3:" above "λ = n_eff/d^(γ+1/2)").
-        const QFontMetricsF metrics(m_key->font());
-        // The map's column as last laid out (the key lies under it), the view's width before any layout.
-        const double column
-            = axisRect()->outerRect().width() > 0 ? axisRect()->outerRect().width() : viewport().width();
-        const double width = column - 12;  // the key's side margins
-        const QString separator = QStringLiteral("      ");
-        QString line;
-        for (const QString& entry : std::as_const(entries)) {
-            const QString joined = line.isEmpty() ? entry : line + separator + entry;
-            if (!line.isEmpty() && metrics.horizontalAdvance(joined) > width) {
-                text += (text.isEmpty() ? QString() : QStringLiteral("\n")) + line;
-                line = entry;
-            } else {
-                line = joined;
-            }
-        }
-        text += (text.isEmpty() ? QString() : QStringLiteral("\n")) + line;
-        QStringList lines = text.split(QLatin1Char('\n'));
-        for (QString& l : lines)
-            if (metrics.horizontalAdvance(l) > width && l.contains(QStringLiteral(": ")))
-                l.replace(QStringLiteral(": "), QStringLiteral(":\n"));
-        text = lines.join(QLatin1Char('\n'));
+    for (const LineLabel& l : std::as_const(m_lineLabels)) {
+        const bool show = names.contains(l.name);
+        l.keySwatch->setVisible(show);
+        l.keySample->setVisible(show);
+        l.keyText->setVisible(show);
     }
-    if (text != m_key->text())
-        m_key->setText(text);
-    const bool show = !text.isEmpty();
-    m_key->setVisible(show);
-    m_key->setMargins(show ? QMargins(6, 2, 6, 3) : QMargins());
+    auto* row = static_cast<LineKeyRow*>(m_key);
+    if (names.isEmpty()) {
+        row->setContentHeight(0);
+        return;
+    }
+    const double s = displayScale();
+    row->setContentHeight(int(std::ceil(arrangeKey(QPointF(0, 0), viewport().width() - 12 * s) + 5 * s)));
+}
+
+void PhaseDiagramView::placeKey()
+{
+    if (m_keyEntries.isEmpty())
+        return;
+    const double s = displayScale();
+    const QRectF row = m_key->rect();
+    arrangeKey(row.topLeft() + QPointF(6 * s, 2 * s), row.width() - 12 * s);
+}
+
+double PhaseDiagramView::arrangeKey(const QPointF& origin, double width)
+{
+    // In the lines' drawing order, whatever order they were found in.
+    QVector<const LineLabel*> shown;
+    for (const LineLabel& l : std::as_const(m_lineLabels))
+        if (m_keyEntries.contains(l.name))
+            shown << &l;
+    if (shown.isEmpty())
+        return 0;
+    const double s = displayScale();
+    const double pad = 3 * s, gap = 4 * s, separator = 16 * s, rowGap = 2 * s;
+    const QFontMetrics metrics(shown.first()->keyText->font());
+    // One sample length for all: one and a half periods of the longest dash pattern shown, so that every sample shows
+    // its whole pattern (a dash-dot cut after its dash would read as a dash).
+    double period = 0;
+    for (const LineLabel* l : std::as_const(shown)) {
+        const QPen pen = l->keySample->pen();
+        double units = 0;
+        for (const qreal dash : pen.dashPattern())
+            units += dash;
+        period = std::max(period, units * std::max<qreal>(1, pen.widthF()));
+    }
+    const double sampleLength = std::ceil(std::max(1.5 * period, 2.0 * metrics.height()));
+    const double swatchWidth = sampleLength + 2 * pad;
+    const double swatchHeight = std::max<double>(metrics.height() - 2, 4);
+    struct Entry {
+        const LineLabel* line;
+        QString text;
+        QSizeF textSize;
+        double width() const { return textSize.width(); }
+    };
+    auto textSize = [&](const QString& text) {
+        return QSizeF(metrics.boundingRect(QRect(), Qt::TextDontClip | Qt::AlignLeft, text).size());
+    };
+    // Rows of entries, filled left to right; an entry wider than the column on its own is broken after its name.
+    QVector<QVector<Entry>> rows(1);
+    double rowWidth = 0;
+    for (const LineLabel* l : std::as_const(shown)) {
+        Entry entry{l, l->full, textSize(l->full)};
+        if (swatchWidth + gap + entry.width() > width && entry.text.contains(QStringLiteral(": "))) {
+            entry.text.replace(QStringLiteral(": "), QStringLiteral(":\n"));
+            entry.textSize = textSize(entry.text);
+        }
+        const double entryWidth = swatchWidth + gap + entry.width();
+        if (!rows.last().isEmpty() && rowWidth + separator + entryWidth > width) {
+            rows.push_back({});
+            rowWidth = 0;
+        }
+        rowWidth += (rows.last().isEmpty() ? 0 : separator) + entryWidth;
+        rows.last().push_back(entry);
+    }
+    double y = origin.y();
+    for (const QVector<Entry>& row : std::as_const(rows)) {
+        double total = -separator, height = 0;
+        for (const Entry& entry : row) {
+            total += separator + swatchWidth + gap + entry.width();
+            height = std::max(height, entry.textSize.height());
+        }
+        double x = origin.x() + std::max(0.0, (width - total) / 2);  // each row centred under the map
+        for (const Entry& entry : row) {
+            // The sample on the middle of the entry's first line of text.
+            const double middle = y + metrics.height() / 2.0;
+            entry.line->keySwatch->topLeft->setCoords(x, middle - swatchHeight / 2);
+            entry.line->keySwatch->bottomRight->setCoords(x + swatchWidth, middle + swatchHeight / 2);
+            entry.line->keySample->start->setCoords(x + pad, middle);
+            entry.line->keySample->end->setCoords(x + pad + sampleLength, middle);
+            entry.line->keyText->setText(entry.text);
+            entry.line->keyText->position->setCoords(x + swatchWidth + gap, y);
+            x += swatchWidth + gap + entry.width() + separator;
+        }
+        y += height + rowGap;
+    }
+    return y - rowGap - origin.y();
+}
+
+QVector<PhaseDiagramView::KeyEntry> PhaseDiagramView::lineKeyEntries() const
+{
+    QVector<KeyEntry> out;
+    for (const LineLabel& l : m_lineLabels)
+        if (l.keyText->visible())
+            out.push_back({l.name, l.keySwatch, l.keySample, l.keyText});
+    return out;
 }
 
 QString PhaseDiagramView::lineKeyText() const
 {
-    return m_key->visible() ? m_key->text() : QString();
+    QStringList lines;
+    for (const KeyEntry& entry : lineKeyEntries())
+        lines << QString(entry.text->text()).replace(QStringLiteral(":\n"), QStringLiteral(": "));
+    return lines.join(QLatin1Char('\n'));
 }
 
 QStringList PhaseDiagramView::placeLineLabels(const QStringList& keyed)
@@ -467,10 +600,19 @@ QStringList PhaseDiagramView::placeLineLabels(const QStringList& keyed)
     const QRectF area = QRectF(axisRect()->rect()).adjusted(2, 2, -2, -2);
     QVector<QPolygonF> taken;
     for (const QCPItemText* label : std::as_const(m_regionLabels))
-        taken << itemCorners(label);
+        taken << textItemBox(label);
+    // The dotted verticals and their labels, like the boundary lines: "L3: …" across the "n_eff = d" line was cut by
+    // it (at 1600×1000 and 150 %). A vertical is a strip of its pen's width and a pixel either side.
+    for (const QCPItemStraightLine* vertical : std::as_const(m_verticalLines)) {
+        const double x = vertical->point1->pixelPosition().x();
+        const double half = vertical->pen().widthF() / 2 + 1;
+        const QRectF rect = axisRect()->rect();
+        if (x >= rect.left() && x <= rect.right())
+            taken << QPolygonF(QRectF(x - half, rect.top(), 2 * half, rect.height()));
+    }
     for (const QCPItemText* label : std::as_const(m_verticalLabels))
         if (label->visible())
-            taken << itemCorners(label);
+            taken << textItemBox(label);
     // The measured points and the live point: a label over them would hide them.
     QVector<QCPGraph*> markers = m_measurementGraphs;
     if (m_current)
@@ -518,7 +660,7 @@ QStringList PhaseDiagramView::placeLineLabels(const QStringList& keyed)
                         const QPointF on = segment.pointAt(t);
                         for (const double side : {1.0, -1.0}) {
                             l.text->position->setCoords(on + side * offset * normal);
-                            const QPolygonF corners = itemCorners(l.text);
+                            const QPolygonF corners = textItemBox(l.text);
                             if (!cornersInside(corners, area) || segmentMeets(segment, corners))
                                 continue;
                             if (std::any_of(taken.begin(), taken.end(),
@@ -557,7 +699,15 @@ QVector<PhaseDiagramView::BoundaryLine> PhaseDiagramView::boundaryLines() const
 {
     QVector<BoundaryLine> out;
     for (const LineLabel& l : m_lineLabels)
-        out.push_back({l.name, l.full, visibleSegment(l.line)});
+        out.push_back({l.name, l.full, visibleSegment(l.line), l.line});
+    return out;
+}
+
+QVector<PhaseDiagramView::VerticalLine> PhaseDiagramView::verticalLines() const
+{
+    QVector<VerticalLine> out;
+    for (int i = 0; i < m_verticalLines.size(); ++i)
+        out.push_back({m_verticalLines[i], m_verticalLabels.value(i)});
     return out;
 }
 
@@ -566,7 +716,7 @@ QVector<PhaseDiagramView::PlacedLabel> PhaseDiagramView::lineLabels() const
     QVector<PlacedLabel> out;
     for (const LineLabel& l : m_lineLabels)
         if (l.text->visible())
-            out.push_back({l.text->text(), itemCorners(l.text), l.text->rotation(), visibleSegment(l.line),
+            out.push_back({l.text->text(), textItemBox(l.text), l.text->rotation(), visibleSegment(l.line),
                 l.line->pen().widthF()});
     return out;
 }
@@ -575,7 +725,7 @@ QVector<QPolygonF> PhaseDiagramView::regionLabelBoxes() const
 {
     QVector<QPolygonF> out;
     for (const QCPItemText* t : m_regionLabels)
-        out << itemCorners(t);
+        out << textItemBox(t);
     return out;
 }
 
@@ -607,6 +757,7 @@ void PhaseDiagramView::drawVertical(double nEff, const QString& text)
     label->setColor(Qt::white);
     label->setFont(QFont("sans", 8));
     label->setClipToAxisRect(true);
+    m_verticalLines << line;
     m_verticalLabels << label;
 }
 
@@ -764,22 +915,28 @@ void PhaseDiagramView::drawExponentCells()
         hi = r.upper;
     }
     QCPColorGradient gradient(QCPColorGradient::gpJet);
-    QString label = tr("predicted d log R / d log n_eff");
+    // The label's wordings, longest first: the layout takes the longest that fits the scale (fitColourScaleLabel).
+    QStringList wordings
+        = {tr("predicted d log R / d log n_eff"), tr("d log R / d log n_eff"), tr("slope in n_eff"), tr("slope")};
     QCPRange range(kSlopeMin, kSlopeMax);
     if (m_mode == ColourMode::ExponentDifference && show) {
         gradient = QCPColorGradient(QCPColorGradient::gpPolar);
         const double m = std::clamp(std::max(std::abs(lo), std::abs(hi)), 0.05, 1.0);
         range = QCPRange(-m, m);
-        label = tr("measured − predicted exponent e");
+        wordings = QStringList{tr("measured − predicted exponent e"), tr("measured − predicted e"), tr("Δe")};
     } else if (m_mode != ColourMode::PredictedSlope) {
         range = QCPRange(std::clamp(lo, -2.0, 0.0), std::clamp(hi, 0.5, 6.0));
-        label = show ? tr("measured exponent e (R ~ d^(−e))") : tr("predicted exponent e (R ~ d^(−e))");
+        wordings = show
+            ? QStringList{tr("measured exponent e (R ~ d^(−e))"), tr("measured exponent e"), tr("measured e"), tr("e")}
+            : QStringList{
+                tr("predicted exponent e (R ~ d^(−e))"), tr("predicted exponent e"), tr("predicted e"), tr("e")};
     }
     gradient.setLevelCount(40);
     gradient.setNanHandling(QCPColorGradient::nhTransparent);
     m_scale->setGradient(gradient);
     m_scale->setDataRange(range);
-    m_scale->setLabel(label);
+    m_scaleWordings = wordings;
+    m_scale->setLabel(wordings.first());
     if (m_curvedCells) {
         removeGraph(m_curvedCells);
         m_curvedCells = nullptr;

@@ -74,9 +74,9 @@ public:
 
     // --- line labels (issue 16, item 6) ---------------------------------------------------------------------------
     // Each line's label lies along its line (rotated to the line's on-screen angle), beside it, inside the axis rect
-    // and clear of the region labels, the vertical lines' labels, the markers, the other line labels and the other
-    // boundary lines; where the full equation finds no such place the label shortens to its name ("L3") and the
-    // equation goes to the key, a row below the map ("L3: λ = n_eff/d^(γ+1/2)"). A line whose name finds no place
+    // and clear of the region labels, the dotted verticals and their labels, the markers, the other line labels and
+    // the other boundary lines; where the full equation finds no such place the label shortens to its name ("L3") and
+    // the equation goes to the key, a row below the map ("L3: λ = n_eff/d^(γ+1/2)"). A line whose name finds no place
     // either is named in the key alone: no line is left without its equation. The labels as last placed (after a
     // replot):
     struct PlacedLabel {
@@ -94,13 +94,36 @@ public:
     struct BoundaryLine {
         QString name, full;
         QLineF segment;
+        const QCPItemLine* item = nullptr;  // the drawn line (its pen)
     };
     QVector<BoundaryLine> boundaryLines() const;
-    // The key below the map: the equations of the lines whose full label is not on the plot, one entry each, broken
-    // into lines at entries to fit the view's width; empty (and the row removed) when every label carries its equation.
+    // The dotted verticals (n_eff = 1, d, d^(2γ)) where the map shows them: each an obstacle for the line labels, like
+    // its rotated label.
+    struct VerticalLine {
+        const QCPItemStraightLine* item = nullptr;
+        const QCPItemText* label = nullptr;
+    };
+    QVector<VerticalLine> verticalLines() const;
+    // The key below the map: one entry per line whose full label is not on the plot, each a sample of the line's own
+    // pen (colour and dash pattern, on a grey swatch that both the dark and the white lines show on) followed by its
+    // equation; entries flow in rows across the map's column, an entry wider than the column broken after its name
+    // ("L3:" above "λ = n_eff/d^(γ+1/2)"). Empty (and the row removed) when every label carries its equation.
+    struct KeyEntry {
+        QString name;
+        const QCPItemRect* swatch = nullptr;
+        const QCPItemLine* sample = nullptr;
+        const QCPItemText* text = nullptr;
+    };
+    QVector<KeyEntry> lineKeyEntries() const;  // the entries shown
+    // The shown entries' equations, one a line (an entry broken after its name reads as one line here).
     QString lineKeyText() const;
-    QCPTextElement* lineKey() const { return m_key; }
+    QCPLayoutElement* lineKey() const { return m_key; }
     // --- end of line labels -----------------------------------------------------------------------------------------
+
+    // The colour scale beside the map. Its label takes the longest of its mode's wordings that fits the scale's height
+    // (at 1024×768 and 150 % the whole one ran up beside the title); shortened, the whole label is the scale's tooltip.
+    QCPColorScale* colourScale() const { return m_scale; }
+    QString colourScaleFullLabel() const { return m_scaleWordings.value(0); }
 
 signals:
     // Emitted on a click inside the diagram; `sweep` is true with Shift held (a sweep over n_eff through the point).
@@ -109,6 +132,7 @@ signals:
     void exponentMapFinished(bool ok, const QString& message);
 
 protected:
+    bool event(QEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
 
@@ -117,8 +141,7 @@ private:
     ExportParameters exportParametersAt(double nEff, double lambda) const;
     void rebuild();
     void plotMeasurement(const Measurement& m);
-    void drawLine(
-        const QString& name, const QColor& colour, double labelAt, const std::function<double(double)>& lambdaOf);
+    void drawLine(const QString& name, const QPen& pen, double labelAt, const std::function<double(double)>& lambdaOf);
     void drawVertical(double nEff, const QString& label);
     // Places every line label for the current layout; `keyed` are the lines whose equation is in the key (only
     // their names are placed). Returns the lines that need the key: no clear place for their full label.
@@ -126,19 +149,32 @@ private:
     // The layout, then the labels; where some need the key its row is added and both are done again (at most once
     // per line: the key only grows within one layout, so this ends).
     void updateLayout() override;
+    // Shows the entries of `names` (line names) in the key and gives its row the height they need in the map's
+    // column as last laid out; placeKey() puts them into the row once the layout is done.
     void setKeyEntries(const QStringList& names);
-    QCPTextElement* m_key = nullptr;
+    // Arranges the shown entries in rows from `origin` (the key row's inner top left) across `width`; returns the
+    // height they take.
+    double arrangeKey(const QPointF& origin, double width);
+    void placeKey();
+    // The longest wording of the colour scale's label that fits its height.
+    void fitColourScaleLabel();
+    QCPLayoutElement* m_key = nullptr;
     QStringList m_keyEntries;
+    QStringList m_scaleWordings;  // the colour scale's label, longest first
     QLineF visibleSegment(const QCPItemLine* line) const;
     struct LineLabel {
         QCPItemText* text = nullptr;
         QCPItemLine* line = nullptr;
         QString full, name;  // "L1: λ = √(n_eff/d)" and "L1"
         double preferred = 0.5;  // the fraction of the visible segment tried first
+        QCPItemRect* keySwatch = nullptr;  // the line's key entry (hidden while its full label is on the plot)
+        QCPItemLine* keySample = nullptr;
+        QCPItemText* keyText = nullptr;
     };
     QVector<LineLabel> m_lineLabels;
     QVector<QCPItemText*> m_regionLabels;
-    QVector<QCPItemText*> m_verticalLabels;  // "n_eff = d" along the dotted verticals
+    QVector<QCPItemStraightLine*> m_verticalLines;  // the dotted verticals
+    QVector<QCPItemText*> m_verticalLabels;  // "n_eff = d" along them
     // The mode box and the measuring button in the top right corner, on one row where the view is wide enough and
     // on two otherwise, never wider than the view; the title starts below them.
     void placeControls();

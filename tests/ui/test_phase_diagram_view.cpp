@@ -8,12 +8,20 @@
 // label crossed L2. In the window at 1024×768 and 1600×1000, 100 % and 150 %, for d = 24, 100 and 500: every line
 // visible on the map has its equation, on the plot or in the key below it; no label meets another boundary line's
 // drawn segment, another label or a region label; labels and key lie inside the widget.
+// Issue 16 (retaken screenshots): at 1024×768 and 150 % L1 and L3 were named in the key alone, which did not say which
+// dashed line was which (L2 and L3 both white dashed); at 1600×1000 and 150 % L3's label ran across the dotted
+// "n_eff = d" line; the colour scale's label ran up beside the title. Read back: every key entry's pen sample is drawn
+// with its line's pen, on a swatch it shows on, before its text, and no two lines share a pen; no line label meets a
+// dotted vertical's drawn segment or its label; the colour scale's label, as drawn (its ink: the pixels that change
+// when it is drawn transparent), lies within the scale's height and off the title.
 #include "tests/ui/window_sizes.h"
 #include "tests/ui/window_test_guards.h"
 #include "ui/main_window.h"
 #include "ui/phase_diagram_view.h"
 
 #include <QCoreApplication>
+#include <QHelpEvent>
+#include <QImage>
 #include <QLineF>
 #include <QObject>
 #include <QPointF>
@@ -27,6 +35,7 @@
 #include <QStringList>
 #include <QStringLiteral>
 #include <QTest>
+#include <QToolTip>
 #include <QVector>
 #include <algorithm>
 #include <cmath>
@@ -88,6 +97,158 @@ bool meets(const QLineF& segment, const QPolygonF& box)
     return false;
 }
 
+// A text item's box as drawn: its four corner anchors.
+QPolygonF boxOf(const QCPItemText* text)
+{
+    return QPolygonF({text->topLeft->pixelPosition(), text->topRight->pixelPosition(),
+        text->bottomRight->pixelPosition(), text->bottomLeft->pixelPosition()});
+}
+
+QRectF rectOf(const QCPItemRect* rect)
+{
+    return QRectF(rect->topLeft->pixelPosition(), rect->bottomRight->pixelPosition()).normalized();
+}
+
+// The pen's dash period in pixels (0 for a solid pen).
+double dashPeriod(const QPen& pen)
+{
+    double units = 0;
+    for (const qreal dash : pen.dashPattern())
+        units += dash;
+    return units * std::max<qreal>(1, pen.widthF());
+}
+
+// No line label meets a dotted vertical's drawn segment (the axis rect's height at its x) or its rotated label.
+void checkVerticalsClear(const sl::ui::PhaseDiagramView& view, const QString& context)
+{
+    const QRectF area = view.axisRect()->rect();
+    const auto verticals = view.verticalLines();
+    QVERIFY2(!verticals.isEmpty(), qPrintable(context));
+    for (const auto& vertical : verticals) {
+        const double x = vertical.item->point1->pixelPosition().x();
+        QCOMPARE(vertical.item->point2->pixelPosition().x(), x);
+        if (x < area.left() || x > area.right())
+            continue;
+        const QLineF segment(x, area.top(), x, area.bottom());
+        const QPolygonF labelBox = boxOf(vertical.label);
+        for (const auto& label : view.lineLabels()) {
+            QVERIFY2(!meets(segment, label.corners),
+                qPrintable(context
+                    + QStringLiteral(": '%1' crosses the dotted line of '%2' (x = %3)")
+                          .arg(label.text, vertical.label->text())
+                          .arg(x)));
+            QVERIFY2(!label.corners.intersects(labelBox),
+                qPrintable(context + QStringLiteral(": '%1' meets '%2'").arg(label.text, vertical.label->text())));
+        }
+    }
+}
+
+// The key's entries as drawn: each line without its full label on the plot has one; its sample is drawn with that
+// line's pen (colour, dash pattern, width), long enough for a whole dash period, on a swatch it contrasts with, before
+// its text and on its text's first line; entries lie in the key's row below the map, inside the widget and apart.
+// Returns the number of entries.
+int checkKey(const sl::ui::PhaseDiagramView& view, const QString& context)
+{
+    const auto lines = view.boundaryLines();
+    const auto entries = view.lineKeyEntries();
+    const QStringList onPlot = view.lineLabelTexts();
+    const QRectF row = view.lineKey()->rect();
+    const QRectF widget(view.viewport());
+    // No two lines drawn alike: a sample names one line only.
+    for (int i = 0; i < lines.size(); ++i)
+        for (int j = i + 1; j < lines.size(); ++j) {
+            const QPen a = lines[i].item->pen(), b = lines[j].item->pen();
+            [&] {
+                QVERIFY2(a.color() != b.color() || a.dashPattern() != b.dashPattern(),
+                    qPrintable(context + ": " + lines[i].name + " and " + lines[j].name + " drawn alike"));
+            }();
+        }
+    QVector<QRectF> drawn;
+    for (const auto& line : lines) {
+        const int count = int(
+            std::count_if(entries.begin(), entries.end(), [&](const auto& entry) { return entry.name == line.name; }));
+        if (onPlot.contains(line.full) || line.segment.isNull()) {
+            if (count != 0) {
+                QTest::qFail(
+                    qPrintable(context + ": " + line.name + " both on the plot and in the key"), __FILE__, __LINE__);
+                return 0;
+            }
+            continue;
+        }
+        if (count != 1) {
+            QTest::qFail(qPrintable(context + QStringLiteral(": %1 key entries for %2").arg(count).arg(line.name)),
+                __FILE__, __LINE__);
+            return 0;
+        }
+        const auto& entry
+            = *std::find_if(entries.begin(), entries.end(), [&](const auto& e) { return e.name == line.name; });
+        const QString what = context + " key entry " + line.name;
+        const QPen pen = entry.sample->pen(), linePen = line.item->pen();
+        if (!(entry.sample->realVisibility() && entry.swatch->realVisibility() && entry.text->realVisibility())) {
+            QTest::qFail(qPrintable(what + " not shown"), __FILE__, __LINE__);
+            return 0;
+        }
+        if (pen.color() != linePen.color() || pen.style() != linePen.style()
+            || pen.dashPattern() != linePen.dashPattern() || pen.widthF() != linePen.widthF()) {
+            QTest::qFail(qPrintable(what
+                             + QStringLiteral(": sample %1 style %2 width %3, line %4 style %5 width %6")
+                                   .arg(pen.color().name())
+                                   .arg(int(pen.style()))
+                                   .arg(pen.widthF())
+                                   .arg(linePen.color().name())
+                                   .arg(int(linePen.style()))
+                                   .arg(linePen.widthF())),
+                __FILE__, __LINE__);
+            return 0;
+        }
+        QString text = entry.text->text();
+        text.replace(QStringLiteral(":\n"), QStringLiteral(": "));
+        const QPointF a = entry.sample->start->pixelPosition(), b = entry.sample->end->pixelPosition();
+        const QRectF swatch = rectOf(entry.swatch);
+        const QRectF box = boxOf(entry.text).boundingRect();
+        const QFontMetricsF metrics(entry.text->font());
+        const double lightness = std::abs(pen.color().lightness() - entry.swatch->brush().color().lightness());
+        const QString where
+            = QStringLiteral(": sample (%1, %2)-(%3, %4), swatch (%5, %6) %7x%8, text (%9, %10) %11x%12")
+                  .arg(a.x())
+                  .arg(a.y())
+                  .arg(b.x())
+                  .arg(b.y())
+                  .arg(swatch.x())
+                  .arg(swatch.y())
+                  .arg(swatch.width())
+                  .arg(swatch.height())
+                  .arg(box.x())
+                  .arg(box.y())
+                  .arg(box.width())
+                  .arg(box.height());
+        const bool ok = text == line.full && a.y() == b.y() && std::abs(b.x() - a.x()) >= dashPeriod(pen)
+            && swatch.contains(
+                QRectF(std::min(a.x(), b.x()), a.y() - pen.widthF() / 2, std::abs(b.x() - a.x()), pen.widthF()))
+            && entry.swatch->brush().style() == Qt::SolidPattern && lightness >= 80 && swatch.right() <= box.left()
+            && a.y() > box.top() && a.y() < box.top() + metrics.height() && row.contains(swatch) && row.contains(box)
+            && widget.contains(row) && swatch.top() >= view.axisRect()->rect().bottom();
+        if (!ok) {
+            QTest::qFail(qPrintable(what + " '" + text + "'" + where
+                             + QStringLiteral(" in the key row (%1, %2) %3x%4, contrast %5")
+                                   .arg(row.x())
+                                   .arg(row.y())
+                                   .arg(row.width())
+                                   .arg(row.height())
+                                   .arg(lightness)),
+                __FILE__, __LINE__);
+            return 0;
+        }
+        for (const QRectF& other : std::as_const(drawn))
+            if (other.intersects(swatch) || other.intersects(box)) {
+                QTest::qFail(qPrintable(what + " over another entry" + where), __FILE__, __LINE__);
+                return 0;
+            }
+        drawn << swatch << box;
+    }
+    return int(entries.size());
+}
+
 // Every visible line named (its full label on the plot, or its equation in the key with at most its name on the
 // plot); no label across another boundary line; labels and key inside the widget.
 void checkEveryLineNamed(const sl::ui::PhaseDiagramView& view, const QString& context)
@@ -119,20 +280,45 @@ void checkEveryLineNamed(const sl::ui::PhaseDiagramView& view, const QString& co
     for (const auto& label : labels)
         for (const QPointF& corner : label.corners)
             QVERIFY2(widget.contains(corner), qPrintable(context + " " + label.text + " outside the widget"));
-    if (!key.isEmpty()) {
-        const QCPTextElement* element = view.lineKey();
-        const QRect text = QFontMetrics(element->font()).boundingRect(element->rect(), element->textFlags(), key);
-        QVERIFY2(widget.contains(QRectF(text)) && QRectF(element->rect()).contains(QRectF(text)),
-            qPrintable(context
-                + QStringLiteral(": key '%1' at (%2, %3) %4x%5")
-                      .arg(key)
-                      .arg(text.x())
-                      .arg(text.y())
-                      .arg(text.width())
-                      .arg(text.height())));
-        // Below the map, not over it.
-        QVERIFY2(text.top() >= view.axisRect()->rect().bottom(), qPrintable(context + " key over the map"));
+    checkVerticalsClear(view, context);
+    if (QTest::currentTestFailed())
+        return;
+    checkKey(view, context);
+}
+
+// The view laid out at `size`: shown (off screen), since a hidden widget's resize reaches QCustomPlot's viewport only
+// once it is shown (every size of a hidden view was laid out at the default 640×480).
+void showOffScreen(sl::ui::PhaseDiagramView& view, const QSize& size)
+{
+    view.setAttribute(Qt::WA_DontShowOnScreen);
+    view.show();
+    view.resize(size);
+}
+
+// The colour scale's axis label as drawn: the bounding box of the pixels that change when it is drawn transparent.
+// Read in the colour scale's columns, the view's whole height.
+QRect drawnScaleLabel(sl::ui::PhaseDiagramView& view)
+{
+    QCPAxis* axis = view.colourScale()->axis();
+    const QRect strip(
+        view.colourScale()->outerRect().left(), 0, view.colourScale()->outerRect().width(), view.height());
+    view.replot();
+    const QImage shown = view.grab(strip).toImage().convertToFormat(QImage::Format_RGB32);
+    const QColor colour = axis->labelColor();
+    axis->setLabelColor(Qt::transparent);
+    view.replot();
+    const QImage hidden = view.grab(strip).toImage().convertToFormat(QImage::Format_RGB32);
+    axis->setLabelColor(colour);
+    view.replot();
+    QRect ink;
+    for (int y = 0; y < shown.height(); ++y) {
+        const auto* a = reinterpret_cast<const QRgb*>(shown.constScanLine(y));
+        const auto* b = reinterpret_cast<const QRgb*>(hidden.constScanLine(y));
+        for (int x = 0; x < shown.width(); ++x)
+            if (a[x] != b[x])
+                ink |= QRect(x, y, 1, 1);
     }
+    return ink.translated(strip.topLeft());
 }
 
 }  // namespace
@@ -167,21 +353,89 @@ private slots:
         }
     }
 
+    // The key says which line is which: a tiny map (a third of a 1024×768 window at 150 %) where every equation goes to
+    // the key, and the 1024×768 window at 150 % itself.
+    void keySamplesNameTheirLines()
+    {
+        sl::ui::PhaseDiagramView view;
+        sl::PhaseDiagramConfig config;
+        config.d = 100;
+        view.setDiagram(config);
+        showOffScreen(view, QSize(297, 330));
+        view.setDisplayScale(1.5);
+        view.replot();
+        QCOMPARE(view.viewport().size(), QSize(297, 330));
+        checkEveryLineNamed(view, "297x330 at 150 %");
+        QVERIFY(!QTest::currentTestFailed());
+        QVERIFY2(checkKey(view, "297x330 at 150 %") >= 2, qPrintable(view.lineKeyText()));
+        QVERIFY(!QTest::currentTestFailed());
+        sl::ui::MainWindow window("-");
+        sl::tests::showWindowAt(window, QSize(1024, 768), 1.5);
+        window.phasePlot()->replot();
+        QVERIFY2(checkKey(*window.phasePlot(), "window 1024x768 at 150 %") >= 1,
+            qPrintable(window.phasePlot()->lineLabelTexts().join(" | ")));
+    }
+
+    // The colour scale's label, as drawn, within the scale's height and off the title; shortened, its tooltip is the
+    // whole label.
+    void colourScaleLabelWithinTheScale_data() { sl::tests::addScreenRows(); }
+
+    void colourScaleLabelWithinTheScale()
+    {
+        QFETCH(QSize, size);
+        QFETCH(double, zoom);
+        sl::ui::MainWindow window("-");
+        sl::tests::showWindowAt(window, size, zoom);
+        sl::ui::PhaseDiagramView& view = *window.phasePlot();
+        for (const auto mode : {sl::ui::PhaseDiagramView::ColourMode::PredictedSlope,
+                 sl::ui::PhaseDiagramView::ColourMode::PredictedExponent}) {
+            view.setColourMode(mode);
+            const QRect ink = drawnScaleLabel(view);
+            const QRect scale = view.colourScale()->axis()->axisRect()->rect();
+            const QRect title = view.titleTextRect();
+            const QString what = QStringLiteral("label '%1' drawn at (%2, %3) %4x%5, scale from y = %6 to %7, title at "
+                                                "(%8, %9) %10x%11")
+                                     .arg(view.colourScale()->axis()->label())
+                                     .arg(ink.x())
+                                     .arg(ink.y())
+                                     .arg(ink.width())
+                                     .arg(ink.height())
+                                     .arg(scale.top())
+                                     .arg(scale.bottom())
+                                     .arg(title.x())
+                                     .arg(title.y())
+                                     .arg(title.width())
+                                     .arg(title.height());
+            QVERIFY2(!ink.isEmpty(), qPrintable(what));
+            QVERIFY2(ink.top() >= scale.top() && ink.bottom() <= scale.bottom(), qPrintable(what));
+            QVERIFY2(!ink.intersects(title), qPrintable(what));
+            QVERIFY2(view.rect().contains(ink), qPrintable(what));
+            if (view.colourScale()->axis()->label() != view.colourScaleFullLabel()) {
+                QHelpEvent help(QEvent::ToolTip, ink.center(), view.mapToGlobal(ink.center()));
+                QCoreApplication::sendEvent(&view, &help);
+                QCOMPARE(QToolTip::text(), view.colourScaleFullLabel());
+                QToolTip::hideText();
+            }
+        }
+    }
+
     void lineLabelsAlongTheirLinesInsideAndApart()
     {
         // From the diagram's share of a 1600×1000 window down to a third of a 1024×768 one, and a wide short strip.
         const QVector<QSize> sizes
             = {QSize(1200, 800), QSize(760, 470), QSize(520, 420), QSize(400, 330), QSize(297, 330), QSize(900, 300)};
         for (const double d : {24.0, 100.0, 500.0}) {
+            // One view per d, resized and rescaled as a window is: each layout places the labels afresh.
+            sl::ui::PhaseDiagramView view;
+            sl::PhaseDiagramConfig config;
+            config.d = d;
+            view.setDiagram(config);
             for (const double scale : {1.0, 1.5}) {
+                view.setDisplayScale(scale);
                 for (const QSize size : sizes) {
-                    sl::ui::PhaseDiagramView view;
-                    sl::PhaseDiagramConfig config;
-                    config.d = d;
-                    view.setDiagram(config);
-                    view.resize(size);
-                    view.setDisplayScale(scale);
+                    showOffScreen(view, size);
                     view.replot();
+                    QCOMPARE(view.viewport().size(), size);
                     const QString context = QStringLiteral("d = %1, %2x%3, scale %4")
                                                 .arg(d)
                                                 .arg(size.width())
@@ -216,8 +470,9 @@ private slots:
         view.setMeasurements(points);
         view.setCurrentPoint(300, diagram.lineL1(300));
         for (const QSize size : {QSize(1200, 800), QSize(400, 330)}) {
-            view.resize(size);
+            showOffScreen(view, size);
             view.replot();
+            QCOMPARE(view.viewport().size(), size);
             checkLabels(view, QStringLiteral("with markers, %1x%2").arg(size.width()).arg(size.height()), false);
             // Every drawn marker (the graphs' scatter points) as the square of its scatter size.
             QVector<QPolygonF> markers;
@@ -247,8 +502,9 @@ private slots:
         sl::PhaseDiagramConfig config;
         config.d = 100;
         view.setDiagram(config);
-        view.resize(1200, 800);
+        showOffScreen(view, QSize(1200, 800));
         view.replot();
+        QCOMPARE(view.viewport().size(), QSize(1200, 800));
         const QStringList texts = view.lineLabelTexts();
         QCOMPARE(texts.size(), 3);
         QVERIFY2(texts.contains(QStringLiteral("L1: λ = √(n_eff/d)")), qPrintable(texts.join(" | ")));
@@ -259,6 +515,7 @@ private slots:
         QCOMPARE(view.lineKey()->rect().height(), 0);  // no room taken from the map
         view.resize(400, 330);
         view.replot();
+        QCOMPARE(view.viewport().size(), QSize(400, 330));
         checkLabels(view, "after resizing to 400x330", false);
         checkEveryLineNamed(view, "after resizing to 400x330");
     }
