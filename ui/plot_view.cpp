@@ -275,6 +275,16 @@ bool PlotView::event(QEvent* event)
                 return true;
             }
         }
+        // A legend entry that lost a word to its width (WrappedLegendItem): its whole name.
+        if (legend && legend->realVisibility()) {
+            for (int i = 0; i < legend->itemCount(); ++i) {
+                auto* entry = dynamic_cast<WrappedLegendItem*>(legend->item(i));
+                if (entry && entry->plottable() && entry->elided() && entry->outerRect().contains(help->pos())) {
+                    QToolTip::showText(help->globalPos(), entry->plottable()->name(), this);
+                    return true;
+                }
+            }
+        }
         const QList<QCPLayoutElement*> elements = plotLayout()->elements(true);
         for (const QCPLayoutElement* element : elements) {
             const auto* text = qobject_cast<const QCPTextElement*>(element);

@@ -1,11 +1,37 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // PlotView's title: one wider than the plot set the layout's minimum width, and at 1024×768 the spectrum's axis rect
 // was squeezed behind it to a sliver (its x labels came out reversed, "4 3 2 1 0"). The title wraps to the plot.
+#include "ui/plot_style.h"
 #include "ui/spectrum_plot.h"
 
+#include <QHelpEvent>
+#include <QJsonObject>
 #include <QObject>
 #include <QString>
 #include <QTest>
+#include <QToolTip>
+
+namespace {
+
+// A plot with nothing but its legend below the axis rect, as the views place it.
+class LegendPlot : public sl::ui::PlotView {
+public:
+    LegendPlot() : PlotView(QStringLiteral("legend"))
+    {
+        legend->setVisible(true);
+        legend->setFont(QFont("sans", 9));
+        sl::ui::placeLegendBelow(this);
+    }
+    QString dataCsv() const override { return {}; }
+    QJsonObject dataJson() const override { return {}; }
+};
+
+sl::ui::WrappedLegendItem* entryOf(QCustomPlot& plot, QCPAbstractPlottable* plottable)
+{
+    return dynamic_cast<sl::ui::WrappedLegendItem*>(plot.legend->itemWithPlottable(plottable));
+}
+
+}  // namespace
 
 class TestPlotView : public QObject {
     Q_OBJECT
@@ -29,6 +55,59 @@ private slots:
         plot.resize(1400, 300);  // room for one line again
         plot.replot();
         QCOMPARE(plot.titleElement()->text(), full);
+    }
+
+    // placeLegendBelow's entries: a name wider than the plot is broken into lines at spaces (never a smaller font),
+    // one line again when the plot grows; a word wider than a line is elided and the whole name is the tooltip.
+    void legendEntriesWrapThenElide()
+    {
+        LegendPlot plot;
+        QCPGraph* shortName = plot.addGraph();
+        shortName->setName(QStringLiteral("teacher"));
+        QCPGraph* sentence = plot.addGraph();
+        sentence->setName(QStringLiteral("state evolution of the trained weights at this weight decay, 47 % at 0"));
+        QCPGraph* word = plot.addGraph();
+        word->setName(QStringLiteral("tail fit Supercalifragilisticexpialidocious_without_any_space_in_it"));
+        plot.resize(200, 400);
+        plot.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&plot));
+        plot.replot();
+        for (QCPAbstractPlottable* p : {static_cast<QCPAbstractPlottable*>(shortName),
+                 static_cast<QCPAbstractPlottable*>(sentence), static_cast<QCPAbstractPlottable*>(word)}) {
+            sl::ui::WrappedLegendItem* entry = entryOf(plot, p);
+            QVERIFY2(entry, qPrintable(p->name()));
+            QCOMPARE(entry->font().pointSizeF(), 9.0);
+            QVERIFY2(plot.rect().contains(entry->outerRect()), qPrintable(p->name()));
+            QVERIFY2(entry->rect().contains(entry->textRect()), qPrintable(entry->shownText()));
+        }
+        QCOMPARE(entryOf(plot, shortName)->shownText(), shortName->name());
+        const QString lines = entryOf(plot, sentence)->shownText();
+        QVERIFY2(lines.count('\n') >= 2, qPrintable(lines));
+        QCOMPARE(QString(lines).replace('\n', ' '), sentence->name());  // broken at spaces only, no word lost
+        QVERIFY(!entryOf(plot, sentence)->elided());
+        QVERIFY(sentence->name().indexOf('\n') < 0);  // the name itself is whole (exports read it)
+        sl::ui::WrappedLegendItem* elided = entryOf(plot, word);
+        QVERIFY(elided->elided());
+        QVERIFY2(elided->shownText().contains(QChar(0x2026)), qPrintable(elided->shownText()));
+        QVERIFY(elided->shownText().startsWith(QStringLiteral("tail fit\n")));
+        QVERIFY(QFontMetrics(elided->font()).horizontalAdvance(elided->shownText().section('\n', 1)) <= plot.width());
+        // Its tooltip: the whole name; an entry shown whole has none of its own.
+        QHelpEvent help(QEvent::ToolTip, elided->outerRect().center(), plot.mapToGlobal(elided->outerRect().center()));
+        QCoreApplication::sendEvent(&plot, &help);
+        QTRY_COMPARE(QToolTip::text(), word->name());
+        QToolTip::hideText();
+        QTRY_VERIFY(!QToolTip::isVisible());
+        const QPoint wholeCentre = entryOf(plot, sentence)->outerRect().center();
+        QHelpEvent none(QEvent::ToolTip, wholeCentre, plot.mapToGlobal(wholeCentre));
+        QCoreApplication::sendEvent(&plot, &none);
+        QVERIFY(QToolTip::text() != sentence->name());
+
+        plot.resize(1500, 400);  // room for every name in one line again
+        plot.replot();
+        for (QCPAbstractPlottable* p : {static_cast<QCPAbstractPlottable*>(shortName),
+                 static_cast<QCPAbstractPlottable*>(sentence), static_cast<QCPAbstractPlottable*>(word)})
+            QCOMPARE(entryOf(plot, p)->shownText(), p->name());
+        QVERIFY(plot.legend->columnCount() > 1);
     }
 };
 
