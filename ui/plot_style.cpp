@@ -228,8 +228,8 @@ void adoptWrappedItems(QCPLegend* legend)
 }
 
 // `text` in lines of as many words as fit in `width` pixels (a line break in it stays); a word wider than that has a
-// line of its own, elided.
-QString wrapGreedy(const QString& text, const QFont& font, int width)
+// line of its own, elided. With maxLines > 0 at most that many lines: the last holds the rest, elided.
+QString wrapGreedy(const QString& text, const QFont& font, int width, int maxLines)
 {
     const QFontMetrics metrics(font);
     QStringList lines;
@@ -245,6 +245,11 @@ QString wrapGreedy(const QString& text, const QFont& font, int width)
             }
         }
         lines << line;
+    }
+    if (maxLines > 0 && lines.size() > maxLines) {
+        const QString rest = QStringList(lines.mid(maxLines - 1)).join(QLatin1Char(' '));
+        lines = lines.mid(0, maxLines - 1);
+        lines << rest;
     }
     for (QString& line : lines)
         if (metrics.horizontalAdvance(line) > width)
@@ -292,7 +297,7 @@ QSize WrappedLegendItem::minimumOuterSizeHint() const
         std::max(text.height(), icon.height()) + mMargins.top() + mMargins.bottom());
 }
 
-void WrappedLegendItem::fitToWidth(int outerWidth)
+void WrappedLegendItem::fitToWidth(int outerWidth, int maxLines)
 {
     m_lines.clear();
     if (!mPlottable || outerWidth <= 0)
@@ -303,7 +308,7 @@ void WrappedLegendItem::fitToWidth(int outerWidth)
     if (textSize(name).width() <= textWidth)
         return;
     // One pixel spare: the layout's line width and the advance of its characters may differ by a rounding.
-    m_lines = wrapGreedy(name, getFont(), std::max(1, textWidth - 1));
+    m_lines = wrapGreedy(name, getFont(), std::max(1, textWidth - 1), maxLines);
     m_linesOf = name;
 }
 
@@ -377,16 +382,54 @@ void fitLegendToWidth(QCustomPlot* plot)
     int columns = count;
     while (columns > 1 && totalFor(columns) > available)
         --columns;
-    // One column still too wide: the entries wider than the widget in several lines.
-    if (columns == 1)
+    // One column still too wide: the entries wider than the widget in several lines, as many as the legend's share
+    // of the plot's height holds (the same most for every entry, the last line of a longer one elided).
+    if (columns == 1) {
+        QVector<WrappedLegendItem*> wide;
         for (int i = 0; i < count; ++i)
             if (auto* wrapped = dynamic_cast<WrappedLegendItem*>(items[i]); wrapped && w[i] > available)
-                wrapped->fitToWidth(available);
+                wide << wrapped;
+        for (WrappedLegendItem* wrapped : std::as_const(wide))
+            wrapped->fitToWidth(available);
+        const auto height = [&] {
+            int total = m.top() + m.bottom() + legend->rowSpacing() * (count - 1);
+            for (QCPAbstractLegendItem* item : items)
+                total += item->minimumOuterSizeHint().height();
+            return total;
+        };
+        const int budget = int(plot->viewport().height() * kLegendHeightShare);
+        int most = 1;
+        for (const WrappedLegendItem* wrapped : std::as_const(wide))
+            most = std::max(most, wrapped->lineCount());
+        for (int lines = most - 1; lines >= 1 && height() > budget; --lines)
+            for (WrappedLegendItem* wrapped : std::as_const(wide))
+                if (wrapped->lineCount() > lines)
+                    wrapped->fitToWidth(available, lines);
+    }
     if (legend->wrap() != columns || legend->columnCount() != std::min(columns, count)
         || legend->elementCount() != count) {
         legend->setWrap(columns);
         legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);
     }
+}
+
+bool shortenLegendEntries(QCustomPlot* plot)
+{
+    QCPLegend* legend = plot->legend;
+    QVector<WrappedLegendItem*> wrapped;
+    int most = 1;
+    for (QCPAbstractLegendItem* item : legendEntries(legend))
+        if (auto* entry = dynamic_cast<WrappedLegendItem*>(item)) {
+            wrapped << entry;
+            most = std::max(most, entry->lineCount());
+        }
+    if (most <= 1)
+        return false;
+    const int available = plot->viewport().width() - legend->margins().left() - legend->margins().right();
+    for (WrappedLegendItem* entry : std::as_const(wrapped))
+        if (entry->lineCount() == most)
+            entry->fitToWidth(available, most - 1);
+    return true;
 }
 
 QCPRange paddedRange(double lo, double hi, bool logarithmic, double margin)

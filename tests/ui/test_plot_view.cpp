@@ -10,6 +10,7 @@
 #include <QString>
 #include <QTest>
 #include <QToolTip>
+#include <QVector>
 
 namespace {
 
@@ -108,6 +109,50 @@ private slots:
                  static_cast<QCPAbstractPlottable*>(sentence), static_cast<QCPAbstractPlottable*>(word)})
             QCOMPARE(entryOf(plot, p)->shownText(), p->name());
         QVERIFY(plot.legend->columnCount() > 1);
+    }
+
+    // At 1024×768 and 150 % with the decomposition dock open the risk plot is ~430 px tall: three entries in four
+    // lines each took the whole plot and were cut at its bottom. The legend keeps to its share of the height: each
+    // entry keeps as many lines as fit, its last one elided, the whole name its tooltip.
+    void legendInAShortPlotKeepsToItsShare()
+    {
+        LegendPlot plot;
+        QVector<QCPGraph*> graphs;
+        for (const char* name : {"λ = 0.01: slope -0.93 [-1.57, -0.30]; predicted -0.73 (IV → V → VIa, inferred)",
+                 "λ = 1: slope -0.72 [-0.81, -0.63]; predicted -0.93 (II → V → VIa, inferred)",
+                 "λ = 10: slope -0.55 [-0.75, -0.34]; predicted -0.66 (Ib → II, inferred)"}) {
+            graphs << plot.addGraph();
+            graphs.last()->setName(QString::fromUtf8(name));
+        }
+        plot.resize(220, 220);
+        plot.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&plot));
+        plot.replot();
+        const QRect legendRect = plot.legend->outerRect();
+        QVERIFY2(legendRect.height() <= sl::ui::kLegendHeightShare * plot.height(),
+            qPrintable(QString::number(legendRect.height())));
+        QVERIFY(plot.rect().contains(legendRect));
+        QVERIFY(plot.axisRect()->height() > 20);
+        for (int i = 0; i < graphs.size(); ++i) {
+            sl::ui::WrappedLegendItem* entry = entryOf(plot, graphs[i]);
+            QVERIFY(entry);
+            QCOMPARE(entry->font().pointSizeF(), 9.0);
+            QVERIFY2(entry->lineCount() >= 1 && entry->elided(), qPrintable(entry->shownText()));
+            QVERIFY(entry->shownText().endsWith(QChar(0x2026)));
+            QVERIFY(plot.rect().contains(entry->outerRect()));
+            QVERIFY(entry->rect().contains(entry->textRect()));
+            // The lines before the last are the name's first words, whole.
+            const QStringList lines = entry->shownText().split('\n');
+            QVERIFY(graphs[i]->name().startsWith(QStringList(lines.mid(0, lines.size() - 1)).join(' ')));
+            for (int j = 0; j < i; ++j)
+                QVERIFY(!entryOf(plot, graphs[j])->outerRect().intersects(entry->outerRect()));
+        }
+        plot.resize(220, 900);  // tall enough for every line
+        plot.replot();
+        for (QCPGraph* graph : graphs) {
+            QVERIFY(!entryOf(plot, graph)->elided());
+            QVERIFY(entryOf(plot, graph)->lineCount() >= 2);
+        }
     }
 };
 
