@@ -39,6 +39,8 @@
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QStyle>
+#include <QStyleOption>
 #include <QTableWidget>
 #include <QTextBrowser>
 #include <QToolBar>
@@ -492,6 +494,93 @@ void MainWindow::buildActions()
     buildHelpMenu();
 }
 
+namespace {
+
+// The live run's progress bar (m_runProgress). Its text, "iteration 1234 of ~5000, ETA ~2 min (estimate)", was cut
+// by the bar's width at 1024×768: like FittingLabel it shows the longest of its wordings that fits the width it gets
+// (recomputed when it is resized or its font changes), elides the shortest where none does, and keeps the whole
+// text in its tooltip.
+class FittingProgressBar : public QProgressBar {
+public:
+    explicit FittingProgressBar(QWidget* parent) : QProgressBar(parent) { }
+
+    // `wordings`, longest first: the first is the whole text (the tooltip).
+    void setWordings(const QStringList& wordings)
+    {
+        const QSize before = sizeHint(), minimumBefore = minimumSizeHint();
+        m_wordings = wordings;
+        const QFontMetrics metrics = fontMetrics();
+        std::stable_sort(m_wordings.begin(), m_wordings.end(), [&](const QString& a, const QString& b) {
+            return metrics.horizontalAdvance(a) > metrics.horizontalAdvance(b);
+        });
+        setToolTip(wordings.value(0));
+        if (sizeHint() != before || minimumSizeHint() != minimumBefore)
+            updateGeometry();
+        fit();
+    }
+
+    // The text's room in the bar: the style's label rectangle (the whole bar in Fusion) less a margin each side.
+    int textRoom() const
+    {
+        QStyleOptionProgressBar option;
+        initStyleOption(&option);
+        const QRect label = style()->subElementRect(QStyle::SE_ProgressBarLabel, &option, this);
+        return std::min(label.width(), contentsRect().width()) - 2 * kTextMargin;
+    }
+
+    QSize sizeHint() const override
+    {
+        return m_wordings.isEmpty() ? QProgressBar::sizeHint() : sizeFor(m_wordings.first());
+    }
+    QSize minimumSizeHint() const override
+    {
+        return m_wordings.isEmpty() ? QProgressBar::minimumSizeHint() : sizeFor(m_wordings.last());
+    }
+
+protected:
+    void resizeEvent(QResizeEvent* event) override
+    {
+        QProgressBar::resizeEvent(event);
+        fit();
+    }
+    void changeEvent(QEvent* event) override
+    {
+        QProgressBar::changeEvent(event);
+        if (event->type() == QEvent::FontChange || event->type() == QEvent::StyleChange) {
+            updateGeometry();
+            fit();
+        }
+    }
+
+private:
+    static constexpr int kTextMargin = 4;
+
+    QSize sizeFor(const QString& text) const
+    {
+        return {fontMetrics().horizontalAdvance(text) + 2 * kTextMargin + 4, QProgressBar::sizeHint().height()};
+    }
+
+    void fit()
+    {
+        if (m_wordings.isEmpty())
+            return;
+        const int room = textRoom();
+        QString shown = fontMetrics().elidedText(m_wordings.last(), Qt::ElideRight, std::max(0, room));
+        for (const QString& wording : std::as_const(m_wordings)) {
+            if (fontMetrics().horizontalAdvance(wording) <= room) {
+                shown = wording;
+                break;
+            }
+        }
+        if (shown != format())
+            setFormat(shown);
+    }
+
+    QStringList m_wordings;
+};
+
+}  // namespace
+
 void MainWindow::buildStatusBar()
 {
     auto addLabel = [this](const QString& name) {
@@ -513,9 +602,10 @@ void MainWindow::buildStatusBar()
     m_progress->setMaximumWidth(260);
     m_progress->setVisible(false);
     statusBar()->addPermanentWidget(m_progress);
-    m_runProgress = new QProgressBar(this);
+    m_runProgress = new FittingProgressBar(this);  // updateRunProgress gives it its wordings
     m_runProgress->setObjectName("runProgress");
-    m_runProgress->setMaximumWidth(260);
+    // Room for the whole text where the window has it (~290 px at the default font); narrower, a shorter wording.
+    m_runProgress->setMaximumWidth(400);
     m_runProgress->setVisible(false);
     statusBar()->addPermanentWidget(m_runProgress);
     statusBar()->showMessage(tr("Ready"));
@@ -1135,17 +1225,21 @@ void MainWindow::updateRunProgress(const app::LiveSnapshot& s)
     m_runProgress->setValue(std::clamp(s.iteration, 0, expected));
     const int measured = s.iteration - m_runRateFrom;
     const double elapsed = double(m_runClock.nsecsElapsed()) * 1e-9;
-    QString text;
-    if (s.iteration >= expected)
-        text = tr("iteration %1, past the estimate (%2)").arg(s.iteration).arg(expected);
-    else if (measured > 0 && elapsed > 0)
-        text = tr("iteration %1 of ~%2, ETA ~%3 (estimate)")
-                   .arg(s.iteration)
-                   .arg(expected)
-                   .arg(etaText(elapsed / measured * (expected - s.iteration)));
-    else
-        text = tr("iteration %1 of ~%2, measuring the ETA").arg(s.iteration).arg(expected);
-    m_runProgress->setFormat(text);
+    // The whole text, then shorter ones for a narrow bar (FittingProgressBar shows the longest that fits).
+    QStringList wordings;
+    if (s.iteration >= expected) {
+        wordings << tr("iteration %1, past the estimate (%2)").arg(s.iteration).arg(expected)
+                 << tr("%1, past the estimate").arg(s.iteration) << tr("past the estimate");
+    } else if (measured > 0 && elapsed > 0) {
+        const QString eta = etaText(elapsed / measured * (expected - s.iteration));
+        wordings << tr("iteration %1 of ~%2, ETA ~%3 (estimate)").arg(s.iteration).arg(expected).arg(eta)
+                 << tr("%1/~%2, ETA ~%3").arg(s.iteration).arg(expected).arg(eta) << tr("ETA ~%1").arg(eta);
+    } else {
+        wordings << tr("iteration %1 of ~%2, measuring the ETA").arg(s.iteration).arg(expected)
+                 << tr("%1/~%2, measuring the ETA").arg(s.iteration).arg(expected)
+                 << tr("%1/~%2").arg(s.iteration).arg(expected);
+    }
+    static_cast<FittingProgressBar*>(m_runProgress)->setWordings(wordings);
 }
 
 }  // namespace sl::ui

@@ -179,6 +179,160 @@ QColor familyColour(const QString& key)
     return (index / palette.size()) % 3 == 0 ? base : base.darker(100 + 45 * ((index / palette.size()) % 3));
 }
 
+namespace {
+
+// The entries of `legend` in order: the grid's cells past the last entry are empty (itemCount() counts them).
+QVector<QCPAbstractLegendItem*> legendEntries(const QCPLegend* legend)
+{
+    QVector<QCPAbstractLegendItem*> items;
+    for (int i = 0; i < legend->itemCount(); ++i)
+        if (QCPAbstractLegendItem* item = legend->item(i))
+            items << item;
+    return items;
+}
+
+// QCPAbstractPlottable::addToLegend makes a plain QCPPlottableLegendItem: each is replaced, in its place, by a
+// WrappedLegendItem of the same plottable with the same fonts, colours and state. The zoom's remembered sizes
+// (PlotView::applyDisplayScale) are the item's dynamic properties: they come along.
+void adoptWrappedItems(QCPLegend* legend)
+{
+    QVector<QCPAbstractLegendItem*> items = legendEntries(legend);
+    const auto isPlain = [](QCPAbstractLegendItem* item) {
+        return qobject_cast<QCPPlottableLegendItem*>(item) && !dynamic_cast<WrappedLegendItem*>(item);
+    };
+    if (std::none_of(items.begin(), items.end(), isPlain))
+        return;
+    for (QCPAbstractLegendItem* item : std::as_const(items))
+        legend->take(item);
+    for (QCPAbstractLegendItem*& item : items) {
+        if (!isPlain(item))
+            continue;
+        auto* plain = static_cast<QCPPlottableLegendItem*>(item);
+        auto* wrapped = new WrappedLegendItem(legend, plain->plottable());
+        wrapped->setFont(plain->font());
+        wrapped->setTextColor(plain->textColor());
+        wrapped->setSelectedFont(plain->selectedFont());
+        wrapped->setSelectedTextColor(plain->selectedTextColor());
+        wrapped->setSelectable(plain->selectable());
+        wrapped->setSelected(plain->selected());
+        wrapped->setMargins(plain->margins());
+        wrapped->setVisible(plain->visible());
+        for (const QByteArray& name : plain->dynamicPropertyNames())
+            wrapped->setProperty(name.constData(), plain->property(name.constData()));
+        delete plain;
+        item = wrapped;
+    }
+    for (QCPAbstractLegendItem* item : std::as_const(items))
+        legend->addItem(item);
+    legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);  // no empty cells left between the entries
+}
+
+// `text` in lines of as many words as fit in `width` pixels (a line break in it stays); a word wider than that has a
+// line of its own, elided. With maxLines > 0 at most that many lines: the last holds the rest, elided.
+QString wrapGreedy(const QString& text, const QFont& font, int width, int maxLines)
+{
+    const QFontMetrics metrics(font);
+    QStringList lines;
+    for (const QString& paragraph : text.split(QLatin1Char('\n'))) {
+        QString line;
+        for (const QString& word : paragraph.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+            const QString longer = line.isEmpty() ? word : line + QLatin1Char(' ') + word;
+            if (!line.isEmpty() && metrics.horizontalAdvance(longer) > width) {
+                lines << line;
+                line = word;
+            } else {
+                line = longer;
+            }
+        }
+        lines << line;
+    }
+    if (maxLines > 0 && lines.size() > maxLines) {
+        const QString rest = QStringList(lines.mid(maxLines - 1)).join(QLatin1Char(' '));
+        lines = lines.mid(0, maxLines - 1);
+        lines << rest;
+    }
+    for (QString& line : lines)
+        if (metrics.horizontalAdvance(line) > width)
+            line = metrics.elidedText(line, Qt::ElideRight, width);
+    return lines.join(QLatin1Char('\n'));
+}
+
+}  // namespace
+
+WrappedLegendItem::WrappedLegendItem(QCPLegend* parent, QCPAbstractPlottable* plottable)
+    : QCPPlottableLegendItem(parent, plottable)
+{
+}
+
+QString WrappedLegendItem::shownText() const
+{
+    const QString name = mPlottable ? mPlottable->name() : QString();
+    // Lines fitted to an earlier name (renamed since the last replot) are not shown: fitLegendToWidth refits them.
+    return m_lines.isEmpty() || m_linesOf != name ? name : m_lines;
+}
+
+QSize WrappedLegendItem::textSize(const QString& text) const
+{
+    // As QCPPlottableLegendItem measures and draws its text (lines stacked, each line's natural width).
+    return QFontMetrics(getFont())
+        .boundingRect(0, 0, 0, mParentLegend->iconSize().height(), Qt::TextDontClip, text)
+        .size();
+}
+
+QRect WrappedLegendItem::textRect() const
+{
+    const QSize icon = mParentLegend->iconSize();
+    const QSize text = textSize(shownText());
+    return QRect(mRect.x() + icon.width() + mParentLegend->iconTextPadding(), mRect.y(), text.width(),
+        std::max(text.height(), icon.height()));
+}
+
+QSize WrappedLegendItem::minimumOuterSizeHint() const
+{
+    if (!mPlottable)
+        return {};
+    const QSize icon = mParentLegend->iconSize();
+    const QSize text = textSize(shownText());
+    return QSize(icon.width() + mParentLegend->iconTextPadding() + text.width() + mMargins.left() + mMargins.right(),
+        std::max(text.height(), icon.height()) + mMargins.top() + mMargins.bottom());
+}
+
+void WrappedLegendItem::fitToWidth(int outerWidth, int maxLines)
+{
+    m_lines.clear();
+    if (!mPlottable || outerWidth <= 0)
+        return;
+    const int textWidth = outerWidth - mMargins.left() - mMargins.right() - mParentLegend->iconSize().width()
+        - mParentLegend->iconTextPadding();
+    const QString name = mPlottable->name();
+    if (textSize(name).width() <= textWidth)
+        return;
+    // One pixel spare: the layout's line width and the advance of its characters may differ by a rounding.
+    m_lines = wrapGreedy(name, getFont(), std::max(1, textWidth - 1), maxLines);
+    m_linesOf = name;
+}
+
+bool WrappedLegendItem::elided() const
+{
+    const QString name = mPlottable ? mPlottable->name() : QString();
+    return QString(shownText()).replace(QLatin1Char('\n'), QLatin1Char(' ')).simplified() != name.simplified();
+}
+
+void WrappedLegendItem::draw(QCPPainter* painter)
+{
+    const QString shown = shownText();
+    if (!mPlottable || shown == mPlottable->name()) {
+        QCPPlottableLegendItem::draw(painter);
+        return;
+    }
+    // The base class draws the icon (QCPAbstractPlottable::drawLegendIcon is open to it alone) beside the plottable's
+    // name: for this one draw the name is the lines (setName only stores it), then the name is put back.
+    const QString name = mPlottable->name();
+    mPlottable->setName(shown);
+    QCPPlottableLegendItem::draw(painter);
+    mPlottable->setName(name);
+}
+
 void placeLegendBelow(QCustomPlot* plot)
 {
     QCPLegend* legend = plot->legend;
@@ -199,11 +353,8 @@ void placeLegendBelow(QCustomPlot* plot)
 void fitLegendToWidth(QCustomPlot* plot)
 {
     QCPLegend* legend = plot->legend;
-    // The grid's cells past the last entry are empty (itemCount() counts them): only the entries.
-    QVector<QCPAbstractLegendItem*> items;
-    for (int i = 0; i < legend->itemCount(); ++i)
-        if (QCPAbstractLegendItem* item = legend->item(i))
-            items << item;
+    adoptWrappedItems(legend);
+    const QVector<QCPAbstractLegendItem*> items = legendEntries(legend);
     const int count = int(items.size());
     // The viewport: what the layout fills (the widget's size once shown, the export's size while exporting).
     const int width = plot->viewport().width();
@@ -211,13 +362,14 @@ void fitLegendToWidth(QCustomPlot* plot)
         return;
     const QMargins m = legend->margins();
     const int available = width - m.left() - m.right();
-    auto widths = [&] {
-        QVector<int> w(count);
-        for (int i = 0; i < count; ++i)
-            w[i] = items[i]->minimumOuterSizeHint().width();
-        return w;
-    };
-    auto totalFor = [&](const QVector<int>& w, int columns) {
+    // Every entry in one line first: the widget may have grown since one was wrapped.
+    for (QCPAbstractLegendItem* item : items)
+        if (auto* wrapped = dynamic_cast<WrappedLegendItem*>(item))
+            wrapped->showWholeName();
+    QVector<int> w(count);
+    for (int i = 0; i < count; ++i)
+        w[i] = items[i]->minimumOuterSizeHint().width();
+    auto totalFor = [&](int columns) {
         int total = legend->columnSpacing() * (columns - 1);
         for (int c = 0; c < columns; ++c) {
             int widest = 0;
@@ -227,37 +379,57 @@ void fitLegendToWidth(QCustomPlot* plot)
         }
         return total;
     };
-    auto setFont = [&](const QFont& f) {
-        legend->setFont(f);
-        for (int i = 0; i < count; ++i)
-            items[i]->setFont(f);
-    };
-    // Undo an earlier reduction (the widget may have grown since), unless the view set another font meanwhile.
-    const QVariant before = plot->property("sl_legendFontBefore"), after = plot->property("sl_legendFontAfter");
-    if (before.isValid() && legend->font() == after.value<QFont>())
-        setFont(before.value<QFont>());
-    plot->setProperty("sl_legendFontBefore", QVariant());
-    QFont font = legend->font();
-    const QFont original = font;
-    QVector<int> w = widths();
     int columns = count;
-    while (columns > 1 && totalFor(w, columns) > available)
+    while (columns > 1 && totalFor(columns) > available)
         --columns;
-    // One column still too wide: a smaller font, down to 6 pt.
-    while (columns == 1 && totalFor(w, 1) > available && font.pointSizeF() > 6) {
-        font.setPointSizeF(font.pointSizeF() - 0.5);
-        setFont(font);
-        w = widths();
-    }
-    if (font != original) {
-        plot->setProperty("sl_legendFontBefore", original);
-        plot->setProperty("sl_legendFontAfter", font);
+    // One column still too wide: the entries wider than the widget in several lines, as many as the legend's share
+    // of the plot's height holds (the same most for every entry, the last line of a longer one elided).
+    if (columns == 1) {
+        QVector<WrappedLegendItem*> wide;
+        for (int i = 0; i < count; ++i)
+            if (auto* wrapped = dynamic_cast<WrappedLegendItem*>(items[i]); wrapped && w[i] > available)
+                wide << wrapped;
+        for (WrappedLegendItem* wrapped : std::as_const(wide))
+            wrapped->fitToWidth(available);
+        const auto height = [&] {
+            int total = m.top() + m.bottom() + legend->rowSpacing() * (count - 1);
+            for (QCPAbstractLegendItem* item : items)
+                total += item->minimumOuterSizeHint().height();
+            return total;
+        };
+        const int budget = int(plot->viewport().height() * kLegendHeightShare);
+        int most = 1;
+        for (const WrappedLegendItem* wrapped : std::as_const(wide))
+            most = std::max(most, wrapped->lineCount());
+        for (int lines = most - 1; lines >= 1 && height() > budget; --lines)
+            for (WrappedLegendItem* wrapped : std::as_const(wide))
+                if (wrapped->lineCount() > lines)
+                    wrapped->fitToWidth(available, lines);
     }
     if (legend->wrap() != columns || legend->columnCount() != std::min(columns, count)
         || legend->elementCount() != count) {
         legend->setWrap(columns);
         legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);
     }
+}
+
+bool shortenLegendEntries(QCustomPlot* plot)
+{
+    QCPLegend* legend = plot->legend;
+    QVector<WrappedLegendItem*> wrapped;
+    int most = 1;
+    for (QCPAbstractLegendItem* item : legendEntries(legend))
+        if (auto* entry = dynamic_cast<WrappedLegendItem*>(item)) {
+            wrapped << entry;
+            most = std::max(most, entry->lineCount());
+        }
+    if (most <= 1)
+        return false;
+    const int available = plot->viewport().width() - legend->margins().left() - legend->margins().right();
+    for (WrappedLegendItem* entry : std::as_const(wrapped))
+        if (entry->lineCount() == most)
+            entry->fitToWidth(available, most - 1);
+    return true;
 }
 
 QCPRange paddedRange(double lo, double hi, bool logarithmic, double margin)

@@ -56,11 +56,50 @@ const QVector<QColor>& familyPalette();
 QColor familyColour(const QString& key);
 
 // Legends outside the data: the legend moves from the axis rect's inset to a row of its own below the axis rect, and
-// before every replot its items are wrapped into as many columns as the widget's width holds (one column at least;
-// an entry wider than the widget has its font reduced down to 6 pt). Nothing of the legend is then clipped by the
-// widget nor drawn over the data.
+// before every replot its items are wrapped into as many columns as the widget's width holds (one column at least).
+// In one column an entry wider than the widget has its text broken into lines at spaces (a word wider than the line
+// is elided, the whole name then being the entry's tooltip, PlotView::event). Where the lines would make the legend
+// taller than kLegendHeightShare of the plot (a short plot at 150 %), each entry keeps as many lines as fit, the last
+// one elided. Nothing of the legend is then clipped by the widget nor drawn over the data. At 1024×768 the risk plot's
+// "λ = 10: slope … ; predicted …" ran past the widget's edge even at the 6 pt the font used to be reduced to, and 6 pt
+// cannot be read on a projector.
+inline constexpr double kLegendHeightShare = 0.5;
 void placeLegendBelow(QCustomPlot* plot);
 void fitLegendToWidth(QCustomPlot* plot);
+// After a layout that left the legend's entries less height than their lines need (the title, labels and key took
+// the rest): the entries with the most lines lose one, the last elided. False when every entry has one line.
+bool shortenLegendEntries(QCustomPlot* plot);
+
+// A plottable's legend entry whose text may be shown in several lines (fitLegendToWidth puts one in place of every
+// QCPPlottableLegendItem of a legend placed below). The plottable's name stays whole: exports and tests read it.
+class WrappedLegendItem : public QCPPlottableLegendItem {
+public:
+    WrappedLegendItem(QCPLegend* parent, QCPAbstractPlottable* plottable);
+
+    // The text drawn: the plottable's name, or the lines it was fitted into.
+    QString shownText() const;
+    // Where the text is drawn, in widget pixels (as draw() lays it out, from the item's rectangle).
+    QRect textRect() const;
+    // Breaks the name into lines at spaces so that the entry, margins and icon included, is at most `outerWidth`
+    // pixels wide; a word wider than a line is elided. ≤ 0, or a name that fits: the name in one line. With
+    // `maxLines` > 0 the text takes at most that many lines, the last one elided.
+    void fitToWidth(int outerWidth, int maxLines = 0);
+    int lineCount() const { return int(shownText().count(QLatin1Char('\n'))) + 1; }
+    // Back to the name in one line.
+    void showWholeName() { m_lines.clear(); }
+    // True when a word had to be elided: the entry does not show every word (the name is its tooltip).
+    bool elided() const;
+
+    QSize minimumOuterSizeHint() const override;
+
+protected:
+    void draw(QCPPainter* painter) override;
+
+private:
+    QSize textSize(const QString& text) const;
+    QString m_lines;  // empty: the name as it is
+    QString m_linesOf;  // the name m_lines were fitted to
+};
 
 // Ranges with a small margin: on a log axis the margin is a factor (lo / f, hi · f), on a linear one a fraction.
 QCPRange paddedRange(double lo, double hi, bool logarithmic, double margin = 0.08);

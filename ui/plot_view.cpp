@@ -90,6 +90,19 @@ void PlotView::fitTitleToWidth()
 void PlotView::updateLayout()
 {
     QCustomPlot::updateLayout();
+    // Legend entries in more lines than the height left to them (at 1024×768 and 150 % with a dock open the risk
+    // plot's entries were cut at its bottom and overlapped): one line fewer each time, laid out again.
+    const auto squeezed = [this] {
+        if (axisRect()->height() < 30)
+            return true;
+        for (int i = 0; i < legend->itemCount(); ++i)
+            if (QCPAbstractLegendItem* item = legend->item(i);
+                item && item->outerRect().height() < item->minimumOuterSizeHint().height())
+                return true;
+        return false;
+    };
+    for (int guard = 0; guard < 8 && legend->visible() && squeezed() && shortenLegendEntries(this); ++guard)
+        QCustomPlot::updateLayout();
     const int width = m_title->rect().width();
     if (width <= 0 || widestLine(m_title->text(), m_title->font()) <= width)
         return;
@@ -273,6 +286,16 @@ bool PlotView::event(QEvent* event)
                 && textItemBox(text).containsPoint(help->pos(), Qt::OddEvenFill)) {
                 QToolTip::showText(help->globalPos(), full, this);
                 return true;
+            }
+        }
+        // A legend entry that lost a word to its width (WrappedLegendItem): its whole name.
+        if (legend && legend->realVisibility()) {
+            for (int i = 0; i < legend->itemCount(); ++i) {
+                auto* entry = dynamic_cast<WrappedLegendItem*>(legend->item(i));
+                if (entry && entry->plottable() && entry->elided() && entry->outerRect().contains(help->pos())) {
+                    QToolTip::showText(help->globalPos(), entry->plottable()->name(), this);
+                    return true;
+                }
             }
         }
         const QList<QCPLayoutElement*> elements = plotLayout()->elements(true);

@@ -3,6 +3,8 @@
 // per curve family laid out inside the widget, kept curves grouped, colours that never move, exports with every
 // parameter.
 #include "app/document/document.h"
+#include "tests/ui/window_sizes.h"
+#include "tests/ui/window_test_guards.h"
 #include "ui/plot_export.h"
 #include "ui/plot_style.h"
 #include "ui/risk_plot.h"
@@ -68,6 +70,32 @@ QList<QCPAbstractLegendItem*> legendItems(const QCustomPlot& plot)
         if (QCPAbstractLegendItem* item = plot.legend->item(i))
             items << item;
     return items;
+}
+
+// A curve named as a finished sweep names it, wider than the risk plot at 1024×768: "λ = 10: slope -0.55 [-0.75,
+// -0.34]; predicted -1.00 (II → IV, inferred) (3 of 10 runs did not converge)".
+sl::ui::RiskSeries longNamedCurve(double lambda)
+{
+    sl::ui::RiskSeries s = curve(lambda);
+    s.slope = -0.55;
+    s.slopeLow = -0.75;
+    s.slopeHigh = -0.34;
+    s.hasPrediction = true;
+    s.predictedSlope = -1;
+    s.predictionInferred = true;
+    s.phase = QStringLiteral("II → IV");
+    s.runsTotal = 10;
+    s.runsLeftOut = lambda > 1 ? 3 : 0;
+    return s;
+}
+
+// The text a legend entry draws: the lines it was fitted into, or its plottable's name.
+QString drawnText(QCPAbstractLegendItem* item)
+{
+    if (auto* wrapped = dynamic_cast<sl::ui::WrappedLegendItem*>(item))
+        return wrapped->shownText();
+    auto* entry = qobject_cast<QCPPlottableLegendItem*>(item);
+    return entry ? entry->plottable()->name() : QString();
 }
 
 }  // namespace
@@ -149,6 +177,65 @@ private slots:
                 QVERIFY(!r.intersects(plot.axisRect()->rect()));  // not over the data
             }
         }
+    }
+
+    // At 1024×768 the window's risk plot is ~220 px wide: an entry "λ = 10: slope -0.55 [-0.75, -0.34]; predicted
+    // …" ran past the widget's right edge ("predicte") though its font had been reduced to 6 pt. Each entry is now
+    // broken into lines at spaces, at the legend's own font: every drawn text lies inside the widget, every word of
+    // the name is drawn, and the entries stack without overlapping.
+    void longEntriesWrapInsideTheWidget_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::addColumn<double>("zoom");
+        QTest::newRow("1024x768") << QSize(1024, 768) << 1.0;
+        QTest::newRow("1024x768 at 150 %") << QSize(1024, 768) << 1.5;
+    }
+    void longEntriesWrapInsideTheWidget()
+    {
+        QFETCH(QSize, size);
+        QFETCH(double, zoom);
+        sl::tests::useFreshTestSettings("test_risk_plot");
+        sl::ui::MainWindow window("-");
+        sl::tests::showWindowAt(window, size, zoom);
+        sl::ui::RiskPlot* plot = window.riskPlot();
+        for (const double lambda : {0.01, 1.0, 10.0})
+            plot->setSeries(longNamedCurve(lambda));
+        plot->replot();
+        const QList<QCPAbstractLegendItem*> items = legendItems(*plot);
+        QVERIFY(items.size() >= 3);
+        const QFontMetrics legendMetrics(plot->legend->font());
+        QVERIFY2(legendMetrics.horizontalAdvance(plot->pointsGraph(longNamedCurve(10).id)->name()) > plot->width(),
+            "the names are wider than the plot: the case of the defect");
+        int wrapped = 0;
+        for (int i = 0; i < items.size(); ++i) {
+            QCPAbstractLegendItem* item = items[i];
+            const QString name = qobject_cast<QCPPlottableLegendItem*>(item)->plottable()->name();
+            const QString shown = drawnText(item);
+            const QString context = QStringLiteral("plot %1 px wide, \"%2\" drawn as \"%3\" at %4 pt, item %5,%6 %7x%8")
+                                        .arg(plot->width())
+                                        .arg(name, QString(shown).replace('\n', QStringLiteral(" | ")))
+                                        .arg(item->font().pointSizeF())
+                                        .arg(item->outerRect().x())
+                                        .arg(item->outerRect().y())
+                                        .arg(item->outerRect().width())
+                                        .arg(item->outerRect().height());
+            // Readable: the legend's font at the zoom (8 pt · zoom), no smaller, and every word of the name drawn.
+            QVERIFY2(std::abs(item->font().pointSizeF() - 8 * zoom) < 1e-9, qPrintable(context));
+            QVERIFY2(QString(shown).replace('\n', ' ').simplified() == name.simplified(), qPrintable(context));
+            wrapped += shown.contains('\n') ? 1 : 0;
+            // What is drawn, as QCPPlottableLegendItem lays it out: the icon, then the text from the item's top left.
+            const QFontMetrics metrics(item->font());
+            const QRect text = metrics.boundingRect(QRect(0, 0, 0, 0), Qt::TextDontClip, shown);
+            const QRect drawn(item->rect().left() + plot->legend->iconSize().width() + plot->legend->iconTextPadding(),
+                item->rect().top(), text.width(), text.height());
+            QVERIFY2(plot->rect().contains(item->outerRect()), qPrintable(context));
+            QVERIFY2(plot->rect().contains(drawn), qPrintable(context));
+            QVERIFY2(item->outerRect().contains(drawn), qPrintable(context));
+            QVERIFY2(!item->outerRect().intersects(plot->axisRect()->rect()), qPrintable(context));
+            for (int j = 0; j < i; ++j)
+                QVERIFY2(!items[j]->outerRect().intersects(item->outerRect()), qPrintable(context));
+        }
+        QVERIFY2(wrapped >= 3, qPrintable(QString::number(wrapped)));
     }
 
     // The means average converged runs only; the legend entry said nothing about the runs left out.

@@ -3,12 +3,14 @@
 // estimate calls long (this machine's flop rate fixed low), the bar follows the reported iterations against the
 // estimate's assumed count, its text names the iteration and an ETA measured from the iterations seen, and it goes
 // away when the run finishes or is cancelled, whatever a superseded or cancelled run still reports.
+#include "tests/ui/window_sizes.h"
 #include "tests/ui/window_test_guards.h"
 #include "ui/main_window.h"
 #include "ui/parameter_panel.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QFontMetrics>
 #include <QObject>
 #include <QProgressBar>
 #include <QRegularExpression>
@@ -34,7 +36,7 @@ struct Shown {
     bool final = false;
     bool visible = false;
     int value = 0, maximum = 0;
-    QString text;
+    QString text;  // the whole text: the bar's tooltip (the bar shows the longest wording that fits it)
     double seconds = 0;  // when the window had just handled the snapshot
 };
 
@@ -110,7 +112,7 @@ private slots:
         // Connected after the window: this runs just after the window handled the same snapshot.
         connect(window.document()->liveRunner(), &sl::app::LiveRunner::snapshot, &receiver,
             [&](const sl::app::LiveSnapshot& s) {
-                shown << Shown{s.iteration, s.final, bar->isVisible(), bar->value(), bar->maximum(), bar->text(),
+                shown << Shown{s.iteration, s.final, bar->isVisible(), bar->value(), bar->maximum(), bar->toolTip(),
                     double(clock.nsecsElapsed()) * 1e-9};
             });
         QVERIFY(window.startLiveRun());
@@ -197,7 +199,7 @@ private slots:
         QObject receiver;
         connect(window.document()->liveRunner(), &sl::app::LiveRunner::snapshot, &receiver,
             [&](const sl::app::LiveSnapshot& s) {
-                shown << Shown{s.iteration, s.final, bar->isVisible(), bar->value(), bar->maximum(), bar->text()};
+                shown << Shown{s.iteration, s.final, bar->isVisible(), bar->value(), bar->maximum(), bar->toolTip()};
             });
         QVERIFY(window.startLiveRun());
         QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty() && shown.last().visible, 30000);
@@ -253,7 +255,7 @@ private slots:
         late.iteration = 77777;
         late.config = slow;
         emit window.document()->liveRunner()->snapshot(late);
-        QVERIFY2(!bar->text().contains("77777"), qPrintable(bar->text()));
+        QVERIFY2(!bar->toolTip().contains("77777"), qPrintable(bar->toolTip()));
 
         window.document()->cancel();
         QVERIFY(!bar->isVisible());
@@ -263,6 +265,74 @@ private slots:
         late.iteration = 5;
         emit window.document()->liveRunner()->snapshot(late);
         QVERIFY2(!bar->isVisible(), qPrintable(bar->text()));
+    }
+
+    // At 1024×768 (100 % and 150 %) the bar's text "iteration 1234 of ~300, ETA ~2 min (estimate)" was cut by the bar's
+    // width. The bar shows the longest wording that fits it ("1234/~300, ETA ~2 min", "ETA ~2 min"), the whole text
+    // is its tooltip; at 1600×1000 there is room for the whole text.
+    void textFitsTheBar_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::addColumn<double>("zoom");
+        QTest::newRow("1024x768") << QSize(1024, 768) << 1.0;
+        QTest::newRow("1024x768 at 150 %") << QSize(1024, 768) << 1.5;
+        QTest::newRow("1600x1000") << QSize(1600, 1000) << 1.0;
+    }
+    void textFitsTheBar()
+    {
+        QFETCH(QSize, size);
+        QFETCH(double, zoom);
+        sl::ui::MainWindow window("-");
+        window.setRunConfirmation([](const QString&) { return true; });  // long runs on purpose
+        sl::tests::showWindowAt(window, size, zoom);
+        auto* bar = window.findChild<QProgressBar*>("runProgress");
+        QVERIFY(bar);
+        window.document()->liveRunner()->setMaxSnapshotRate(100);
+        ExperimentConfig slow = quadratic(40, 1600, 0.01);  // both stopping tests off: live until cancelled
+        slow.train.maxIterations = 100000;
+        slow.train.gradientTolerance = 0;
+        slow.train.lossChangeTolerance = 0;
+        focusOn(window, slow);
+        QVERIFY(window.startLiveRun());
+        const int expected = int(sl::app::kTypicalLbfgsIterations);
+        int checked = 0;
+        QObject receiver;
+        QString failure;
+        // Every snapshot's text as the window left it, read just after the window handled the snapshot.
+        connect(window.document()->liveRunner(), &sl::app::LiveRunner::snapshot, &receiver,
+            [&](const sl::app::LiveSnapshot& s) {
+                if (s.final || !bar->isVisible() || !failure.isEmpty())
+                    return;
+                const QString shown = bar->text(), full = bar->toolTip();
+                const int width = QFontMetrics(bar->font()).horizontalAdvance(shown);
+                const QString context = QStringLiteral("\"%1\" (%2 px) in a bar %3 px wide, whole: \"%4\"")
+                                            .arg(shown)
+                                            .arg(width)
+                                            .arg(bar->contentsRect().width())
+                                            .arg(full);
+                if (!full.startsWith(QStringLiteral("iteration %1").arg(s.iteration)))
+                    failure = QStringLiteral("tooltip not the whole text: ") + context;
+                else if (shown.isEmpty() || width > bar->contentsRect().width())
+                    failure = QStringLiteral("cut: ") + context;
+                else if (shown.contains(QChar(0x2026)))
+                    failure = QStringLiteral("elided: ") + context;
+                // A shorter wording of the same numbers: the ETA (or the iteration and the estimate) as in the whole.
+                else if (full.contains("ETA ~") && !full.contains("ETA ~" + shown.section("ETA ~", 1)))
+                    failure = QStringLiteral("another ETA: ") + context;
+                else if (!full.contains("ETA ~") && !shown.contains(QString::number(s.iteration))
+                    && !shown.contains("past the estimate"))
+                    failure = QStringLiteral("the iteration lost: ") + context;
+                else if (size.width() >= 1600 && shown != full)
+                    failure = QStringLiteral("shortened with room for the whole text: ") + context;
+                ++checked;
+                if (checked == 5)
+                    qInfo("%s", qPrintable(context));
+            });
+        QTRY_VERIFY_WITH_TIMEOUT(!failure.isEmpty() || (checked >= 5 && bar->toolTip().contains("ETA ~")), 30000);
+        QVERIFY2(failure.isEmpty(), qPrintable(failure));
+        QVERIFY(bar->maximum() == expected);
+        window.document()->cancel();  // cancelled, or finished just before (a stalled line search ends it)
+        QTRY_VERIFY_WITH_TIMEOUT(!sl::app::isBusy(window.document()->transportState()), 30000);
     }
 };
 
