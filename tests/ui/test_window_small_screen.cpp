@@ -193,9 +193,16 @@ private slots:
                 spectrum->replot();
             }
             const QString at = QStringLiteral(" at %1 %").arg(zoom * 100);
-            const QStringList problems
-                = sl::test::annotationProblems(*spectrum, {pointMass, "pruning", level, "no tail fit"});
+            // Each read on the plot or in the notes line; where that line had to be cut to one ("…", at 150 %) the
+            // rest is in its tooltip.
+            const QStringList fragments{pointMass, "pruning", level, "no tail fit"};
+            const bool cut = spectrum->notesShown() && spectrum->notesElement()->text().contains(QChar(0x2026));
+            const QStringList problems = sl::test::annotationProblems(*spectrum, cut ? QStringList{} : fragments);
             QVERIFY2(problems.isEmpty(), qPrintable(problems.join('\n') + at));
+            for (QCPItemText* item : spectrum->annotations())
+                if (!item->visible())
+                    QVERIFY2(spectrum->notesFullText().contains(sl::ui::fullTextOf(item)),
+                        qPrintable(sl::ui::fullTextOf(item) + " nowhere" + at));
             // Every status field shows a whole wording that fits it (never cut mid-word), its whole text in the
             // tooltip.
             QStatusBar* bar = window.statusBar();
