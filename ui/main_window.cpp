@@ -318,10 +318,37 @@ void MainWindow::buildDecompositionView()
     toggle->setObjectName("decompositionAction");
     toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
     view->addAction(toggle);
-    // Shown from the menu: a third of the window's height, so the stacked areas and the legend fit.
+    // Shown from the menu: a third of the window's height (the stacked areas and the legend fit), but never so much
+    // that the plots above get less than kPlotsAboveLeast px of the window, times the zoom (their texts grow with it),
+    // down to the decomposition plot's own least height; and the spectrum and the phase map above it each keep their
+    // layout's least height (title, labels, legend, key) and share the rest equally. At 1024×768 a third (256 px)
+    // left the spectrum 173 px, shorter than its layout (its title and notes line cut, its data 44 px), while the phase
+    // map took what the splitter gave it.
     connect(toggle, &QAction::triggered, this, [this, dock](bool shown) {
+        // Menu, tool bar and status bar included; at 768 px it leaves the dock 200 px, the decomposition plot's whole
+        // layout (178 px) and the dock's title bar.
+        constexpr int kPlotsAboveLeast = 568;
+        const int least = dock->minimumSizeHint().height();  // the plot's least height and the dock's title bar
+        const int room = height() - int(kPlotsAboveLeast * displayScale());
         if (shown)
-            resizeDocks({dock}, {std::max(200, height() / 3)}, Qt::Vertical);
+            resizeDocks({dock}, {std::max(least, std::min(height() / 3, room))}, Qt::Vertical);
+    });
+    // Whenever the dock appears (from the menu, or restored with the window's state), once the layout has settled.
+    auto shareColumn = [this] {
+        auto* column = qobject_cast<QSplitter*>(m_spectrumPlot->parentWidget());
+        if (!column || column->count() != 2 || column->widget(1) != m_phasePlot)
+            return;
+        if (layout())
+            layout()->activate();
+        const int total = column->height() - column->handleWidth();
+        const int spectrumLeast = m_spectrumPlot->plotLayout()->minimumOuterSizeHint().height();
+        const int phaseLeast = m_phasePlot->plotLayout()->minimumOuterSizeHint().height();
+        const int rest = std::max(0, total - spectrumLeast - phaseLeast);
+        column->setSizes({spectrumLeast + rest / 2, phaseLeast + rest - rest / 2});
+    };
+    connect(dock, &QDockWidget::visibilityChanged, this, [this, shareColumn](bool visible) {
+        if (visible)
+            QTimer::singleShot(0, this, shareColumn);
     });
     m_showPrunedAction = view->addAction(tr("Show pruned risk"));
     m_showPrunedAction->setObjectName("showPrunedAction");

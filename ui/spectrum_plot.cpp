@@ -5,7 +5,9 @@
 #include "ui/plot_export.h"
 #include "ui/plot_style.h"
 
+#include <QHelpEvent>
 #include <QJsonArray>
+#include <QToolTip>
 #include <algorithm>
 #include <cmath>
 
@@ -36,6 +38,21 @@ sl::ZeroSplit splitZeros(const Eigen::VectorXd& values)
     return sl::splitNumericalZeros(Eigen::Map<const Eigen::VectorXd>(finite.data(), Eigen::Index(finite.size())));
 }
 
+// The leading words of a legend entry, before its first number, equation or parenthesis ("Marchenko–Pastur fit σ² =
+// 1.3, q = 0.5 (inferred fit)" → "Marchenko–Pastur fit"): its brief wording where the plot is short.
+QString leadingWords(const QString& name)
+{
+    QStringList words;
+    for (const QString& word : QString(name).replace('\n', ' ').split(' ', Qt::SkipEmptyParts)) {
+        const bool plain = std::none_of(word.begin(), word.end(),
+            [](QChar c) { return c.isNumber() || c == '=' || c == '(' || c == QChar(0x2248) || c == ','; });
+        if (!plain)
+            break;
+        words << word;
+    }
+    return words.isEmpty() ? name.section('\n', 0, 0) : words.join(' ');
+}
+
 }  // namespace
 
 SpectrumPlot::SpectrumPlot(QWidget* parent) : PlotView(tr("Eigenvalue spectrum of the trained weights"), parent)
@@ -52,6 +69,9 @@ SpectrumPlot::SpectrumPlot(QWidget* parent) : PlotView(tr("Eigenvalue spectrum o
     m_notes->setTextFlags(Qt::AlignLeft | Qt::AlignVCenter);
     m_notes->setMargins(QMargins(8, 2, 8, 2));
     m_notes->setVisible(false);
+    // QCustomPlot's least axis rect is 50×50: the least height kept here is lower, so that the title of a short plot
+    // keeps its height instead (updateLayout).
+    axisRect()->setMinimumSize(50, kLeastAxisRectHeight);
     setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     rebuild();
 }
@@ -196,6 +216,7 @@ void SpectrumPlot::rebuild()
     m_pointMassLabel = nullptr;
     m_pointMassBar = nullptr;
     m_annotations.clear();
+    m_legendEntries.clear();
     for (QCPAxis* axis : {xAxis, yAxis}) {
         if (m_logView) {
             applyLogAxis(axis);
@@ -208,7 +229,8 @@ void SpectrumPlot::rebuild()
     }
     const std::vector<double> edges = currentEdges();
     const int n = int(m_data.eigenvalues.size());
-    legend->setVisible(!edges.empty() && n > 0);  // no empty legend box before the first run
+    m_legendWanted = !edges.empty() && n > 0;  // no empty legend box before the first run
+    legend->setVisible(m_legendWanted);
     if (edges.empty() && n > 0 && m_zeros.nZero > 0) {
         // Only the point mass: the weights collapsed to rank 0.
         drawPointMass(1);
@@ -225,17 +247,23 @@ void SpectrumPlot::rebuild()
     const int zeros = m_zeros.nZero;
     const int total = zeros + int(m_zeros.nonZero.size());
     // The continuous part only, with its mass 1 − F: the numerical zeros are the point mass, drawn apart.
-    if (m_zeros.nonZero.size() > 0)
+    // Each legend entry with its brief wording, for a plot too short for the whole ones (updateLayout).
+    if (m_zeros.nonZero.size() > 0) {
         m_trainedGraph = addDensity(m_zeros.nonZero, edges, tr("trained weights (n = %1, %2 at 0)").arg(n).arg(zeros),
             QPen(QColor(0, 114, 178), 1.5), QBrush(QColor(0, 114, 178, 70)), double(m_zeros.nonZero.size()) / total);
-    if (m_data.teacher.size() > 0)
-        addDensity(
+        m_legendEntries.push_back({m_trainedGraph, m_trainedGraph->name(), tr("trained weights")});
+    }
+    if (m_data.teacher.size() > 0) {
+        QCPGraph* teacher = addDensity(
             m_data.teacher, edges, tr("teacher spectrum"), QPen(QColor(230, 159, 0), 1.5, Qt::DashLine), Qt::NoBrush);
+        m_legendEntries.push_back({teacher, teacher->name(), tr("teacher")});
+    }
     if (m_data.predicted.size() > 0) {
         QString name = m_data.predictedLabel.isEmpty() ? tr("state evolution ReLU(S*+δZ−λε)") : m_data.predictedLabel;
         if (std::isfinite(m_data.predictedWeightAtZero))
             name += tr(", %1% at 0").arg(100 * m_data.predictedWeightAtZero, 0, 'f', 0);
-        addDensity(m_data.predicted, edges, name, QPen(QColor(204, 121, 167), 2), Qt::NoBrush);
+        QCPGraph* predicted = addDensity(m_data.predicted, edges, name, QPen(QColor(204, 121, 167), 2), Qt::NoBrush);
+        m_legendEntries.push_back({predicted, name, leadingWords(name)});
     }
 
     double yMax = 0;
@@ -263,6 +291,7 @@ void SpectrumPlot::rebuild()
         if (std::isfinite(m_data.predictedAlpha))
             name += tr("\n(predicted 1+1/γ = %1, inferred)").arg(m_data.predictedAlpha, 0, 'f', 2);
         fit->setName(name);
+        m_legendEntries.push_back({fit, name, tr("power-law tail α = %1").arg(t.alpha, 0, 'f', 2)});
         fit->setPen(QPen(QColor(213, 94, 0), 2));
         const double xEnd = std::isfinite(t.xmax) ? t.xmax : edges.back();
         const double scale = double(t.nTail) / n * (t.alpha - 1) / t.xmin;
@@ -439,7 +468,7 @@ bool SpectrumPlot::showNotes(const QVector<const QCPItemText*>& items)
 {
     QCPLayoutGrid* layout = plotLayout();
     const bool inLayout = layout->elements(false).contains(m_notes);
-    if (items.isEmpty()) {
+    if (items.isEmpty() || m_fit >= Fit::NoNotes) {
         m_notes->setVisible(false);
         if (!inLayout)
             return false;
@@ -464,21 +493,29 @@ bool SpectrumPlot::showNotes(const QVector<const QCPItemText*>& items)
     // Each whole, one after the other; where that takes more than kMaxNoteLines lines (a small plot) the shortest
     // wordings, run together, and the whole texts as the line's tooltip.
     const int width = viewport().width() - m_notes->margins().left() - m_notes->margins().right();
-    QStringList whole, shortest;
+    QStringList whole, oneLine, shortest, tooltip;
     for (const Annotation& a : std::as_const(m_annotations)) {
         if (items.contains(a.item)) {
-            whole << wrapToWidth(QString(a.wordings.first()).replace('\n', ' '), m_notes->font(), width);
+            oneLine << QString(a.wordings.first()).replace('\n', ' ');
+            whole << wrapToWidth(oneLine.last(), m_notes->font(), width);
             shortest << QString(a.wordings.last()).replace('\n', ' ');
+            tooltip << a.wordings.first();
         }
     }
+    const QString separator = QStringLiteral(" · ");
     QString text = whole.join('\n');
-    if (text.count('\n') + 1 > kMaxNoteLines)
-        text = wrapToWidth(shortest.join(QStringLiteral(" · ")), m_notes->font(), width);
-    QStringList tooltip;
-    for (const Annotation& a : std::as_const(m_annotations))
-        if (items.contains(a.item))
-            tooltip << a.wordings.first();
+    if (m_fit >= Fit::NotesOneLine) {
+        // One line: the whole texts where they fit it, else the shortest wordings, cut with "…" where even those do
+        // not fit (the whole texts are the tooltip).
+        const QFontMetrics metrics(m_notes->font());
+        text = oneLine.join(separator);
+        if (metrics.horizontalAdvance(text) > width)
+            text = metrics.elidedText(shortest.join(separator), Qt::ElideRight, std::max(0, width));
+    } else if (text.count('\n') + 1 > kMaxNoteLines) {
+        text = wrapToWidth(shortest.join(separator), m_notes->font(), width);
+    }
     setFullText(m_notes, tooltip.join('\n'));
+    m_notesFullText = tooltip.join('\n');
     const QColor colour = items.size() == 1 ? items.first()->color() : QColor(90, 90, 90);
     if (m_notes->textColor() != colour)
         m_notes->setTextColor(colour);
@@ -489,11 +526,102 @@ bool SpectrumPlot::showNotes(const QVector<const QCPItemText*>& items)
     return changed;
 }
 
-void SpectrumPlot::updateLayout()
+QString SpectrumPlot::notesFullText() const
 {
+    return notesShown() ? m_notesFullText : QString();
+}
+
+QString SpectrumPlot::legendFullName(const QCPAbstractPlottable* plottable) const
+{
+    for (const LegendEntry& entry : m_legendEntries)
+        if (entry.plottable == plottable)
+            return entry.full;
+    return plottable ? plottable->name() : QString();
+}
+
+bool SpectrumPlot::nameLegendEntries()
+{
+    bool changed = false;
+    // Out of the layout where it is not drawn: an invisible element keeps its height in a QCPLayoutGrid.
+    const bool shown = m_legendWanted && m_fit < Fit::NoLegend;
+    QCPLayoutGrid* layout = plotLayout();
+    const bool inLayout = layout->elements(false).contains(legend);
+    if (shown && !inLayout) {
+        const int row = layout->rowCount();
+        layout->addElement(row, 0, legend);
+        layout->setRowStretchFactor(row, 0.001);
+        applyDisplayScale();  // its font, at this layout already
+        changed = true;
+    } else if (!shown && inLayout && m_fit >= Fit::NoLegend) {
+        layout->take(legend);
+        layout->simplify();
+        changed = true;
+    }
+    if (legend->visible() != shown)
+        legend->setVisible(shown);
+    auto rename = [this](auto nameOf) {
+        bool renamed = false;
+        for (const LegendEntry& entry : std::as_const(m_legendEntries)) {
+            const QString name = nameOf(entry);
+            if (entry.plottable->name() != name) {
+                entry.plottable->setName(name);
+                renamed = true;
+            }
+        }
+        if (renamed)
+            fitLegendToWidth(this);  // its columns (and font) for the new wordings
+        return renamed;
+    };
+    changed |= rename([this](const LegendEntry& e) { return m_fit >= Fit::BriefLegend ? e.brief : e.full; });
+    if (m_fit >= Fit::OneRowLegend) {
+        // One row: each entry gets an equal share of the width, its icon and margins included.
+        int entries = 0;
+        for (const LegendEntry& entry : std::as_const(m_legendEntries))
+            entries += legend->hasItemWithPlottable(entry.plottable) ? 1 : 0;
+        const QMargins margins = legend->margins();
+        const int share = entries == 0
+            ? 0
+            : (viewport().width() - margins.left() - margins.right() - legend->columnSpacing() * (entries - 1))
+                / entries;
+        changed |= rename([&](const LegendEntry& e) {
+            QCPPlottableLegendItem* item = legend->itemWithPlottable(e.plottable);
+            if (!item)
+                return e.brief;
+            const QMargins m = item->margins();
+            const int text = share - m.left() - m.right() - legend->iconSize().width() - legend->iconTextPadding() - 1;
+            return QFontMetrics(item->font()).elidedText(e.brief, Qt::ElideRight, std::max(0, text));
+        });
+    }
+    return changed;
+}
+
+bool SpectrumPlot::legendFitsWidth() const
+{
+    // fitLegendToWidth wraps the entries into columns; an entry wider than the widget alone would be cut.
+    const int available = viewport().width() - legend->margins().left() - legend->margins().right();
+    for (int i = 0; i < legend->itemCount(); ++i)
+        if (const QCPLayoutElement* item = legend->item(i); item && item->minimumOuterSizeHint().width() > available)
+            return false;
+    return true;
+}
+
+int SpectrumPlot::layoutHeightFor(int axisRectHeight) const
+{
+    // What QCPLayout::getFinalMinimumOuterSize takes for the axis rect (no minimum size of its own: its margins, the
+    // tick and axis labels), replaced by its margins plus `axisRectHeight`.
+    const QCPAxisRect* rect = axisRect();
+    const QMargins m = rect->margins();
+    const int ownMinimum = rect->minimumSize().height() > 0 ? rect->minimumSize().height() + m.top() + m.bottom()
+                                                            : rect->minimumOuterSizeHint().height();
+    const int wanted = std::max(ownMinimum, axisRectHeight + m.top() + m.bottom());
+    return plotLayout()->minimumOuterSizeHint().height() - ownMinimum + wanted;
+}
+
+void SpectrumPlot::layOutAt(Fit fit)
+{
+    m_fit = fit;
+    nameLegendEntries();
     PlotView::updateLayout();
-    if (!m_notes)
-        return;  // still in the constructor
     // An annotation that found no room goes to the notes line; the line takes height from the axis rect, so the
     // others are placed again, with those already sent there kept there (at most one pass per annotation).
     QVector<const QCPItemText*> toNotes;
@@ -503,6 +631,45 @@ void SpectrumPlot::updateLayout()
             break;
         PlotView::updateLayout();
     }
+}
+
+void SpectrumPlot::updateLayout()
+{
+    if (!m_notes) {
+        PlotView::updateLayout();
+        return;  // still in the constructor
+    }
+    // Where the layout is taller than the widget QCustomPlot shrinks every row by the same factor: the title and the
+    // notes line were cut at 1024×768 with the decomposition dock open. Each step shortens the texts around the axis
+    // rect until title + usable axis rect + notes + legend fit; where none does, the last keeps the legend while the
+    // axis rect keeps kLeastAxisRectHeight; only then the legend goes, and last the notes line.
+    const int height = viewport().height();
+    for (const Fit fit : {Fit::Full, Fit::NotesOneLine, Fit::BriefLegend, Fit::OneRowLegend}) {
+        layOutAt(fit);
+        if (height <= 0 || (layoutHeightFor(kUsableAxisRectHeight) <= height && legendFitsWidth()))
+            return;
+    }
+    if (layoutHeightFor(kLeastAxisRectHeight) <= height && legendFitsWidth())
+        return;
+    layOutAt(Fit::NoLegend);
+    if (layoutHeightFor(0) > height)
+        layOutAt(Fit::NoNotes);
+}
+
+bool SpectrumPlot::event(QEvent* event)
+{
+    if (event->type() == QEvent::ToolTip) {
+        const auto* help = static_cast<QHelpEvent*>(event);
+        for (const LegendEntry& entry : std::as_const(m_legendEntries)) {
+            QCPPlottableLegendItem* item = legend->itemWithPlottable(entry.plottable);
+            if (legend->visible() && item && entry.plottable->name() != entry.full
+                && item->outerRect().contains(help->pos())) {
+                QToolTip::showText(help->globalPos(), entry.full, this);
+                return true;
+            }
+        }
+    }
+    return PlotView::event(event);
 }
 
 // --- end of annotations --------------------------------------------------------------------------------------------

@@ -58,9 +58,40 @@ public:
     QRect notesTextRect() const;
     // The notes line writes each annotation whole in up to this many lines, else their shortest wordings.
     static constexpr int kMaxNoteLines = 3;
+    // The notes line's whole text (its tooltip): every annotation it holds in its longest wording.
+    QString notesFullText() const;
+
+    // --- a plot shorter than its layout (issue 16, item 7) ----------------------------------------------------------
+    // QCustomPlot shrinks every row of a layout taller than the widget by one factor: at 1024×768 with the
+    // decomposition dock open the title and the notes line were cut. The least height of the axis rect (the data)
+    // kept while the texts around it can be shortened, and the least kept before the legend is given up.
+    static constexpr int kUsableAxisRectHeight = 70;
+    static constexpr int kLeastAxisRectHeight = 30;
+    // How far the texts around the axis rect were shortened to fit the widget's height, each step keeping the previous
+    // ones. The first step at which title + axis rect of kUsableAxisRectHeight + notes + legend fit is taken (every
+    // legend entry narrower than the widget, too); where
+    // none does, OneRowLegend while the axis rect keeps kLeastAxisRectHeight, else no legend, and last no notes line.
+    // So the title is never squeezed while the widget is at least as tall as the title and the axis rect's tick and
+    // axis labels.
+    enum class Fit {
+        Full,  // the notes line in up to kMaxNoteLines lines, the legend's entries whole
+        NotesOneLine,  // the notes line in one line: the shortest wordings, elided (…) where they do not fit
+        BriefLegend,  // and the legend's entries in their brief wordings ("trained weights", "teacher", …)
+        OneRowLegend,  // and those elided so that the legend takes one row
+        NoLegend,  // and no legend (out of the layout)
+        NoNotes,  // and no notes line
+    };
+    Fit fit() const { return m_fit; }
+    // The whole name of a legend entry (its tooltip where the entry is shortened).
+    QString legendFullName(const QCPAbstractPlottable* plottable) const;
+    // The least height of the layout as last laid out, with an axis rect of `axisRectHeight` pixels inside its
+    // tick and axis labels.
+    int layoutHeightFor(int axisRectHeight) const;
 
 protected:
     void updateLayout() override;
+    // The whole name of a shortened legend entry as its tooltip.
+    bool event(QEvent* event) override;
     // --- end of annotations -----------------------------------------------------------------------------------------
 
 private:
@@ -85,6 +116,12 @@ private:
     QVector<const QCPItemText*> placeAnnotations(const QVector<const QCPItemText*>& toNotes);
     // Writes them in the notes line (out of the layout when there are none); whether the layout changed.
     bool showNotes(const QVector<const QCPItemText*>& items);
+    // Whether every legend entry is narrower than the widget (at the widget's width).
+    bool legendFitsWidth() const;
+    // Lays out and places the annotations at m_fit.
+    void layOutAt(Fit fit);
+    // The legend's entries in the wording `m_fit` asks for; whether one changed.
+    bool nameLegendEntries();
 
     SpectrumViewData m_data;
     bool m_logView = false;
@@ -96,6 +133,14 @@ private:
     QCPItemLine* m_pointMassBar = nullptr;
     QVector<Annotation> m_annotations;
     QCPTextElement* m_notes = nullptr;
+    QString m_notesFullText;
+    struct LegendEntry {
+        QCPAbstractPlottable* plottable;
+        QString full, brief;
+    };
+    QVector<LegendEntry> m_legendEntries;
+    bool m_legendWanted = false;  // a run is shown (no empty legend box before one)
+    Fit m_fit = Fit::Full;
 };
 
 }  // namespace sl::ui

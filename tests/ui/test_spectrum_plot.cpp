@@ -1,19 +1,25 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The spectrum near zero and its legend (issue 16): numerical zeros are the point mass at 0 with its weight, never
 // log bins at 1e-10; the tail fit's long legend entry stays inside the widget; the annotations (point mass, pruning
-// level, bulk edge, failed tail fit) never overlap, at any size and zoom.
+// level, bulk edge, failed tail fit) never overlap, at any size and zoom; a plot shorter than its layout shortens the
+// notes line and the legend before its title or data are cut.
 #include "core/common/rng.h"
 #include "tests/ui/annotation_checks.h"
+#include "tests/ui/layout_text_checks.h"
 #include "ui/spectrum_plot.h"
 
+#include <QCoreApplication>
+#include <QHelpEvent>
 #include <QList>
 #include <QObject>
 #include <QRectF>
+#include <QSet>
 #include <QSize>
 #include <QString>
 #include <QStringList>
 #include <QStringLiteral>
 #include <QTest>
+#include <QToolTip>
 #include <cmath>
 
 namespace {
@@ -29,6 +35,46 @@ sl::ui::SpectrumViewData halfZeros()
     sl::ui::SpectrumViewData data;
     data.eigenvalues = values;
     return data;
+}
+
+const char* const kLongTailFitMessage = "above the bulk edge 1.59484, too few for a tail fit (need at least 50); a fit "
+                                        "into the bulk would describe the noise, not the learned features";
+
+// Every annotation (point mass, pruning level, bulk edge, failed tail fit) and three legend entries, as a LASSO run
+// with the decomposition shows them.
+sl::ui::SpectrumViewData crowded()
+{
+    sl::ui::SpectrumViewData data = halfZeros();
+    data.hasConfig = true;
+    data.config.problem.model = sl::ModelKind::Diagonal;
+    data.pruningThreshold = 2.5;
+    data.bulk = sl::detectBulkEdge(data.eigenvalues);
+    sl::TailFit failed;
+    failed.status = sl::Status::Invalid;
+    failed.message = kLongTailFitMessage;
+    data.tail = failed;
+    data.teacher = data.eigenvalues.tail(100);
+    data.predicted = data.eigenvalues.tail(100) * 0.9;
+    data.predictedWeightAtZero = 0.5;
+    return data;
+}
+
+// The tooltip the plot shows at `pos` (empty: none).
+QString toolTipAt(QWidget& widget, const QPoint& pos)
+{
+    QToolTip::hideText();
+    QHelpEvent help(QEvent::ToolTip, pos, widget.mapToGlobal(pos));
+    QCoreApplication::sendEvent(&widget, &help);
+    return QToolTip::isVisible() ? QToolTip::text() : QString();
+}
+
+int legendRows(const QCPLegend* legend)
+{
+    QSet<int> tops;
+    for (int i = 0; i < legend->itemCount(); ++i)
+        if (const QCPAbstractLegendItem* item = legend->item(i))
+            tops.insert(item->outerRect().top());
+    return int(tops.size());
 }
 
 }  // namespace
@@ -176,8 +222,11 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&plot));
         plot.setData(data);
         plot.replot();
-        // The shortest wordings keep these (the whole texts are the tooltips).
-        const QStringList mustShow{"at 0: 50 %", "pruning", "≈ 2.5 (", "no tail fit", "bulk edge"};
+        // The shortest wordings keep these (the whole texts are the tooltips), unless the notes line had to be cut
+        // to one line ("…"): then the tooltip alone holds the rest.
+        const bool cut = plot.notesShown() && plot.notesElement()->text().contains(QChar(0x2026));
+        const QStringList mustShow
+            = cut ? QStringList{} : QStringList{"at 0: 50 %", "pruning", "≈ 2.5 (", "no tail fit", "bulk edge"};
         const QStringList problems = sl::test::annotationProblems(plot, mustShow);
         QVERIFY2(problems.isEmpty(), qPrintable(problems.join('\n')));
         // Every annotation placed is a text item of the plot, shown there or written in the notes line.
@@ -188,14 +237,87 @@ private slots:
             // Whole, or (more than SpectrumPlot::kMaxNoteLines lines) its shortest wording.
             QVERIFY2(plot.notesShown(), qPrintable(sl::ui::fullTextOf(item)));
             const QString notes = plot.notesElement()->text().replace('\n', ' ');
-            QVERIFY2(notes.contains(sl::ui::fullTextOf(item)) || notes.count(" · ") > 0, qPrintable(notes));
+            QVERIFY2(notes.contains(sl::ui::fullTextOf(item)) || notes.count(" · ") > 0 || cut, qPrintable(notes));
+            QVERIFY2(plot.notesFullText().contains(sl::ui::fullTextOf(item)), qPrintable(plot.notesFullText()));
         }
         if (roomy) {
+            QVERIFY(plot.fit() == sl::ui::SpectrumPlot::Fit::Full);
             QVERIFY(!plot.notesShown());
             for (QCPItemText* item : plot.annotations())
                 QVERIFY2(item->visible() && QString(item->text()).replace('\n', ' ') == sl::ui::fullTextOf(item),
                     qPrintable(item->text()));
         }
+    }
+
+    // Issue 16, item 7: at 1024×768 with the decomposition dock open the spectrum (~385×175) was shorter than title +
+    // axis rect + two-line notes + three-row legend; QCustomPlot shrank every row, cutting the title's top and the
+    // notes line to its middle, and left the data ~55 px. At every height down to the widget's minimum the title, the
+    // notes line and the legend entries are drawn whole and apart; the data keep kUsableAxisRectHeight unless the
+    // notes line is already one line and the legend one row of brief entries (and kLeastAxisRectHeight while there is
+    // a legend); the cut texts are whole in the tooltips; and grown again the plot shows everything whole.
+    void shortPlotShortensItsTextsFirst_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::addColumn<double>("scale");
+        QTest::newRow("385x300") << QSize(385, 300) << 1.0;
+        QTest::newRow("385x220") << QSize(385, 220) << 1.0;
+        QTest::newRow("385x175") << QSize(385, 175) << 1.0;
+        QTest::newRow("300x160") << QSize(300, 160) << 1.0;
+        QTest::newRow("385x300 at 150 %") << QSize(385, 300) << 1.5;
+        QTest::newRow("385x220 at 150 %") << QSize(385, 220) << 1.5;
+        QTest::newRow("385x160 at 150 %") << QSize(385, 160) << 1.5;
+    }
+
+    void shortPlotShortensItsTextsFirst()
+    {
+        using Fit = sl::ui::SpectrumPlot::Fit;
+        QFETCH(QSize, size);
+        QFETCH(double, scale);
+        sl::ui::SpectrumPlot plot;
+        plot.resize(size);
+        plot.setDisplayScale(scale);
+        plot.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&plot));
+        plot.setData(crowded());
+        plot.replot();
+        const int data = plot.axisRect()->height();
+        const QString what = QStringLiteral("data %1 px, notes \"%2\", %3 legend rows")
+                                 .arg(data)
+                                 .arg(plot.notesShown() ? plot.notesElement()->text() : QString())
+                                 .arg(plot.legend->visible() ? legendRows(plot.legend) : 0);
+        QStringList problems = sl::test::layoutTextProblems(plot);
+        problems << sl::test::annotationProblems(plot, {});
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join('\n') + "\n" + what));
+        QVERIFY2(plot.titleElement()->rect().contains(plot.titleTextRect()), qPrintable(what));
+        const bool notesOneLine = !plot.notesShown() || !plot.notesElement()->text().contains('\n');
+        const bool legendOneRow = !plot.legend->visible() || legendRows(plot.legend) == 1;
+        if (data < sl::ui::SpectrumPlot::kUsableAxisRectHeight)
+            QVERIFY2(notesOneLine && legendOneRow, qPrintable(what));
+        if (plot.legend->visible())
+            QVERIFY2(data >= sl::ui::SpectrumPlot::kLeastAxisRectHeight, qPrintable(what));
+        // What was shortened is whole in its tooltip.
+        if (plot.notesShown()) {
+            const QString tip = toolTipAt(plot, plot.notesElement()->rect().center());
+            for (QCPItemText* item : plot.annotations())
+                if (!item->visible())
+                    QVERIFY2(tip.contains(sl::ui::fullTextOf(item)), qPrintable(tip));
+        }
+        for (int i = 0; i < plot.legend->itemCount(); ++i) {
+            auto* item = qobject_cast<QCPPlottableLegendItem*>(plot.legend->item(i));
+            if (!item || !plot.legend->visible())
+                continue;
+            const QString full = plot.legendFullName(item->plottable());
+            if (item->plottable()->name() != full)
+                QCOMPARE(toolTipAt(plot, item->outerRect().center()), full);
+        }
+        // Grown again: the whole texts are back.
+        plot.resize(760, 520);
+        plot.replot();
+        QVERIFY(plot.fit() == Fit::Full);
+        for (int i = 0; i < plot.legend->itemCount(); ++i)
+            if (auto* item = qobject_cast<QCPPlottableLegendItem*>(plot.legend->item(i)))
+                QCOMPARE(item->plottable()->name(), plot.legendFullName(item->plottable()));
+        QVERIFY(plot.legend->visible());
     }
 
     // The "no tail fit" note ran off the plot's left edge at 1024×768 (a text item does not wrap): it is wrapped to the

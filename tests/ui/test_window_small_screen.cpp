@@ -10,8 +10,15 @@
 //    label lies inside the status bar, and the three terms' numbers are still shown at 1024×768;
 //  - with the decomposition dock open the spectrum's axis rect was ~60 px tall and its annotations (point mass, pruning
 //    level, failed tail fit, bulk edge) lay over each other, and the status bar cut the iteration field mid-word
-//    ("iteration 239 (c"): the annotations are read back clear of each other, and every status field fits its label.
+//    ("iteration 239 (c"): the annotations are read back clear of each other, and every status field fits its label;
+//  - with the decomposition-diagonal preset, the dock open and a live run (docs/screenshots/decomposition-1024x768.png)
+//    the dock took a third of the window and the spectrum was shorter than its layout: QCustomPlot shrank every row,
+//    and the title's top and the two-line notes line were cut. Every text of the spectrum (title, notes line, legend
+//    entries) is drawn whole inside the widget, clear of the others, and the spectrum's and the phase map's axis
+//    rects keep a usable height, at 100 % and 150 %.
+#include "app/presets/preset_library.h"
 #include "tests/ui/annotation_checks.h"
+#include "tests/ui/layout_text_checks.h"
 #include "tests/ui/window_sizes.h"
 #include "tests/ui/window_test_guards.h"
 #include "ui/main_window.h"
@@ -23,6 +30,7 @@
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QDockWidget>
+#include <QHelpEvent>
 #include <QLabel>
 #include <QObject>
 #include <QPoint>
@@ -37,10 +45,20 @@
 #include <QString>
 #include <QStringLiteral>
 #include <QTest>
+#include <QToolTip>
 #include <QVector>
 #include <cmath>
 
 namespace {
+
+// The least heights of the data (axis rects, px) at 1024×768 with the decomposition dock open. At 100 % the
+// spectrum's SpectrumPlot::kUsableAxisRectHeight (it was 44 px) and 110 px of phase map (it was 90 px; 121 px now). At
+// 150 % the three plots' texts do not all fit 768 px: the spectrum keeps SpectrumPlot::kLeastAxisRectHeight (it gives
+// up its legend; it was -7 px), the phase map QCustomPlot's least axis rect, 50 px (it was 29 px; 55 px now).
+constexpr int kSpectrumDataAt100 = 70;
+constexpr int kPhaseDataAt100 = 110;
+constexpr int kSpectrumDataAt150 = 30;
+constexpr int kPhaseDataAt150 = 50;
 
 QString rectText(const QRect& r)
 {
@@ -193,9 +211,16 @@ private slots:
                 spectrum->replot();
             }
             const QString at = QStringLiteral(" at %1 %").arg(zoom * 100);
-            const QStringList problems
-                = sl::test::annotationProblems(*spectrum, {pointMass, "pruning", level, "no tail fit"});
+            // Each read on the plot or in the notes line; where that line had to be cut to one ("…", at 150 %) the
+            // rest is in its tooltip.
+            const QStringList fragments{pointMass, "pruning", level, "no tail fit"};
+            const bool cut = spectrum->notesShown() && spectrum->notesElement()->text().contains(QChar(0x2026));
+            const QStringList problems = sl::test::annotationProblems(*spectrum, cut ? QStringList{} : fragments);
             QVERIFY2(problems.isEmpty(), qPrintable(problems.join('\n') + at));
+            for (QCPItemText* item : spectrum->annotations())
+                if (!item->visible())
+                    QVERIFY2(spectrum->notesFullText().contains(sl::ui::fullTextOf(item)),
+                        qPrintable(sl::ui::fullTextOf(item) + " nowhere" + at));
             // Every status field shows a whole wording that fits it (never cut mid-word), its whole text in the
             // tooltip.
             QStatusBar* bar = window.statusBar();
@@ -218,6 +243,85 @@ private slots:
             const int iterations = window.document()->liveResult()->iterations;
             QVERIFY2(iteration->text().contains(QString::number(iterations)), qPrintable(iteration->text()));
             QCOMPARE(iteration->toolTip(), window.document()->status().iteration);
+        }
+    }
+
+    // As scripts/screenshots takes decomposition-1024x768.png: the decomposition-diagonal preset in the panel (d = 100,
+    // λ = 0.01, n_eff = 30), View → Error decomposition, and the panel's point as a live run (LASSO, well under a
+    // second; the preset's own sweep changes neither plot's layout and is not run).
+    void spectrumWholeWithTheDecompositionDock_data()
+    {
+        QTest::addColumn<double>("zoom");
+        QTest::addColumn<int>("leastSpectrumData");
+        QTest::addColumn<int>("leastPhaseData");
+        QTest::newRow("1024x768") << 1.0 << kSpectrumDataAt100 << kPhaseDataAt100;
+        QTest::newRow("1024x768 at 150 %") << 1.5 << kSpectrumDataAt150 << kPhaseDataAt150;
+    }
+
+    void spectrumWholeWithTheDecompositionDock()
+    {
+        QFETCH(double, zoom);
+        QFETCH(int, leastSpectrumData);
+        QFETCH(int, leastPhaseData);
+        sl::ui::MainWindow window("-");
+        window.setRunConfirmation([](const QString&) { return true; });
+        sl::tests::showWindowAt(window, QSize(1024, 768), zoom);
+        const sl::app::PresetLibrary presets;
+        const sl::app::Preset* preset = presets.find(QStringLiteral("decomposition-diagonal"));
+        QVERIFY(preset);
+        window.parameterPanel()->setExperiment(preset->experiment);
+        window.parameterPanel()->discardPendingChange();
+        auto* toggle = window.findChild<QAction*>("decompositionAction");
+        QVERIFY(toggle);
+        toggle->trigger();
+        QVERIFY(window.startLiveRun());
+        QTRY_VERIFY_WITH_TIMEOUT(window.document()->transportState() == sl::app::TransportState::Finished, 30000);
+        auto* dock = window.findChild<QDockWidget*>("decompositionDock");
+        QVERIFY(dock && dock->isVisible());
+        sl::ui::SpectrumPlot* spectrum = window.spectrumPlot();
+        sl::ui::PhaseDiagramView* phase = window.phasePlot();
+        for (int round = 0; round < 2; ++round) {
+            QCoreApplication::processEvents();
+            spectrum->replot();
+            phase->replot();
+        }
+        QVERIFY(spectrum->pointMassCount() > 0);
+        QVERIFY(spectrum->pruningLine());
+        const QString heights
+            = QStringLiteral(" (spectrum %1 px: axis rect %2 px; phase map %3 px: axis rect %4 px; dock "
+                             "%5 px; at %6 %)")
+                  .arg(spectrum->height())
+                  .arg(spectrum->axisRect()->height())
+                  .arg(phase->height())
+                  .arg(phase->axisRect()->height())
+                  .arg(dock->height())
+                  .arg(zoom * 100);
+        qInfo("%s", qPrintable(heights));
+        // The title, the notes line and the legend's entries whole, inside the widget, clear of each other.
+        const QStringList problems = sl::test::layoutTextProblems(*spectrum);
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join('\n') + heights));
+        QVERIFY2(spectrum->visibleRegion().boundingRect().contains(spectrum->titleTextRect()), qPrintable(heights));
+        // The annotations on the plot clear of each other and of those texts.
+        const QStringList annotations = sl::test::annotationProblems(*spectrum, {});
+        QVERIFY2(annotations.isEmpty(), qPrintable(annotations.join('\n') + heights));
+        QVERIFY2(spectrum->axisRect()->height() >= leastSpectrumData, qPrintable(heights));
+        QVERIFY2(phase->axisRect()->height() >= leastPhaseData, qPrintable(heights));
+        // Every annotation is read: on the plot, or in the notes line, which is one line where it was shortened
+        // ("…"), its whole text in its tooltip.
+        QCPTextElement* notes = spectrum->notesElement();
+        QString tooltip;
+        if (notes->visible() && !notes->text().isEmpty()) {
+            QHelpEvent help(QEvent::ToolTip, notes->rect().center(), spectrum->mapToGlobal(notes->rect().center()));
+            QCoreApplication::sendEvent(spectrum, &help);
+            tooltip = QToolTip::text();
+            if (notes->text().contains(QChar(0x2026)))
+                QVERIFY2(!notes->text().contains('\n'), qPrintable(notes->text()));
+        }
+        for (QCPItemText* item : spectrum->annotations()) {
+            const QString whole = sl::ui::fullTextOf(item);
+            if (item->visible())
+                continue;
+            QVERIFY2(tooltip.contains(whole), qPrintable(whole + " not in the notes' tooltip: " + tooltip + heights));
         }
     }
 
