@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <system_error>
 #include <thread>
 #include <vector>
@@ -165,12 +166,16 @@ double QuadraticNet::evaluateBlocksBlas(
             }
         }
     };
+    // With more than one lane, the lanes register as parallel workers for the whole evaluation, the reduction and
+    // the Gram matrix's product with W included: OpenBLAS's pool drops to one thread, so every product runs on its
+    // lane's own thread and the lanes never multiply the BLAS's threads. A two-threaded product between
+    // evaluations woke OpenBLAS's second thread, which then spun (sched_yield) through the next evaluation's lanes:
+    // 11 % of the samples of perf at d = p = 100.
+    std::optional<ParallelWorkers> laneScope;
     if (lanes == 1) {
         runLane(0);
     } else {
-        // Registers the lanes as parallel workers for the duration: OpenBLAS's pool drops to one thread, so every
-        // lane's products run on the lane's own thread and the lanes never multiply the BLAS's threads.
-        const ParallelWorkers laneScope(lanes);
+        laneScope.emplace(lanes);
         std::vector<std::thread> helpers;
         helpers.reserve(std::size_t(lanes - 1));
         for (int lane = 1; lane < lanes; ++lane) {
