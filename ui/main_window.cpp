@@ -66,6 +66,25 @@ constexpr double kPanelMaxWidthShare = 0.4;
 constexpr const char* kFirstScreenPreset = "fig3-diagonal-unit";
 constexpr double kFirstScreenNEff = 300;
 
+// A fitting widget's wordings, widest first (by `metrics`).
+QStringList widestFirst(QStringList wordings, const QFontMetrics& metrics)
+{
+    std::stable_sort(wordings.begin(), wordings.end(), [&](const QString& a, const QString& b) {
+        return metrics.horizontalAdvance(a) > metrics.horizontalAdvance(b);
+    });
+    return wordings;
+}
+
+// The widest of `wordings` (widest first) that fits `room` pixels, else the narrowest elided to it.
+QString widestFitting(const QStringList& wordings, const QFontMetrics& metrics, int room)
+{
+    for (const QString& wording : wordings) {
+        if (metrics.horizontalAdvance(wording) <= room)
+            return wording;
+    }
+    return metrics.elidedText(wordings.last(), Qt::ElideRight, std::max(0, room));
+}
+
 // The live run's error terms in the status bar. At 1024×768 the bar gives it ~300 px beside the other labels and the
 // whole "overfitting … · underfitting … · approximation …" (~460 px) was cut: the label shows the longest of its
 // wordings that fits the width it gets, elides the shortest where none does, and keeps the whole text in its tooltip
@@ -77,11 +96,7 @@ public:
     // `wordings`: the label shows the widest that fits (they are ordered by their width here).
     void setWordings(const QStringList& wordings)
     {
-        m_wordings = wordings;
-        const QFontMetrics metrics = fontMetrics();
-        std::stable_sort(m_wordings.begin(), m_wordings.end(), [&](const QString& a, const QString& b) {
-            return metrics.horizontalAdvance(a) > metrics.horizontalAdvance(b);
-        });
+        m_wordings = widestFirst(wordings, fontMetrics());
         updateGeometry();
         fit();
     }
@@ -113,14 +128,7 @@ private:
     {
         if (m_wordings.isEmpty())
             return;
-        const int room = contentsRect().width() - 2 * margin();
-        QString shown = fontMetrics().elidedText(m_wordings.last(), Qt::ElideRight, room);
-        for (const QString& wording : std::as_const(m_wordings)) {
-            if (fontMetrics().horizontalAdvance(wording) <= room) {
-                shown = wording;
-                break;
-            }
-        }
+        const QString shown = widestFitting(m_wordings, fontMetrics(), contentsRect().width() - 2 * margin());
         if (shown != text())
             QLabel::setText(shown);
     }
@@ -535,11 +543,7 @@ public:
     void setWordings(const QStringList& wordings)
     {
         const QSize before = sizeHint(), minimumBefore = minimumSizeHint();
-        m_wordings = wordings;
-        const QFontMetrics metrics = fontMetrics();
-        std::stable_sort(m_wordings.begin(), m_wordings.end(), [&](const QString& a, const QString& b) {
-            return metrics.horizontalAdvance(a) > metrics.horizontalAdvance(b);
-        });
+        m_wordings = widestFirst(wordings, fontMetrics());
         setToolTip(wordings.value(0));
         if (sizeHint() != before || minimumSizeHint() != minimumBefore)
             updateGeometry();
@@ -591,14 +595,7 @@ private:
     {
         if (m_wordings.isEmpty())
             return;
-        const int room = textRoom();
-        QString shown = fontMetrics().elidedText(m_wordings.last(), Qt::ElideRight, std::max(0, room));
-        for (const QString& wording : std::as_const(m_wordings)) {
-            if (fontMetrics().horizontalAdvance(wording) <= room) {
-                shown = wording;
-                break;
-            }
-        }
+        const QString shown = widestFitting(m_wordings, fontMetrics(), textRoom());
         if (shown != format())
             setFormat(shown);
     }

@@ -620,6 +620,7 @@ int SpectrumPlot::layoutHeightFor(int axisRectHeight) const
 void SpectrumPlot::layOutAt(Fit fit)
 {
     m_fit = fit;
+    axisRect()->setMinimumSize(50, fit >= Fit::NoLegend ? kNotesKeptAxisRectHeight : kLeastAxisRectHeight);
     nameLegendEntries();
     PlotView::updateLayout();
     // An annotation that found no room goes to the notes line; the line takes height from the axis rect, so the

@@ -67,6 +67,10 @@ public:
     // kept while the texts around it can be shortened, and the least kept before the legend is given up.
     static constexpr int kUsableAxisRectHeight = 70;
     static constexpr int kLeastAxisRectHeight = 30;
+    // Without a legend the axis rect may shrink to this before the notes line goes: the notes carry the annotations
+    // that found no room on the plot, and dropping them lost the pruning level at 1024×768 and 150 % with the
+    // decomposition dock open, where 31 px of data and the notes fitted.
+    static constexpr int kNotesKeptAxisRectHeight = 15;
     // How far the texts around the axis rect were shortened to fit the widget's height, each step keeping the previous
     // ones. The first step at which title + axis rect of kUsableAxisRectHeight + notes + legend fit is taken (every
     // legend entry narrower than the widget, too); where
