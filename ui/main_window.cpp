@@ -59,12 +59,29 @@ constexpr int kSweepPoints = 7;
 constexpr double kRunProgressSeconds = 3.0;
 // The parameter dock takes at most this share of the window's width when the zoom changes (the panel scrolls beyond).
 constexpr double kPanelMaxWidthShare = 0.4;
+// The plots above the decomposition dock keep at least this much of the window's height, times the zoom (their texts
+// grow with it): menu, tool bar and status bar included, at 768 px it leaves the dock 200 px, the decomposition plot's
+// whole layout (178 px) and the dock's title bar.
+constexpr int kPlotsAboveDecompositionLeast = 568;
+// The decomposition plot's layout's least height at 100 % under the plots at 1024×768 (title, legend, axis labels and
+// a usable data area).
+constexpr int kDecompositionLayoutLeast = 178;
 // The first screen (when no parameters were saved): the Figure 3 diagonal λ = 1 preset's problem (d = 100) at this
 // n_eff, in phase VIa of the closed-form diagram, whose predicted slope is not 0 (tests/ui/test_window_help.cpp reads
 // it), a run of about a second. Opening the window starts nothing (a hint says how to run): a run nobody asked for
 // would compete with the theory overlays for the CPU, and reopening the window has always started nothing.
 constexpr const char* kFirstScreenPreset = "fig3-diagonal-unit";
 constexpr double kFirstScreenNEff = 300;
+
+// `base` at `scale` times its size, in the unit it was given in.
+QFont scaledFont(QFont base, double scale)
+{
+    if (base.pointSizeF() > 0)
+        base.setPointSizeF(base.pointSizeF() * scale);
+    else if (base.pixelSize() > 0)
+        base.setPixelSize(std::max(1, qRound(base.pixelSize() * scale)));
+    return base;
+}
 
 // A fitting widget's wordings, widest first (by `metrics`).
 QStringList widestFirst(QStringList wordings, const QFontMetrics& metrics)
@@ -97,8 +114,17 @@ public:
     void setWordings(const QStringList& wordings)
     {
         m_wordings = widestFirst(wordings, fontMetrics());
+        updateLeastWidth();
         updateGeometry();
         fit();
+    }
+
+    // The field's least width, whatever its text (the bar does not jump as values change), and never less than its
+    // shortest wording: a fixed minimum width of 90 px elided "loss 0.1235" (100 px) at 150 %.
+    void setLeastWidth(int pixels)
+    {
+        m_leastWidth = pixels;
+        updateLeastWidth();
     }
 
     // As wide as the longest wording where there is room, as narrow as the shortest where there is not.
@@ -115,6 +141,17 @@ protected:
         QLabel::resizeEvent(event);
         fit();
     }
+    // The zoom scales the status bar's font: the widths change, and with them the order and what fits.
+    void changeEvent(QEvent* event) override
+    {
+        QLabel::changeEvent(event);
+        if (event->type() == QEvent::FontChange && !m_wordings.isEmpty()) {
+            m_wordings = widestFirst(m_wordings, fontMetrics());
+            updateLeastWidth();
+            updateGeometry();
+            fit();
+        }
+    }
 
 private:
     QSize sizeFor(const QString& text) const
@@ -122,6 +159,14 @@ private:
         const QMargins m = contentsMargins();
         return {fontMetrics().horizontalAdvance(text) + m.left() + m.right() + 2 * margin(),
             fontMetrics().height() + m.top() + m.bottom() + 2 * margin()};
+    }
+
+    // A minimum width, not only a hint: the bar's layout squeezed fields below their hints where the window was
+    // narrower than all of them (a window never shown).
+    void updateLeastWidth()
+    {
+        const int shortest = m_wordings.isEmpty() ? 0 : sizeFor(m_wordings.last()).width();
+        setMinimumWidth(std::max(m_leastWidth, shortest));
     }
 
     void fit()
@@ -134,6 +179,7 @@ private:
     }
 
     QStringList m_wordings;
+    int m_leastWidth = 0;
 };
 
 // The status text of the live run's decomposition in shorter words: the names shortened, then the names' initials
@@ -304,6 +350,7 @@ void MainWindow::buildDecompositionView()
 {
     m_decompositionPlot = new DecompositionPlot(this);
     auto* dock = new QDockWidget(tr("Error decomposition"), this);
+    m_decompositionDock = dock;
     dock->setObjectName("decompositionDock");
     dock->setWidget(m_decompositionPlot);
     // Under the plots only: the parameter dock keeps the full height (at 1024×768 it needs all of it).
@@ -326,20 +373,9 @@ void MainWindow::buildDecompositionView()
     toggle->setObjectName("decompositionAction");
     toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
     view->addAction(toggle);
-    // Shown from the menu: a third of the window's height (the stacked areas and the legend fit), but never so much
-    // that the plots above get less than kPlotsAboveLeast px of the window, times the zoom (their texts grow with it),
-    // down to the decomposition plot's own least height; and the spectrum and the phase map above it each keep their
-    // layout's least height (title, labels, legend, key) and share the rest equally. At 1024×768 a third (256 px)
-    // left the spectrum 173 px, shorter than its layout (its title and notes line cut, its data 44 px), while the phase
-    // map took what the splitter gave it.
-    connect(toggle, &QAction::triggered, this, [this, dock](bool shown) {
-        // Menu, tool bar and status bar included; at 768 px it leaves the dock 200 px, the decomposition plot's whole
-        // layout (178 px) and the dock's title bar.
-        constexpr int kPlotsAboveLeast = 568;
-        const int least = dock->minimumSizeHint().height();  // the plot's least height and the dock's title bar
-        const int room = height() - int(kPlotsAboveLeast * displayScale());
+    connect(toggle, &QAction::triggered, this, [this](bool shown) {
         if (shown)
-            resizeDocks({dock}, {std::max(least, std::min(height() / 3, room))}, Qt::Vertical);
+            placeDecompositionDock();
     });
     // Whenever the dock appears (from the menu, or restored with the window's state), once the layout has settled.
     auto shareColumn = [this] {
@@ -379,6 +415,49 @@ void MainWindow::buildDecompositionView()
     connect(m_document, &app::Document::decompositionChanged, this, &MainWindow::showDecomposition);
     showLiveTerms();
     showDecomposition();
+}
+
+// Under the plots, a third of the window's height (the stacked areas and the legend fit), but never so much that the
+// plots above get less than kPlotsAboveDecompositionLeast px times the zoom, down to the decomposition plot's own
+// least height; and the spectrum and the phase map above it each keep their layout's least height (title, labels,
+// legend, key) and share the rest equally (at 1024×768 a third, 256 px, left the spectrum 173 px: its title and notes
+// line cut, its data 44 px). Where the window has no such room (1024×768 at 150 %: the plot's layout needs 219 px
+// and got 160, and the risk plot's data shrank to a few pixels), the dock becomes a tab beside the parameter panel,
+// which has the window's whole height, and is raised. Placed when the dock is shown from the menu and when the zoom
+// or presentation mode changes: only a dock this rule made a tab goes back under the plots, so a dock the user
+// placed elsewhere stays there.
+void MainWindow::placeDecompositionDock()
+{
+    QDockWidget* dock = m_decompositionDock;
+    if (dock->isHidden())
+        return;
+    const bool under = dockWidgetArea(dock) == Qt::BottomDockWidgetArea && !dock->isFloating();
+    const int titleBar = dock->minimumSizeHint().height() - m_decompositionPlot->minimumHeight();
+    // The plot's least height under the plots: its layout's there (its margins at the current scale once it has
+    // been laid out), and never less than its 100 % least height times the scale. In the panel's narrower column
+    // its legend wraps to more rows, so there only the scaled estimate says whether it would fit under them.
+    int least
+        = std::max(dock->minimumSizeHint().height(), qRound(kDecompositionLayoutLeast * displayScale()) + titleBar);
+    if (under) {
+        m_decompositionPlot->replot();
+        least = std::max(least, m_decompositionPlot->plotLayout()->minimumOuterSizeHint().height() + titleBar);
+    }
+    const int room = height() - int(kPlotsAboveDecompositionLeast * displayScale());
+    if (room < least) {
+        if (under) {
+            tabifyDockWidget(m_dock, dock);
+            m_decompositionTabbedForRoom = true;
+        }
+        if (m_decompositionTabbedForRoom)
+            dock->raise();
+        return;
+    }
+    if (m_decompositionTabbedForRoom && dockWidgetArea(dock) == Qt::LeftDockWidgetArea && !dock->isFloating()) {
+        addDockWidget(Qt::BottomDockWidgetArea, dock);  // out of the panel's tabs
+        m_decompositionTabbedForRoom = false;
+    }
+    if (dockWidgetArea(dock) == Qt::BottomDockWidgetArea && !dock->isFloating())
+        resizeDocks({dock}, {std::max(least, std::min(height() / 3, room))}, Qt::Vertical);
 }
 
 void MainWindow::showDecomposition()
@@ -607,10 +686,11 @@ private:
 
 void MainWindow::buildStatusBar()
 {
-    auto addLabel = [this](const QString& name) {
+    m_statusBaseFont = statusBar()->font();
+    auto addLabel = [this](const QString& name, int leastWidth = 90) {
         auto* label = new FittingLabel(this);  // showStatus gives it its wordings
         label->setObjectName(name);
-        label->setMinimumWidth(90);
+        label->setLeastWidth(leastWidth);
         statusBar()->addPermanentWidget(label);
         return label;
     };
@@ -619,8 +699,7 @@ void MainWindow::buildStatusBar()
     m_riskLabel = addLabel("riskLabel");
     m_gapLabel = addLabel("gapLabel");
     m_phaseLabel = addLabel("phaseLabel");
-    m_transportLabel = addLabel("transportLabel");
-    m_transportLabel->setMinimumWidth(120);
+    m_transportLabel = addLabel("transportLabel", 120);
     m_progress = new QProgressBar(this);
     m_progress->setObjectName("sweepProgress");
     m_progress->setMaximumWidth(260);
@@ -1001,17 +1080,19 @@ void MainWindow::applyDisplayScale()
     const double scale = displayScale();
     for (PlotView* plot : findChildren<PlotView*>())
         plot->setDisplayScale(scale);
-    QFont font = m_panelBaseFont;
-    if (font.pointSizeF() > 0)
-        font.setPointSizeF(m_panelBaseFont.pointSizeF() * scale);
-    else if (font.pixelSize() > 0)
-        font.setPixelSize(std::max(1, qRound(m_panelBaseFont.pixelSize() * scale)));
-    m_panel->setFont(font);
+    m_panel->setFont(scaledFont(m_panelBaseFont, scale));
     // The panel's width at this font, up to kPanelMaxWidthShare of the window (beyond it the panel scrolls).
     if (auto* scroll = qobject_cast<QScrollArea*>(m_dock->widget())) {
         const int wanted = m_panel->sizeHint().width() + scroll->verticalScrollBar()->sizeHint().width();
         resizeDocks({m_dock}, {std::min(wanted, int(width() * kPanelMaxWidthShare))}, Qt::Horizontal);
     }
+    // The status bar's fields and messages too: at 150 % they were the one text in the window left at 9 px. Its
+    // fields fit their wordings again at the new font (FittingLabel, FittingProgressBar).
+    statusBar()->setFont(scaledFont(m_statusBaseFont, scale));
+    // Once the docks and plots have been laid out at the new scale (the decomposition plot's least height is its
+    // layout's, whose margins QCustomPlot computes when it lays out).
+    if (m_decompositionDock && !m_decompositionDock->isHidden())
+        QTimer::singleShot(0, this, &MainWindow::placeDecompositionDock);
 }
 
 void MainWindow::setPresentationMode(bool on)
@@ -1108,7 +1189,10 @@ QDialog* MainWindow::showGettingStarted()
         "<li><b>Phase diagram</b> (bottom right): the predicted slope of R against n_eff over (n_eff, λ). Click a "
         "point to train there; Shift+click sweeps n_eff through it.</li>"
         "<li><b>Parameters</b> (left panel, View → Parameters): model, d, p, n_eff, λ, γ, Δ, teacher, seed, "
-        "solver. The status bar shows the iteration, loss, risk, convex gap and the point's phase.</li></ul>"
+        "solver. The status bar shows the iteration, loss, risk, convex gap and the point's phase.</li>"
+        "<li><b>Error decomposition</b> (View → Error decomposition, Ctrl+D): the risk split into overfitting, "
+        "underfitting and approximation along the curve. It opens under the plots, or, where the window is too "
+        "short for it (1024×768 at 150 %), as a tab beside the parameter panel.</li></ul>"
         "<h3>Reproducing the paper's figures</h3>"
         "<p>Each entry of the Presets menu sets up one panel of a figure at sizes that run in seconds to minutes "
         "and starts it; its tooltip and the status bar say how it differs from the paper. Figure 2 and 4 presets "

@@ -122,6 +122,7 @@ private:
     // The error decomposition (docs/theory/decomposition.md): its dock, View → Error decomposition and
     // View → Show pruned risk, the status-bar field of the live run's terms, and their renderers.
     void buildDecompositionView();
+    void placeDecompositionDock();
     void showDecomposition();
 
     void onParametersChanged();
@@ -176,6 +177,9 @@ private:
     bool m_dockVisibleBeforePresentation = true;
     Qt::WindowStates m_stateBeforePresentation = Qt::WindowNoState;
     QFont m_panelBaseFont;
+    QFont m_statusBaseFont;
+    QDockWidget* m_decompositionDock = nullptr;
+    bool m_decompositionTabbedForRoom = false;  // placeDecompositionDock made it a tab beside the panel
     RunConfirmation m_confirmRun;
     QString m_lastLongRunQuestion;
     // The single run's progress bar: iterations against the estimate's assumed count, ETA from the measured rate.

@@ -15,12 +15,15 @@
 //    the dock took a third of the window and the spectrum was shorter than its layout: QCustomPlot shrank every row,
 //    and the title's top and the two-line notes line were cut. Every text of the spectrum (title, notes line, legend
 //    entries) is drawn whole inside the widget, clear of the others, and the spectrum's and the phase map's axis
-//    rects keep a usable height, at 100 % and 150 %.
+//    rects keep a usable height, at 100 % and 150 %;
+//  - at 150 % the dock under the plots was over-full (its plot 160 of the 219–246 px its layout needs): where the
+//    window has no room for it there, it is a tab beside the parameter panel and every plot keeps its layout.
 #include "app/presets/preset_library.h"
 #include "tests/ui/annotation_checks.h"
 #include "tests/ui/layout_text_checks.h"
 #include "tests/ui/window_sizes.h"
 #include "tests/ui/window_test_guards.h"
+#include "ui/decomposition_plot.h"
 #include "ui/main_window.h"
 #include "ui/parameter_panel.h"
 #include "ui/phase_diagram_view.h"
@@ -52,14 +55,19 @@
 namespace {
 
 // The least heights of the data (axis rects, px) at 1024×768 with the decomposition dock open. At 100 % the
-// spectrum's SpectrumPlot::kUsableAxisRectHeight (it was 44 px) and 110 px of phase map (it was 90 px; 121 px now). At
-// 150 % the three plots' texts do not all fit 768 px: the spectrum keeps SpectrumPlot::kLeastAxisRectHeight with its
-// legend, SpectrumPlot::kNotesKeptAxisRectHeight once it has given the legend up and keeps its notes line (21 px on
-// 2026-12-02; it was -7 px), the phase map QCustomPlot's least axis rect, 50 px (it was 29 px; 58 px now).
+// spectrum's SpectrumPlot::kUsableAxisRectHeight (it was 44 px; 71 px on 2026-12-02) and 110 px of phase map (it was
+// 90 px; 114 px). At 150 % the dock under the plots left the spectrum 21 px of data without its legend (it was -7 px
+// before SpectrumPlot shortened its texts) and the phase map 58 px; now the dock is a tab beside the panel there
+// (MainWindow::placeDecompositionDock): the spectrum keeps its legend and 53–79 px of data (the column's split
+// depends on when the plots were first laid out at 150 %), the phase map 140–166 px.
 constexpr int kSpectrumDataAt100 = 70;
 constexpr int kPhaseDataAt100 = 110;
-constexpr int kSpectrumDataAt150 = 30;
-constexpr int kPhaseDataAt150 = 50;
+constexpr int kSpectrumDataAt150 = 50;
+constexpr int kPhaseDataAt150 = 110;
+// The risk plot's least data height with the decomposition dock shown, at any zoom: 283 px at 1024×768 and 100 %
+// (the dock under the plots), 331 px at 150 % (the dock beside the panel; under the plots it had 153 px, a few with
+// a run's legend).
+constexpr int kRiskDataWithTheDock = 200;
 
 QString rectText(const QRect& r)
 {
@@ -290,13 +298,14 @@ private slots:
         QVERIFY(spectrum->pruningLine());
         const QString heights
             = QStringLiteral(" (spectrum %1 px: axis rect %2 px; phase map %3 px: axis rect %4 px; dock "
-                             "%5 px; at %6 %)")
+                             "%5 px; at %6 %; legend %7)")
                   .arg(spectrum->height())
                   .arg(spectrum->axisRect()->height())
                   .arg(phase->height())
                   .arg(phase->axisRect()->height())
                   .arg(dock->height())
-                  .arg(zoom * 100);
+                  .arg(zoom * 100)
+                  .arg(spectrum->legend->visible() ? "shown" : "hidden");
         qInfo("%s", qPrintable(heights));
         // The title, the notes line and the legend's entries whole, inside the widget, clear of each other.
         const QStringList problems = sl::test::layoutTextProblems(*spectrum);
@@ -305,11 +314,9 @@ private slots:
         // The annotations on the plot clear of each other and of those texts.
         const QStringList annotations = sl::test::annotationProblems(*spectrum, {});
         QVERIFY2(annotations.isEmpty(), qPrintable(annotations.join('\n') + heights));
-        // Without its legend the spectrum keeps its notes line before its data height (SpectrumPlot's last steps).
-        const int leastData = spectrum->legend->visible()
-            ? leastSpectrumData
-            : std::min(leastSpectrumData, int(sl::ui::SpectrumPlot::kNotesKeptAxisRectHeight));
-        QVERIFY2(spectrum->axisRect()->height() >= leastData, qPrintable(heights));
+        // The spectrum keeps its legend (it gave it up at 150 % while the dock was under the plots).
+        QVERIFY2(spectrum->legend->visible(), qPrintable(heights));
+        QVERIFY2(spectrum->axisRect()->height() >= leastSpectrumData, qPrintable(heights));
         QVERIFY2(phase->axisRect()->height() >= leastPhaseData, qPrintable(heights));
         // Every annotation is read: on the plot, or in the notes line, which is one line where it was shortened
         // ("…"), its whole text in its tooltip.
@@ -328,6 +335,77 @@ private slots:
                 continue;
             QVERIFY2(tooltip.contains(whole), qPrintable(whole + " not in the notes' tooltip: " + tooltip + heights));
         }
+    }
+
+    // View → Error decomposition where the window has no room under the plots for it (1024×768 and 1600×1000 at
+    // 150 %): under them, the decomposition plot got 160 of the 219–246 px its layout needs, and with a run's legend
+    // the risk plot's data a few pixels. It becomes a tab beside the parameter panel (the window's whole height),
+    // raised, and the plots keep their own layouts; at 100 % again it goes back under the plots. At 1024×768 and 100 %
+    // it stays under them.
+    void decompositionDockWhereTheWindowHasRoom_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::addColumn<double>("zoom");
+        QTest::addColumn<bool>("beside");
+        QTest::newRow("1024x768") << QSize(1024, 768) << 1.0 << false;
+        QTest::newRow("1024x768 at 150 %") << QSize(1024, 768) << 1.5 << true;
+        QTest::newRow("1600x1000 at 150 %") << QSize(1600, 1000) << 1.5 << true;
+    }
+
+    void decompositionDockWhereTheWindowHasRoom()
+    {
+        QFETCH(QSize, size);
+        QFETCH(double, zoom);
+        QFETCH(bool, beside);
+        sl::ui::MainWindow window("-");
+        sl::tests::showWindowAt(window, size, zoom);
+        auto* toggle = window.findChild<QAction*>("decompositionAction");
+        QVERIFY(toggle);
+        toggle->trigger();
+        auto* dock = window.findChild<QDockWidget*>("decompositionDock");
+        QVERIFY(dock);
+        auto settle = [&window] {
+            for (int round = 0; round < 2; ++round) {
+                QCoreApplication::processEvents();
+                for (sl::ui::PlotView* plot : window.findChildren<sl::ui::PlotView*>())
+                    plot->replot();
+            }
+        };
+        settle();
+        QVERIFY(dock->isVisible());
+        QVERIFY(!dock->isFloating());
+        sl::ui::DecompositionPlot* decomposition = window.decompositionPlot();
+        const QString heights = QStringLiteral(" (decomposition %1 px, layout %2 px; risk axis rect %3 px; at %4 %)")
+                                    .arg(decomposition->height())
+                                    .arg(decomposition->plotLayout()->minimumOuterSizeHint().height())
+                                    .arg(window.riskPlot()->axisRect()->height())
+                                    .arg(zoom * 100);
+        qInfo("%s", qPrintable(heights));
+        const QList<QDockWidget*> tabs = window.tabifiedDockWidgets(dock);
+        if (beside) {
+            QCOMPARE(window.dockWidgetArea(dock), Qt::LeftDockWidgetArea);
+            QVERIFY2(tabs.contains(window.parameterDock()), qPrintable(heights));
+            QVERIFY(window.parameterDock()->visibleRegion().isEmpty());  // the decomposition's tab is raised
+        } else {
+            QCOMPARE(window.dockWidgetArea(dock), Qt::BottomDockWidgetArea);
+            QVERIFY(tabs.isEmpty());
+            QVERIFY(window.parameterDock()->isVisible() && !window.parameterDock()->visibleRegion().isEmpty());
+        }
+        // Either way every plot's layout has its height: the decomposition's texts whole, and the risk plot's data
+        // as tall as at 1024×768 with the dock under the plots at 100 % (where the room rule was set).
+        QVERIFY2(decomposition->height() >= decomposition->plotLayout()->minimumOuterSizeHint().height(),
+            qPrintable(heights));
+        const QStringList problems = sl::test::layoutTextProblems(*decomposition);
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join('\n') + heights));
+        QVERIFY2(window.riskPlot()->axisRect()->height() >= kRiskDataWithTheDock, qPrintable(heights));
+        if (!beside)
+            return;
+        window.setZoom(1.0);
+        settle();
+        QCOMPARE(window.dockWidgetArea(dock), Qt::BottomDockWidgetArea);
+        QVERIFY(window.tabifiedDockWidgets(dock).isEmpty());
+        QVERIFY(dock->isVisible() && window.parameterDock()->isVisible());
+        QVERIFY(!window.parameterDock()->visibleRegion().isEmpty());
     }
 
     // The decomposition preset's problem as a live run (diagonal, d = 30, LASSO: about a second), the dock open.

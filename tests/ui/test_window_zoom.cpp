@@ -11,12 +11,14 @@
 
 #include <QCoreApplication>
 #include <QDockWidget>
+#include <QLabel>
 #include <QList>
 #include <QMap>
 #include <QMenuBar>
 #include <QObject>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QString>
 #include <QTest>
 
@@ -74,6 +76,10 @@ private slots:
         const int tickLength = window.phasePlot()->xAxis->tickLengthIn();
         const double panelFont = window.parameterPanel()->font().pointSizeF();
         QVERIFY(panelFont > 0);
+        auto* iteration = window.findChild<QLabel*>("iterationLabel");
+        QVERIFY(iteration);
+        const double statusFont = iteration->font().pointSizeF();
+        QVERIFY(statusFont > 0);
 
         QAction* zoomIn = viewAction(window, "zoomInAction");
         QVERIFY(zoomIn);
@@ -97,6 +103,10 @@ private slots:
         auto* spin = window.parameterPanel()->findChild<QAbstractSpinBox*>();
         QVERIFY(spin);
         QVERIFY(qAbs(spin->font().pointSizeF() - panelFont * step) < 1e-9);
+        // The status bar's fields and messages too (at 150 % they were the window's one text left at its size).
+        QVERIFY2(qAbs(iteration->font().pointSizeF() - statusFont * step) < 1e-9,
+            qPrintable(QString::number(iteration->font().pointSizeF())));
+        QVERIFY(qAbs(window.statusBar()->font().pointSizeF() - statusFont * step) < 1e-9);
 
         // A legend item the view adds after the zoom is drawn at the zoom too (the risk plot's live point).
         window.riskPlot()->setLivePoint(10.0, 0.1);
@@ -112,6 +122,7 @@ private slots:
             QVERIFY(qAbs(p->titleElement()->font().pointSizeF() - title[p]) < 1e-9);
         }
         QVERIFY(qAbs(window.parameterPanel()->font().pointSizeF() - panelFont) < 1e-9);
+        QVERIFY(qAbs(iteration->font().pointSizeF() - statusFont) < 1e-9);
 
         viewAction(window, "zoomOutAction")->trigger();
         QVERIFY(window.zoom() < 1.0);
