@@ -235,6 +235,7 @@ void PhaseDiagramView::rebuild()
     clearItems();
     m_lineLabels.clear();
     m_regionLabels.clear();
+    m_regionCentres.clear();
     m_verticalLines.clear();
     m_verticalLabels.clear();
     clearGraphs();
@@ -295,6 +296,7 @@ void PhaseDiagramView::rebuild()
         text->setPadding(QMargins(3, 1, 3, 1));
         text->setSelectable(false);
         m_regionLabels << text;
+        m_regionCentres << it.value().first / it.value().second;
     }
 
     m_measurementGraphs.clear();  // clearGraphs() above removed them
@@ -430,6 +432,7 @@ void PhaseDiagramView::updateLayout()
     QStringList keyed;
     for (int pass = 0; pass <= m_lineLabels.size(); ++pass) {
         PlotView::updateLayout();
+        placeVerticalLabels();
         const QStringList needed = placeLineLabels(keyed);
         bool grew = false;
         for (const QString& name : needed)
@@ -729,6 +732,132 @@ QVector<QPolygonF> PhaseDiagramView::regionLabelBoxes() const
     return out;
 }
 
+QStringList PhaseDiagramView::regionLabelTexts() const
+{
+    QStringList out;
+    for (const QCPItemText* t : m_regionLabels)
+        out << t->text();
+    return out;
+}
+
+void PhaseDiagramView::placeVerticalLabels()
+{
+    // The rotated labels sat 4 % above the map's bottom whatever was there: "n_eff = d" over "V" and "n_eff = 1" over
+    // "Ia" (issue 16, item 6). The region labels are placed first, the verticals' labels around them.
+    const QRectF rect = axisRect()->rect();
+    const QRectF area = rect.adjusted(2, 2, -2, -2);
+    const double s = displayScale();
+    const double gap = 2 * s;  // between a vertical label and a region label, and between a label and its line
+    // Each dotted vertical on screen as a strip of its pen's width and a pixel either side.
+    QVector<QRectF> strips(m_verticalLines.size());
+    for (int i = 0; i < m_verticalLines.size(); ++i) {
+        const double x = m_verticalLines[i]->point1->pixelPosition().x();
+        const double half = m_verticalLines[i]->pen().widthF() / 2 + 1;
+        if (x >= rect.left() && x <= rect.right())
+            strips[i] = QRectF(x - half, rect.top(), 2 * half, rect.height());
+    }
+    auto crossed = [&](const QRectF& box) {
+        return std::any_of(strips.begin(), strips.end(), [&](const QRectF& strip) { return strip.intersects(box); });
+    };
+
+    // A region label crossed by a vertical at its centroid moves sideways, the least it needs, to a place clear of
+    // every vertical and the other region labels, inside the axis rect and inside its own region: its whole box
+    // where such a place exists, else its centre. Where there is none it stays (the verticals' labels still avoid it).
+    const double logD = std::log10(m_diagram.config().d);
+    auto inRegion = [&](const QString& region, const QPointF& pixel) {
+        return QString::fromStdString(
+                   m_diagram.pureLabel(xAxis->pixelToCoord(pixel.x()) / logD, yAxis->pixelToCoord(pixel.y()) / logD))
+            == region;
+    };
+    QVector<QRectF> regions;
+    for (int i = 0; i < m_regionLabels.size(); ++i) {
+        m_regionLabels[i]->position->setCoords(m_regionCentres[i]);
+        regions << textItemBox(m_regionLabels[i]).boundingRect();
+    }
+    for (int i = 0; i < m_regionLabels.size(); ++i) {
+        if (!crossed(regions[i]))
+            continue;
+        QCPItemText* label = m_regionLabels[i];
+        const QRectF home = regions[i];
+        auto fits = [&](const QRectF& box, bool wholeBox) {
+            if (!area.contains(box) || crossed(box))
+                return false;
+            for (int other = 0; other < regions.size(); ++other)
+                if (other != i && regions[other].adjusted(-gap, -gap, gap, gap).intersects(box))
+                    return false;
+            if (!inRegion(label->text(), box.center()))
+                return false;
+            if (!wholeBox)
+                return true;
+            for (const QPointF& corner : {box.topLeft(), box.topRight(), box.bottomLeft(), box.bottomRight()})
+                if (!inRegion(label->text(), corner))
+                    return false;
+            return true;
+        };
+        const double reach = std::max(3 * home.width(), 0.15 * rect.width());
+        bool moved = false;
+        for (const bool wholeBox : {true, false}) {
+            for (double shift = 1; shift <= reach && !moved; shift += 1) {
+                for (const double sign : {-1.0, 1.0}) {
+                    const QRectF box = home.translated(sign * shift, 0);
+                    if (!fits(box, wholeBox))
+                        continue;
+                    label->position->setCoords(xAxis->pixelToCoord(label->position->pixelPosition().x() + sign * shift),
+                        m_regionCentres[i].y());
+                    regions[i] = textItemBox(label).boundingRect();
+                    moved = true;
+                    break;
+                }
+            }
+            if (moved)
+                break;
+        }
+    }
+
+    QVector<QPolygonF> taken;
+    for (const QRectF& region : std::as_const(regions))
+        taken << QPolygonF(region.adjusted(-gap, -gap, gap, gap));
+    for (const QRectF& strip : std::as_const(strips))
+        if (!strip.isNull())
+            taken << QPolygonF(strip);
+    // From the old place (4 % above the bottom) upward, then below it; left of the line, else right of it. The whole
+    // text anywhere before its value alone ("d^(2γ)", the whole text its tooltip); a label already placed is an
+    // obstacle. Where neither runs up beside its line clear of the region labels (the map's ~180 px at 1024×768 and
+    // 150 % left "d^(2γ)" no room between "III", "VIa" and "VIb"), the label lies across the map beside its line.
+    for (int i = 0; i < m_verticalLabels.size(); ++i) {
+        QCPItemText* label = m_verticalLabels[i];
+        const QString full = fullTextOf(label);
+        const QRectF strip = strips.value(i);
+        if (strip.isNull()) {
+            label->setVisible(false);
+            continue;
+        }
+        // Its own line is no obstacle: the label keeps a gap beside it.
+        taken.removeOne(QPolygonF(strip));
+        const double x = strip.center().x(), offset = strip.width() / 2 + gap / 2;
+        QVector<double> heights;
+        const double step = 3 * s, start = rect.bottom() - 0.04 * rect.height();
+        for (double y = start; y > rect.top(); y -= step)
+            heights << y;
+        for (double y = start + step; y < rect.bottom(); y += step)
+            heights << y;
+        QVector<TextSpot> along, across;
+        for (const double y : std::as_const(heights)) {
+            along.push_back({QPointF(x - offset, y), Qt::AlignLeft | Qt::AlignBottom});  // rotated: left of the line
+            along.push_back({QPointF(x + offset, y), Qt::AlignLeft | Qt::AlignTop});  // right of it
+            across.push_back({QPointF(x - offset, y), Qt::AlignRight | Qt::AlignVCenter});
+            across.push_back({QPointF(x + offset, y), Qt::AlignLeft | Qt::AlignVCenter});
+        }
+        const QStringList wordings{full, full.section(QStringLiteral(" = "), 1)};
+        label->setRotation(-90);
+        if (!placeTextClear(label, wordings, along, area, taken, full)) {
+            label->setRotation(0);
+            placeTextClear(label, wordings, across, area, taken, full);
+        }
+        taken << QPolygonF(strip);
+    }
+}
+
 QStringList PhaseDiagramView::lineLabelTexts() const
 {
     QStringList out;
@@ -749,8 +878,9 @@ void PhaseDiagramView::drawVertical(double nEff, const QString& text)
     line->point1->setCoords(x, 0);
     line->point2->setCoords(x, 1);
     line->setPen(QPen(QColor(255, 255, 255, 160), 1, Qt::DotLine));
+    // Placed after every layout (placeVerticalLabels): beside the line, clear of the region labels.
     auto* label = new QCPItemText(this);
-    label->position->setCoords(x, m_yMin + 0.04 * (m_yMax - m_yMin));
+    label->position->setType(QCPItemPosition::ptAbsolute);
     label->setText(text);
     label->setRotation(-90);
     label->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);

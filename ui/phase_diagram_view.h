@@ -87,7 +87,10 @@ public:
         double lineWidth = 0;  // its pen's width in pixels
     };
     QVector<PlacedLabel> lineLabels() const;
+    // The region labels ("Ia", "V", ...) as drawn, in one order: each at its region's centroid, or shifted sideways off
+    // a dotted vertical that crosses it there, as far as the label stays inside its region (placeVerticalLabels).
     QVector<QPolygonF> regionLabelBoxes() const;
+    QStringList regionLabelTexts() const;
     QStringList lineLabelTexts() const;
     // Every boundary line's name ("L1"), full label ("L1: λ = √(n_eff/d)") and visible segment (null when the map
     // does not show it), in the order drawn, whether or not its label is on the plot.
@@ -98,7 +101,10 @@ public:
     };
     QVector<BoundaryLine> boundaryLines() const;
     // The dotted verticals (n_eff = 1, d, d^(2γ)) where the map shows them: each an obstacle for the line labels, like
-    // its rotated label.
+    // its rotated label. The label runs up beside its line at the lowest place, left of the line or else right of it,
+    // whose box lies inside the axis rect and is clear of the region labels, the other verticals and their labels
+    // (shortened to "d^(2γ)" where "n_eff = d^(2γ)" finds none; across the map beside its line where neither runs up
+    // it; hidden where nothing fits).
     struct VerticalLine {
         const QCPItemStraightLine* item = nullptr;
         const QCPItemText* label = nullptr;
@@ -146,6 +152,9 @@ private:
     // Places every line label for the current layout; `keyed` are the lines whose equation is in the key (only
     // their names are placed). Returns the lines that need the key: no clear place for their full label.
     QStringList placeLineLabels(const QStringList& keyed);
+    // Moves the region labels off the dotted verticals where their regions allow, then places the verticals' labels
+    // clear of them; before placeLineLabels, which takes both as obstacles.
+    void placeVerticalLabels();
     // The layout, then the labels; where some need the key its row is added and both are done again (at most once
     // per line: the key only grows within one layout, so this ends).
     void updateLayout() override;
@@ -173,6 +182,8 @@ private:
     };
     QVector<LineLabel> m_lineLabels;
     QVector<QCPItemText*> m_regionLabels;
+    // Each region label's centroid (plot coordinates), where it is drawn unless moved off a dotted line.
+    QVector<QPointF> m_regionCentres;
     QVector<QCPItemStraightLine*> m_verticalLines;  // the dotted verticals
     QVector<QCPItemText*> m_verticalLabels;  // "n_eff = d" along them
     // The mode box and the measuring button in the top right corner, on one row where the view is wide enough and
