@@ -119,8 +119,11 @@ public:
         fit();
     }
 
-    // The field's least width, whatever its text (the bar does not jump as values change), and never less than its
-    // shortest wording: a fixed minimum width of 90 px elided "loss 0.1235" (100 px) at 150 %.
+    // A short field's least width, whatever its text (the bar does not jump as values change), and never less than
+    // its shortest wording: a hard minimum, since an explicit one overrides minimumSizeHint in the bar's layout (a
+    // fixed 90 px elided "loss 0.0039" at 150 %) and without one a bar narrower than its fields (a window never shown)
+    // squeezed them to nothing. A field without it (the decomposition terms, the one long field) is squeezed first
+    // and elided where even its shortest wording has no room: a hard minimum of that laid it over the phase field.
     void setLeastWidth(int pixels)
     {
         m_leastWidth = pixels;
@@ -161,12 +164,10 @@ private:
             fontMetrics().height() + m.top() + m.bottom() + 2 * margin()};
     }
 
-    // A minimum width, not only a hint: the bar's layout squeezed fields below their hints where the window was
-    // narrower than all of them (a window never shown).
     void updateLeastWidth()
     {
-        const int shortest = m_wordings.isEmpty() ? 0 : sizeFor(m_wordings.last()).width();
-        setMinimumWidth(std::max(m_leastWidth, shortest));
+        if (m_leastWidth > 0)
+            setMinimumWidth(std::max(m_leastWidth, m_wordings.isEmpty() ? 0 : sizeFor(m_wordings.last()).width()));
     }
 
     void fit()
@@ -181,6 +182,22 @@ private:
     QStringList m_wordings;
     int m_leastWidth = 0;
 };
+
+// `text` with each decimal number in it ("0.09166", "0.003884") to two significant digits ("0.092", "0.0039"):
+// the last wording of a status field, for a bar too narrow for four (1024×768 at 150 %). Integers (iteration
+// counts) and numbers already short stay as they are.
+QString withTwoDigits(const QString& text)
+{
+    static const QRegularExpression decimal(QStringLiteral("\\d+\\.\\d+(?:[eE][-+]?\\d+)?"));
+    QString out;
+    qsizetype from = 0;
+    for (auto it = decimal.globalMatch(text); it.hasNext();) {
+        const QRegularExpressionMatch m = it.next();
+        out += text.mid(from, m.capturedStart() - from) + QString::number(m.captured().toDouble(), 'g', 2);
+        from = m.capturedEnd();
+    }
+    return out + text.mid(from);
+}
 
 // The status text of the live run's decomposition in shorter words: the names shortened, then the names' initials
 // (and a message's last word: "decomp.: cancelled").
@@ -200,7 +217,7 @@ QStringList decompositionWordings(const QString& full)
         .replace(QObject::tr("not computed, the run was "), QString())  // "decomp.: cancelled"
         .replace(QObject::tr("not computed, the run "), QString());
     QStringList out{full};
-    for (const QString& wording : {shorter, initials})
+    for (const QString& wording : {shorter, initials, withTwoDigits(initials)})
         if (wording != out.last())
             out << wording;
     return out;
@@ -225,6 +242,7 @@ QStringList statusWordings(const QString& full)
         .replace(QObject::tr("excess risk"), QObject::tr("risk"))
         .replace(QObject::tr("convex gap"), QObject::tr("gap"));
     add(shorter);
+    add(withTwoDigits(shorter));
     if (full.contains(QLatin1String(": ")))
         add(full.section(QLatin1String(": "), 0, 0));
     return out;

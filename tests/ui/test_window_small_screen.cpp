@@ -36,6 +36,7 @@
 #include <QHelpEvent>
 #include <QLabel>
 #include <QObject>
+#include <QPair>
 #include <QPoint>
 #include <QPointF>
 #include <QPushButton>
@@ -233,6 +234,7 @@ private slots:
             // Every status field shows a whole wording that fits it (never cut mid-word), its whole text in the
             // tooltip.
             QStatusBar* bar = window.statusBar();
+            QVector<QPair<QString, QRect>> fields;
             for (const char* name : {"iterationLabel", "lossLabel", "riskLabel", "gapLabel", "phaseLabel",
                      "transportLabel", "decompositionLabel"}) {
                 auto* label = window.findChild<QLabel*>(name);
@@ -247,6 +249,10 @@ private slots:
                 QVERIFY2(textWidth <= label->contentsRect().width(), qPrintable(what));
                 QVERIFY2(!label->text().contains(QChar(0x2026)), qPrintable(what));  // not elided
                 QVERIFY2(bar->rect().contains(inBar), qPrintable(what));
+                // Clear of the fields before it (at 150 % the decomposition terms lay over the phase field).
+                for (const auto& [other, rect] : std::as_const(fields))
+                    QVERIFY2(!rect.intersects(inBar), qPrintable(what + " over " + other + " " + rectText(rect)));
+                fields.push_back({QString::fromLatin1(name) + " \"" + label->text() + "\"", inBar});
             }
             auto* iteration = window.findChild<QLabel*>("iterationLabel");
             const int iterations = window.document()->liveResult()->iterations;
