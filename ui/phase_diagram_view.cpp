@@ -885,6 +885,9 @@ void PhaseDiagramView::drawVertical(double nEff, const QString& text)
     label->setRotation(-90);
     label->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
     label->setColor(Qt::white);
+    // On a translucent dark box like the region labels': white alone was unreadable on the light green of VIa/VIb.
+    label->setBrush(QColor(0, 0, 0, 140));
+    label->setPadding(QMargins(2, 0, 2, 0));
     label->setFont(QFont("sans", 8));
     label->setClipToAxisRect(true);
     m_verticalLines << line;

@@ -458,6 +458,50 @@ private slots:
     // window and smaller, at 100 % and 150 %: every vertical's label is shown inside the axis rect, apart from every
     // region label and the other verticals; a region label stays on a dotted line only where its region leaves it no
     // place off it; the line labels still pass their checks around both.
+    // The dotted verticals' white labels were drawn on the map itself: on the light green of VIa/VIb (and the orange
+    // of IV) their contrast was about 1.2:1, unreadable on a projector. Read from the drawn image: behind each shown
+    // label (the median pixel of its box, the text being the minority) the background is dark enough for white text
+    // at WCAG's 4.5:1.
+    void verticalLabelsReadableOnEveryRegion()
+    {
+        // sRGB relative luminance (WCAG 2).
+        auto luminance = [](QColor c) {
+            auto channel = [](double v) { return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
+            return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF());
+        };
+        for (const double d : {24.0, 100.0, 500.0}) {
+            sl::ui::PhaseDiagramView view;
+            sl::PhaseDiagramConfig config;
+            config.d = d;
+            view.setDiagram(config);
+            showOffScreen(view, QSize(960, 620));
+            view.replot();
+            const QImage image = view.toPixmap(960, 620, 1.0).toImage();
+            int checked = 0;
+            for (const auto& vertical : view.verticalLines()) {
+                if (!vertical.label->realVisibility())
+                    continue;
+                const QRect box = sl::ui::textItemBox(vertical.label).boundingRect().toRect() & image.rect();
+                QVector<double> values;
+                for (int y = box.top(); y <= box.bottom(); ++y)
+                    for (int x = box.left(); x <= box.right(); ++x)
+                        values << luminance(image.pixelColor(x, y));
+                QVERIFY(!values.isEmpty());
+                std::nth_element(values.begin(), values.begin() + values.size() / 2, values.end());
+                const double background = values[values.size() / 2];
+                const double contrast = 1.05 / (background + 0.05);
+                QVERIFY2(contrast >= 4.5,
+                    qPrintable(QStringLiteral("d = %1: '%2' on a background of luminance %3: contrast %4:1")
+                                   .arg(d)
+                                   .arg(vertical.label->text())
+                                   .arg(background)
+                                   .arg(contrast)));
+                ++checked;
+            }
+            QVERIFY(checked >= 2);
+        }
+    }
+
     void verticalLabelsClearOfTheRegionLabels()
     {
         const QVector<QSize> sizes = {QSize(1200, 800), QSize(960, 620), QSize(760, 470), QSize(600, 560),
