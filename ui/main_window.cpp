@@ -780,7 +780,8 @@ void MainWindow::onParametersEdited()
     if (p.weightDecay > 0 && p.dimension >= 2) {
         // The closed-form hover text of the point the panel shows (the one classification ui/ does itself).
         const QString text = m_phasePlot->describe(p.nEff(), p.weightDecay);
-        m_phaseLabel->setText(text.section(':', 1, 1).section(',', 0, 0).trimmed());
+        // One wording: the field is at least as wide as it (a plain text was cut in presentation mode at 1600×1000).
+        static_cast<FittingLabel*>(m_phaseLabel)->setWordings({text.section(':', 1, 1).section(',', 0, 0).trimmed()});
         m_phaseLabel->setToolTip(text);
     }
 }

@@ -75,6 +75,42 @@ QString rectText(const QRect& r)
     return QStringLiteral("(%1, %2) %3x%4").arg(r.x()).arg(r.y()).arg(r.width()).arg(r.height());
 }
 
+// Every status field shows a whole wording that fits it (never cut mid-word, its whole text in the tooltip), inside
+// the bar and clear of the other fields (at 150 % the decomposition terms lay over the phase field; in presentation
+// mode at 1600×1000 the transport field over the phase field).
+QStringList statusFieldProblems(sl::ui::MainWindow& window)
+{
+    QStringList problems;
+    QStatusBar* bar = window.statusBar();
+    QVector<QPair<QString, QRect>> fields;
+    for (const char* name : {"iterationLabel", "lossLabel", "riskLabel", "gapLabel", "phaseLabel", "transportLabel",
+             "decompositionLabel"}) {
+        auto* label = window.findChild<QLabel*>(name);
+        if (!label || !label->isVisible()) {
+            problems << QStringLiteral("%1 not shown").arg(name);
+            continue;
+        }
+        const int textWidth = label->fontMetrics().horizontalAdvance(label->text());
+        const QRect inBar(label->mapTo(bar, QPoint(0, 0)), label->size());
+        const QString what = QStringLiteral("%1: \"%2\": %3 px of text in %4 px at %5")
+                                 .arg(name, label->text())
+                                 .arg(textWidth)
+                                 .arg(label->contentsRect().width())
+                                 .arg(rectText(inBar));
+        if (textWidth > label->contentsRect().width())
+            problems << what + QStringLiteral(": cut");
+        if (label->text().contains(QChar(0x2026)))
+            problems << what + QStringLiteral(": elided");
+        if (!bar->rect().contains(inBar))
+            problems << what + QStringLiteral(": outside the bar");
+        for (const auto& [other, rect] : std::as_const(fields))
+            if (rect.intersects(inBar))
+                problems << what + QStringLiteral(": over ") + other + " " + rectText(rect);
+        fields.push_back({QString::fromLatin1(name) + " \"" + label->text() + "\"", inBar});
+    }
+    return problems;
+}
+
 }  // namespace
 
 class TestWindowSmallScreen : public QObject {
@@ -231,34 +267,33 @@ private slots:
                 if (!item->visible())
                     QVERIFY2(spectrum->notesFullText().contains(sl::ui::fullTextOf(item)),
                         qPrintable(sl::ui::fullTextOf(item) + " nowhere" + at));
-            // Every status field shows a whole wording that fits it (never cut mid-word), its whole text in the
-            // tooltip.
-            QStatusBar* bar = window.statusBar();
-            QVector<QPair<QString, QRect>> fields;
-            for (const char* name : {"iterationLabel", "lossLabel", "riskLabel", "gapLabel", "phaseLabel",
-                     "transportLabel", "decompositionLabel"}) {
-                auto* label = window.findChild<QLabel*>(name);
-                QVERIFY2(label && label->isVisible(), name);
-                const int textWidth = label->fontMetrics().horizontalAdvance(label->text());
-                const QRect inBar(label->mapTo(bar, QPoint(0, 0)), label->size());
-                const QString what = QStringLiteral("%1: \"%2\": %3 px of text in %4 px at %5%6")
-                                         .arg(name, label->text())
-                                         .arg(textWidth)
-                                         .arg(label->contentsRect().width())
-                                         .arg(rectText(inBar), at);
-                QVERIFY2(textWidth <= label->contentsRect().width(), qPrintable(what));
-                QVERIFY2(!label->text().contains(QChar(0x2026)), qPrintable(what));  // not elided
-                QVERIFY2(bar->rect().contains(inBar), qPrintable(what));
-                // Clear of the fields before it (at 150 % the decomposition terms lay over the phase field).
-                for (const auto& [other, rect] : std::as_const(fields))
-                    QVERIFY2(!rect.intersects(inBar), qPrintable(what + " over " + other + " " + rectText(rect)));
-                fields.push_back({QString::fromLatin1(name) + " \"" + label->text() + "\"", inBar});
-            }
+            const QStringList fieldProblems = statusFieldProblems(window);
+            QVERIFY2(fieldProblems.isEmpty(), qPrintable(fieldProblems.join('\n') + at));
             auto* iteration = window.findChild<QLabel*>("iterationLabel");
             const int iterations = window.document()->liveResult()->iterations;
             QVERIFY2(iteration->text().contains(QString::number(iterations)), qPrintable(iteration->text()));
             QCOMPARE(iteration->toolTip(), window.document()->status().iteration);
         }
+    }
+
+    // As scripts/screenshots takes presentation-mode.png (F11, then F5 on the first screen's point), where the
+    // transport field lay over "phase VIa": the status fields after a live run at 1600×1000 in presentation mode.
+    void statusFieldsWholeInPresentationMode()
+    {
+        sl::ui::MainWindow window("-");
+        window.setRunConfirmation([](const QString&) { return true; });
+        sl::tests::showWindowAt(window, QSize(1600, 1000), 1.0);
+        QVERIFY(window.startLiveRun());
+        QTRY_VERIFY_WITH_TIMEOUT(window.document()->transportState() == sl::app::TransportState::Finished, 60000);
+        window.setPresentationMode(true);
+        window.showNormal();  // the offscreen screen is smaller than 1600×1000: the mode's scale at the shot's size
+        window.resize(1600, 1000);
+        QTRY_COMPARE(window.size(), QSize(1600, 1000));
+        for (int round = 0; round < 3; ++round)
+            QCoreApplication::processEvents();
+        const QStringList problems = statusFieldProblems(window);
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join('\n')));
+        window.setPresentationMode(false);
     }
 
     // As scripts/screenshots takes decomposition-1024x768.png: the decomposition-diagonal preset in the panel (d = 100,
