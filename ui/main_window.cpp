@@ -396,21 +396,9 @@ void MainWindow::buildDecompositionView()
             placeDecompositionDock();
     });
     // Whenever the dock appears (from the menu, or restored with the window's state), once the layout has settled.
-    auto shareColumn = [this] {
-        auto* column = qobject_cast<QSplitter*>(m_spectrumPlot->parentWidget());
-        if (!column || column->count() != 2 || column->widget(1) != m_phasePlot)
-            return;
-        if (layout())
-            layout()->activate();
-        const int total = column->height() - column->handleWidth();
-        const int spectrumLeast = m_spectrumPlot->plotLayout()->minimumOuterSizeHint().height();
-        const int phaseLeast = m_phasePlot->plotLayout()->minimumOuterSizeHint().height();
-        const int rest = std::max(0, total - spectrumLeast - phaseLeast);
-        column->setSizes({spectrumLeast + rest / 2, phaseLeast + rest - rest / 2});
-    };
-    connect(dock, &QDockWidget::visibilityChanged, this, [this, shareColumn](bool visible) {
+    connect(dock, &QDockWidget::visibilityChanged, this, [this](bool visible) {
         if (visible)
-            QTimer::singleShot(0, this, shareColumn);
+            QTimer::singleShot(0, this, &MainWindow::shareSpectrumColumn);
     });
     m_showPrunedAction = view->addAction(tr("Show pruned risk"));
     m_showPrunedAction->setObjectName("showPrunedAction");
@@ -437,13 +425,11 @@ void MainWindow::buildDecompositionView()
 
 // Under the plots, a third of the window's height (the stacked areas and the legend fit), but never so much that the
 // plots above get less than kPlotsAboveDecompositionLeast px times the zoom, down to the decomposition plot's own
-// least height; and the spectrum and the phase map above it each keep their layout's least height (title, labels,
-// legend, key) and share the rest equally (at 1024×768 a third, 256 px, left the spectrum 173 px: its title and notes
-// line cut, its data 44 px). Where the window has no such room (1024×768 at 150 %: the plot's layout needs 219 px
-// and got 160, and the risk plot's data shrank to a few pixels), the dock becomes a tab beside the parameter panel,
-// which has the window's whole height, and is raised. Placed when the dock is shown from the menu and when the zoom
-// or presentation mode changes: only a dock this rule made a tab goes back under the plots, so a dock the user
-// placed elsewhere stays there.
+// least height (shareSpectrumColumn then shares the column above it). Where the window has no such room (1024×768 at
+// 150 %: the plot's layout needs 219 px and got 160, and the risk plot's data shrank to a few pixels), the dock becomes
+// a tab beside the parameter panel, which has the window's whole height, and is raised. Placed when the dock is shown
+// from the menu and when the zoom or presentation mode changes: only a dock this rule made a tab goes back under the
+// plots, so a dock the user placed elsewhere stays there.
 void MainWindow::placeDecompositionDock()
 {
     QDockWidget* dock = m_decompositionDock;
@@ -476,6 +462,23 @@ void MainWindow::placeDecompositionDock()
     }
     if (dockWidgetArea(dock) == Qt::BottomDockWidgetArea && !dock->isFloating())
         resizeDocks({dock}, {std::max(least, std::min(height() / 3, room))}, Qt::Vertical);
+}
+
+// The spectrum and the phase map above the decomposition dock each keep their layout's least height (title, labels,
+// legend, key) and share the rest of their column equally, after the dock appears (at 1024×768 a third of the window
+// for the dock left the spectrum 173 px, shorter than its layout, while the phase map took what the splitter gave it).
+void MainWindow::shareSpectrumColumn()
+{
+    auto* column = qobject_cast<QSplitter*>(m_spectrumPlot->parentWidget());
+    if (!column || column->count() != 2 || column->widget(1) != m_phasePlot)
+        return;
+    if (layout())
+        layout()->activate();
+    const int total = column->height() - column->handleWidth();
+    const int spectrumLeast = m_spectrumPlot->plotLayout()->minimumOuterSizeHint().height();
+    const int phaseLeast = m_phasePlot->plotLayout()->minimumOuterSizeHint().height();
+    const int rest = std::max(0, total - spectrumLeast - phaseLeast);
+    column->setSizes({spectrumLeast + rest / 2, phaseLeast + rest - rest / 2});
 }
 
 void MainWindow::showDecomposition()
@@ -683,9 +686,17 @@ protected:
 private:
     static constexpr int kTextMargin = 4;
 
+    // The text's width and the style's room around the label rectangle (in Fusion at 150 % more than the 4 px once
+    // assumed here: the bar got its minimum size hint and elided its shortest wording, "ETA ~0…").
     QSize sizeFor(const QString& text) const
     {
-        return {fontMetrics().horizontalAdvance(text) + 2 * kTextMargin + 4, QProgressBar::sizeHint().height()};
+        QStyleOptionProgressBar option;
+        initStyleOption(&option);
+        constexpr int kProbeWidth = 1000;
+        option.rect.setWidth(kProbeWidth);
+        const int chrome = kProbeWidth - style()->subElementRect(QStyle::SE_ProgressBarLabel, &option, this).width();
+        return {fontMetrics().horizontalAdvance(text) + 2 * kTextMargin + std::max(chrome, 4),
+            QProgressBar::sizeHint().height()};
     }
 
     void fit()

@@ -123,6 +123,7 @@ private:
     // View → Show pruned risk, the status-bar field of the live run's terms, and their renderers.
     void buildDecompositionView();
     void placeDecompositionDock();
+    void shareSpectrumColumn();
     void showDecomposition();
 
     void onParametersChanged();

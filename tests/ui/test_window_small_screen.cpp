@@ -214,6 +214,14 @@ private slots:
         QVERIFY2(dock->width() <= int(0.4 * 1024) + 1, qPrintable(QString::number(dock->width())));
         QVERIFY2(window.phasePlot()->axisRect()->width() >= 100,
             qPrintable(QString::number(window.phasePlot()->axisRect()->width())));
+        // The spectrum and the phase map keep the data heights they have with the dock beside the panel.
+        window.spectrumPlot()->replot();
+        window.phasePlot()->replot();
+        const QString heights = QStringLiteral("spectrum data %1 px, phase map data %2 px")
+                                    .arg(window.spectrumPlot()->axisRect()->height())
+                                    .arg(window.phasePlot()->axisRect()->height());
+        QVERIFY2(window.spectrumPlot()->axisRect()->height() >= kSpectrumDataAt150, qPrintable(heights));
+        QVERIFY2(window.phasePlot()->axisRect()->height() >= kPhaseDataAt150, qPrintable(heights));
     }
 
     // The decomposition preset's problem with a tail fit as a live run (diagonal, d = 30, LASSO: about a second), the
