@@ -502,44 +502,6 @@ private slots:
         }
     }
 
-    void verticalLabelsClearOfTheRegionLabels()
-    {
-        const QVector<QSize> sizes = {QSize(1200, 800), QSize(960, 620), QSize(760, 470), QSize(600, 560),
-            QSize(520, 420), QSize(400, 330), QSize(297, 330), QSize(900, 300)};
-        const QVector<QPair<double, double>> configs
-            = {{24, 1.0}, {100, 1.0}, {400, 1.0}, {500, 1.0}, {100, 0.75}, {100, 1.5}, {1000, 0.6}};
-        for (const auto& [d, gamma] : configs) {
-            sl::ui::PhaseDiagramView view;
-            sl::PhaseDiagramConfig config;
-            config.d = d;
-            config.gamma = gamma;
-            view.setDiagram(config);
-            for (const double scale : {1.0, 1.5}) {
-                view.setDisplayScale(scale);
-                for (const QSize size : sizes) {
-                    showOffScreen(view, size);
-                    view.replot();
-                    QCOMPARE(view.viewport().size(), size);
-                    const QString context = QStringLiteral("d = %1, γ = %2, %3x%4, scale %5")
-                                                .arg(d)
-                                                .arg(gamma)
-                                                .arg(size.width())
-                                                .arg(size.height())
-                                                .arg(scale);
-                    checkVerticalLabels(view, context);
-                    if (QTest::currentTestFailed())
-                        return;
-                    checkLabels(view, context, false);
-                    if (QTest::currentTestFailed())
-                        return;
-                    checkEveryLineNamed(view, context);
-                    if (QTest::currentTestFailed())
-                        return;
-                }
-            }
-        }
-    }
-
     // The key says which line is which: a tiny map (a third of a 1024×768 window at 150 %) where every equation goes to
     // the key, and the 1024×768 window at 150 % itself.
     void keySamplesNameTheirLines()
@@ -608,14 +570,18 @@ private slots:
 
     void lineLabelsAlongTheirLinesInsideAndApart()
     {
-        // From the diagram's share of a 1600×1000 window down to a third of a 1024×768 one, and a wide short strip.
-        const QVector<QSize> sizes
-            = {QSize(1200, 800), QSize(760, 470), QSize(520, 420), QSize(400, 330), QSize(297, 330), QSize(900, 300)};
-        for (const double d : {24.0, 100.0, 500.0}) {
-            // One view per d, resized and rescaled as a window is: each layout places the labels afresh.
+        // From the diagram's share of a 1600×1000 window down to a third of a 1024×768 one, a wide short strip, and
+        // d and γ that move the dotted verticals across the region labels. The line labels, and the verticals'
+        // labels clear of the region labels.
+        const QVector<QSize> sizes = {QSize(1200, 800), QSize(960, 620), QSize(760, 470), QSize(600, 560),
+            QSize(520, 420), QSize(400, 330), QSize(297, 330), QSize(900, 300)};
+        const QVector<QPair<double, double>> configs
+            = {{24, 1.0}, {100, 1.0}, {400, 1.0}, {500, 1.0}, {100, 0.75}, {100, 1.5}, {1000, 0.6}};
+        for (const auto& [d, gamma] : configs) {
             sl::ui::PhaseDiagramView view;
             sl::PhaseDiagramConfig config;
             config.d = d;
+            config.gamma = gamma;
             view.setDiagram(config);
             for (const double scale : {1.0, 1.5}) {
                 view.setDisplayScale(scale);
@@ -623,11 +589,15 @@ private slots:
                     showOffScreen(view, size);
                     view.replot();
                     QCOMPARE(view.viewport().size(), size);
-                    const QString context = QStringLiteral("d = %1, %2x%3, scale %4")
+                    const QString context = QStringLiteral("d = %1, γ = %2, %3x%4, scale %5")
                                                 .arg(d)
+                                                .arg(gamma)
                                                 .arg(size.width())
                                                 .arg(size.height())
                                                 .arg(scale);
+                    checkVerticalLabels(view, context);
+                    if (QTest::currentTestFailed())
+                        return;
                     checkLabels(view, context, false);
                     if (QTest::currentTestFailed())
                         return;
