@@ -20,10 +20,10 @@ struct PointScheduler::Shared {
     std::atomic<bool> closing{false};  // the scheduler is being destroyed: drop what has not started
 };
 
-PointScheduler::PointScheduler(ExperimentExecutor executor) : m_shared(std::make_shared<Shared>())
+PointScheduler::PointScheduler(ExperimentExecutor executor)
+    : m_shared(std::make_shared<Shared>()), m_pool(QThread::idealThreadCount())
 {
     m_shared->executor = std::move(executor);
-    m_pool.setMaxThreadCount(QThread::idealThreadCount());
 }
 
 PointScheduler::~PointScheduler()
@@ -69,17 +69,6 @@ bool PointScheduler::plan(
     return true;
 }
 
-namespace {
-
-// Qt's thread pool hands a queued runnable to an already running pool thread inside libQt6Core, whose locks
-// ThreadSanitizer cannot see, so the point a runnable captured looked written by the starting thread and read by
-// the pool thread without order (test_lambda_training under TSan). Each runnable is started under this mutex and
-// takes it once before it reads what it captured: the hand-off is then visible, and it costs one uncontended lock
-// per point. A namespace-scope object, because reading a capture to find it would be the unordered read itself.
-std::mutex g_runnableHandOff;
-
-}  // namespace
-
 void PointScheduler::ThreadBudget::release()
 {
     std::unique_lock<std::mutex> lock(mutex);
@@ -103,11 +92,7 @@ void PointScheduler::run(const std::vector<ExperimentConfig>& points, const std:
     const int threadsPerPoint = budget->scope ? budget->scope->threadsPerWorker() : 1;
     for (const std::size_t index : pending) {
         const ExperimentConfig point = points[index];
-        const std::lock_guard<std::mutex> handOff(g_runnableHandOff);
-        m_pool.start(QRunnable::create([shared, calls, budget, threadsPerPoint, cancel, point, index, storePath] {
-            {
-                const std::lock_guard<std::mutex> handedOver(g_runnableHandOff);
-            }
+        m_pool.start([shared, calls, budget, threadsPerPoint, cancel, point, index, storePath] {
             sl::limitOpenMpThreadsOfThisThread(threadsPerPoint);
             const auto drop = [&] {
                 budget->release();
@@ -138,7 +123,7 @@ void PointScheduler::run(const std::vector<ExperimentConfig>& points, const std:
             std::unique_lock<std::mutex> lock(shared->callbackMutex);
             if (calls->finished)
                 calls->finished(index, result, saveError);
-        }));
+        });
     }
 }
 

@@ -4,11 +4,11 @@
 #include "app/experiment/experiment_config.h"
 #include "app/experiment/run_result.h"
 #include "app/runner/experiment_execution.h"
+#include "app/runner/worker_pool.h"
 #include "core/common/cancel_token.h"
 #include "core/common/compute_threads.h"
 
 #include <QString>
-#include <QThreadPool>
 
 #include <functional>
 #include <memory>
@@ -22,7 +22,7 @@ namespace sl::app {
 // The sweep policy, written once for the GUI's sweeps (SweepRunner) and the CLI's curve and sweep (runPoints):
 //   1. plan(): the points whose configuration hash is already in the store are served from it (unless the caller
 //      asks to recompute); the others are pending;
-//   2. run(): the pending points run in parallel on the scheduler's QThreadPool, one point per worker, each
+//   2. run(): the pending points run in parallel on the scheduler's WorkerPool, one point per worker, each
 //      single-threaded;
 //   3. each finished point is saved at once, from its worker, on that worker's own store connection and in its
 //      own transaction (a mutex serialises the saves, so none waits on SQLite's busy timeout);
@@ -77,7 +77,7 @@ public:
         bool reuseStored, const sl::CancelToken& cancel, const std::function<void(int done)>& onFinished, Outcome& out,
         QString* openError);
 
-    void setMaxThreadCount(int threads);  // <= 0: QThread::idealThreadCount()
+    void setMaxThreadCount(int threads);  // <= 0: all cores
     int maxThreadCount() const;
     int activeThreadCount() const;
     // Blocks until every queued point has finished or been dropped.
@@ -93,7 +93,7 @@ private:
         void release();
     };
     std::shared_ptr<Shared> m_shared;
-    QThreadPool m_pool;  // last: destroyed (and joined) first
+    WorkerPool m_pool;  // last: destroyed (and joined) first
 };
 
 }  // namespace sl::app
