@@ -189,8 +189,10 @@ private slots:
         auto* bar = window.findChild<QProgressBar*>("runProgress");
         QVERIFY(bar);
         window.document()->liveRunner()->setMaxSnapshotRate(100);
-        // Both stopping tests off: the run stays live until cancelled.
-        ExperimentConfig slow = quadratic(40, 1600, 0.01);
+        // Both stopping tests off: the run stays live until cancelled or until L-BFGS finds no descent at round-off,
+        // after 460 iterations, 4 s here. At d = 40, n = 1600 that came after 0.14 s, and on a loaded machine the run
+        // ended before the sweep's question was answered (CI-like load, 2026-12-02).
+        ExperimentConfig slow = quadratic(100, 10000, 0.01);
         slow.train.maxIterations = 100000;
         slow.train.gradientTolerance = 0;
         slow.train.lossChangeTolerance = 0;
@@ -288,7 +290,7 @@ private slots:
         auto* bar = window.findChild<QProgressBar*>("runProgress");
         QVERIFY(bar);
         window.document()->liveRunner()->setMaxSnapshotRate(100);
-        ExperimentConfig slow = quadratic(40, 1600, 0.01);  // both stopping tests off: live until cancelled
+        ExperimentConfig slow = quadratic(100, 10000, 0.01);  // both stopping tests off: live for seconds
         slow.train.maxIterations = 100000;
         slow.train.gradientTolerance = 0;
         slow.train.lossChangeTolerance = 0;
@@ -303,6 +305,10 @@ private slots:
             [&](const sl::app::LiveSnapshot& s) {
                 if (s.final || !bar->isVisible() || !failure.isEmpty())
                     return;
+                // As it will be painted: a new text's size hint is laid out (a posted LayoutRequest) before the
+                // status bar paints. Read before that, on a loaded machine, the bar still had its width from before
+                // the zoom and its text was elided ("ETA ~2…" in 95 px at 150 %).
+                QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
                 const QString shown = bar->text(), full = bar->toolTip();
                 const int width = QFontMetrics(bar->font()).horizontalAdvance(shown);
                 const QString context = QStringLiteral("\"%1\" (%2 px) in a bar %3 px wide, whole: \"%4\"")
