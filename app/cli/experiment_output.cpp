@@ -40,11 +40,13 @@ QString describeRun(const sl::app::RunResult& r)
         {QStringLiteral("λ, γ, Δ, seed"),
             QStringLiteral("%1, %2, %3, %4").arg(p.weightDecay).arg(p.gamma).arg(p.noise).arg(p.seed)},
         {QStringLiteral("solver"), QLatin1String(sl::app::toString(r.config.solver))},
+        // Every solver's message starts with its status and iteration count ("lbfgs converged after 184 iterations:
+        // ..."), which this line printed twice before it.
         {QStringLiteral("status"),
-            QStringLiteral("%1 after %2 iterations %3")
-                .arg(QLatin1String(sl::toString(r.status)))
-                .arg(r.iterations)
-                .arg(r.message)},
+            !r.message.isEmpty() ? r.message
+                                 : QStringLiteral("%1 after %2 iterations")
+                                       .arg(QLatin1String(sl::toString(r.status)))
+                                       .arg(r.iterations)},
         {QStringLiteral("train loss"), formatNumber(r.trainLoss, 10)},
         {QStringLiteral("objective"), formatNumber(r.objective, 10)},
         {QStringLiteral("excess risk"), formatNumber(r.excessRisk, 10)},

@@ -23,6 +23,7 @@
 #include <QObject>
 #include <QProcess>
 #include <QProcessEnvironment>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QString>
 #include <QStringList>
@@ -110,6 +111,21 @@ private slots:
                 = sl::PhaseDiagram({double(config->problem.dimension), config->problem.gamma, config->problem.noise})
                       .classify(config->problem.nEff(), config->problem.weightDecay);
             QCOMPARE(j["phase"].toString(), QString::fromStdString(phase.label));
+        }
+        // The text output's status line names the status and the iterations once (each was printed twice, as in
+        // "converged after 13 iterations converged after 13 sweeps ..."), for the optimisers and the convex solvers.
+        const QStringList textCases[] = {
+            {"--model", "quadratic", "--d", "8", "--samples", "120", "--weight-decay", "0.05"},
+            {"--model", "quadratic", "--d", "8", "--samples", "120", "--weight-decay", "0.05", "--solver", "convex"},
+            {"--model", "diagonal", "--d", "10", "--samples", "40", "--weight-decay", "0.1", "--solver", "convex"},
+        };
+        for (const QStringList& args : textCases) {
+            const CliRun r = runCli(QStringList{"train", "--no-tail-fit"} + args);
+            QCOMPARE(r.exitCode, 0);
+            const QString status
+                = QString::fromUtf8(r.out).split(QLatin1Char('\n')).filter(QRegularExpression("^status\\b")).value(0);
+            QVERIFY2(status.count(QStringLiteral("converged")) == 1, qPrintable(status));
+            QVERIFY2(status.count(QStringLiteral(" after ")) == 1, qPrintable(status));
         }
         // The same run from a --config file, with an option laid over it.
         const CliRun first = runCli({"train", "--json", "--model", "diagonal", "--d", "10", "--samples", "40"});
