@@ -157,6 +157,18 @@ void blasWeightedGramLower(const Eigen::Ref<const Eigen::MatrixXd>& X, const Eig
     blasSyrkLowerTransposed(-alpha, minus, 1.0, C);
 }
 
+void blasTimesUpperTransposed(const Eigen::Ref<const Eigen::MatrixXd>& X, const Eigen::Ref<const Eigen::MatrixXd>& R,
+    Eigen::Ref<Eigen::MatrixXd> Z)
+{
+    assert(R.rows() == R.cols() && X.cols() == R.rows() && Z.rows() == X.rows() && Z.cols() == X.cols());
+    Z = X;
+    if (Z.size() == 0)
+        return;
+    cblas_dtrmm(CblasColMajor, CblasRight, CblasUpper, CblasTrans, CblasNonUnit, int(Z.rows()), int(Z.cols()), 1.0,
+        R.data(), int(std::max<Eigen::Index>(1, R.outerStride())), Z.data(),
+        int(std::max<Eigen::Index>(1, Z.outerStride())));
+}
+
 void accumulateRowSquaredNorms(const Eigen::Ref<const Eigen::MatrixXd>& M, Eigen::Ref<Eigen::VectorXd> r)
 {
     assert(r.size() == M.rows());

@@ -47,6 +47,12 @@ void blasSyrkLowerTransposed(
 void blasWeightedGramLower(const Eigen::Ref<const Eigen::MatrixXd>& X, const Eigen::Ref<const Eigen::VectorXd>& r,
     double alpha, double beta, Eigen::Ref<Eigen::MatrixXd> C, Eigen::MatrixXd& plus, Eigen::MatrixXd& minus);
 
+// Z = X·Rᵀ for R square and upper triangular (only its upper triangle is read; R may be a block view with an outer
+// stride): X is copied into Z and multiplied in place by cblas_dtrmm, n·d² flops where the dense product X·W it
+// replaces in the quadratic net's forward pass takes 2n·d·p.
+void blasTimesUpperTransposed(const Eigen::Ref<const Eigen::MatrixXd>& X, const Eigen::Ref<const Eigen::MatrixXd>& R,
+    Eigen::Ref<Eigen::MatrixXd> Z);
+
 // r += Σ_j M(:, j)² elementwise (row-wise squared norms, accumulated), column by column so that each pass is
 // contiguous. Runs between the BLAS calls of the quadratic net's hot path on one thread; in a portable x86-64 build
 // (no -mavx2) it is compiled twice, for x86-64-v3 (AVX2, FMA) and the baseline, and the loader picks the one the

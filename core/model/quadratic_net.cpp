@@ -122,6 +122,15 @@ double QuadraticNet::evaluateBlocksBlas(
     const Eigen::Index blockRows = blasBlockRows(n, d, p);
     const Eigen::Index blocks = std::max<Eigen::Index>(1, (n + blockRows - 1) / std::max<Eigen::Index>(1, blockRows));
     const bool throughGram = gradient && gradientThroughWeightedGram(n, d, p);
+    // Where p ≥ d the forward pass needs ‖Wᵀx_μ‖² only (the Gram path does not use XW), and with Wᵀ = QR (Householder,
+    // R d×d upper triangular) ‖Wᵀx‖ = ‖Rx‖: one triangular product X·Rᵀ, n·d² flops, instead of X·W, 2n·d·p, for
+    // 2d²(p − d/3) flops of QR once per evaluation. Householder QR is backward stable, so ‖Rx‖² carries the same
+    // rounding as ‖Wᵀx‖² whatever W's rank (trained weights are often rank-deficient, which a Cholesky factor of WWᵀ
+    // would not survive). Not where the gradient is formed as Xᵀ·(diag(r)XW) (n ≤ 2d at p = d), which needs XW.
+    const bool throughFactor = p >= d && (throughGram || !gradient);
+    if (throughFactor)
+        m_weightsQr.compute(W.transpose());
+    const Eigen::Index forwardCols = throughFactor ? d : p;
     // As many lanes as the BLAS would have used threads (compute_threads.h: 1 inside a sweep's workers), each on its
     // own thread with single-threaded products. On the 2-core AMD EPYC of bench/RESULTS.md one objective+gradient at
     // d = p = 100, n = 20 000 took 18–20 ms in two lanes against 23–30 ms with OpenBLAS's two threads per product
@@ -131,8 +140,8 @@ double QuadraticNet::evaluateBlocksBlas(
     if (int(m_lanes.size()) != lanes)
         m_lanes.resize(std::size_t(lanes));
     for (BlasLane& lane : m_lanes) {
-        if (lane.xw.rows() != blockRows || lane.xw.cols() != p)
-            lane.xw.resize(blockRows, p);
+        if (lane.xw.rows() != blockRows || lane.xw.cols() != forwardCols)
+            lane.xw.resize(blockRows, forwardCols);
         const Eigen::Index accumulatorCols = throughGram ? d : p;
         if (gradient && (lane.accumulator.rows() != d || lane.accumulator.cols() != accumulatorCols))
             lane.accumulator.resize(d, accumulatorCols);
@@ -151,7 +160,10 @@ double QuadraticNet::evaluateBlocksBlas(
             const auto x = m_x.middleRows(start, rows);
             auto xw = lane.xw.topRows(rows);
             auto r = m_residual.segment(start, rows);
-            blasGemm(false, false, 1.0, x, W, 0.0, xw);
+            if (throughFactor)
+                blasTimesUpperTransposed(x, m_weightsQr.matrixQR().topRows(d), xw);
+            else
+                blasGemm(false, false, 1.0, x, W, 0.0, xw);
             r.setZero();
             accumulateRowSquaredNorms(xw, r);
             r.array() = m_y.segment(start, rows).array() - (r.array() - offset) * invSqrtD;

@@ -48,7 +48,8 @@ private:
     // ParallelWorkers, so the BLAS's pool and the lanes never multiply), the lanes' partial sums added in lane
     // order. Where d < 2p it accumulates the weighted Gram matrix Xᵀ diag(r) X by syrk updates
     // (blasWeightedGramLower) and multiplies it by W once: n·d² + 2d²p flops instead of 2ndp for the gradient's
-    // second product.
+    // second product. Where p ≥ d its forward pass is X·Rᵀ, a triangular product (n·d² flops instead of 2ndp), with
+    // R the triangular factor of Wᵀ = QR.
     double evaluateBlocks(const Eigen::Ref<const Eigen::MatrixXd>& W, Eigen::Ref<Eigen::MatrixXd>* gradient);
     double evaluateBlocksBlas(
         const Eigen::Ref<const Eigen::MatrixXd>& W, Eigen::Ref<Eigen::MatrixXd>* gradient, double offset);
@@ -62,8 +63,8 @@ private:
     double m_weightDecay;
     double m_sqrtD;
     Eigen::Index m_blockCount;
-    // One lane of the BLAS path: its block's XW (rows×p), its partial Xᵀ diag(r) X (d×d) or Xᵀ diag(r) XW (d×p),
-    // its gathered rows and its partial Σ r², Σ r.
+    // One lane of the BLAS path: its block's XW (rows×p) or, where p ≥ d, XRᵀ (rows×d; Wᵀ = QR), its partial Xᵀ diag(r)
+    // X (d×d) or Xᵀ diag(r) XW (d×p), its gathered rows and its partial Σ r², Σ r.
     struct BlasLane {
         Eigen::MatrixXd xw;
         Eigen::MatrixXd accumulator;
@@ -77,6 +78,7 @@ private:
     Eigen::MatrixXd m_partials;  // d×(p·blocks): X_bᵀ diag(r_b) X_b W per block
     Eigen::MatrixXd m_gram;  // d×d, BLAS path with d < 2p: Xᵀ diag(r) X, accumulated over the blocks
     std::vector<BlasLane> m_lanes;  // BLAS path
+    Eigen::HouseholderQR<Eigen::MatrixXd> m_weightsQr;  // BLAS path with p ≥ d: Wᵀ = QR, so that ‖Wᵀx‖ = ‖Rx‖
     Eigen::VectorXd m_blockSquares;  // Σ_b r² per block
     Eigen::VectorXd m_blockSums;  // Σ_b r per block
     double m_residualSum = 0;  // Σ r of the last evaluation

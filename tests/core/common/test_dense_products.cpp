@@ -56,6 +56,22 @@ private slots:
         QVERIFY((lower - expectedLower).norm() < 1e-13 * expected.norm());
     }
 
+    void timesUpperTransposedReadsOnlyTheUpperTriangle()
+    {
+        // Z = X·Rᵀ with X a row block (outer stride n) and R the top rows of a taller matrix (outer stride 9), as the
+        // quadratic net passes the triangular factor of its QR; R's strictly lower part holds numbers that must be
+        // ignored (Householder vectors there).
+        const Eigen::Index n = 30, d = 6;
+        sl::Rng rng(15);
+        const Eigen::MatrixXd X = rng.normalMatrix(n, d);
+        const Eigen::MatrixXd tall = rng.normalMatrix(9, d);
+        Eigen::MatrixXd Z(11, d);
+        sl::blasTimesUpperTransposed(X.middleRows(7, 11), tall.topRows(d), Z);
+        const Eigen::MatrixXd upper = tall.topRows(d).triangularView<Eigen::Upper>();
+        const Eigen::MatrixXd expected = X.middleRows(7, 11) * upper.transpose();
+        QVERIFY2((Z - expected).norm() < 1e-14 * expected.norm(), qPrintable(QString::number((Z - expected).norm())));
+    }
+
     void rowSquaredNormsOfABlockViewAccumulate()
     {
         // The quadratic net's residual: r += ‖row‖² over a row block of XW (outer stride larger than the block's

@@ -119,10 +119,15 @@ private slots:
     void blasProductsMatchTheSampleFormulaAndEigen_data()
     {
         QTest::addColumn<int>("width");
+        QTest::addColumn<int>("rank");
         // d = 6, n = 9000: p = 2 forms the gradient as Xᵀ·(diag(r)XW), p = 4 (d < 2p) through the weighted Gram
-        // matrix Xᵀ diag(r) X by syrk updates (quadratic_net.cpp, gradientThroughWeightedGram).
-        QTest::newRow("p=2, X^T (diag(r) X W)") << 2;
-        QTest::newRow("p=4, weighted Gram") << 4;
+        // matrix Xᵀ diag(r) X by syrk updates (quadratic_net.cpp, gradientThroughWeightedGram); from p = d on the
+        // forward pass is X·Rᵀ with Wᵀ = QR, also for rank-deficient W (trained weights often are).
+        QTest::newRow("p=2, X^T (diag(r) X W)") << 2 << 2;
+        QTest::newRow("p=4, weighted Gram") << 4 << 4;
+        QTest::newRow("p=d=6, triangular factor") << 6 << 6;
+        QTest::newRow("p=9, triangular factor") << 9 << 6;
+        QTest::newRow("p=9, rank 2, triangular factor") << 9 << 2;
     }
 
     void blasProductsMatchTheSampleFormulaAndEigen()
@@ -131,9 +136,12 @@ private slots:
         // blocks of unequal start, rectangular W: objective against the sample-by-sample formula, gradient
         // against central differences of that formula, and both against the Eigen path.
         QFETCH(int, width);
+        QFETCH(int, rank);
         const sl::Problem p = problem(6, 9000, 0.4, 5);
         sl::Rng rng(6);
-        const Eigen::MatrixXd W = rng.normalMatrix(6, width) / std::sqrt(6.0);
+        const Eigen::MatrixXd W = rank == std::min(6, width)
+            ? Eigen::MatrixXd(rng.normalMatrix(6, width) / std::sqrt(6.0))
+            : Eigen::MatrixXd(rng.normalMatrix(6, rank) * rng.normalMatrix(rank, width) / std::sqrt(6.0 * width));
         const double expected = referenceObjective(p, W);
         Eigen::MatrixXd gradientBlas, gradientEigen;
         sl::setDenseBackend(sl::DenseBackend::Blas);
@@ -182,6 +190,30 @@ private slots:
         sl::setDenseBackend(sl::DenseBackend::Automatic);
         const double expected = referenceObjective(pr, W);
         QVERIFY2(std::abs(value - expected) < 1e-12 * expected, qPrintable(QString::number(value - expected)));
+        const Eigen::MatrixXd reference = referenceGradient(pr, W, r);
+        QVERIFY2((gradient - reference).norm() < 1e-12 * reference.norm(),
+            qPrintable(QString::number((gradient - reference).norm() / reference.norm())));
+    }
+
+    void fewSamplesKeepXWForTheGradient()
+    {
+        // n ≤ 2d with p = d: the gradient is Xᵀ·(diag(r)XW) (fewer flops than the weighted Gram here), which needs XW
+        // itself, while the objective alone takes the triangular factor (X·Rᵀ, Wᵀ = QR). Both against the
+        // sample-by-sample formula and the whole-matrix gradient.
+        const int d = 8, p = 8;
+        const sl::Problem pr = problem(d, 12, 0.2, 31);
+        sl::Rng rng(32);
+        const Eigen::MatrixXd W = rng.normalMatrix(d, p) / std::sqrt(double(p));
+        sl::setDenseBackend(sl::DenseBackend::Blas);
+        sl::QuadraticNet net(pr.data, pr.config.weightDecay);
+        Eigen::MatrixXd gradient;
+        const double value = net.objective(W, &gradient);
+        const double valueOnly = net.objectiveValue(W);
+        const Eigen::VectorXd r = pr.data.y - net.predict(W);
+        sl::setDenseBackend(sl::DenseBackend::Automatic);
+        const double expected = referenceObjective(pr, W);
+        QVERIFY2(std::abs(value - expected) < 1e-12 * expected, qPrintable(QString::number(value - expected)));
+        QVERIFY2(std::abs(valueOnly - expected) < 1e-12 * expected, qPrintable(QString::number(valueOnly - expected)));
         const Eigen::MatrixXd reference = referenceGradient(pr, W, r);
         QVERIFY2((gradient - reference).norm() < 1e-12 * reference.norm(),
             qPrintable(QString::number((gradient - reference).norm() / reference.norm())));
