@@ -120,9 +120,20 @@ def cpu_flags():
     return []
 
 
+def blas_detection_env():
+    """The environment both sides run in: without OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, so that OpenBLAS picks its
+    kernels by its own detection of the CPU, for our builds as for the peers. A machine that exports
+    OPENBLAS_CORETYPE=Haswell (some of this project's do) otherwise gave our side AVX2 kernels and the peers AVX-512
+    ones: numpy's DGEMM at 2000³ took 100 ms against our 160 ms with the same library (2026-12-02)."""
+    env = dict(os.environ)
+    env.pop("OPENBLAS_CORETYPE", None)
+    env.pop("OPENBLAS_L2_SIZE", None)
+    return env
+
+
 def run_ours(binary, data, pattern):
     out = subprocess.run([binary, "--data=" + data, "--benchmark_filter=" + pattern, "--benchmark_format=json"],
-                         check=True, capture_output=True, text=True)
+                         check=True, capture_output=True, text=True, env=blas_detection_env())
     report = json.loads(out.stdout)
     results = {}
     for b in report["benchmarks"]:
@@ -141,13 +152,9 @@ def split_side(name, default):
 
 
 def run_peer(script, data, cases):
-    env = dict(os.environ)
-    # Older OpenBLAS builds misbehave with these on some processors; the peers run with OpenBLAS's own detection
-    # (this command only; tests and CI are not affected). threadpoolctl reports the kernel that was chosen.
-    env.pop("OPENBLAS_CORETYPE", None)
-    env.pop("OPENBLAS_L2_SIZE", None)
+    # threadpoolctl reports the kernel that was chosen (this command only; tests and CI are not affected).
     out = subprocess.run([sys.executable, os.path.join(HERE, script), data] + cases, check=True,
-                         capture_output=True, text=True, env=env, cwd=HERE)
+                         capture_output=True, text=True, env=blas_detection_env(), cwd=HERE)
     results = {}
     for line in out.stdout.splitlines():
         line = line.strip()
@@ -291,6 +298,11 @@ def summarise(record):
                     rate = flops / seconds
                     entry = dict(build=build, name=name, shape=shape, flops=flops, rate=rate,
                                  fraction=rate / machine, met=rate / machine >= 0.8)
+                    performed = last_run(record, "quadratic", side, name).get("performed_flops_per_call")
+                    if performed:
+                        entry["performed_flops"] = performed
+                        entry["performed_rate"] = performed / seconds
+                        entry["performed_fraction"] = performed / seconds / machine
                     # cblas_dgemm at one of the gradient's two product shapes (n×d · d×p), same build.
                     tall_seconds = median_of(record, side, tall_name)
                     if tall_seconds:
@@ -315,8 +327,13 @@ def fmt_time(seconds):
     return "%.1f µs" % (seconds * 1e6)
 
 
+def runs_newest_first(record):
+    """The groups' runs, the most recently measured first (a partial run keeps older groups from other days)."""
+    return sorted(record["runs"].values(), key=lambda r: r.get("date", ""), reverse=True)
+
+
 def first_context(record, key):
-    return next((r[key] for r in record["runs"].values() if r.get(key)), {})
+    return next((r[key] for r in runs_newest_first(record) if r.get(key)), {})
 
 
 def write_markdown(record, path):
@@ -337,13 +354,15 @@ def write_markdown(record, path):
              "(> 1: Scaling Lab is faster).",
              "Our builds: native = `build/bench-native` (-march=native, OpenMP; %s BLAS threads), portable = "
              "`build/bench-portable` (what `scripts/test` builds: no -march=native, no OpenMP; %s BLAS threads); both "
-             "send the large products to the system BLAS (%s)." % (
+             "send the large products to the system BLAS (%s; kernel %s for our builds, both sides without "
+             "OPENBLAS_CORETYPE)." % (
                  first_context(record, "context").get("blas_threads", "?"),
                  first_context(record, "portable_context").get("blas_threads", "?"),
                  next((("OpenBLAS %s, kernel %s" % (lib.get("version"), lib.get("architecture")))
-                       for r in record["runs"].values() for run in r.get("peer", []) for v in run.values()
+                       for r in runs_newest_first(record) for run in r.get("peer", []) for v in run.values()
                        if isinstance(v, dict) for lib in v.get("blas", []) if lib.get("internal_api") == "openblas"),
-                      "OpenBLAS")), "",
+                      "OpenBLAS"),
+                 first_context(record, "context").get("blas_core", "?")), "",
              "| Comparison | Peer | Scaling Lab | Peer time | Ratio | Target | Met |",
              "|---|---|---|---|---|---|---|"]
     for r in record["rows"]:
@@ -367,6 +386,11 @@ def write_markdown(record, path):
                          "= **%.0f%%** of the machine's GEMM rate (target ≥ 80%%: %s)." % (
                              q["shape"], q["build"], q["flops"], q["rate"] / 1e9, 100 * q["fraction"],
                              "met" if q["met"] else "**not met**"))
+            if "performed_flops" in q:
+                lines.append("  The flops it performs (the triangular forward pass and the weighted Gram matrix, "
+                             "core/model/quadratic_net.cpp): %.3g per call, %.1f GFLOP/s = %.0f%% of the machine's "
+                             "GEMM rate." % (q["performed_flops"], q["performed_rate"] / 1e9,
+                                             100 * q["performed_fraction"]))
             if "shape_fraction" in q:
                 lines.append("  Same build's cblas_dgemm at one of the gradient's products (n×d · d×p): %.1f GFLOP/s; "
                              "the gradient runs at **%.0f%%** of it." % (q["shape_rate"] / 1e9,
@@ -453,7 +477,7 @@ def consistency_lines(record):
                    "vs %.10g/%.10g." % (o.get("points", 0), o.get("delta_iterations", 0), p.get("iterations", 0),
                                        o.get("first_risk", 0), o.get("last_risk", 0), p.get("first_risk", 0),
                                        p.get("last_risk", 0)))
-    blas = next((lib for r in record["runs"].values() for run in r.get("peer", []) for v in run.values()
+    blas = next((lib for r in runs_newest_first(record) for run in r.get("peer", []) for v in run.values()
                  for lib in v.get("blas", []) if isinstance(v, dict) and lib.get("internal_api") == "openblas"), None)
     if blas:
         out.append("- Peers' BLAS: OpenBLAS %s, kernel %s, %s threads (threadpoolctl)." % (
