@@ -49,6 +49,28 @@ Eigen::MatrixXd referenceGradient(const sl::Problem& p, const Eigen::MatrixXd& W
     return -scale * (p.data.X.transpose() * r.asDiagonal() * XW - r.sum() * W) + (2 * p.config.weightDecay / d) * W;
 }
 
+// The BLAS path (forced) at d×p with n samples: objective with and without the gradient against the
+// sample-by-sample formula, gradient against the whole-matrix formula.
+void checkForcedBlasPathAgainstTheFormulas(int d, int p, long long n, double lambda, std::uint64_t seed)
+{
+    const sl::Problem pr = problem(d, n, lambda, seed);
+    sl::Rng rng(seed + 1);
+    const Eigen::MatrixXd W = rng.normalMatrix(d, p) / std::sqrt(double(p));
+    sl::setDenseBackend(sl::DenseBackend::Blas);
+    sl::QuadraticNet net(pr.data, pr.config.weightDecay);
+    Eigen::MatrixXd gradient;
+    const double value = net.objective(W, &gradient);
+    const double valueOnly = net.objectiveValue(W);
+    const Eigen::VectorXd r = pr.data.y - net.predict(W);
+    sl::setDenseBackend(sl::DenseBackend::Automatic);
+    const double expected = referenceObjective(pr, W);
+    QVERIFY2(std::abs(value - expected) < 1e-12 * expected, qPrintable(QString::number(value - expected)));
+    QVERIFY2(std::abs(valueOnly - expected) < 1e-12 * expected, qPrintable(QString::number(valueOnly - expected)));
+    const Eigen::MatrixXd reference = referenceGradient(pr, W, r);
+    QVERIFY2((gradient - reference).norm() < 1e-12 * reference.norm(),
+        qPrintable(QString::number((gradient - reference).norm() / reference.norm())));
+}
+
 }  // namespace
 
 class TestQuadraticNet : public QObject {
@@ -176,47 +198,15 @@ private slots:
     void blasBlocksSizedByTheWidthMatchTheWholeMatrixFormula()
     {
         // A wide net (p = 160): the BLAS path's row blocks are sized so that a block's XW fits the cache (819 rows
-        // here), so n = 3000 runs in four blocks through the weighted Gram (d < 2p). Objective against the
-        // sample-by-sample formula, gradient against the whole-matrix formula.
-        const int d = 8, p = 160;
-        const sl::Problem pr = problem(d, 3000, 0.3, 21);
-        sl::Rng rng(22);
-        const Eigen::MatrixXd W = rng.normalMatrix(d, p) / std::sqrt(double(p));
-        sl::setDenseBackend(sl::DenseBackend::Blas);
-        sl::QuadraticNet net(pr.data, pr.config.weightDecay);
-        Eigen::MatrixXd gradient;
-        const double value = net.objective(W, &gradient);
-        const Eigen::VectorXd r = pr.data.y - net.predict(W);
-        sl::setDenseBackend(sl::DenseBackend::Automatic);
-        const double expected = referenceObjective(pr, W);
-        QVERIFY2(std::abs(value - expected) < 1e-12 * expected, qPrintable(QString::number(value - expected)));
-        const Eigen::MatrixXd reference = referenceGradient(pr, W, r);
-        QVERIFY2((gradient - reference).norm() < 1e-12 * reference.norm(),
-            qPrintable(QString::number((gradient - reference).norm() / reference.norm())));
+        // here), so n = 3000 runs in four blocks through the weighted Gram (d < 2p).
+        checkForcedBlasPathAgainstTheFormulas(8, 160, 3000, 0.3, 21);
     }
 
     void fewSamplesKeepXWForTheGradient()
     {
         // n ≤ 2d with p = d: the gradient is Xᵀ·(diag(r)XW) (fewer flops than the weighted Gram here), which needs XW
-        // itself, while the objective alone takes the triangular factor (X·Rᵀ, Wᵀ = QR). Both against the
-        // sample-by-sample formula and the whole-matrix gradient.
-        const int d = 8, p = 8;
-        const sl::Problem pr = problem(d, 12, 0.2, 31);
-        sl::Rng rng(32);
-        const Eigen::MatrixXd W = rng.normalMatrix(d, p) / std::sqrt(double(p));
-        sl::setDenseBackend(sl::DenseBackend::Blas);
-        sl::QuadraticNet net(pr.data, pr.config.weightDecay);
-        Eigen::MatrixXd gradient;
-        const double value = net.objective(W, &gradient);
-        const double valueOnly = net.objectiveValue(W);
-        const Eigen::VectorXd r = pr.data.y - net.predict(W);
-        sl::setDenseBackend(sl::DenseBackend::Automatic);
-        const double expected = referenceObjective(pr, W);
-        QVERIFY2(std::abs(value - expected) < 1e-12 * expected, qPrintable(QString::number(value - expected)));
-        QVERIFY2(std::abs(valueOnly - expected) < 1e-12 * expected, qPrintable(QString::number(valueOnly - expected)));
-        const Eigen::MatrixXd reference = referenceGradient(pr, W, r);
-        QVERIFY2((gradient - reference).norm() < 1e-12 * reference.norm(),
-            qPrintable(QString::number((gradient - reference).norm() / reference.norm())));
+        // itself, while the objective alone takes the triangular factor (X·Rᵀ, Wᵀ = QR).
+        checkForcedBlasPathAgainstTheFormulas(8, 8, 12, 0.2, 31);
     }
 
     void matrixMseIsZeroAtTheTeacherAndQStarAtZero()
