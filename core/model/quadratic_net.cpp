@@ -46,6 +46,13 @@ bool gradientThroughWeightedGram(Eigen::Index n, Eigen::Index d, Eigen::Index p)
     return double(n) * d * d + 2.0 * d * d * p < 2.0 * double(n) * d * p;
 }
 
+// Whether the BLAS path's forward pass is X·Rᵀ with Wᵀ = QR (see evaluateBlocksBlas): where p ≥ d, unless the
+// gradient is formed as Xᵀ·(diag(r)XW), which needs XW itself.
+bool forwardThroughTriangularFactor(Eigen::Index n, Eigen::Index d, Eigen::Index p, bool withGradient)
+{
+    return p >= d && (!withGradient || gradientThroughWeightedGram(n, d, p));
+}
+
 Eigen::Index blockStart(Eigen::Index block, Eigen::Index blocks, Eigen::Index n)
 {
     return block * n / blocks;
@@ -127,7 +134,7 @@ double QuadraticNet::evaluateBlocksBlas(
     // 2d²(p − d/3) flops of QR once per evaluation. Householder QR is backward stable, so ‖Rx‖² carries the same
     // rounding as ‖Wᵀx‖² whatever W's rank (trained weights are often rank-deficient, which a Cholesky factor of WWᵀ
     // would not survive). Not where the gradient is formed as Xᵀ·(diag(r)XW) (n ≤ 2d at p = d), which needs XW.
-    const bool throughFactor = p >= d && (throughGram || !gradient);
+    const bool throughFactor = forwardThroughTriangularFactor(n, d, p, gradient != nullptr);
     if (throughFactor)
         m_weightsQr.compute(W.transpose());
     const Eigen::Index forwardCols = throughFactor ? d : p;
@@ -264,6 +271,19 @@ Eigen::VectorXd QuadraticNet::predict(const Eigen::Ref<const Eigen::MatrixXd>& W
 {
     forward(W);
     return m_y - m_residual;
+}
+
+double quadraticNetBlasFlops(Eigen::Index n, Eigen::Index d, Eigen::Index p, bool withGradient)
+{
+    const double rows = double(n), cols = double(d), width = double(p);
+    const double forward = forwardThroughTriangularFactor(n, d, p, withGradient)
+        ? rows * cols * cols + 2 * cols * cols * (width - cols / 3)
+        : 2 * rows * cols * width;
+    if (!withGradient)
+        return forward;
+    const double backward
+        = gradientThroughWeightedGram(n, d, p) ? rows * cols * cols + 2 * cols * cols * width : 2 * rows * cols * width;
+    return forward + backward;
 }
 
 double matrixMse(const Eigen::MatrixXd& S, const Teacher& teacher)

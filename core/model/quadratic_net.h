@@ -84,6 +84,12 @@ private:
     double m_residualSum = 0;  // Σ r of the last evaluation
 };
 
+// The flops one evaluation performs on QuadraticNet's BLAS path (large problems) for n samples, d inputs and width p:
+// the forward pass (X·Rᵀ after a QR of Wᵀ, nd² + 2d²(p − d/3), or X·W, 2ndp) and, with the gradient, its second
+// product (the weighted Gram matrix and its product with W, nd² + 2d²p, or Xᵀ·(diag(r)XW), 2ndp), chosen as the net
+// chooses them. Leaves out the O(nd) passes. The benchmark reports the rate of these flops.
+double quadraticNetBlasFlops(Eigen::Index n, Eigen::Index d, Eigen::Index p, bool withGradient);
+
 // E_mat = (1/d)‖S − S*‖_F² (docs/theory/models.md §4), closed form. The test excess risk E_x(f − f*)² is 2·E_mat,
 // because Var(xᵀAx) = 2‖A‖_F² for symmetric A and Gaussian x (docs/theory/models.md §4, inferred).
 double matrixMse(const Eigen::MatrixXd& S, const Teacher& teacher);

@@ -209,6 +209,18 @@ private slots:
         checkForcedBlasPathAgainstTheFormulas(8, 8, 12, 0.2, 31);
     }
 
+    void blasFlopsFollowTheChosenProducts()
+    {
+        // d = p = 100, n = 20 000 (the benchmark's shape): triangular forward pass nd² + QR 2d²(p − d/3), weighted
+        // Gram nd² + 2d²p. A narrow net (p = 10 < d) and few samples (n ≤ 2d) keep the plain products, 2ndp each.
+        const double d = 100, n = 20000;
+        QCOMPARE(sl::quadraticNetBlasFlops(20000, 100, 100, true),
+            n * d * d + 2 * d * d * (d - d / 3) + n * d * d + 2 * d * d * d);
+        QCOMPARE(sl::quadraticNetBlasFlops(20000, 100, 100, false), n * d * d + 2 * d * d * (d - d / 3));
+        QCOMPARE(sl::quadraticNetBlasFlops(20000, 100, 10, true), 2 * (2 * n * d * 10));
+        QCOMPARE(sl::quadraticNetBlasFlops(150, 100, 100, true), 2 * (2 * 150 * d * d));
+    }
+
     void matrixMseIsZeroAtTheTeacherAndQStarAtZero()
     {
         const sl::Problem p = problem(10, 5, 1.0, 6);
